@@ -21,7 +21,7 @@ export default async function globalSetup(): Promise<void> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotich-test-'));
   const binary = resolveTool('temporal', { explicit: config.temporal.cli, rootDir: config.rootDir });
 
-  const [temporal, postgres] = await Promise.all([
+  const started = await Promise.allSettled([
     freePort().then((port) =>
       startTemporalDevServer({ binary, host: '127.0.0.1', port, namespace: 'default', logFile: path.join(workDir, 'temporal.log') }),
     ),
@@ -29,6 +29,14 @@ export default async function globalSetup(): Promise<void> {
       startEmbeddedPostgres({ dir: path.join(workDir, 'pg'), port, password: 'test-only-password', persistent: false }),
     ),
   ]);
+  const [temporalResult, postgresResult] = started;
+  if (temporalResult.status === 'rejected' || postgresResult.status === 'rejected') {
+    // Never leave the other server running behind a failed start.
+    await Promise.allSettled(started.flatMap((r) => (r.status === 'fulfilled' ? [r.value.stop()] : [])));
+    throw temporalResult.status === 'rejected' ? temporalResult.reason : (postgresResult as PromiseRejectedResult).reason;
+  }
+  const temporal = temporalResult.value;
+  const postgres = postgresResult.value;
 
   const admin = new Client({ connectionString: postgres.url('postgres') });
   await admin.connect();
