@@ -3,7 +3,10 @@
  * against the real Temporal dev server and real PostgreSQL started once by test/global-setup.ts).
  */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
-const common = { transform, testEnvironment: 'node', roots: ['<rootDir>'], modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/data/', '<rootDir>/.tools/'] };
+// A few dependencies ship ESM only; Node 20 loads them with require(esm), but Jest's module
+// registry cannot, so Jest compiles them to CommonJS.
+const ESM_ONLY = ['cookie', 'content-disposition'];
+const common = { transform, transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`], testEnvironment: 'node', roots: ['<rootDir>'], modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/data/', '<rootDir>/.tools/'] };
 
 module.exports = {
   projects: [

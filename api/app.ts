@@ -1,0 +1,53 @@
+/**
+ * The Fastify application: thin — authenticate, check role and scope, validate, then read
+ * PostgreSQL or talk to Temporal. Routes are loaded from api/routes (folder tree = URL tree).
+ */
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import autoload from '@fastify/autoload';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import type { Config } from '../platform/config';
+import type { Logger } from '../platform/logger';
+import './types';
+import security from './plugins/external/security';
+import jwt from './plugins/external/jwt';
+import swagger from './plugins/external/swagger';
+import errorHandler from './plugins/app/error-handler';
+import repositories from './plugins/app/repositories';
+import authorization from './plugins/app/authorization';
+
+export interface AppDependencies {
+  config: Config;
+  pool: Pool;
+  temporal: Client;
+  logger: Logger;
+}
+
+export async function buildApp(deps: AppDependencies) {
+  const app = Fastify({
+    // pino's Logger and Fastify's logger type differ only in optional members.
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('config', deps.config);
+  app.decorate('pool', deps.pool);
+  app.decorate('temporal', deps.temporal);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorHandler);
+  await app.register(security);
+  await app.register(jwt);
+  await app.register(swagger);
+  await app.register(repositories);
+  await app.register(authorization);
+  await app.register(autoload, { dir: path.join(__dirname, 'routes'), routeParams: true, ignorePattern: /\.(test|int\.test)\.(ts|js)$/ });
+  return app;
+}

@@ -1,0 +1,44 @@
+import { defineError } from '../domain/errors';
+
+export const ValidationFailed = defineError<{ detail: string }>(
+  'VALIDATION_FAILED',
+  'validation',
+  (p) => `request validation failed: ${p.detail}`,
+  (p) => `Dữ liệu gửi lên không hợp lệ: ${p.detail}`,
+);
+
+export const Unauthenticated = defineError(
+  'AUTH_REQUIRED',
+  'unauthenticated',
+  () => 'authentication required',
+  () => 'Bạn cần đăng nhập để dùng chức năng này.',
+);
+
+export const LoginFailed = defineError(
+  'AUTH_LOGIN_FAILED',
+  'unauthenticated',
+  () => 'wrong username or password',
+  () => 'Tên đăng nhập hoặc mật khẩu không đúng.',
+);
+
+export const RoleNotAllowed = defineError<{ role: string; allowed: string }>(
+  'AUTH_ROLE_NOT_ALLOWED',
+  'forbidden',
+  (p) => `role ${p.role} may not do this (allowed: ${p.allowed})`,
+  (p) => `Vai trò của bạn không được phép thực hiện chức năng này (chỉ dành cho: ${p.allowed}).`,
+);
+
+/** Out of scope is reported exactly like absent (see domain/access.ts). */
+export const ResourceNotFound = defineError<{ kind: string; id: string }>(
+  'RESOURCE_NOT_FOUND',
+  'not_found',
+  (p) => `${p.kind} ${p.id} not found`,
+  (p) => `Không tìm thấy ${p.kind} ${p.id}.`,
+);
+
+export const InternalError = defineError<{ requestId: string }>(
+  'INTERNAL',
+  'internal',
+  (p) => `internal error (request ${p.requestId})`,
+  (p) => `Lỗi hệ thống, vui lòng thử lại hoặc báo quản trị viên (mã yêu cầu ${p.requestId}).`,
+);

@@ -1,0 +1,18 @@
+import fp from 'fastify-plugin';
+import { createUsersRepository } from '../../repositories/users';
+import { createAgenciesRepository } from '../../repositories/agencies';
+import { createRecordsRepository } from '../../repositories/records';
+import { createFilesRepository } from '../../repositories/files';
+import { createWorkflowRegistry } from '../../repositories/workflows';
+import { createLocalContentStore } from '../../../activities/files/content-store';
+import path from 'node:path';
+
+/** Routes take their repositories from the instance; none imports a database module. */
+export default fp(async (app) => {
+  app.decorate('usersRepository', createUsersRepository(app.pool));
+  app.decorate('agenciesRepository', createAgenciesRepository(app.pool));
+  app.decorate('recordsRepository', createRecordsRepository(app.pool));
+  app.decorate('filesRepository', createFilesRepository(app.pool));
+  app.decorate('workflowRegistry', createWorkflowRegistry(app.pool));
+  app.decorate('contentStore', createLocalContentStore(path.join(app.config.dataDir, 'store')));
+});

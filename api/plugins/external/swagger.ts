@@ -1,0 +1,23 @@
+import fp from 'fastify-plugin';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+
+/** OpenAPI generated from the route schemas, served at /docs. */
+export default fp(async (app) => {
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'hotich-flow API', description: 'API chuyển dữ liệu hộ tịch số hoá vào CSDL hộ tịch điện tử', version: '0.1.0' },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearerAuth: [] }],
+      tags: [
+        { name: 'system', description: 'Tình trạng hệ thống' },
+        { name: 'auth', description: 'Đăng nhập' },
+        { name: 'users', description: 'Người dùng' },
+        { name: 'records', description: 'Bản ghi hộ tịch' },
+        { name: 'files', description: 'Tệp' },
+        { name: 'workflows', description: 'Quy trình' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+});

@@ -1,0 +1,103 @@
+import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import type { Pool } from 'pg';
+import type { Principal, Role } from '../../domain/access';
+import { defineError } from '../../domain/errors';
+
+export const UsernameTaken = defineError<{ username: string }>(
+  'USER_EXISTS',
+  'conflict',
+  (p) => `user ${p.username} already exists`,
+  (p) => `Tên đăng nhập ${p.username} đã tồn tại.`,
+);
+
+export const UserScopeInvalid = defineError<{ role: string }>(
+  'USER_SCOPE_INVALID',
+  'validation',
+  (p) => `invalid scope for role ${p.role}: coordinators need a province, officials an agency, admins neither`,
+  (p) => `Phạm vi không hợp lệ cho vai trò ${p.role}: điều phối viên cần mã tỉnh, công chức cần mã cơ quan đăng ký, quản trị viên không có phạm vi.`,
+);
+
+export const AgencyUnknown = defineError<{ agencyCode: string }>(
+  'AGENCY_UNKNOWN',
+  'validation',
+  (p) => `agency ${p.agencyCode} is not registered`,
+  (p) => `Cơ quan đăng ký có mã ${p.agencyCode} chưa có trong hệ thống.`,
+);
+
+export interface NewUser {
+  username: string;
+  password: string;
+  role: Role;
+  provinceCode?: string | null;
+  agencyCode?: string | null;
+  displayName?: string;
+}
+
+export interface UserRow extends Principal {
+  displayName: string;
+}
+
+interface DbUser {
+  username: string;
+  role: Role;
+  province_code: string | null;
+  agency_code: string | null;
+  display_name: string;
+  password_hash: string;
+  disabled: boolean;
+}
+
+const toUser = (r: DbUser): UserRow => ({
+  username: r.username,
+  role: r.role,
+  provinceCode: r.province_code,
+  agencyCode: r.agency_code,
+  displayName: r.display_name,
+});
+
+export function createUsersRepository(pool: Pool) {
+  return {
+    async create(u: NewUser): Promise<UserRow> {
+      let provinceCode = u.provinceCode ?? null;
+      if (u.role === 'official') {
+        if (!u.agencyCode) throw UserScopeInvalid({ role: u.role });
+        const agency = await pool.query<{ province_code: string }>('SELECT province_code FROM agencies WHERE code = $1', [u.agencyCode]);
+        if (!agency.rows[0]) throw AgencyUnknown({ agencyCode: u.agencyCode });
+        provinceCode = agency.rows[0].province_code;
+      }
+      const hash = await argon2Hash(u.password);
+      try {
+        const r = await pool.query<DbUser>(
+          `INSERT INTO users (username, password_hash, role, province_code, agency_code, display_name)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+          [u.username, hash, u.role, provinceCode, u.role === 'official' ? u.agencyCode : null, u.displayName ?? ''],
+        );
+        return toUser(r.rows[0]!);
+      } catch (e) {
+        const code = (e as { code?: string; constraint?: string }).code;
+        if (code === '23505') throw UsernameTaken({ username: u.username }, { cause: e });
+        if (code === '23514') throw UserScopeInvalid({ role: u.role }, { cause: e });
+        throw e;
+      }
+    },
+
+    /** The user when the password matches; argon2 verification is constant-time. */
+    async authenticate(username: string, password: string): Promise<UserRow | null> {
+      const r = await pool.query<DbUser>('SELECT * FROM users WHERE username = $1 AND NOT disabled', [username]);
+      const row = r.rows[0];
+      if (!row) return null;
+      return (await argon2Verify(row.password_hash, password)) ? toUser(row) : null;
+    },
+
+    async find(username: string): Promise<UserRow | null> {
+      const r = await pool.query<DbUser>('SELECT * FROM users WHERE username = $1 AND NOT disabled', [username]);
+      return r.rows[0] ? toUser(r.rows[0]) : null;
+    },
+
+    async list(): Promise<UserRow[]> {
+      const r = await pool.query<DbUser>('SELECT * FROM users ORDER BY username');
+      return r.rows.map(toUser);
+    },
+  };
+}
+export type UsersRepository = ReturnType<typeof createUsersRepository>;

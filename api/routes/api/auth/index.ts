@@ -1,0 +1,27 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ErrorResponse, UserView } from '../../../schemas';
+import { LoginFailed } from '../../../errors';
+
+const route: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/login',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Đăng nhập, nhận mã truy cập (JWT)',
+        security: [],
+        body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 200 }) }),
+        response: { 200: Type.Object({ token: Type.String(), user: UserView }), 400: ErrorResponse, 401: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const user = await app.usersRepository.authenticate(request.body.username, request.body.password);
+      if (!user) throw LoginFailed({});
+      const token = app.jwt.sign({ username: user.username, role: user.role, provinceCode: user.provinceCode, agencyCode: user.agencyCode });
+      return { token, user: { ...user, provinceCode: user.provinceCode ?? null, agencyCode: user.agencyCode ?? null } };
+    },
+  );
+};
+export default route;

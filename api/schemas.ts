@@ -1,0 +1,33 @@
+/** Schemas shared by several routes. */
+import { Type, type Static } from '@sinclair/typebox';
+import { ROLES, type Role } from '../domain/access';
+
+export const ErrorResponse = Type.Object(
+  {
+    code: Type.String({ description: 'Stable error code' }),
+    message: Type.String({ description: 'Vietnamese message for the user' }),
+    details: Type.Optional(Type.Unknown()),
+  },
+  { $id: 'ErrorResponse' },
+);
+
+export const errorResponses = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+} as const;
+
+export const RoleSchema = Type.Unsafe<Role>({ type: 'string', enum: [...ROLES] });
+
+export const ProvinceCode = Type.String({ pattern: '^[0-9]{2}$', description: 'Mã tỉnh (2 chữ số)' });
+export const AgencyCode = Type.String({ pattern: '^[0-9]{3}([0-9]{2})?$', description: 'Mã ĐVHC của cơ quan đăng ký (3 hoặc 5 chữ số)' });
+
+export const UserView = Type.Object({
+  username: Type.String(),
+  role: RoleSchema,
+  provinceCode: Type.Union([ProvinceCode, Type.Null()]),
+  agencyCode: Type.Union([AgencyCode, Type.Null()]),
+  displayName: Type.String(),
+});
+export type UserView = Static<typeof UserView>;

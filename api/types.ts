@@ -1,0 +1,40 @@
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import type { Principal, Role } from '../domain/access';
+import type { Config } from '../platform/config';
+import type { UsersRepository } from './repositories/users';
+import type { AgenciesRepository } from './repositories/agencies';
+import type { RecordsRepository } from './repositories/records';
+import type { FilesRepository } from './repositories/files';
+import type { WorkflowRegistry } from './repositories/workflows';
+import type { ContentStore } from '../activities/files/content-store';
+
+/** Who may call a route: a list of roles, or 'public'. Every route declares it. */
+export type RouteAccess = readonly Role[] | 'public';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyInstance {
+    config: Config;
+    pool: Pool;
+    temporal: Client;
+    usersRepository: UsersRepository;
+    agenciesRepository: AgenciesRepository;
+    recordsRepository: RecordsRepository;
+    filesRepository: FilesRepository;
+    workflowRegistry: WorkflowRegistry;
+    contentStore: ContentStore;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: Principal;
+    user: Principal;
+  }
+}
