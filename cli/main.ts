@@ -28,8 +28,10 @@ export function buildProgram(): Command {
   return program;
 }
 
-if (require.main === module) {
+export function main(argv: string[]): void {
   buildProgram()
-    .parseAsync(process.argv)
+    .parseAsync(argv)
     .catch((e: unknown) => reportFatal(e));
 }
+
+if (require.main === module) main(process.argv);

@@ -25,8 +25,12 @@ export function describeDatabaseUrl(url: string): { target: string; user: string
   }
 }
 
-export function createPool(url: string, options: PoolConfig = {}): Pool {
-  return new Pool({ connectionString: url, max: 10, application_name: 'hotich-flow', ...options });
+export function createPool(url: string, options: PoolConfig = {}, onIdleError?: (e: Error) => void): Pool {
+  const pool = new Pool({ connectionString: url, max: 10, application_name: 'hotich-flow', ...options });
+  // An idle client losing its server (restart, shutdown) must not crash the process; the
+  // next query reconnects or fails with a clear error.
+  pool.on('error', (e) => onIdleError?.(e));
+  return pool;
 }
 
 /** Connects once, turning the driver's errors into one clear line. */
