@@ -30,8 +30,9 @@ export function localToolsBin(rootDir: string, name: string): string {
 export function resolveTool(name: 'temporal' | 'temporal-test-server', opts: { explicit?: string; rootDir: string; pathEnv?: string }): string {
   const tried: string[] = [];
   if (opts.explicit) {
+    // An explicit setting that is wrong is an error, not a reason to quietly use another binary.
     if (isExecutable(opts.explicit)) return opts.explicit;
-    tried.push(opts.explicit);
+    throw TemporalCliMissing({ tried: `TEMPORAL_CLI=${opts.explicit}` });
   }
   for (const dir of (opts.pathEnv ?? process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
     const candidate = path.join(dir, name);
