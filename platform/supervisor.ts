@@ -23,8 +23,8 @@ import { createLocalContentStore } from '../activities/files/content-store';
 import { createWorker } from '../worker/create-worker';
 import { startApiServer } from '../api/server';
 import { ensureDevelopmentUsers, type DevLogin } from '../api/dev-users';
+import { resolveDatabaseUrl } from './database-url';
 
-const APP_DATABASE = 'hotich';
 
 export interface Started {
   apiUrl?: string;
@@ -88,8 +88,8 @@ export async function startSystem(config: Config, logger: Logger, parts: { worke
       });
       recordChild(config.dataDir, pg.pid);
       stoppers.push(['postgres', () => pg.stop().finally(() => pgLog.end())]);
-      await ensureDatabase(pg.url('postgres'), APP_DATABASE);
-      databaseUrl = pg.url(APP_DATABASE);
+      databaseUrl = resolveDatabaseUrl(config);
+      await ensureDatabase(pg.url('postgres'), new URL(databaseUrl).pathname.slice(1));
     }
     await checkDatabase(databaseUrl!);
 
