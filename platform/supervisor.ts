@@ -114,7 +114,9 @@ export async function startSystem(config: Config, logger: Logger, parts: { worke
       await waitForTemporal(temporalAddress!, config.temporal.namespace, 15_000);
     }
 
-    await migrateUp(databaseUrl!, logger);
+    // Production runs `hotich migrate` as its own step (docker-compose.yml); the embedded mode
+    // has no such step, so it migrates here.
+    if (embedPostgres) await migrateUp(databaseUrl!, logger);
     const pool = createPool(databaseUrl!, { max: config.database.poolSize }, (e) => logger.warn({ err: e.message }, 'idle database connection lost'));
     stoppers.push(['pool', () => pool.end()]);
     const logins = config.env === 'development' && embedPostgres ? await ensureDevelopmentUsers(pool) : [];

