@@ -76,7 +76,7 @@ describe('properties', () => {
       fc.property(partialDate, (d) => {
         const r = parseCivilDate(formatCivilDate(d));
         expect(r).toMatchObject({ ok: true, date: d });
-        expect(r!.ok && Object.keys(r.date).sort()).toEqual(Object.keys(d).filter((k) => d[k as keyof PartialDate] !== undefined).sort());
+        expect(r!.ok && Object.keys(r!.date).sort()).toEqual(Object.keys(d).filter((k) => d[k as keyof PartialDate] !== undefined).sort());
       }),
     );
   });
