@@ -3,7 +3,7 @@
  * reaches a log: the keys below are redacted wherever they appear, and code logs ids and
  * counts, not records.
  */
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config';
 
 /** Field names that may carry personal data (names, ID numbers, dates of birth, passwords). */
@@ -24,14 +24,15 @@ export const REDACTED_KEYS = [
 
 const redactPaths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]).concat(['req.headers.authorization', 'req.headers.cookie']);
 
-export function createLogger(config: Pick<Config, 'env' | 'logLevel'>, bindings: Record<string, unknown> = {}): Logger {
-  const pretty = config.env === 'development' && process.stdout.isTTY;
-  return pino({
+export function createLogger(config: Pick<Config, 'env' | 'logLevel'>, bindings: Record<string, unknown> = {}, destination?: DestinationStream): Logger {
+  const pretty = !destination && config.env === 'development' && process.stdout.isTTY;
+  const options: pino.LoggerOptions = {
     level: config.logLevel,
     base: { service: 'hotich-flow', ...bindings },
     redact: { paths: redactPaths, censor: '[redacted]' },
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' } } } : {}),
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };
