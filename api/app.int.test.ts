@@ -13,6 +13,7 @@ import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { buildApp } from './app';
 import { ensureDevelopmentUsers } from './dev-users';
+import { catalogAgency } from './repositories/agency-catalog';
 
 let db: TestDatabase;
 let env: TestWorkflowEnvironment;
@@ -33,10 +34,9 @@ beforeAll(async () => {
   const config = loadConfig({ NODE_ENV: 'test', HOTICH_DATA_DIR: dataDir, JWT_SECRET: 'a-test-secret-of-at-least-32-characters!' });
   app = await buildApp({ config, pool: db.pool, temporal: env.client, logger: createLogger(config) });
 
-  // Two real Hà Nội wards (pre-2025 GSO codes): X = 00001 Phúc Xá, Y = 00004 Trúc Bạch.
-  await app.agenciesRepository.upsert({ code: '00001', name: 'UBND phường Phúc Xá', level: 'commune', provinceCode: '01' });
-  await app.agenciesRepository.upsert({ code: '00004', name: 'UBND phường Trúc Bạch', level: 'commune', provinceCode: '01' });
-  for (const [agency, key] of [['00001', 'X'], ['00004', 'Y']] as const) {
+  // Two real Hà Nội wards of the catalog: X = 00097 Hồng Hà (the development official's), Y = 00004 Ba Đình.
+  for (const code of ['00097', '00004']) await app.agenciesRepository.upsert(catalogAgency(code)!);
+  for (const [agency, key] of [['00097', 'X'], ['00004', 'Y']] as const) {
     const rec = await db.pool.query<{ id: string }>(
       `INSERT INTO records (agency_code, register_type, book_year, book_number, registration_number, data)
        VALUES ($1, 'KS', 2009, '01', '125', '{}') RETURNING id`,
@@ -91,7 +91,7 @@ describe('scope: an official of agency X', () => {
   const get = (url: string) => app.inject({ url, headers: { authorization: `Bearer ${tokenX}` } });
 
   test('reads its own record, file and workflow', async () => {
-    expect((await get('/api/agencies/00001/records')).json().total).toBe(1);
+    expect((await get('/api/agencies/00097/records')).json().total).toBe(1);
     const rec = await get(`/api/records/${ids.recordX}`);
     expect(rec.statusCode).toBe(200);
     expect(rec.json().pages).toEqual([{ page: 1, sha256: ids.fileX, url: `/api/files/${ids.fileX}` }]);
@@ -100,7 +100,7 @@ describe('scope: an official of agency X', () => {
     expect(file.body).toBe('%PDF-1.4 trang sổ X');
     const wf = await get(`/api/workflows/${encodeURIComponent(ids.workflowX)}`);
     expect(wf.statusCode).toBe(200);
-    expect(wf.json()).toMatchObject({ agencyCode: '00001', status: 'RUNNING' });
+    expect(wf.json()).toMatchObject({ agencyCode: '00097', status: 'RUNNING' });
   });
 
   test.each([

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Role } from '../domain/access';
 import { createAgenciesRepository } from './repositories/agencies';
+import { catalogAgency } from './repositories/agency-catalog';
 import { createUsersRepository } from './repositories/users';
 
 export interface DevLogin {
@@ -16,8 +17,8 @@ export interface DevLogin {
   scope: string;
 }
 
-/** A real pre-2025 unit (GSO code 00001, Phường Phúc Xá, Quận Ba Đình, Hà Nội) for the development official. */
-const DEV_AGENCY = { code: '00001', name: 'UBND phường Phúc Xá', level: 'commune' as const, provinceCode: '01' };
+/** The development official works for a real agency of the catalog: Phường Hồng Hà, Hà Nội (00097). */
+const DEV_AGENCY = catalogAgency('00097')!;
 
 const DEV_USERS: Array<{ username: string; role: Role; provinceCode?: string; agencyCode?: string; scope: string }> = [
   { username: 'admin', role: 'admin', scope: 'toàn hệ thống' },

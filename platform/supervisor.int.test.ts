@@ -62,7 +62,7 @@ test('start → health green → a waiting workflow survives kill -9 of the whol
   const first = await startSystem();
   expect(first.stdout()).toContain(`http://127.0.0.1:${ports.api}/docs`);
   expect(first.stdout()).toContain(`Temporal UI:       http://127.0.0.1:${ports.ui}`);
-  expect(first.stdout()).toMatch(/congchuc\s+\S+\s+official\s+00001 UBND phường Phúc Xá/);
+  expect(first.stdout()).toMatch(/congchuc\s+\S+\s+official\s+00097 UBND phường Hồng Hà/);
 
   const health = await fetch(`http://127.0.0.1:${ports.api}/health`);
   expect(health.status).toBe(200);

@@ -67,8 +67,9 @@ export function createLocalContentStore(root: string): ContentStore {
           done(null, chunk);
         },
       });
+      const out = fs.createWriteStream(tmp, { mode: 0o444 });
       try {
-        await pipeline(source, tap, fs.createWriteStream(tmp, { mode: 0o444 }));
+        await pipeline(source, tap, out);
         const sha256 = hash.digest('hex');
         const target = objectPath(sha256);
         if (fs.existsSync(target)) {
@@ -79,6 +80,9 @@ export function createLocalContentStore(root: string): ContentStore {
         fs.renameSync(tmp, target);
         return { sha256, size, created: true };
       } catch (e) {
+        // The failed pipeline destroys the file stream, which may still be opening the file:
+        // remove it only once the stream has closed, or a late open would leave it behind.
+        if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
         fs.rmSync(tmp, { force: true });
         throw e;
       }

@@ -2,6 +2,8 @@ import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import type { Pool } from 'pg';
 import type { Principal, Role } from '../../domain/access';
 import { defineError } from '../../domain/errors';
+import { createAgenciesRepository } from './agencies';
+import { catalogAgency } from './agency-catalog';
 
 export const UsernameTaken = defineError<{ username: string }>(
   'USER_EXISTS',
@@ -21,7 +23,7 @@ export const AgencyUnknown = defineError<{ agencyCode: string }>(
   'AGENCY_UNKNOWN',
   'validation',
   (p) => `agency ${p.agencyCode} is not registered`,
-  (p) => `Cơ quan đăng ký có mã ${p.agencyCode} chưa có trong hệ thống.`,
+  (p) => `Không có cơ quan đăng ký hộ tịch mã ${p.agencyCode} (mã xã/phường từ 01/7/2025 gồm 5 chữ số, hoặc mã huyện cũ gồm 3 chữ số).`,
 );
 
 export interface NewUser {
@@ -61,9 +63,15 @@ export function createUsersRepository(pool: Pool) {
       let provinceCode = u.provinceCode ?? null;
       if (u.role === 'official') {
         if (!u.agencyCode) throw UserScopeInvalid({ role: u.role });
-        const agency = await pool.query<{ province_code: string }>('SELECT province_code FROM agencies WHERE code = $1', [u.agencyCode]);
-        if (!agency.rows[0]) throw AgencyUnknown({ agencyCode: u.agencyCode });
-        provinceCode = agency.rows[0].province_code;
+        const agencies = createAgenciesRepository(pool);
+        let agency = await agencies.get(u.agencyCode);
+        if (!agency) {
+          // Agencies come from the unit catalog; the first user of one registers it.
+          agency = catalogAgency(u.agencyCode) ?? null;
+          if (!agency) throw AgencyUnknown({ agencyCode: u.agencyCode });
+          await agencies.upsert(agency);
+        }
+        provinceCode = agency.provinceCode;
       }
       const hash = await argon2Hash(u.password);
       try {

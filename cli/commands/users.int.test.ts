@@ -5,7 +5,6 @@ import { createUsersRepository } from '../../api/repositories/users';
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
-  await db.pool.query(`INSERT INTO agencies (code, name, level, province_code) VALUES ('00004', 'UBND phường Trúc Bạch', 'commune', '01')`);
 });
 afterAll(() => db.drop());
 
@@ -15,6 +14,8 @@ test('hotich users add creates a user who can then log in; the password is hashe
   expect(r.stdout).toBe('Đã tạo người dùng congchuc.trucbach (official, cơ quan 00004).\n');
   const users = createUsersRepository(db.pool);
   expect(await users.authenticate('congchuc.trucbach', 'mat-khau-that-dai-1')).toMatchObject({ role: 'official', agencyCode: '00004', provinceCode: '01' });
+  // The agency was registered from the unit catalog.
+  expect((await db.pool.query(`SELECT name, level FROM agencies WHERE code = '00004'`)).rows).toEqual([{ name: 'UBND phường Ba Đình', level: 'commune' }]);
   expect(await users.authenticate('congchuc.trucbach', 'sai')).toBeNull();
   const stored = await db.pool.query(`SELECT password_hash FROM users WHERE username = 'congchuc.trucbach'`);
   expect(stored.rows[0].password_hash).toMatch(/^\$argon2id\$/);
@@ -25,7 +26,10 @@ test('an official without an agency, an unknown agency and a short password are 
   const noAgency = await runCli(['users', 'add', '--username', 'x-1', '--role', 'official'], env);
   expect(noAgency.stderr).toMatch(/^Lỗi USER_SCOPE_INVALID: /);
   const unknown = await runCli(['users', 'add', '--username', 'x-2', '--role', 'official', '--agency', '99999'], env);
-  expect(unknown.stderr).toBe('Lỗi AGENCY_UNKNOWN: Cơ quan đăng ký có mã 99999 chưa có trong hệ thống.\n');
+  expect(unknown.stderr).toMatch(/^Lỗi AGENCY_UNKNOWN: Không có cơ quan đăng ký hộ tịch mã 99999 /);
+  // A pre-2025 commune is not an agency any more (its registers went to its successor).
+  const legacy = await runCli(['users', 'add', '--username', 'x-4', '--role', 'official', '--agency', '00001'], env);
+  expect(legacy.stderr).toMatch(/^Lỗi AGENCY_UNKNOWN: /);
   const short = await runCli(['users', 'add', '--username', 'x-3', '--role', 'admin'], cliEnv({ DATABASE_URL: db.url, HOTICH_PASSWORD: 'ngan' }));
   expect(short.stderr).toMatch(/^Lỗi USER_PASSWORD_MISSING: /);
   expect(short.code).toBe(2);
