@@ -1,0 +1,186 @@
+/**
+ * A synthetic C06-style export of a real province: pre-2025 registering units from the
+ * catalog (so the 1 July 2025 succession is exercised), every register type in a realistic
+ * share, books of realistic size numbered per unit, type and year, consistent people and
+ * dates, personal IDs consistent with sex and birth year. Rows are produced one at a time,
+ * type after type (one sheet after another), so any number of them streams in flat memory.
+ *
+ * Working assumptions (stated, not sourced): the type shares below; 200 entries per book;
+ * registration years 1995–2024; 4 % of births, deaths and marriages registered at district
+ * level (foreign element); personal IDs on births registered from 2016.
+ */
+import { daysInMonth, type PartialDate } from '../dates/civil-date';
+import { encodePersonalId, type Sex } from '../identity/personal-id';
+import type { RecordValues } from '../registers/validate-record';
+import { type RegisterTypeCode } from '../registers/register-types';
+import { unitCatalog, type Unit } from '../units/catalog';
+import { agencyOf, type Agency } from '../units/routing';
+import { familyName, fullName } from './names';
+import { createRandom, type Random } from './random';
+
+export const TYPE_SHARES: ReadonlyArray<readonly [RegisterTypeCode, number]> = [
+  ['KS', 0.58], ['KT', 0.2], ['KH', 0.14], ['CMC', 0.02], ['GH', 0.01], ['TDCC', 0.03], ['GCNN', 0.01], ['LH', 0.01],
+];
+export const ENTRIES_PER_BOOK = 200;
+const YEARS = { from: 1995, to: 2024 } as const;
+const DISTRICT_SHARE = 0.04;
+
+export interface GeneratedRow {
+  /** 1-based, in output order. */
+  rowId: number;
+  type: RegisterTypeCode;
+  registeringUnit: Unit;
+  /** Typed values keyed by the field dictionary. */
+  values: RecordValues;
+  /** Where a correct split puts the row: an agency, or the exceptions with a reason. */
+  expected: { agency: Agency } | { exception: 'UNIT_SPLIT_NEEDS_DECISION' };
+}
+
+export interface ProvinceExportOptions {
+  provinceCode: string;
+  records: number;
+  seed: number | string;
+}
+
+/** How many rows of each type: the shares, the remainder to births. */
+export function rowsPerType(total: number): Array<[RegisterTypeCode, number]> {
+  const counts = TYPE_SHARES.map(([t, share]) => [t, Math.floor(total * share)] as [RegisterTypeCode, number]);
+  counts[0]![1] += total - counts.reduce((s, [, n]) => s + n, 0);
+  return counts;
+}
+
+function dateIn(random: Random, year: number): PartialDate & { month: number; day: number } {
+  const month = random.int(1, 12);
+  return { year, month, day: random.int(1, daysInMonth(year, month)) };
+}
+
+function daysBefore(d: PartialDate & { month: number; day: number }, days: number): PartialDate & { month: number; day: number } {
+  const t = new Date(Date.UTC(d.year, d.month - 1, d.day) - days * 86_400_000);
+  return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
+}
+
+const ETHNICITIES: ReadonlyArray<readonly [string, number]> = [['Kinh', 85], ['Tày', 2], ['Thái', 2], ['Mường', 1.5], ['Khmer', 1.5], ['Hoa', 1], ['Nùng', 1], ['H\'Mông', 1], ['Dao', 1]];
+
+export function expectedPlacement(unit: Unit): GeneratedRow['expected'] {
+  const s = unitCatalog().successorOf(unit);
+  if (unit.level === 'district') return { agency: agencyOf(s?.kind === 'same-or-merged' ? s.to : unit) };
+  if (!s) throw new Error(`catalog unit ${unit.code} has no successor`);
+  return s.kind === 'divided' ? { exception: 'UNIT_SPLIT_NEEDS_DECISION' } : { agency: agencyOf(s.to) };
+}
+
+export function* generateProvinceExport(opts: ProvinceExportOptions): Generator<GeneratedRow> {
+  const catalog = unitCatalog();
+  const province = catalog.province('legacy', opts.provinceCode);
+  if (!province) throw new RangeError(`no pre-2025 province ${opts.provinceCode}`);
+  const { districts, communes } = catalog.legacyUnitsOf(opts.provinceCode);
+  const districtOf = new Map(districts.map((d) => [d.code, d]));
+  const root = createRandom(opts.seed);
+  const counters = new Map<string, number>();
+  let rowId = 0;
+
+  for (const [type, count] of rowsPerType(opts.records)) {
+    const random = root.fork(type);
+    const districtLevelOnly = type === 'GCNN' || type === 'LH';
+    for (let i = 0; i < count; i++) {
+      const atDistrict = districtLevelOnly || (['KS', 'KT', 'KH', 'CMC'].includes(type) && random.chance(DISTRICT_SHARE));
+      const unit = atDistrict || communes.length === 0 ? random.pick(districts) : random.pick(communes);
+      const year = random.int(YEARS.from, YEARS.to);
+      const key = `${unit.level}:${unit.code}|${type}|${year}`;
+      const seq = counters.get(key) ?? 0;
+      counters.set(key, seq + 1);
+      const registrationDate = dateIn(random, year);
+      const district = unit.level === 'district' ? unit : districtOf.get(unit.districtCode!)!;
+      const values: RecordValues = {
+        agencyCode: unit.level === 'commune' ? unit.code : null,
+        districtCode: district.code,
+        agencyName: unit.name,
+        districtName: district.name,
+        provinceName: province.name,
+        bookYear: year,
+        bookNumber: String(Math.floor(seq / ENTRIES_PER_BOOK) + 1).padStart(2, '0'),
+        registrationNumber: String(seq + 1),
+        registrationDate,
+        signer: fullName(random, random.chance(0.6) ? 'male' : 'female'),
+        signerTitle: random.pick(['Chủ tịch', 'Phó Chủ tịch']),
+        officer: fullName(random, random.chance(0.5) ? 'male' : 'female'),
+        ...facts(type, random, registrationDate, province, unit, district),
+      };
+      rowId++;
+      yield { rowId, type, registeringUnit: unit, values, expected: expectedPlacement(unit) };
+    }
+  }
+}
+
+function facts(type: RegisterTypeCode, random: Random, registered: PartialDate & { month: number; day: number }, province: Unit, unit: Unit, district: Unit): RecordValues {
+  const sexOf = (): Sex => (random.chance(0.51) ? 'male' : 'female');
+  const place = `${unit.name}, ${district.name}, ${province.name}`;
+  const ethnicity = random.weighted(ETHNICITIES);
+  const idFor = (sex: Sex, birthYear: number) => encodePersonalId({ provinceCode: province.code, sex, birthYear, serial: random.int(0, 999_999) });
+  // Born at least `age` full years before the registration (366 days a year never undercounts).
+  const adult = (sex: Sex, age: number, family?: string) => {
+    const dob = daysBefore(registered, age * 366 + random.int(0, 364));
+    return { name: fullName(random, sex, family), dob, id: registered.year >= 2016 ? idFor(sex, dob.year) : null };
+  };
+  switch (type) {
+    case 'KS': {
+      const sex = sexOf();
+      const late = random.chance(0.05);
+      const dob = late ? daysBefore(registered, random.int(61, 3650)) : daysBefore(registered, random.int(0, 59));
+      const fatherFamily = familyName(random);
+      const mother = adult('female', registered.year - dob.year + random.int(18, 40));
+      const father = adult('male', registered.year - dob.year + random.int(20, 45), fatherFamily);
+      return {
+        fullName: fullName(random, sex, fatherFamily), dateOfBirth: dob, sex, ethnicity, nationality: 'Việt Nam',
+        placeOfBirth: random.chance(0.7) ? `Trạm y tế ${unit.name.replace(/^(Xã|Phường|Thị trấn) /u, '')}` : place, nativePlace: place,
+        personalId: registered.year >= 2016 ? idFor(sex, dob.year) : null, lateRegistration: late,
+        motherName: mother.name, motherDateOfBirth: { year: mother.dob.year }, motherEthnicity: ethnicity, motherNationality: 'Việt Nam', motherResidence: place,
+        fatherName: father.name, fatherDateOfBirth: { year: father.dob.year }, fatherEthnicity: ethnicity, fatherNationality: 'Việt Nam', fatherResidence: place,
+        declarantName: random.chance(0.6) ? father.name : mother.name, declarantRelationship: random.pick(['Cha', 'Mẹ']),
+      };
+    }
+    case 'KT': {
+      const sex = sexOf();
+      const age = random.weighted([[random.int(0, 40), 1], [random.int(41, 70), 3], [random.int(71, 100), 6]] as const);
+      const dob = dateIn(random, registered.year - age);
+      const death = daysBefore(registered, random.int(0, 30));
+      return {
+        fullName: fullName(random, sex), dateOfBirth: dob.year < death.year ? dob : { year: dob.year }, sex, ethnicity, nationality: 'Việt Nam', lastResidence: place,
+        dateOfDeath: death, placeOfDeath: random.pick(['Tại nhà', 'Bệnh viện đa khoa tỉnh', 'Trạm y tế xã']), causeOfDeath: random.pick(['Bệnh', 'Tuổi già', 'Tai nạn giao thông', 'Đột quỵ']),
+        declarantName: fullName(random, sexOf()), declarantRelationship: random.pick(['Con', 'Vợ', 'Chồng', 'Cháu']),
+      };
+    }
+    case 'KH': {
+      const husband = adult('male', random.int(20, 40));
+      const wife = adult('female', random.int(18, 35));
+      return {
+        husbandName: husband.name, husbandDateOfBirth: husband.dob, husbandEthnicity: ethnicity, husbandNationality: 'Việt Nam', husbandResidence: place, husbandPersonalId: husband.id,
+        wifeName: wife.name, wifeDateOfBirth: wife.dob, wifeEthnicity: ethnicity, wifeNationality: 'Việt Nam', wifeResidence: place, wifePersonalId: wife.id,
+        marriageOrdinal: 'Lần đầu',
+      };
+    }
+    case 'CMC': {
+      const parent = adult('male', random.int(22, 50));
+      const child = adult(sexOf(), random.int(0, 15));
+      return { recognizingName: parent.name, recognizingDateOfBirth: parent.dob, recognizedName: child.name, recognizedDateOfBirth: child.dob, relationship: 'fatherChild' };
+    }
+    case 'GH': {
+      const guardian = adult(sexOf(), random.int(25, 60));
+      const ward = adult(sexOf(), random.int(1, 14));
+      return { guardianName: guardian.name, guardianDateOfBirth: guardian.dob, wardName: ward.name, wardDateOfBirth: ward.dob, guardianshipKind: random.pick(['appointed', 'legal']) };
+    }
+    case 'TDCC': {
+      const sex = sexOf();
+      const name = fullName(random, sex);
+      return { fullName: name, dateOfBirth: dateIn(random, registered.year - random.int(1, 60)), sex, changeKind: 'correction', contentBefore: name.normalize('NFD').replace(/\p{M}/gu, ''), contentAfter: name, grounds: 'Giấy khai sinh bản chính' };
+    }
+    case 'GCNN': {
+      const person = adult(sexOf(), random.int(0, 40));
+      return { personName: person.name, personDateOfBirth: person.dob, foreignAuthority: random.pick(['Cơ quan đăng ký hộ tịch Nhật Bản', 'Văn phòng hộ tịch Hàn Quốc', 'Cơ quan hộ tịch Đài Loan']), decisionNumber: String(random.int(1, 9999)), content: 'Khai sinh' };
+    }
+    case 'LH': {
+      const husband = adult('male', random.int(25, 60));
+      const wife = adult('female', random.int(22, 55));
+      return { husbandName: husband.name, husbandDateOfBirth: husband.dob, wifeName: wife.name, wifeDateOfBirth: wife.dob, court: `Tòa án nhân dân ${district.name}`, decisionNumber: `${random.int(1, 500)}/${registered.year}/QĐST-HNGĐ`, content: 'Ly hôn' };
+    }
+  }
+}
