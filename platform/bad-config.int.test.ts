@@ -18,8 +18,8 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-async function expectOneLineError(vars: Record<string, string>, code: string, mentions: string[], secrets: string[] = []): Promise<void> {
-  const r = await runCli(['start'], cliEnv({ HOTICH_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...vars }));
+async function expectOneLineError(vars: Record<string, string>, code: string, mentions: string[], secrets: string[] = [], args = ['start']): Promise<void> {
+  const r = await runCli(args, cliEnv({ HOTICH_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...vars }));
   expect(r.code).not.toBe(0);
   const lines = r.stderr.trimEnd().split('\n');
   expect(lines).toHaveLength(1);
@@ -56,6 +56,11 @@ test('a wrong database password says so', async () => {
   const url = new URL(testEnv('postgresAdminUrl'));
   url.password = 'sai-mat-khau';
   await expectOneLineError({ DATABASE_URL: url.toString(), TEMPORAL_ADDRESS: '127.0.0.1:1' }, 'DATABASE_AUTH_FAILED', ['DATABASE_URL'], ['sai-mat-khau']);
+});
+
+test('an unreachable Temporal server says where and what to do', async () => {
+  const port = await freePort();
+  await expectOneLineError({ TEMPORAL_PORT: String(port) }, 'TEMPORAL_UNREACHABLE', [`127.0.0.1:${port}`, 'npm start'], [], ['smoke']);
 });
 
 test('an invalid setting names the variable', async () => {

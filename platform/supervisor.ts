@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { connectTemporal, TemporalUnreachable } from './temporal-connection';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { assertPortFree } from './ports';
@@ -111,7 +112,9 @@ export async function startSystem(config: Config, logger: Logger, parts: { worke
       temporalAddress = temporal.address;
       temporalUiUrl = temporal.uiUrl;
     } else {
-      await waitForTemporal(temporalAddress!, config.temporal.namespace, 15_000);
+      await waitForTemporal(temporalAddress!, config.temporal.namespace, 15_000).catch((e: unknown) => {
+        throw TemporalUnreachable({ address: temporalAddress!, reason: e instanceof Error ? e.message : String(e) }, { cause: e });
+      });
     }
 
     // Production runs `hotich migrate` as its own step (docker-compose.yml); the embedded mode
@@ -138,7 +141,7 @@ export async function startSystem(config: Config, logger: Logger, parts: { worke
 
     let apiUrl: string | undefined;
     if (parts.api) {
-      const connection = await Connection.connect({ address: temporalAddress! });
+      const connection = await connectTemporal(temporalAddress!);
       stoppers.push(['temporal-client', () => connection.close()]);
       const temporal = new Client({ connection, namespace: config.temporal.namespace });
       const apiConfig: Config = { ...config, api: { ...config.api, jwtSecret: config.api.jwtSecret ?? secrets?.jwtSecret } };

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { connectTemporal } from '../../platform/temporal-connection';
 import { loadConfig } from '../../platform/config';
 import { acknowledgePlatformCheck, platformCheck, platformCheckStatus } from '../../workflows/platform-check';
 
@@ -11,7 +12,7 @@ export function register(program: Command): void {
     .action(async (opts: { acknowledge: boolean }) => {
       const config = loadConfig();
       const address = config.temporal.address ?? `127.0.0.1:${config.temporal.port}`;
-      const connection = await Connection.connect({ address });
+      const connection = await connectTemporal(address);
       try {
         const client = new Client({ connection, namespace: config.temporal.namespace });
         const workflowId = `platform-check/${new Date().toISOString()}`;
