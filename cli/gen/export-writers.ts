@@ -1,17 +1,16 @@
 /**
  * Streaming writers of a synthetic export: one sheet (xlsx) or one file (csv) per register
- * type, rows appended as they are generated. Bytes are the same for the same rows (fixed
- * workbook dates), so a seed reproduces a file exactly.
+ * type, rows appended as they are generated. Bytes are the same for the same rows, so a seed
+ * reproduces a file exactly.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { defineError } from '../../domain/errors';
 import { fieldsOf, type RegisterTypeCode } from '../../domain/registers/register-types';
 import { displayValue } from '../../domain/profiles/cell-values';
 import type { RecordValues } from '../../domain/registers/validate-record';
-import { fixZipDates } from './fixed-zip-dates';
+import { createStreamingXlsxWriter } from '../../formats/xlsx/streaming-xlsx-writer';
 
 export const GenFormatUnsupported = defineError<{ format: string }>(
   'GEN_FORMAT_UNSUPPORTED',
@@ -30,8 +29,6 @@ export interface ExportWriter {
   close(): Promise<string[]>;
 }
 
-const FIXED_DATE = new Date(Date.UTC(2025, 0, 1));
-
 function cells(type: RegisterTypeCode, values: RecordValues): string[] {
   return fieldsOf(type).map((f) => displayValue(f, values[f.key]));
 }
@@ -44,25 +41,18 @@ export function createExportWriter(format: string, dir: string, baseName: string
 }
 
 function xlsxWriter(file: string): ExportWriter {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: false });
-  workbook.created = FIXED_DATE;
-  workbook.modified = FIXED_DATE;
-  workbook.creator = 'hotich-flow';
-  let sheet: ExcelJS.Worksheet | undefined;
+  const xlsx = createStreamingXlsxWriter(file);
   return {
     async startType(type) {
-      if (sheet) sheet.commit();
-      sheet = workbook.addWorksheet(type);
-      sheet.addRow(fieldsOf(type).map((f) => f.labelVi)).commit();
+      xlsx.addSheet(type);
+      xlsx.addRow(fieldsOf(type).map((f) => f.labelVi));
     },
     write(type, values) {
-      sheet!.addRow(cells(type, values)).commit();
+      xlsx.addRow(cells(type, values));
     },
-    drain: () => new Promise((resolve) => setImmediate(resolve)),
+    drain: () => xlsx.drain(),
     async close() {
-      if (sheet) sheet.commit();
-      await workbook.commit();
-      fixZipDates(file);
+      await xlsx.close();
       return [file];
     },
   };
