@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canAct, canSee, type Principal } from './access';
+import { canSee, type Principal } from './access';
 
 const official = (agencyCode: string, provinceCode = '01'): Principal => ({ username: 'o', role: 'official', agencyCode, provinceCode });
 
@@ -32,9 +32,4 @@ describe('canSee', () => {
       }),
     );
   });
-});
-
-test('canAct needs both the role and the scope', () => {
-  expect(canAct(official('00001'), { provinceCode: '01', agencyCode: '00001' }, ['official'])).toBe(true);
-  expect(canAct({ username: 'a', role: 'auditor' }, { provinceCode: '01', agencyCode: '00001' }, ['official', 'coordinator'])).toBe(false);
 });

@@ -41,8 +41,3 @@ export function canSee(user: Principal, resource: ResourceScope): boolean {
       return !!resource.agencyCode && user.agencyCode === resource.agencyCode;
   }
 }
-
-/** Roles that may change things (auditors only read; admins manage users, not records). */
-export function canAct(user: Principal, resource: ResourceScope, allowed: readonly Role[]): boolean {
-  return allowed.includes(user.role) && canSee(user, resource);
-}

@@ -16,7 +16,6 @@ export const ConfigSchema = Type.Object({
   dataDir: Type.String(),
   env: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')]),
   logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
-  debug: Type.Boolean(),
   temporal: Type.Object({
     /** Set: use that server (production mode). Unset: start the embedded dev server. */
     address: Type.Optional(Type.String({ minLength: 1 })),
@@ -88,7 +87,6 @@ export function loadConfig(env: Env = process.env, rootDir = path.resolve(__dirn
     dataDir: path.resolve(rootDir, str(env, 'HOTICH_DATA_DIR') ?? 'data'),
     env: nodeEnv === 'production' || nodeEnv === 'test' ? nodeEnv : 'development',
     logLevel: (str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'warn' : 'info')) as Config['logLevel'],
-    debug: Boolean(str(env, 'DEBUG')),
     temporal: {
       address: str(env, 'TEMPORAL_ADDRESS'),
       namespace: str(env, 'TEMPORAL_NAMESPACE') ?? 'default',

@@ -26,7 +26,7 @@ function installRuntime(logger: Logger): void {
 export interface WorkerOptions extends ActivityDeps {
   config: Config;
   logger: Logger;
-  /** Defaults to config.temporal.address. */
+  /** The Temporal frontend: the embedded dev server's, or TEMPORAL_ADDRESS. */
   address: string;
   taskQueue?: string;
 }
@@ -40,7 +40,6 @@ export async function createWorker(opts: WorkerOptions): Promise<{ worker: Worke
     taskQueue: opts.taskQueue ?? opts.config.temporal.taskQueue,
     workflowsPath: require.resolve(path.join(__dirname, '../workflows')),
     activities: createActivities({ pool: opts.pool, store: opts.store }),
-    bundlerOptions: { ignoreModules: [] },
   });
   return { worker, connection };
 }

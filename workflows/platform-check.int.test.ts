@@ -2,13 +2,12 @@
  * The platform-check workflow on a Temporal dev server that @temporalio/testing starts from the
  * project's own `temporal` binary (never a download), with a real worker and real PostgreSQL.
  */
-import path from 'node:path';
-import os from 'node:os';
-import fs from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { resolveTool } from '../platform/temporal-cli';
+import { loadConfig } from '../platform/config';
+import { testEnv } from '../test/support/env';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
 import { uniqueTaskQueue } from '../test/support/temporal';
 import { createActivities } from '../activities';
@@ -17,19 +16,16 @@ import { acknowledgePlatformCheck, platformCheck, platformCheckStatus } from './
 
 let env: TestWorkflowEnvironment;
 let db: TestDatabase;
-let storeDir: string;
 
 beforeAll(async () => {
-  const binary = resolveTool('temporal', { rootDir: path.join(__dirname, '..') });
+  const binary = resolveTool('temporal', { rootDir: loadConfig().rootDir });
   env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: binary }, ip: '127.0.0.1' } });
   db = await createTestDatabase();
-  storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'store-'));
 });
 
 afterAll(async () => {
   await env?.teardown();
   await db?.drop();
-  fs.rmSync(storeDir, { recursive: true, force: true });
 });
 
 test('records once, waits for a person, refuses an empty acknowledgement, completes', async () => {
@@ -38,7 +34,8 @@ test('records once, waits for a person, refuses an empty acknowledgement, comple
     connection: env.nativeConnection,
     taskQueue,
     workflowsPath: require.resolve('./index'),
-    activities: createActivities({ pool: db.pool, store: createLocalContentStore(storeDir) }),
+    // The suite's work folder is removed by global teardown.
+    activities: createActivities({ pool: db.pool, store: createLocalContentStore(`${testEnv('workDir')}/store-platform-check`) }),
   });
   const result = await worker.runUntil(async () => {
     const handle = await env.client.workflow.start(platformCheck, { taskQueue, workflowId: `platform-check/${taskQueue}`, args: [{ requestedBy: 'test' }] });

@@ -55,8 +55,6 @@ export const SHARED_FIELDS: readonly FieldDef[] = [
   f('reRegistration', 'Đăng ký lại', 'flag'),
 ];
 
-const SEX_LABELS = { male: 'Nam', female: 'Nữ' } as const;
-
 /** A person's usual columns under a Vietnamese role word ("mẹ", "cha", "chồng", …). */
 function person(prefix: string, roleVi: string, opts: { required?: boolean; sex?: boolean; id?: boolean; residence?: boolean } = {}): FieldDef[] {
   const fields = [
@@ -200,8 +198,6 @@ export const REGISTER_TYPES: readonly RegisterType[] = [
     ],
   },
 ];
-
-export const SEX_VALUES = SEX_LABELS;
 
 const byCode = new Map(REGISTER_TYPES.map((t) => [t.code, t]));
 
