@@ -1,168 +1,272 @@
 /**
- * The national digitisation naming rule for scanned register pages, as a setting: by default
- * zip `<TYPE>.<YEAR>.<BOOK>.zip`, PDF `<TYPE>.<YEAR>.<BOOK>.<NUMBER>.pdf` (our working reading
- * of section 4.3 of the guide to letter 1437/BTP-CNTT; a province with another rule changes
- * the pattern, not code). Parsing tolerates what people and tools do to names: case,
- * separators `.` `_` `-` mixed, spaces, one folder level, page suffixes `_2` / ` (2)`, and
- * registration numbers with a letter suffix (`125a`, `125-BS` for the book's "125/BS").
+ * The national digitisation naming rule for scanned register pages, as a setting. By default
+ * zip and Excel `<TYPE>.<YEAR>.<BOOK>`, PDF `<TYPE>.<YEAR>.<BOOK>.<NUMBER>.pdf` (our working
+ * reading of section 4.3 of the guide to letter 1437/BTP-CNTT); a province with another rule
+ * changes the pattern, not code. Parsing tolerates what people and tools do to names: case,
+ * separators `.` `_` `-` mixed and spaces around them, one folder level, page suffixes
+ * (`_2`, ` (2)`), and registration numbers with a letter suffix.
+ *
+ * A book's supplementary entries are numbered like "125/BS"; a zip entry cannot hold "/" in a
+ * file name (it separates folders), so such a number is written `125-BS` (or `125_BS`,
+ * `125.BS`) and read back as "125/BS". Numbers are kept as written otherwise ("125a", "0125");
+ * compare them with numberKey, and books with bookKey.
  */
-import iconv from 'iconv-lite';
+import { defineError } from '../errors';
+import { REGISTER_TYPE_CODES } from '../registers/register-types';
 import { foldKey } from '../text/normalize';
 
 export type NamePart = 'type' | 'year' | 'book' | 'number';
 
 export interface NamingRule {
-  /** e.g. "{type}.{year}.{book}.{number}"; only the order of the parts matters. */
+  /** The name of one entry's PDF without extension, e.g. "{type}.{year}.{book}.{number}". */
   pdf: string;
-  /** e.g. "{type}.{year}.{book}": the zip of one book, and its Excel file. */
+  /** The name of one book's zip and Excel file without extension, e.g. "{type}.{year}.{book}". */
   book: string;
   /** The register type codes the rule accepts (domain/registers). */
   typeCodes: readonly string[];
 }
 
 export const DEFAULT_PATTERNS = { pdf: '{type}.{year}.{book}.{number}', book: '{type}.{year}.{book}' } as const;
+export const DEFAULT_NAMING_RULE: NamingRule = { ...DEFAULT_PATTERNS, typeCodes: REGISTER_TYPE_CODES };
 
-export interface EntryName {
+export interface BookName {
+  /** Upper case, one of the rule's type codes. */
   type: string;
   year: number;
   /** As written ("01"); compare with bookKey. */
   book: string;
+}
+
+export interface EntryName extends BookName {
   /** As in the book ("125", "125a", "125/BS"); compare with numberKey. */
   number: string;
-  /** 1 for the entry's only or first file; 2, 3… for the following pages. */
+  /** 1 for the entry's only or first file; 2, 3… for the files that follow. */
   page: number;
 }
 
-export type NameRejection = 'NOT_PDF' | 'NAME_UNPARSEABLE' | 'UNKNOWN_REGISTER_TYPE' | 'FOLDER_TOO_DEEP' | 'BAD_YEAR';
+type PatternIssue = 'unknown' | 'twice' | 'missing';
+const PATTERN_ISSUE_VI: Record<PatternIssue, string> = { unknown: 'không dùng được phần', twice: 'có hai lần phần', missing: 'thiếu phần' };
 
-export const NAME_REJECTION_VI: Record<NameRejection, string> = {
-  NOT_PDF: 'Tệp không có phần mở rộng .pdf.',
-  NAME_UNPARSEABLE: 'Tên tệp không theo quy tắc đặt tên <Loại sổ>.<Năm>.<Quyển số>.<Số đăng ký>.pdf.',
-  UNKNOWN_REGISTER_TYPE: 'Mã loại sổ trong tên tệp không có trong danh mục loại sổ.',
-  FOLDER_TOO_DEEP: 'Tệp nằm sâu hơn một cấp thư mục trong tệp nén.',
-  BAD_YEAR: 'Năm trong tên tệp không hợp lệ.',
+export const NamingPatternInvalid = defineError<{ pattern: string; issue: PatternIssue; parts: string }>(
+  'NAMING_PATTERN_INVALID',
+  'config',
+  (p) => `scan naming pattern "${p.pattern}": ${p.issue} part ${p.parts}`,
+  (p) => `Mẫu tên tệp quét "${p.pattern}" không hợp lệ: ${PATTERN_ISSUE_VI[p.issue]} ${p.parts}; các phần là {type}, {year}, {book} và, cho tệp PDF, {number}.`,
+);
+
+export type NameRejection = 'NOT_PDF' | 'SYSTEM_FILE' | 'FOLDER_TOO_DEEP' | 'NAME_UNPARSEABLE' | 'UNKNOWN_REGISTER_TYPE' | 'BAD_YEAR';
+
+export type Parsed<T> = ({ ok: true } & T) | { ok: false; reason: NameRejection; messageVi: string };
+
+const PART_LABEL_VI: Record<NamePart, string> = { type: 'Loại sổ', year: 'Năm', book: 'Quyển số', number: 'Số đăng ký' };
+
+function rejection(reason: NameRejection, pattern: string, ext: string): { ok: false; reason: NameRejection; messageVi: string } {
+  const rule = `${pattern.replace(/\{(type|year|book|number)\}/g, (_, p: NamePart) => `<${PART_LABEL_VI[p]}>`)}${ext}`;
+  const messageVi = {
+    NOT_PDF: 'Tệp không phải tệp .pdf.',
+    SYSTEM_FILE: 'Tệp hệ thống do máy tạo ra khi nén (không phải trang sổ quét).',
+    FOLDER_TOO_DEEP: 'Tệp nằm sâu hơn một cấp thư mục trong tệp nén.',
+    NAME_UNPARSEABLE: `Tên tệp không theo quy tắc đặt tên ${rule}.`,
+    UNKNOWN_REGISTER_TYPE: `Mã loại sổ trong tên tệp không có trong danh mục loại sổ (quy tắc ${rule}).`,
+    BAD_YEAR: `Năm trong tên tệp phải gồm 4 chữ số (quy tắc ${rule}).`,
+  }[reason];
+  return { ok: false, reason, messageVi };
+}
+
+/** Any of the tolerated separators, with spaces around it, or spaces alone. */
+const SEP = String.raw`(?:\s*[._-]\s*|\s+)`;
+const PART_RE: Record<NamePart, string> = {
+  type: '(?<type>[A-Za-z]+)',
+  year: String.raw`(?<year>\d+)`,
+  book: String.raw`(?<book>\d+)`,
+  // "125", "125a", "125-BS": digits, up to two letters, and a supplement of letters.
+  number: String.raw`(?<number>\d+[A-Za-z]{0,2})(?:${SEP}(?<supplement>[A-Za-z]{1,4}))?`,
 };
+/** A number as the rule can write it: the inverse of PART_RE.number. */
+const NUMBER_TEXT = /^(\d+[A-Za-z]{0,2})(?:\/([A-Za-z]{1,4}))?$/;
+/** A further file of the same entry: "_2", "-2", ".2", " (2)". */
+const PAGE_RE = String.raw`(?:${SEP}(?<page>\d{1,3})|\s*\((?<copy>\d{1,3})\))?`;
 
-export type ParsedName<T> = ({ ok: true } & T) | { ok: false; reason: NameRejection; messageVi: string };
+const compiled = new Map<string, RegExp>();
 
-function partsOf(pattern: string): NamePart[] {
-  return [...pattern.matchAll(/\{(type|year|book|number)\}/g)].map((m) => m[1] as NamePart);
-}
-
-const reject = (reason: NameRejection) => ({ ok: false as const, reason, messageVi: NAME_REJECTION_VI[reason] });
-
-/** Splits a base name on the tolerated separators, dropping spaces around them. */
-function tokens(base: string): string[] {
-  return base
-    .trim()
-    .split(/\s*[._-]\s*|\s+/)
-    .filter((t) => t !== '');
-}
-
-function assign(parts: NamePart[], toks: string[], rule: NamingRule): ParsedName<Omit<EntryName, 'page'>> {
-  const out: Partial<Record<NamePart, string>> = {};
-  for (const [i, part] of parts.entries()) out[part] = toks[i];
-  const type = out.type?.toUpperCase();
-  if (!type || !rule.typeCodes.includes(type)) return reject('UNKNOWN_REGISTER_TYPE');
-  if (!out.year || !/^\d{4}$/.test(out.year)) return reject('BAD_YEAR');
-  if (!out.book || !/^\d+$/.test(out.book)) return reject('NAME_UNPARSEABLE');
-  if (parts.includes('number') && (!out.number || !/^\d+[a-z]?$/i.test(out.number))) return reject('NAME_UNPARSEABLE');
-  return { ok: true, type, year: Number(out.year), book: out.book, number: out.number ?? '' };
-}
-
-/** A zip (or Excel) name of one book: "KS.2009.01.zip". */
-export function parseBookName(fileName: string, rule: NamingRule): ParsedName<{ type: string; year: number; book: string }> {
-  const base = fileName.replace(/^.*[\\/]/, '').replace(/\.(zip|xlsx?|csv)$/i, '');
-  const parts = partsOf(rule.book);
-  const toks = tokens(base);
-  if (toks.length !== parts.length) return reject('NAME_UNPARSEABLE');
-  const r = assign(parts, toks, rule);
-  return r.ok ? { ok: true, type: r.type, year: r.year, book: r.book } : r;
-}
-
-/** A PDF entry of a zip, possibly inside one folder: "KS.2009.01/KS.2009.01.125_2.pdf". */
-export function parseScanName(entryPath: string, rule: NamingRule): ParsedName<EntryName> {
-  const segments = entryPath.split(/[\\/]/).filter((s) => s !== '');
-  if (segments.length > 2) return reject('FOLDER_TOO_DEEP');
-  const file = segments[segments.length - 1] ?? '';
-  const ext = /\.pdf$/i.exec(file);
-  if (!ext) return reject('NOT_PDF');
-  let base = file.slice(0, ext.index).trim();
-  let page = 1;
-  const copy = /\s*\((\d{1,3})\)$/.exec(base) ?? /_(\d{1,3})$/.exec(base);
-  const parts = partsOf(rule.pdf);
-  if (copy && tokens(base.slice(0, copy.index)).length >= parts.length) {
-    page = Number(copy[1]);
-    base = base.slice(0, copy.index);
+/** A pattern's regular expression: parts as groups, separators tolerant, other text literal and case-insensitive. */
+function compile(pattern: string, required: readonly NamePart[], withPage: boolean): RegExp {
+  const key = `${withPage ? 'pdf' : 'book'}:${pattern}`;
+  const cached = compiled.get(key);
+  if (cached) return cached;
+  const seen = new Set<string>();
+  let source = '';
+  const tokens = pattern.match(/\{[^}]*\}|[._\- ]+|[^{}._\- ]+/g) ?? [];
+  // A brace left open or closed alone matches no token.
+  if (tokens.join('') !== pattern) throw NamingPatternInvalid({ pattern, issue: 'unknown', parts: pattern });
+  for (const token of tokens) {
+    if (token.startsWith('{')) {
+      const part = token.slice(1, -1);
+      if (!(part in PART_RE) || !required.includes(part as NamePart)) throw NamingPatternInvalid({ pattern, issue: 'unknown', parts: token });
+      if (seen.has(part)) throw NamingPatternInvalid({ pattern, issue: 'twice', parts: token });
+      seen.add(part);
+      source += PART_RE[part as NamePart];
+    } else if (/^[._\- ]+$/.test(token)) {
+      source += SEP;
+    } else {
+      source += token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    }
   }
-  const toks = tokens(base);
-  if (toks.length < parts.length) return reject('NAME_UNPARSEABLE');
-  const head = assign(parts, toks.slice(0, parts.length), rule);
-  if (!head.ok) return head;
-  // Letters after the number belong to it: "125-BS" is the book's "125/BS".
-  const rest = toks.slice(parts.length);
-  if (!rest.every((t) => /^[a-z]{1,4}$/i.test(t)) || page < 1) return reject('NAME_UNPARSEABLE');
-  const number = [head.number, ...rest.map((t) => t.toUpperCase())].join('/');
-  return { ok: true, type: head.type, year: head.year, book: head.book, number, page };
+  const missing = required.filter((p) => !seen.has(p));
+  if (missing.length > 0) throw NamingPatternInvalid({ pattern, issue: 'missing', parts: missing.map((p) => `{${p}}`).join(', ') });
+  const re = new RegExp(String.raw`^\s*${source}${withPage ? PAGE_RE : ''}\s*$`, 'i');
+  compiled.set(key, re);
+  return re;
 }
 
-/** The rule's own spelling of a name: the inverse of parseScanName on canonical parts. */
+const BOOK_PARTS: readonly NamePart[] = ['type', 'year', 'book'];
+const PDF_PARTS: readonly NamePart[] = ['type', 'year', 'book', 'number'];
+
+function checkBook(groups: Record<string, string | undefined>, rule: NamingRule, pattern: string, ext: string): Parsed<BookName> {
+  const type = groups.type!.toUpperCase();
+  if (!rule.typeCodes.includes(type)) return rejection('UNKNOWN_REGISTER_TYPE', pattern, ext);
+  if (groups.year!.length !== 4) return rejection('BAD_YEAR', pattern, ext);
+  return { ok: true, type, year: Number(groups.year), book: groups.book! };
+}
+
+/** Zip and Excel files of one book: "KS.2009.01.zip", "ks_2009_1.xlsx". */
+export function parseBookName(fileName: string, rule: NamingRule): Parsed<BookName> {
+  const file = fileName.split(/[\\/]/).pop() ?? '';
+  const ext = /\.(zip|xlsx?|csv)\s*$/i.exec(file);
+  const shownExt = ext ? `.${ext[1]!.toLowerCase()}` : '.zip';
+  const m = compile(rule.book, BOOK_PARTS, false).exec(ext ? file.slice(0, ext.index) : file);
+  return m ? checkBook(m.groups!, rule, rule.book, shownExt) : rejection('NAME_UNPARSEABLE', rule.book, shownExt);
+}
+
+/** Names that archivers and file managers add beside the real files. */
+function isSystemFile(segments: readonly string[]): boolean {
+  const file = segments[segments.length - 1] ?? '';
+  return segments.some((s) => s === '__MACOSX') || file.startsWith('._') || /^(\.ds_store|thumbs\.db|desktop\.ini)$/i.test(file);
+}
+
+/** One PDF of a zip, at the top or inside one folder: "KS.2009.01/KS.2009.01.125_2.pdf". */
+export function parseScanName(entryPath: string, rule: NamingRule): Parsed<EntryName> {
+  const segments = entryPath.split(/[\\/]/).filter((s) => s !== '');
+  if (isSystemFile(segments)) return rejection('SYSTEM_FILE', rule.pdf, '.pdf');
+  if (segments.length > 2) return rejection('FOLDER_TOO_DEEP', rule.pdf, '.pdf');
+  const file = segments[segments.length - 1] ?? '';
+  const ext = /\s*\.pdf\s*$/i.exec(file);
+  if (!ext) return rejection('NOT_PDF', rule.pdf, '.pdf');
+  const m = compile(rule.pdf, PDF_PARTS, true).exec(file.slice(0, ext.index));
+  if (!m) return rejection('NAME_UNPARSEABLE', rule.pdf, '.pdf');
+  const g = m.groups!;
+  const book = checkBook(g, rule, rule.pdf, '.pdf');
+  if (!book.ok) return book;
+  const page = Number(g.page ?? g.copy ?? 1);
+  if (page < 1) return rejection('NAME_UNPARSEABLE', rule.pdf, '.pdf');
+  return { ...book, number: g.supplement ? `${g.number!}/${g.supplement}` : g.number!, page };
+}
+
+function fill(pattern: string, values: Record<NamePart, string>): string {
+  return pattern.replace(/\{(type|year|book|number)\}/g, (_, p: NamePart) => values[p]);
+}
+
+function checkFormattable(b: BookName, rule: NamingRule): void {
+  if (!rule.typeCodes.includes(b.type)) throw new RangeError(`register type ${b.type} is not in the naming rule`);
+  if (!Number.isInteger(b.year) || b.year < 1000 || b.year > 9999) throw new RangeError(`year ${b.year} is not four digits`);
+  if (!/^\d+$/.test(b.book)) throw new RangeError(`book ${b.book} is not digits`);
+}
+
+/** The rule's own spelling of an entry's PDF: parseScanName gives back the same parts. */
 export function formatScanName(e: EntryName, rule: NamingRule): string {
-  const [number, ...suffixes] = e.number.split('/');
-  const values: Record<NamePart, string> = { type: e.type, year: String(e.year), book: e.book, number: [number, ...suffixes].join('-') };
-  const base = rule.pdf.replace(/\{(type|year|book|number)\}/g, (_, p: NamePart) => values[p]);
-  return `${base}${e.page > 1 ? `_${e.page}` : ''}.pdf`;
+  checkFormattable(e, rule);
+  const number = NUMBER_TEXT.exec(e.number);
+  if (!number) throw new RangeError(`registration number ${e.number} cannot be written in a file name`);
+  if (!Number.isInteger(e.page) || e.page < 1 || e.page > 999) throw new RangeError(`page ${e.page} outside 1–999`);
+  compile(rule.pdf, PDF_PARTS, true); // rejects a pattern that could not read the name back
+  const values = { type: e.type, year: String(e.year), book: e.book, number: number[2] ? `${number[1]}-${number[2]}` : number[1]! };
+  return `${fill(rule.pdf, values)}${e.page > 1 ? `_${e.page}` : ''}.pdf`;
 }
 
-export function formatBookName(b: { type: string; year: number; book: string }, rule: NamingRule, ext = 'zip'): string {
-  const values: Record<NamePart, string> = { type: b.type, year: String(b.year), book: b.book, number: '' };
-  return `${rule.book.replace(/\{(type|year|book|number)\}/g, (_, p: NamePart) => values[p])}.${ext}`;
+/** A book's zip (or, with ext "xlsx", Excel) file name. */
+export function formatBookName(b: BookName, rule: NamingRule, ext = 'zip'): string {
+  checkFormattable(b, rule);
+  compile(rule.book, BOOK_PARTS, false); // rejects a pattern that could not read the name back
+  return `${fill(rule.book, { type: b.type, year: String(b.year), book: b.book, number: '' })}.${ext}`;
 }
 
-/** Book numbers compare without leading zeros: "01" = "1". */
+/** Book numbers compare without leading zeros: "01" = "1" = 1. */
 export function bookKey(book: string | number): string {
   return String(book).trim().replace(/^0+(?=\d)/, '');
 }
 
-/** Registration numbers compare without leading zeros and case: "0125A" = "125a"; "125/BS" = "125-bs". */
+/** Registration numbers compare without leading zeros, case or separator: "0125A" = "125a"; "125/BS" = "125-bs" = "125 BS". */
 export function numberKey(n: string | number): string {
-  return foldKey(String(n)).replace(/\s+/g, '').replace(/[-_]/g, '/').replace(/^0+(?=\d)/, '');
+  return foldKey(String(n))
+    .replace(/[\s._\-/]+/g, '/')
+    .replace(/^\/+|\/+$/g, '')
+    .replace(/^0+(?=\d)/, '');
 }
 
-/** Marks Vietnamese uses: breve, circumflex, horn, and the five tone marks. */
-const VIETNAMESE_MARKS = /^[\u0300\u0301\u0302\u0303\u0306\u0309\u031B\u0323]*$/u;
+/** The identity of a book: type, year and book number without leading zeros. */
+export function bookIdentity(b: BookName): string {
+  return `${b.type.toUpperCase()}.${b.year}.${bookKey(b.book)}`;
+}
 
-/** Whether every non-ASCII letter of a name could be Vietnamese (ệ, ư, Đ …, not Ä, ß, ├). */
-function onlyVietnameseLetters(s: string): boolean {
-  for (const ch of s) {
-    if (ch.charCodeAt(0) < 0x80) continue;
-    if (ch === 'đ' || ch === 'Đ') continue;
-    const d = ch.normalize('NFD');
-    if (!/^[a-zA-Z]/.test(d) || !VIETNAMESE_MARKS.test(d.slice(1))) return false;
+/** The identity of an entry (all its pages share it), to match a PDF with its record. */
+export function entryIdentity(e: Omit<EntryName, 'page'>): string {
+  return `${bookIdentity(e)}.${numberKey(e.number)}`;
+}
+
+export interface EntryFiles<T> {
+  identity: string;
+  files: T[];
+  /** Pages named by more than one file ("125.pdf" and "125_1.pdf"). */
+  duplicatePages: number[];
+  /** Pages below the highest one that no file names. */
+  missingPages: number[];
+}
+
+/** Groups the PDFs of a zip by entry, each entry's files in page order. */
+export function groupPages<T>(files: readonly T[], nameOf: (file: T) => EntryName): EntryFiles<T>[] {
+  const groups = new Map<string, T[]>();
+  for (const f of files) {
+    const id = entryIdentity(nameOf(f));
+    groups.set(id, [...(groups.get(id) ?? []), f]);
   }
-  return true;
+  return [...groups].map(([identity, group]) => {
+    const sorted = [...group].sort((a, b) => nameOf(a).page - nameOf(b).page);
+    const pages = sorted.map((f) => nameOf(f).page);
+    const duplicatePages = [...new Set(pages.filter((p, i) => pages.indexOf(p) !== i))];
+    const present = new Set(pages);
+    const missingPages = Array.from({ length: Math.max(...pages) }, (_, i) => i + 1).filter((p) => !present.has(p));
+    return { identity, files: sorted, duplicatePages, missingPages };
+  });
+}
+
+export interface ZipNameFinding {
+  code: 'ZIP_NAME_MISMATCH' | 'ZIP_NAME_UNPARSEABLE';
+  severity: 'warning';
+  messageVi: string;
+  /** The zip's book as its name says, when it says one. */
+  zipBook?: string;
+  /** The books its PDFs name; these win. */
+  entryBooks: string[];
 }
 
 /**
- * A zip entry name as bytes. Zips made on Windows without the UTF-8 flag carry names in the
- * machine's OEM code page: Windows-1258 on Vietnamese Windows, else CP437 (the zip default).
- * UTF-8 is tried first (many tools write it without the flag); Windows-1258 when its reading
- * has only Vietnamese letters and at least one of them; CP437 otherwise.
+ * Compares a zip's name with the PDFs inside it. The PDFs win (each attaches to the book its
+ * own name says); the finding tells the official that the zip was named otherwise.
  */
-export function decodeZipEntryName(raw: Uint8Array, utf8Flag: boolean): { name: string; encoding: 'utf8' | 'cp437' | 'windows1258' } {
-  const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  const asUtf8 = buf.toString('utf8');
-  if (utf8Flag || !asUtf8.includes('\uFFFD')) return { name: asUtf8.normalize('NFC'), encoding: 'utf8' };
-  const cp1258 = iconv.decode(buf, 'windows1258').normalize('NFC');
-  if (onlyVietnameseLetters(cp1258)) return { name: cp1258, encoding: 'windows1258' };
-  return { name: iconv.decode(buf, 'cp437').normalize('NFC'), encoding: 'cp437' };
-}
-
-/** When a zip's name and the PDFs inside it name different books, the PDFs win; say so. */
-export function bookDisagreement(zipName: string, entries: readonly EntryName[], rule: NamingRule): { zip: string; entries: string } | undefined {
+export function checkZipName(zipName: string, entries: readonly BookName[], rule: NamingRule): ZipNameFinding | undefined {
+  if (entries.length === 0) return undefined;
+  const entryBooks = [...new Set(entries.map(bookIdentity))];
   const zip = parseBookName(zipName, rule);
-  if (!zip.ok || entries.length === 0) return undefined;
-  const zipBook = `${zip.type}.${zip.year}.${bookKey(zip.book)}`;
-  const inside = [...new Set(entries.map((e) => `${e.type}.${e.year}.${bookKey(e.book)}`))];
-  return inside.length === 1 && inside[0] === zipBook ? undefined : { zip: zipBook, entries: inside.join(', ') };
+  if (!zip.ok) {
+    return { code: 'ZIP_NAME_UNPARSEABLE', severity: 'warning', messageVi: `Tên tệp nén không theo quy tắc đặt tên; các tệp PDF bên trong thuộc sổ ${entryBooks.join(', ')} và được nhận theo tên của chúng.`, entryBooks };
+  }
+  const zipBook = bookIdentity(zip);
+  if (entryBooks.length === 1 && entryBooks[0] === zipBook) return undefined;
+  return {
+    code: 'ZIP_NAME_MISMATCH',
+    severity: 'warning',
+    messageVi: `Tên tệp nén ghi sổ ${zipBook} nhưng các tệp PDF bên trong thuộc sổ ${entryBooks.join(', ')}; các tệp PDF được nhận theo tên của chúng.`,
+    zipBook,
+    entryBooks,
+  };
 }

@@ -1,119 +1,218 @@
 /**
- * Vietnamese text typed in the pre-Unicode encodings and read back as Windows-1252/Latin-1
- * ("mojibake"): TCVN3 (ABC, TCVN 5712:1993, fonts .VnTime) and VNI (VNI-Windows, fonts
- * VNI-Times). Detection is conservative: it acts only on characters that correct Vietnamese
- * never contains, so valid Unicode Vietnamese (and plain ASCII) is never touched.
+ * Vietnamese typed in the pre-Unicode encodings and read back as Windows-1252/Latin-1
+ * ("mojibake"): TCVN3 (ABC; fonts .VnTime, .VnTimeH) and VNI (VNI-Windows; fonts VNI-Times).
+ * Repair is conservative: text with any character beyond Latin-1 cannot be such mojibake and
+ * is never touched (so every Vietnamese text written with ă, đ, ơ, ư or most toned letters is
+ * safe at once); for the rest, a candidate repair is taken only when it turns words that cannot
+ * be Vietnamese into Vietnamese syllables, clearly and on balance, and the result is itself
+ * settled. The original value is always returned beside the repair.
  */
-
-/** The 67 lower-case letters TCVN3 encodes one byte each, and the 7 upper-case base letters, in table order. */
-const UNICODE_LETTERS = 'àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵĂÂĐÊÔƠƯ';
-/** TCVN 5712:1993 (VN3) code points of the letters above, as Latin-1 characters. */
-const TCVN3_LETTERS = 'µ¸¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÌÐÎÏÑªÒÕÓÔÖ×ÝØÜÞßãáâä«åèæçé¬êíëìîïóñòô\u00adõøö÷ùúýûüþ¡¢§£¤¥¦';
-
-const tcvn3ToUnicode = new Map<string, string>();
-const unicodeToTcvn3 = new Map<string, string>();
-[...UNICODE_LETTERS].forEach((u, i) => {
-  const t = [...TCVN3_LETTERS][i]!;
-  tcvn3ToUnicode.set(t, u);
-  unicodeToTcvn3.set(u, t);
-});
-
-/**
- * VNI-Windows writes a letter as its base letter followed by one mark character; ơ, ư, đ and
- * the toned i and ỵ are single characters. Marks by diacritic: tone on a plain or horn vowel,
- * circumflex (+ tone), breve (+ tone).
- */
-const VNI_TONES = { '': '', '\u0301': 'ù', '\u0300': 'ø', '\u0309': 'û', '\u0303': 'õ', '\u0323': 'ï' } as const;
-const VNI_CIRCUMFLEX = { '': 'â', '\u0301': 'á', '\u0300': 'à', '\u0309': 'å', '\u0303': 'ã', '\u0323': 'ä' } as const;
-const VNI_BREVE = { '': 'ê', '\u0301': 'é', '\u0300': 'è', '\u0309': 'ú', '\u0303': 'ü', '\u0323': 'ë' } as const;
-const VNI_SINGLE: Record<string, string> = { 'í': 'í', 'ì': 'ì', 'ỉ': 'æ', 'ĩ': 'ó', 'ị': 'ò', 'ỵ': 'î', 'đ': 'ñ', 'ơ': 'ô', 'ư': 'ö' };
-
-const unicodeToVni = new Map<string, string>();
-const vniToUnicode = new Map<string, string>();
-function addVni(letter: string, vni: string): void {
-  unicodeToVni.set(letter, vni);
-  vniToUnicode.set(vni, letter);
-  const upper = letter.toUpperCase();
-  const vniUpper = vni.toUpperCase();
-  unicodeToVni.set(upper, vniUpper);
-  vniToUnicode.set(vniUpper, upper);
-}
-for (const [tone, toneMark] of Object.entries(VNI_TONES)) {
-  for (const base of ['a', 'e', 'o', 'u', 'y']) if (tone) addVni(`${base}${tone}`.normalize('NFC'), `${base}${toneMark}`);
-  for (const [horned, single] of [['ơ', 'ô'], ['ư', 'ö']] as const) if (tone) addVni(`${horned}${tone}`.normalize('NFC'), `${single}${toneMark}`);
-}
-for (const [tone, mark] of Object.entries(VNI_CIRCUMFLEX)) for (const base of ['a', 'e', 'o']) addVni(`${base}\u0302${tone}`.normalize('NFC'), `${base}${mark}`);
-for (const [tone, mark] of Object.entries(VNI_BREVE)) addVni(`a\u0306${tone}`.normalize('NFC'), `a${mark}`);
-for (const [letter, vni] of Object.entries(VNI_SINGLE)) addVni(letter, vni);
-// The toned i and ỵ are whole characters in VNI; "yù" style pairs cover the other toned y.
-
-/** Characters TCVN3 produces that are not letters: correct Vietnamese text never has them. */
-const TCVN3_SIGNS = /[µ¸¶·¹¨»¾¼½©®ª«¬\u00ad¡¢§£¤¥¦×]/u;
-/** Letters VNI produces that are not Vietnamese letters (but are German, Spanish, Danish…). */
-const VNI_SIGNS = /[øûïåäëüöæîñØÛÏÅÄËÜÖÆÎÑ]/gu;
-/**
- * Letter pairs VNI produces that Vietnamese spelling never has: a vowel followed by a
- * circumflex/breve mark ("aâ", "aê"), by a toned â/ê reading ("eã", "aá"), by a tone
- * character that cannot follow it ("aù", "oø"), and ư+ơ written "öô".
- */
-const VNI_PAIRS = /[aeoAEO][âÂ]|[aA][êÊéèúüëÉÈÚÜË]|[aeAE][ãÃáàÁÀ]|[aeouyAEOUYôöÔÖ][ùøûõïÙØÛÕÏ]|[öÖ][ôÔ]/gu;
+import { nfc } from './normalize';
+import { isVietnameseSyllable } from './vietnamese-syllable';
 
 export type LegacyEncoding = 'tcvn3' | 'vni';
 
-export function detectLegacyEncoding(text: string): LegacyEncoding | null {
-  if (TCVN3_SIGNS.test(text)) return 'tcvn3';
-  // One foreign letter ("Peña", "Müller") is not enough: VNI text shows a pair, or several signs.
-  const pairs = text.match(VNI_PAIRS)?.length ?? 0;
-  const signs = text.match(VNI_SIGNS)?.length ?? 0;
-  if (pairs > 0 || signs >= 2) return VNI_SIGNS.test(decodeVni(text)) ? null : 'vni';
-  return null;
+/**
+ * TCVN 5712:1993, character set VN3 (the 8-bit set of the ABC fonts .VnTime/.VnArial): the
+ * code of each letter, written as the Latin-1 character a Windows reading shows for that byte.
+ * VN3 has the seven upper-case letters Ă Â Ê Ô Ơ Ư Đ but no upper-case toned letters; those
+ * were typed with the lower-case codes in an upper-case font (.VnTimeH), which displays every
+ * code as a capital.
+ */
+const TCVN3_TABLE: ReadonlyArray<readonly [letter: string, code: number]> = [
+  ['Ă', 0xa1], ['Â', 0xa2], ['Ê', 0xa3], ['Ô', 0xa4], ['Ơ', 0xa5], ['Ư', 0xa6], ['Đ', 0xa7],
+  ['ă', 0xa8], ['â', 0xa9], ['ê', 0xaa], ['ô', 0xab], ['ơ', 0xac], ['ư', 0xad], ['đ', 0xae],
+  ['à', 0xb5], ['ả', 0xb6], ['ã', 0xb7], ['á', 0xb8], ['ạ', 0xb9],
+  ['ằ', 0xbb], ['ẳ', 0xbc], ['ẵ', 0xbd], ['ắ', 0xbe], ['ặ', 0xc6],
+  ['ầ', 0xc7], ['ẩ', 0xc8], ['ẫ', 0xc9], ['ấ', 0xca], ['ậ', 0xcb],
+  ['è', 0xcc], ['ẻ', 0xce], ['ẽ', 0xcf], ['é', 0xd0], ['ẹ', 0xd1],
+  ['ề', 0xd2], ['ể', 0xd3], ['ễ', 0xd4], ['ế', 0xd5], ['ệ', 0xd6],
+  ['ì', 0xd7], ['ỉ', 0xd8], ['ĩ', 0xdc], ['í', 0xdd], ['ị', 0xde],
+  ['ò', 0xdf], ['ỏ', 0xe1], ['õ', 0xe2], ['ó', 0xe3], ['ọ', 0xe4],
+  ['ồ', 0xe5], ['ổ', 0xe6], ['ỗ', 0xe7], ['ố', 0xe8], ['ộ', 0xe9],
+  ['ờ', 0xea], ['ở', 0xeb], ['ỡ', 0xec], ['ớ', 0xed], ['ợ', 0xee],
+  ['ù', 0xef], ['ủ', 0xf1], ['ũ', 0xf2], ['ú', 0xf3], ['ụ', 0xf4],
+  ['ừ', 0xf5], ['ử', 0xf6], ['ữ', 0xf7], ['ứ', 0xf8], ['ự', 0xf9],
+  ['ỳ', 0xfa], ['ỷ', 0xfb], ['ỹ', 0xfc], ['ý', 0xfd], ['ỵ', 0xfe],
+];
+
+/**
+ * VNI-Windows (VNI Software; fonts VNI-Times): a vowel is its base letter followed by one mark
+ * character, chosen by the vowel mark and tone. Columns: no tone, sắc, huyền, hỏi, ngã, nặng.
+ * Upper-case letters take the upper-case base and mark (A + Ù = Á).
+ */
+const VNI_MARKS = {
+  tone: ['', 'ù', 'ø', 'û', 'õ', 'ï'],
+  circumflex: ['â', 'á', 'à', 'å', 'ã', 'ä'],
+  breve: ['ê', 'é', 'è', 'ú', 'ü', 'ë'],
+} as const;
+/** Letters VNI writes as one character of their own: ơ, ư, đ, the toned i, and ỵ. */
+const VNI_SINGLE: ReadonlyArray<readonly [letter: string, vni: string]> = [
+  ['ơ', 'ô'], ['ư', 'ö'], ['đ', 'ñ'], ['í', 'í'], ['ì', 'ì'], ['ỉ', 'æ'], ['ĩ', 'ó'], ['ị', 'ò'], ['ỵ', 'î'],
+];
+/** Unicode combining tones in the column order of VNI_MARKS. */
+const TONE_COLUMNS = ['', '\u0301', '\u0300', '\u0309', '\u0303', '\u0323'];
+
+const tcvn3Decode = new Map<string, string>();
+const tcvn3Encode = new Map<string, string>();
+for (const [letter, code] of TCVN3_TABLE) {
+  tcvn3Decode.set(String.fromCharCode(code), letter);
+  tcvn3Encode.set(letter, String.fromCharCode(code));
+}
+
+const vniDecode = new Map<string, string>();
+const vniEncode = new Map<string, string>();
+function addVni(letter: string, vni: string): void {
+  for (const [l, v] of [[letter, vni], [letter.toUpperCase(), vni.toUpperCase()]] as const) {
+    vniEncode.set(l, v);
+    vniDecode.set(v, l);
+  }
+}
+TONE_COLUMNS.forEach((tone, i) => {
+  const add = (bases: string, mark: string, vowelMark = '') => {
+    for (const base of bases) if (vowelMark || tone) addVni(`${base}${vowelMark}${tone}`.normalize('NFC'), `${base}${mark}`);
+  };
+  // ỵ is a single character (below), not "y" + the nặng mark.
+  add(tone === '\u0323' ? 'aeou' : 'aeouy', VNI_MARKS.tone[i]!);
+  add('aeo', VNI_MARKS.circumflex[i]!, '\u0302');
+  add('a', VNI_MARKS.breve[i]!, '\u0306');
+  // ơ and ư carry their tone as a mark after their own character.
+  if (tone) for (const [horned, single] of [['ơ', 'ô'], ['ư', 'ö']]) addVni(`${horned}${tone}`.normalize('NFC'), `${single}${VNI_MARKS.tone[i]!}`);
+});
+for (const [letter, vni] of VNI_SINGLE) addVni(letter, vni);
+
+/** Characters of a word: letters, marks, and the TCVN3 codes that Latin-1 shows as symbols (µ ¸ « …). */
+const WORD_RE = new RegExp(`[\\p{L}\\p{M}${[...tcvn3Decode.keys()].join('').replace(/[\]\\^-]/g, '\\$&')}]+`, 'gu');
+/** What a Windows-1252 or Latin-1 reading of bytes can produce. */
+const READABLE_AS_8_BIT = /^[\u0000-\u00ff€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]*$/u;
+const VIETNAMESE_LETTER = /^[a-zA-ZàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ]$/u;
+
+/**
+ * Text typed in an upper-case font (.VnTimeH) holds lower-case codes for the toned capitals:
+ * "NGUYÔN" is "NGUYỄN". A text, or a word, whose Latin letters are all capitals (two at
+ * least, so "Hµ" stays "Hà") is taken to be such text.
+ */
+function allCapitals(s: string): boolean {
+  const latin = s.match(/[a-z]/gi) ?? [];
+  return latin.length >= 2 && latin.every((c) => c === c.toUpperCase());
 }
 
 export function decodeTcvn3(text: string): string {
-  let out = '';
-  for (const ch of text) out += tcvn3ToUnicode.get(ch) ?? ch;
-  return out.normalize('NFC');
+  const upperText = allCapitals(text);
+  // Every TCVN3 code is a word character, so decoding word by word decodes the whole text.
+  return text
+    .replace(WORD_RE, (word) => {
+      const decoded = [...word].map((c) => tcvn3Decode.get(c) ?? c).join('');
+      return upperText || allCapitals(word) ? decoded.toUpperCase() : decoded;
+    })
+    .normalize('NFC');
 }
 
-/** TCVN3 has no upper-case toned letters (the .VnTimeH font shows the lower-case codes in capitals). */
+/** Unicode → TCVN3 as a .VnTime user typed it: toned capitals take the lower-case codes. */
 export function encodeTcvn3(text: string): string {
   let out = '';
-  for (const ch of text.normalize('NFC')) out += unicodeToTcvn3.get(ch) ?? unicodeToTcvn3.get(ch.toLowerCase()) ?? ch;
+  for (const ch of nfc(text)) out += tcvn3Encode.get(ch) ?? tcvn3Encode.get(ch.toLowerCase()) ?? ch;
   return out;
 }
 
 export function decodeVni(text: string): string {
-  let out = '';
   const chars = [...text];
+  let out = '';
   for (let i = 0; i < chars.length; i++) {
-    const pair = chars[i]! + (chars[i + 1] ?? '');
-    const fromPair = vniToUnicode.get(pair);
-    if (fromPair) {
-      out += fromPair;
+    const ch = chars[i]!;
+    const next = chars[i + 1];
+    // A mark follows its base in either case ("Nguyeãn", "NGUYEÃN", even "NGUYEãN").
+    const pair = next === undefined ? undefined : vniDecode.get(ch.toLowerCase() + next.toLowerCase());
+    if (pair) {
+      out += ch === ch.toLowerCase() ? pair : pair.toUpperCase();
       i++;
-      continue;
+    } else {
+      out += vniDecode.get(ch) ?? ch;
     }
-    out += vniToUnicode.get(chars[i]!) ?? chars[i]!;
   }
   return out.normalize('NFC');
 }
 
 export function encodeVni(text: string): string {
   let out = '';
-  for (const ch of text.normalize('NFC')) out += unicodeToVni.get(ch) ?? ch;
+  for (const ch of nfc(text)) out += vniEncode.get(ch) ?? ch;
   return out;
 }
 
+const DECODERS: Record<LegacyEncoding, (text: string) => string> = { tcvn3: decodeTcvn3, vni: decodeVni };
+
+type WordClass = 'ascii' | 'vietnamese' | 'invalid' | 'foreign';
+const WORD_SCORE: Record<WordClass, number> = { ascii: 0, vietnamese: 2, invalid: -1, foreign: -3 };
+
+function classify(word: string): WordClass {
+  if (/^[\u0000-\u007f]*$/.test(word)) return 'ascii';
+  if (![...word].every((c) => VIETNAMESE_LETTER.test(c))) return 'foreign';
+  return isVietnameseSyllable(word) ? 'vietnamese' : 'invalid';
+}
+
+/** Words of a text in order; decoding keeps word boundaries, so the lists align. */
+function words(text: string): string[] {
+  return text.match(WORD_RE) ?? [];
+}
+
+/**
+ * How much better a decoding reads than the text as received, or undefined when it is no
+ * repair: more of its changed words (of two letters or more) must turn from something else
+ * into Vietnamese syllables than end up as something else.
+ */
+function gain(original: string, decoded: string): number | undefined {
+  const originalWords = words(original);
+  const decodedWords = words(decoded);
+  if (originalWords.length !== decodedWords.length) return undefined;
+  let score = 0;
+  let evidence = 0;
+  let against = 0;
+  originalWords.forEach((word, i) => {
+    const repaired = decodedWords[i]!;
+    if (repaired === word) return;
+    const before = classify(word);
+    const after = classify(repaired);
+    score += WORD_SCORE[after] - WORD_SCORE[before];
+    // A lone sign read as a lone vowel ("×" as "ì", "«" as "ô") is no evidence either way,
+    // nor is one Vietnamese word read as another ("tháng" as TCVN3 "thỏng").
+    if ([...word].length === 1) return;
+    if (after === 'vietnamese' && before !== 'vietnamese') evidence++;
+    else if (after !== 'vietnamese') against++;
+  });
+  return score > 0 && evidence > against ? score : undefined;
+}
+
+function bestDecoding(text: string): { encoding: LegacyEncoding; text: string } | undefined {
+  if (!READABLE_AS_8_BIT.test(text) || !/[\u0080-\uffff]/u.test(text)) return undefined;
+  const scored = (Object.keys(DECODERS) as LegacyEncoding[])
+    .map((encoding) => {
+      const decoded = DECODERS[encoding](text);
+      return { encoding, text: decoded, gain: gain(text, decoded) };
+    })
+    .filter((c): c is { encoding: LegacyEncoding; text: string; gain: number } => c.gain !== undefined)
+    .sort((a, b) => b.gain - a.gain);
+  const [best, second] = scored;
+  // Two encodings reading equally well is no evidence for either; a repair must itself be settled.
+  if (!best || (second && second.gain === best.gain) || bestDecoding(best.text)) return undefined;
+  return { encoding: best.encoding, text: best.text };
+}
+
+/** The legacy encoding a text shows, or null when it reads as it is. */
+export function detectLegacyEncoding(text: string): LegacyEncoding | null {
+  return bestDecoding(nfc(text))?.encoding ?? null;
+}
+
 export interface Repaired {
+  /** NFC; repaired when the value was legacy-encoded. */
   text: string;
   /** The value as received, always kept beside the repair. */
   original: string;
   encoding: LegacyEncoding | null;
 }
 
-/** NFC, and legacy-encoding repair when the text shows the signs of one. */
+/** NFC, and legacy-encoding repair when the text reads as TCVN3 or VNI mojibake. */
 export function repairVietnamese(value: string): Repaired {
-  const encoding = detectLegacyEncoding(value);
-  const text = encoding === 'tcvn3' ? decodeTcvn3(value) : encoding === 'vni' ? decodeVni(value) : value.normalize('NFC');
-  return { text, original: value, encoding };
+  const normalized = nfc(value);
+  const repaired = bestDecoding(normalized);
+  return { text: repaired?.text ?? normalized, original: value, encoding: repaired?.encoding ?? null };
 }

@@ -5,8 +5,9 @@
  * The row keeps both. Nothing is guessed: an unknown code, an ambiguous name or a divided
  * commune is an exception with a reason code, unless the coordinator's rule says otherwise.
  */
-import { unitCatalog, type Unit } from './catalog';
-import { nameMatches, unitNameKey, type UnitNameKey } from './unit-names';
+import { lookupUnitCode, unitCatalog, type Unit } from './catalog';
+import { unitsByName } from './name-index';
+import { nameMatches, unitNameKey } from './unit-names';
 
 export const REORGANISATION_DATE = '2025-07-01';
 
@@ -85,13 +86,6 @@ export function agencyOf(unit: Unit): Agency {
   };
 }
 
-/** 5, 3 or 2 digits with the zeros a spreadsheet dropped put back; the length says the level. */
-export function restoreUnitCode(code: string | number, expected: 'commune' | 'district' | 'province'): string {
-  const width = { commune: 5, district: 3, province: 2 }[expected];
-  const digits = String(code).trim();
-  return /^\d+$/.test(digits) && digits.length <= width ? digits.padStart(width, '0') : digits;
-}
-
 function generationOf(registeredOn: RoutingInput['registeredOn']): 'legacy' | '2025' | undefined {
   if (registeredOn === null || registeredOn === undefined || registeredOn === '') return undefined;
   const s = String(registeredOn);
@@ -99,63 +93,31 @@ function generationOf(registeredOn: RoutingInput['registeredOn']): 'legacy' | '2
   return s < REORGANISATION_DATE ? 'legacy' : '2025';
 }
 
-interface NameIndex {
-  communes: Array<{ unit: Unit; key: UnitNameKey; districtKey?: UnitNameKey }>;
-  districts: Array<{ unit: Unit; key: UnitNameKey }>;
-}
-
-const nameIndexes = new Map<string, NameIndex>();
-
-function nameIndex(provinceCode: string): NameIndex {
-  let index = nameIndexes.get(provinceCode);
-  if (!index) {
-    const catalog = unitCatalog();
-    const { districts, communes } = catalog.legacyUnitsOf(provinceCode);
-    index = {
-      districts: districts.map((unit) => ({ unit, key: unitNameKey(unit.name) })),
-      communes: [
-        ...communes.map((unit) => ({ unit, key: unitNameKey(unit.name), districtKey: unitNameKey(catalog.district(unit.districtCode!)!.name) })),
-        ...catalog.communes2025Of(provinceCode).map((unit) => ({ unit, key: unitNameKey(unit.name) })),
-      ],
-    };
-    nameIndexes.set(provinceCode, index);
-  }
-  return index;
-}
-
 function byCode(input: RoutingInput, generation: 'legacy' | '2025' | undefined): Unit | Unit[] | undefined {
-  const catalog = unitCatalog();
   const raw = String(input.unitCode).trim();
-  if (!/^\d{1,5}$/.test(raw)) return undefined;
+  // Without a stated level a 4- or 5-digit code is a commune and a shorter one a district: the
+  // province is never the registering unit.
   const level = input.unitLevel ?? (raw.length >= 4 ? 'commune' : 'district');
-  if (level === 'commune') {
-    const code = restoreUnitCode(raw, 'commune');
-    const legacy = catalog.commune('legacy', code);
-    const current = catalog.commune('2025', code);
-    if (generation === 'legacy') return legacy;
-    if (generation === '2025') return current;
-    if (legacy && current && legacy.name !== current.name) return [legacy, current];
-    return legacy ?? current;
-  }
-  // A district code (3 digits, possibly with lost zeros) exists only before 2025.
-  return catalog.district(restoreUnitCode(raw, 'district'));
+  const found = lookupUnitCode(raw, { level, ...(generation ? { generation } : {}) });
+  if (found.found === 'none') return undefined;
+  if (found.found === 'one') return found.unit;
+  // The same digits before and after 2025 naming the same place are one answer.
+  const [a, b] = found.units;
+  return found.units.length === 2 && a!.name === b!.name ? a : found.units;
 }
 
 function byName(input: RoutingInput, provinceCode: string, generation: 'legacy' | '2025' | undefined): Unit[] {
-  const index = nameIndex(provinceCode);
-  if (input.communeName) {
-    const key = unitNameKey(input.communeName);
-    const districtKey = input.districtName ? unitNameKey(input.districtName) : undefined;
-    return index.communes
-      .filter((c) => nameMatches(key, c.key) && (!generation || c.unit.generation === generation) && (!districtKey || !c.districtKey || nameMatches(districtKey, c.districtKey)))
-      .filter((c, _, all) => !districtKey || c.unit.generation === 'legacy' || !all.some((o) => o.unit.generation === 'legacy'))
-      .map((c) => c.unit);
-  }
-  if (input.districtName) {
-    const key = unitNameKey(input.districtName);
-    return index.districts.filter((d) => nameMatches(key, d.key)).map((d) => d.unit);
-  }
-  return [];
+  const level = input.communeName ? 'commune' : 'district';
+  const query = { provinceCode, level, ...(input.districtName ? { districtName: input.districtName } : {}), ...(input.communeName ? { communeName: input.communeName } : {}), ...(generation ? { generation } : {}) } as const;
+  return unitsByName(query).map((n) => n.unit);
+}
+
+/** A unit merged away before 2025 stands for the unit that took it over. */
+function lastStateOf(unit: Unit): Unit | RoutingResult {
+  if (!unit.former) return unit;
+  const absorption = unitCatalog().absorptionOf(unit);
+  if (absorption?.kind === 'absorbed') return absorption.into;
+  return fail('UNIT_SPLIT_NEEDS_DECISION', absorption?.candidates ?? []);
 }
 
 export function routeRegisteringUnit(input: RoutingInput, rules: RoutingRules = DEFAULT_ROUTING_RULES): RoutingResult {
@@ -182,8 +144,10 @@ export function routeRegisteringUnit(input: RoutingInput, rules: RoutingRules = 
     if (!provinceCode) return fail('UNIT_NOT_FOUND');
     const candidates = byName(input, provinceCode, generation);
     if (candidates.length === 0) return fail('UNIT_NOT_FOUND');
-    const legacy = candidates.filter((c) => c.generation === 'legacy');
-    const pool = generation ? candidates : legacy.length ? legacy : candidates;
+    // A unit of the last pre-2025 state before one merged away earlier, before a 2025 commune of the same name.
+    const current = candidates.filter((c) => c.generation === 'legacy' && !c.former);
+    const former = candidates.filter((c) => c.former);
+    const pool = current.length ? current : former.length ? former : candidates;
     if (pool.length > 1) return fail('UNIT_NAME_AMBIGUOUS', pool);
     unit = pool[0];
   } else {
@@ -197,22 +161,26 @@ export function routeRegisteringUnit(input: RoutingInput, rules: RoutingRules = 
     if (successorProvince !== exportProvince) return fail('UNIT_OTHER_PROVINCE');
   }
 
-  if (unit.generation === '2025') return { ok: true, agency: agencyOf(unit), registeringUnit: unit, currentUnit: unit, matchedBy, successorApplied: false };
-  if (unit.level === 'district') {
-    const succession = catalog.successorOf(unit);
+  const registeringUnit = unit;
+  if (registeringUnit.generation === '2025') return { ok: true, agency: agencyOf(registeringUnit), registeringUnit, currentUnit: registeringUnit, matchedBy, successorApplied: false };
+  const last = lastStateOf(registeringUnit);
+  if (!('level' in last)) return last;
+  const absorbed = last !== registeringUnit;
+  const succession = catalog.successorOf(last);
+  if (last.level === 'district') {
     // A commune-less island district became one commune-level unit; other districts keep their folder.
-    if (succession?.kind === 'same-or-merged') return { ok: true, agency: agencyOf(succession.to), registeringUnit: unit, currentUnit: succession.to, matchedBy, successorApplied: true };
-    return { ok: true, agency: agencyOf(unit), registeringUnit: unit, currentUnit: unit, matchedBy, successorApplied: false };
+    const to = succession?.kind === 'same-or-merged' ? succession.to : last;
+    return { ok: true, agency: agencyOf(to), registeringUnit, currentUnit: to, matchedBy, successorApplied: absorbed || to !== last };
   }
-  const succession = catalog.successorOf(unit);
   if (!succession) return fail('UNIT_UNKNOWN_CODE');
   if (succession.kind === 'divided') {
     if (rules.dividedCommunes === 'package-default' && succession.packageDefault) {
-      return { ok: true, agency: agencyOf(succession.packageDefault), registeringUnit: unit, currentUnit: succession.packageDefault, matchedBy, successorApplied: true };
+      return { ok: true, agency: agencyOf(succession.packageDefault), registeringUnit, currentUnit: succession.packageDefault, matchedBy, successorApplied: true };
     }
     return fail('UNIT_SPLIT_NEEDS_DECISION', succession.candidates);
   }
-  return { ok: true, agency: agencyOf(succession.to), registeringUnit: unit, currentUnit: succession.to, matchedBy, successorApplied: succession.to.code !== unit.code || succession.to.name !== unit.name };
+  const to = succession.to;
+  return { ok: true, agency: agencyOf(to), registeringUnit, currentUnit: to, matchedBy, successorApplied: absorbed || to.code !== last.code || to.name !== last.name };
 }
 
 const provinceKeys = new Map<string, string>();

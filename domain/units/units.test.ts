@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { unitCatalog } from './catalog';
-import { agencyOf, restoreUnitCode, routeRegisteringUnit, provinceCodeByName } from './routing';
+import { restoreUnitCode, unitCatalog } from './catalog';
+import { agencyOf, routeRegisteringUnit, provinceCodeByName } from './routing';
 import { unitNameKey, nameMatches } from './unit-names';
 import raw from './data/catalog.json';
 
@@ -25,7 +25,7 @@ describe('catalog', () => {
 
   test('every pre-2025 commune has a successor that exists in the 2025 list', () => {
     for (const [code] of raw.communesLegacy) {
-      const s = catalog.successorOf(catalog.commune('legacy', code!)!);
+      const s = catalog.successorOf(catalog.commune('legacy', String(code))!);
       expect(s).toBeDefined();
       const targets = s!.kind === 'divided' ? s!.candidates : [s!.to];
       for (const t of targets) expect(catalog.commune('2025', t.code)).toBe(t);
@@ -81,6 +81,17 @@ describe('routing a row to the agency that holds its register today', () => {
     expect(restoreUnitCode('1', 'district')).toBe('001');
     const r = routeRegisteringUnit({ unitCode: 1, unitLevel: 'commune', registeredOn: '2009-03-05' });
     expect(r.ok && r.registeringUnit.code).toBe('00001');
+  });
+
+  test('a unit merged away before 2025 routes through the unit that took it over', () => {
+    const byCode = routeRegisteringUnit({ unitCode: '00010', registeredOn: '2012-04-02', provinceCode: '01' });
+    const trucBach = routeRegisteringUnit({ unitCode: '00004', registeredOn: '2012-04-02' });
+    expect(byCode).toMatchObject({ ok: true, successorApplied: true, registeringUnit: { code: '00010', name: 'Phường Nguyễn Trung Trực', former: true } });
+    expect(byCode.ok && trucBach.ok && byCode.agency).toEqual(trucBach.ok && trucBach.agency);
+    const byName = routeRegisteringUnit({ communeName: 'P. Nguyễn Trung Trực', districtName: 'Ba Đình', provinceCode: '01', registeredOn: 2012 });
+    expect(byName).toMatchObject({ ok: true, matchedBy: 'name', registeringUnit: { code: '00010' } });
+    // Huyện Trà Lĩnh (Cao Bằng) went to two districts in 2020: a person decides.
+    expect(routeRegisteringUnit({ unitCode: '046', registeredOn: '2015-01-01' })).toMatchObject({ ok: false, reason: 'UNIT_SPLIT_NEEDS_DECISION' });
   });
 
   test('a 2025 registration uses the 2025 meaning of the code', () => {
