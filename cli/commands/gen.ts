@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { defineError } from '../../domain/errors';
 import { unitCatalog } from '../../domain/units/catalog';
 import { generateExport } from '../gen/generate';
+import { EXPORT_FORMATS } from '../gen/export-writers';
+import { ALL_DEFECTS, parseDefectList, unknownDefects } from '../../domain/synthetic/defects';
 import { createProgress } from '../progress';
 
 export const GenProvinceUnknown = defineError<{ code: string }>(
@@ -18,6 +20,20 @@ export const GenRecordsInvalid = defineError<{ value: string }>(
   (p) => `--records phải là số nguyên dương (nhận được "${p.value}").`,
 );
 
+export const GenScannedRatioInvalid = defineError<{ value: string }>(
+  'GEN_SCANNED_RATIO_INVALID',
+  'validation',
+  (p) => `--scanned-ratio must be a number from 0 to 1, got ${p.value}`,
+  (p) => `--scanned-ratio phải là số từ 0 đến 1 (nhận được "${p.value}").`,
+);
+
+export const GenDefectUnknown = defineError<{ names: string[] }>(
+  'GEN_DEFECT_UNKNOWN',
+  'validation',
+  (p) => `unknown defects: ${p.names.join(', ')} (known: all, ${ALL_DEFECTS.join(', ')})`,
+  (p) => `Không có loại lỗi: ${p.names.join(', ')}. Dùng "all" hoặc một danh sách trong: ${ALL_DEFECTS.join(', ')}.`,
+);
+
 export function register(program: Command): void {
   program
     .command('gen')
@@ -26,15 +42,28 @@ export function register(program: Command): void {
     .requiredOption('--records <n>', 'số bản ghi')
     .option('--seed <s>', 'hạt giống ngẫu nhiên (cùng hạt giống cho cùng dữ liệu)', '1')
     .requiredOption('--out <dir>', 'thư mục ghi kết quả')
-    .option('--format <format>', 'xlsx | csv', 'xlsx')
-    .action(async (o: { province: string; records: string; seed: string; out: string; format: string }) => {
+    .option('--format <format>', EXPORT_FORMATS.join(' | '), 'xlsx')
+    .option('--scanned-ratio <r>', 'tỉ lệ đơn vị đăng ký đã số hóa (quét) sổ, từ 0 đến 1', '0')
+    .option('--defects <list>', `lỗi cần sinh, "all" hoặc danh sách cách nhau bởi dấu phẩy: ${ALL_DEFECTS.join(', ')}`)
+    .action(async (o: { province: string; records: string; seed: string; out: string; format: string; scannedRatio: string; defects?: string }) => {
       const provinceCode = o.province.padStart(2, '0');
       if (!unitCatalog().province('legacy', provinceCode)) throw GenProvinceUnknown({ code: o.province });
       if (!/^\d+$/.test(o.records) || Number(o.records) < 1) throw GenRecordsInvalid({ value: o.records });
+      const scannedRatio = Number(o.scannedRatio);
+      if (!/^\d*\.?\d+$/.test(o.scannedRatio) || scannedRatio > 1) throw GenScannedRatioInvalid({ value: o.scannedRatio });
+      const defects = o.defects ? parseDefectList(o.defects) : [];
+      const unknown = unknownDefects(defects);
+      if (unknown.length) throw GenDefectUnknown({ names: unknown });
       const progress = createProgress('Sinh dữ liệu');
-      const summary = await generateExport({ provinceCode, records: Number(o.records), seed: /^\d+$/.test(o.seed) ? Number(o.seed) : o.seed, out: o.out, format: o.format, onProgress: progress.update });
+      const summary = await generateExport({
+        provinceCode, records: Number(o.records), seed: /^\d+$/.test(o.seed) ? Number(o.seed) : o.seed, out: o.out, format: o.format, scannedRatio, defects, onProgress: progress.update,
+      });
       progress.stop();
       const exceptions = Object.values(summary.exceptions).reduce((a, b) => a + b, 0);
-      process.stdout.write(`Đã sinh ${summary.records} bản ghi cho ${Object.keys(summary.agencies).length} cơ quan đăng ký (${exceptions} dòng cần quyết định); tệp: ${summary.files.join(', ')}\n`);
+      const defectRows = Object.values(summary.defects.rows).reduce((a, b) => a + b, 0);
+      process.stdout.write(
+        `Đã sinh ${summary.records} bản ghi cho ${Object.keys(summary.agencies).length} cơ quan đăng ký (${exceptions} dòng ngoại lệ, ${defectRows} dòng có lỗi được gắn nhãn); ` +
+          `${summary.scans.books} tệp zip bản quét (${summary.scans.pages} trang); tệp: ${summary.files.join(', ')}\n`,
+      );
     });
 }

@@ -1,13 +1,19 @@
 /**
  * `hotich gen`: writes a synthetic export of a real province and what a correct split of it
- * must produce (expected.json: rows per agency and type, exceptions by reason;
- * expected-rows.ndjson: each row's placement). Streams: memory does not grow with --records.
+ * must produce: expected.json (rows per agency and type, exceptions by reason, defects by
+ * kind), expected-rows.ndjson (each row's placement and defect), and, for units that scanned
+ * their books, scans/ with expected-scans.ndjson. Streams: memory does not grow with --records.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { generateProvinceExport, rowsPerType } from '../../domain/synthetic/province-export';
-import type { RegisterTypeCode } from '../../domain/registers/register-types';
-import { createExportWriter } from './export-writers';
+import { fieldsOf, registerType, type RegisterTypeCode } from '../../domain/registers/register-types';
+import { displayValue } from '../../domain/profiles/cell-values';
+import { EXTRA_COLUMNS, SCAN_DEFECTS, titleRows, type Defect, type ScanDefect } from '../../domain/synthetic/defects';
+import { generateProvinceExport, rowsPerType, type GeneratedRow } from '../../domain/synthetic/province-export';
+import { createRandom } from '../../domain/synthetic/random';
+import { unitCatalog } from '../../domain/units/catalog';
+import { createExportWriter, type ExportCell } from './export-writers';
+import { createScanWriter } from './scan-writer';
 
 export interface GenerateOptions {
   provinceCode: string;
@@ -15,6 +21,8 @@ export interface GenerateOptions {
   seed: number | string;
   out: string;
   format: string;
+  scannedRatio?: number;
+  defects?: readonly Defect[];
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -22,51 +30,81 @@ export interface GenerateSummary {
   province: string;
   seed: number | string;
   records: number;
+  format: string;
   files: string[];
   rowsPerType: Record<string, number>;
   agencies: Record<string, { name: string; level: string; rows: Partial<Record<RegisterTypeCode, number>> }>;
   exceptions: Record<string, number>;
+  /** Defects asked for, and how many rows carry each row defect. */
+  defects: { requested: Defect[]; rows: Record<string, number>; sheets: Defect[] };
+  scans: { books: number; pages: number };
+}
+
+function cellsOf(row: GeneratedRow, extras: boolean): ExportCell[] {
+  const cells: ExportCell[] = fieldsOf(row.type).map((f) => {
+    if (row.cells && f.key in row.cells) {
+      const c = row.cells[f.key];
+      return c === undefined || c === null ? null : typeof c === 'number' ? c : String(c);
+    }
+    return displayValue(f, row.values[f.key]);
+  });
+  if (extras) cells.push(`HS${String(row.rowId).padStart(9, '0')}`, row.rowId % 7 === 0 ? 'Đã đối chiếu' : null);
+  return cells;
 }
 
 export async function generateExport(opts: GenerateOptions): Promise<GenerateSummary> {
+  const defects = [...(opts.defects ?? [])];
+  const headerOffset = defects.includes('header-offset');
+  const extraColumns = defects.includes('extra-columns');
   const exportDir = path.join(opts.out, 'export');
-  const writer = createExportWriter(opts.format, exportDir, `${opts.provinceCode}-c06`);
   fs.mkdirSync(opts.out, { recursive: true });
+  const writer = createExportWriter(opts.format, exportDir, `${opts.provinceCode}-c06`);
+  const scans = createScanWriter(opts.out, defects.filter((d): d is ScanDefect => (SCAN_DEFECTS as readonly string[]).includes(d)), createRandom(opts.seed).fork('scan-defects'));
   const rowsOut = fs.createWriteStream(path.join(opts.out, 'expected-rows.ndjson'));
+  const province = unitCatalog().province('legacy', opts.provinceCode)!;
   const summary: GenerateSummary = {
     province: opts.provinceCode,
     seed: opts.seed,
     records: opts.records,
+    format: opts.format,
     files: [],
     rowsPerType: Object.fromEntries(rowsPerType(opts.records)),
     agencies: {},
     exceptions: {},
+    defects: { requested: defects, rows: {}, sheets: defects.filter((d) => d === 'header-offset' || d === 'extra-columns') },
+    scans: { books: 0, pages: 0 },
   };
   let currentType: RegisterTypeCode | undefined;
-  for (const row of generateProvinceExport(opts)) {
+  for (const row of generateProvinceExport({ ...opts, defects })) {
     if (row.type !== currentType) {
       currentType = row.type;
-      await writer.startType(row.type);
+      const header = [...fieldsOf(row.type).map((f) => f.labelVi), ...(extraColumns ? EXTRA_COLUMNS : [])];
+      await writer.startType(row.type, headerOffset ? titleRows(registerType(row.type).nameVi, province.name) : [], header);
     }
-    writer.write(row.type, row.values);
-    let placement: string;
+    await writer.write(cellsOf(row, extraColumns));
+    await scans.add(row);
+    const placement: Record<string, unknown> = { row: row.rowId, type: row.type, unit: row.registeringUnit.code };
     if ('agency' in row.expected) {
       const a = row.expected.agency;
       const entry = (summary.agencies[a.code] ??= { name: a.name, level: a.level, rows: {} });
       entry.rows[row.type] = (entry.rows[row.type] ?? 0) + 1;
-      placement = `"agency":"${a.code}"`;
+      placement.agency = a.code;
     } else {
       summary.exceptions[row.expected.exception] = (summary.exceptions[row.expected.exception] ?? 0) + 1;
-      placement = `"exception":"${row.expected.exception}"`;
+      placement.exception = row.expected.exception;
     }
-    rowsOut.write(`{"row":${row.rowId},"type":"${row.type}","unit":"${row.registeringUnit.code}",${placement}}\n`);
+    if (row.defect) {
+      placement.defect = row.defect;
+      summary.defects.rows[row.defect.kind] = (summary.defects.rows[row.defect.kind] ?? 0) + 1;
+    }
+    if (!rowsOut.write(`${JSON.stringify(placement)}\n`)) await new Promise<void>((resolve) => rowsOut.once('drain', () => resolve()));
     if (row.rowId % 1000 === 0) {
       await writer.drain();
-      if (rowsOut.writableNeedDrain) await new Promise<void>((resolve) => rowsOut.once('drain', () => resolve()));
       opts.onProgress?.(row.rowId, opts.records);
     }
   }
   summary.files = (await writer.close()).map((f) => path.relative(opts.out, f));
+  summary.scans = await scans.close();
   await new Promise<void>((resolve, reject) => rowsOut.end((e?: Error | null) => (e ? reject(e) : resolve())));
   opts.onProgress?.(opts.records, opts.records);
   fs.writeFileSync(path.join(opts.out, 'expected.json'), `${JSON.stringify(summary, null, 2)}\n`);

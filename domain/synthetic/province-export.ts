@@ -2,8 +2,8 @@
  * A synthetic C06-style export of a real province: pre-2025 registering units from the
  * catalog (so the 1 July 2025 succession is exercised), every register type in a realistic
  * share, books of realistic size numbered per unit, type and year, consistent people and
- * dates, personal IDs consistent with sex and birth year. Rows are produced one at a time,
- * type after type (one sheet after another), so any number of them streams in flat memory.
+ * dates, personal IDs consistent with sex and birth year, and the defects asked for. Rows are
+ * produced one at a time, so any number of them streams in flat memory.
  *
  * Working assumptions (stated, not sourced): the type shares below; 200 entries per book;
  * registration years 1995–2024; 4 % of births, deaths and marriages registered at district
@@ -14,7 +14,10 @@ import { encodePersonalId, type Sex } from '../identity/personal-id';
 import type { RecordValues } from '../registers/validate-record';
 import { type RegisterTypeCode } from '../registers/register-types';
 import { unitCatalog, type Unit } from '../units/catalog';
-import { agencyOf, type Agency } from '../units/routing';
+import { agencyOf, type Agency, type RoutingFailure } from '../units/routing';
+import type { Cell } from '../profiles/sheet-mapping';
+import { foldKey } from '../text/normalize';
+import { applyRowDefect, ROW_DEFECT_RATE, ROW_DEFECTS, type Defect, type RowDefect, type RowDefectLabel } from './defects';
 import { familyName, fullName } from './names';
 import { createRandom, type Random } from './random';
 
@@ -29,17 +32,28 @@ export interface GeneratedRow {
   /** 1-based, in output order. */
   rowId: number;
   type: RegisterTypeCode;
+  /** The unit the row names (a former unit for a retired-code defect). */
   registeringUnit: Unit;
-  /** Typed values keyed by the field dictionary. */
+  /** The true typed values, keyed by the field dictionary. */
   values: RecordValues;
+  /** Cells written instead of the values' display form: a row defect. */
+  cells?: Record<string, Cell>;
+  defect?: RowDefectLabel;
+  /** The book the entry is in: its unit (the one that really registered it), type, year and number. */
+  book: { unit: Unit; year: number; number: string };
+  /** Whether the registering unit scanned its books (then the row's page is in its book's zip). */
+  scanned: boolean;
   /** Where a correct split puts the row: an agency, or the exceptions with a reason. */
-  expected: { agency: Agency } | { exception: 'UNIT_SPLIT_NEEDS_DECISION' };
+  expected: { agency: Agency } | { exception: RoutingFailure };
 }
 
 export interface ProvinceExportOptions {
   provinceCode: string;
   records: number;
   seed: number | string;
+  /** Share of registering units that scanned their books, 0–1. */
+  scannedRatio?: number;
+  defects?: readonly Defect[];
 }
 
 /** How many rows of each type: the shares, the remainder to births. */
@@ -49,69 +63,160 @@ export function rowsPerType(total: number): Array<[RegisterTypeCode, number]> {
   return counts;
 }
 
-function dateIn(random: Random, year: number): PartialDate & { month: number; day: number } {
+/** `total` split in proportion to `weights`, whole numbers that add up (largest remainders). */
+function apportion(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const quotas = weights.map((w) => (total * w) / sum);
+  const counts = quotas.map(Math.floor);
+  let left = total - counts.reduce((a, b) => a + b, 0);
+  const order = quotas.map((q, i) => [q - Math.floor(q), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (const [, i] of order) {
+    if (left-- <= 0) break;
+    counts[i]!++;
+  }
+  return counts;
+}
+
+type FullDate = PartialDate & { month: number; day: number };
+
+function dateIn(random: Random, year: number): FullDate {
   const month = random.int(1, 12);
   return { year, month, day: random.int(1, daysInMonth(year, month)) };
 }
 
-function daysBefore(d: PartialDate & { month: number; day: number }, days: number): PartialDate & { month: number; day: number } {
-  const t = new Date(Date.UTC(d.year, d.month - 1, d.day) - days * 86_400_000);
+const dayNumber = (d: FullDate) => Date.UTC(d.year, d.month - 1, d.day);
+
+function daysBefore(d: FullDate, days: number): FullDate {
+  const t = new Date(dayNumber(d) - days * 86_400_000);
   return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
 }
 
 const ETHNICITIES: ReadonlyArray<readonly [string, number]> = [['Kinh', 85], ['Tày', 2], ['Thái', 2], ['Mường', 1.5], ['Khmer', 1.5], ['Hoa', 1], ['Nùng', 1], ['H\'Mông', 1], ['Dao', 1]];
 
 export function expectedPlacement(unit: Unit): GeneratedRow['expected'] {
-  const s = unitCatalog().successorOf(unit);
+  const catalog = unitCatalog();
+  if (unit.former) {
+    const absorption = catalog.absorptionOf(unit);
+    return absorption?.kind === 'absorbed' ? expectedPlacement(absorption.into) : { exception: 'UNIT_SPLIT_NEEDS_DECISION' };
+  }
+  const s = catalog.successorOf(unit);
   if (unit.level === 'district') return { agency: agencyOf(s?.kind === 'same-or-merged' ? s.to : unit) };
   if (!s) throw new Error(`catalog unit ${unit.code} has no successor`);
   return s.kind === 'divided' ? { exception: 'UNIT_SPLIT_NEEDS_DECISION' } : { agency: agencyOf(s.to) };
 }
 
+/** Registering units of one type with how many of its rows each holds. */
+function unitsOfType(type: RegisterTypeCode, count: number, districts: readonly Unit[], communes: readonly Unit[], random: Random): Array<[Unit, number]> {
+  const districtShare = type === 'GCNN' || type === 'LH' || communes.length === 0 ? 1 : ['KS', 'KT', 'KH', 'CMC'].includes(type) ? DISTRICT_SHARE : 0;
+  const units = [...(districtShare > 0 ? districts : []), ...(districtShare < 1 ? communes : [])];
+  // Units differ in size: a weight per unit, the district level holding its share in total.
+  const weights = units.map((u) => (0.4 + random.next() * 1.2) * (u.level === 'district' ? districtShare / districts.length : (1 - districtShare) / communes.length));
+  return apportion(count, weights).map((n, i) => [units[i]!, n] as [Unit, number]).filter(([, n]) => n > 0);
+}
+
+/** Rows per registering unit below which a smaller export concentrates on fewer units, so its books are not all single entries. */
+const ROWS_PER_UNIT = 600;
+
+/** The units an export of `records` rows covers: all of them at scale, a random few for a small sample (with their districts). */
+function activeUnits(all: { districts: Unit[]; communes: Unit[] }, records: number, random: Random): { districts: Unit[]; communes: Unit[] } {
+  const wanted = Math.max(3, Math.ceil(records / ROWS_PER_UNIT));
+  const pick = (units: Unit[]) => {
+    if (units.length <= wanted) return units;
+    const shuffled = [...units];
+    for (let i = 0; i < wanted; i++) {
+      const j = random.int(i, shuffled.length - 1);
+      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+    }
+    const chosen = new Set(shuffled.slice(0, wanted));
+    return units.filter((u) => chosen.has(u));
+  };
+  if (all.communes.length === 0) return { districts: pick(all.districts), communes: [] };
+  const communes = pick(all.communes);
+  const districtCodes = new Set(communes.map((c) => c.districtCode));
+  return { districts: all.districts.filter((d) => districtCodes.has(d.code)), communes };
+}
+
+const YEAR_LIST = Array.from({ length: YEARS.to - YEARS.from + 1 }, (_, i) => YEARS.from + i);
+// Registrations grow over the years as more of them are recorded.
+const YEAR_WEIGHTS = YEAR_LIST.map((_, i) => 1 + i / YEAR_LIST.length);
+
+/**
+ * Rows type after type (one sheet after another); within a type, unit after unit, year after
+ * year, so each book's entries come together and in the order of their registration.
+ */
 export function* generateProvinceExport(opts: ProvinceExportOptions): Generator<GeneratedRow> {
   const catalog = unitCatalog();
   const province = catalog.province('legacy', opts.provinceCode);
   if (!province) throw new RangeError(`no pre-2025 province ${opts.provinceCode}`);
-  const { districts, communes } = catalog.legacyUnitsOf(opts.provinceCode);
-  const districtOf = new Map(districts.map((d) => [d.code, d]));
   const root = createRandom(opts.seed);
-  const counters = new Map<string, number>();
+  const { districts, communes } = activeUnits(catalog.legacyUnitsOf(opts.provinceCode), opts.records, root.fork('units'));
+  const districtOf = (code: string) => catalog.district(code) ?? catalog.former('district', code)!;
+  const rowDefects = (opts.defects ?? []).filter((d): d is RowDefect => (ROW_DEFECTS as readonly string[]).includes(d));
+  const retiredCommunes = catalog.formerUnitsOf(opts.provinceCode).communes.filter((u) => catalog.absorptionOf(u)?.kind === 'absorbed');
+  const namesInDistrict = new Map<string, number>();
+  const nameKey = (u: Unit) => `${u.districtCode}|${foldKey(u.name)}`;
+  for (const u of [...communes, ...catalog.formerUnitsOf(opts.provinceCode).communes]) namesInDistrict.set(nameKey(u), (namesInDistrict.get(nameKey(u)) ?? 0) + 1);
+  const scanChoice = root.fork('scanned');
+  const scannedUnits = new Set([...districts, ...communes].filter(() => scanChoice.chance(opts.scannedRatio ?? 0)).map((u) => `${u.level}:${u.code}`));
   let rowId = 0;
 
   for (const [type, count] of rowsPerType(opts.records)) {
     const random = root.fork(type);
-    const districtLevelOnly = type === 'GCNN' || type === 'LH';
-    for (let i = 0; i < count; i++) {
-      const atDistrict = districtLevelOnly || (['KS', 'KT', 'KH', 'CMC'].includes(type) && random.chance(DISTRICT_SHARE));
-      const unit = atDistrict || communes.length === 0 ? random.pick(districts) : random.pick(communes);
-      const year = random.int(YEARS.from, YEARS.to);
-      const key = `${unit.level}:${unit.code}|${type}|${year}`;
-      const seq = counters.get(key) ?? 0;
-      counters.set(key, seq + 1);
-      const registrationDate = dateIn(random, year);
-      const district = unit.level === 'district' ? unit : districtOf.get(unit.districtCode!)!;
-      const values: RecordValues = {
-        agencyCode: unit.level === 'commune' ? unit.code : null,
-        districtCode: district.code,
-        agencyName: unit.name,
-        districtName: district.name,
-        provinceName: province.name,
-        bookYear: year,
-        bookNumber: String(Math.floor(seq / ENTRIES_PER_BOOK) + 1).padStart(2, '0'),
-        registrationNumber: String(seq + 1),
-        registrationDate,
-        signer: fullName(random, random.chance(0.6) ? 'male' : 'female'),
-        signerTitle: random.pick(['Chủ tịch', 'Phó Chủ tịch']),
-        officer: fullName(random, random.chance(0.5) ? 'male' : 'female'),
-        ...facts(type, random, registrationDate, province, unit, district),
-      };
-      rowId++;
-      yield { rowId, type, registeringUnit: unit, values, expected: expectedPlacement(unit) };
+    const defectRandom = root.fork(`defects:${type}`);
+    for (const [unit, unitRows] of unitsOfType(type, count, districts, communes, random)) {
+      const district = unit.level === 'district' ? unit : districtOf(unit.districtCode!);
+      const scanned = scannedUnits.has(`${unit.level}:${unit.code}`);
+      const perYear = apportion(unitRows, YEAR_WEIGHTS.map((w) => w * (0.7 + random.next() * 0.6)));
+      for (const [y, rows] of perYear.entries()) {
+        if (rows === 0) continue;
+        const year = YEAR_LIST[y]!;
+        const dates = Array.from({ length: rows }, () => dateIn(random, year)).sort((a, b) => dayNumber(a) - dayNumber(b));
+        for (const [seq, registrationDate] of dates.entries()) {
+          const values: RecordValues = {
+            agencyCode: unit.level === 'commune' ? unit.code : null,
+            districtCode: district.code,
+            agencyName: unit.name,
+            districtName: district.name,
+            provinceName: province.name,
+            bookYear: year,
+            bookNumber: String(Math.floor(seq / ENTRIES_PER_BOOK) + 1).padStart(2, '0'),
+            registrationNumber: String(seq + 1),
+            registrationDate,
+            signer: fullName(random, random.chance(0.6) ? 'male' : 'female'),
+            signerTitle: random.pick(['Chủ tịch', 'Phó Chủ tịch']),
+            officer: fullName(random, random.chance(0.5) ? 'male' : 'female'),
+            ...facts(type, random, registrationDate, province, unit, district),
+          };
+          rowId++;
+          const row: GeneratedRow = { rowId, type, registeringUnit: unit, values, book: { unit, year, number: values.bookNumber as string }, scanned, expected: expectedPlacement(unit) };
+          if (rowDefects.length > 0 && defectRandom.chance(ROW_DEFECT_RATE)) {
+            const applied = applyRowDefect(
+              rowDefects,
+              {
+                type, values, registeringUnit: unit, retiredCommunes,
+                ...(seq % ENTRIES_PER_BOOK > 0 ? { earlierNumberInBook: String(seq) } : {}),
+                nameIsUnique: (u) => namesInDistrict.get(nameKey(u)) === 1,
+              },
+              defectRandom,
+            );
+            if (applied) {
+              row.cells = applied.cells;
+              row.defect = applied.label;
+              if (applied.registeringUnit) {
+                row.registeringUnit = applied.registeringUnit;
+                row.expected = expectedPlacement(applied.registeringUnit);
+              }
+              if (applied.label.expectCode === 'UNIT_UNKNOWN_CODE') row.expected = { exception: 'UNIT_UNKNOWN_CODE' };
+            }
+          }
+          yield row;
+        }
+      }
     }
   }
 }
 
-function facts(type: RegisterTypeCode, random: Random, registered: PartialDate & { month: number; day: number }, province: Unit, unit: Unit, district: Unit): RecordValues {
+function facts(type: RegisterTypeCode, random: Random, registered: FullDate, province: Unit, unit: Unit, district: Unit): RecordValues {
   const sexOf = (): Sex => (random.chance(0.51) ? 'male' : 'female');
   const place = `${unit.name}, ${district.name}, ${province.name}`;
   const ethnicity = random.weighted(ETHNICITIES);

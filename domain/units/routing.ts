@@ -7,7 +7,8 @@
  */
 import { lookupUnitCode, unitCatalog, type Unit } from './catalog';
 import { unitsByName } from './name-index';
-import { nameMatches, unitNameKey } from './unit-names';
+import { nameMatches, TYPES_OF_LEVEL, unitNameKey } from './unit-names';
+import type { RecordValues } from '../registers/validate-record';
 
 export const REORGANISATION_DATE = '2025-07-01';
 
@@ -84,6 +85,11 @@ export function agencyOf(unit: Unit): Agency {
     provinceCode: unit.provinceCode,
     generation: unit.generation,
   };
+}
+
+/** "00004 - UBND phường Ba Đình": an agency's folder name (NFC; characters no file system accepts replaced). */
+export function agencyFolderName(agency: Agency): string {
+  return `${agency.code} - ${agency.name}`.normalize('NFC').replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_');
 }
 
 function generationOf(registeredOn: RoutingInput['registeredOn']): 'legacy' | '2025' | undefined {
@@ -192,4 +198,32 @@ export function provinceCodeByName(name: string): string | undefined {
     for (const g of ['2025', 'legacy'] as const) for (const p of catalog.provinces(g)) provinceKeys.set(unitNameKey(p.name).core, p.code);
   }
   return provinceKeys.get(unitNameKey(name).core);
+}
+
+/** The routing input of a parsed record: its unit code(s) and names, and its registration date. */
+export function routingInputOf(values: RecordValues, provinceCode: string): RoutingInput {
+  const str = (v: RecordValues[string]) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+  const agencyCode = str(values.agencyCode);
+  const districtCode = str(values.districtCode);
+  const agencyName = str(values.agencyName);
+  const date = values.registrationDate;
+  const registeredOn =
+    typeof date === 'object' && date !== null && 'year' in date
+      ? date.month !== undefined && date.day !== undefined
+        ? `${date.year}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`
+        : date.year
+      : typeof values.bookYear === 'number'
+        ? values.bookYear
+        : undefined;
+  // A district-level row names its district as the registering place ("Quận Ba Đình").
+  const writtenType = agencyName ? unitNameKey(agencyName).type : undefined;
+  const agencyIsDistrict = writtenType !== undefined && TYPES_OF_LEVEL.district.includes(writtenType) && !TYPES_OF_LEVEL.commune.includes(writtenType);
+  return {
+    provinceCode,
+    ...(agencyCode ? { unitCode: agencyCode, unitLevel: 'commune' as const } : districtCode ? { unitCode: districtCode, unitLevel: 'district' as const } : {}),
+    ...(agencyName && !agencyIsDistrict ? { communeName: agencyName } : {}),
+    ...(agencyIsDistrict ? { districtName: agencyName } : str(values.districtName) ? { districtName: str(values.districtName) } : {}),
+    ...(str(values.provinceName) ? { provinceName: str(values.provinceName) } : {}),
+    ...(registeredOn !== undefined ? { registeredOn } : {}),
+  };
 }

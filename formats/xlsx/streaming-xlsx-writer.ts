@@ -37,7 +37,8 @@ function columnName(index: number): string {
 export interface StreamingXlsxWriter {
   addSheet(name: string): void;
   /** Every value is written as text, so nothing is ever a formula. */
-  addRow(values: readonly string[]): void;
+  /** Text as inline strings (never formulas), numbers as numbers, null/undefined/'' as an empty cell. */
+  addRow(values: readonly (string | number | null | undefined)[]): void;
   /** Resolves when the current sheet's buffer has room again. */
   drain(): Promise<void>;
   close(): Promise<void>;
@@ -75,7 +76,11 @@ export function createStreamingXlsxWriter(file: string): StreamingXlsxWriter {
       rowNumber++;
       let xml = `<row r="${rowNumber}">`;
       values.forEach((v, i) => {
-        if (v === '') return;
+        if (v === '' || v === null || v === undefined) return;
+        if (typeof v === 'number') {
+          xml += `<c r="${columnName(i)}${rowNumber}"><v>${v}</v></c>`;
+          return;
+        }
         const space = /^\s|\s$/.test(v) ? ' xml:space="preserve"' : '';
         xml += `<c r="${columnName(i)}${rowNumber}" t="inlineStr"><is><t${space}>${xmlText(v)}</t></is></c>`;
       });

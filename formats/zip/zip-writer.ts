@@ -1,0 +1,73 @@
+/**
+ * A small in-memory zip writer for files that are already compressed (PDFs) or small, with
+ * control a general-purpose library does not give: entry names as raw bytes with or without
+ * the UTF-8 flag (zips made on Windows in CP437 or Windows-1258), and fixed timestamps, so the
+ * same entries always give the same bytes. Not zip64: one zip stays under 4 GiB.
+ */
+import zlib from 'node:zlib';
+
+export interface ZipEntryInput {
+  /** A name in UTF-8 (flagged as such), or the raw bytes of a name in a legacy code page (not flagged). */
+  name: string | Uint8Array;
+  data: Uint8Array;
+  /** Deflate the data (default: store, as for PDFs). */
+  deflate?: boolean;
+}
+
+const LOCAL_HEADER = 0x04034b50;
+const CENTRAL_HEADER = 0x02014b50;
+const END_OF_CENTRAL = 0x06054b50;
+const FLAG_UTF8 = 0x0800;
+/** 2000-01-01 00:00 in MS-DOS date and time. */
+const DOS_TIME = 0;
+const DOS_DATE = ((2000 - 1980) << 9) | (1 << 5) | 1;
+
+export function writeZip(entries: readonly ZipEntryInput[]): Buffer {
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const utf8 = typeof entry.name === 'string';
+    const name = utf8 ? Buffer.from(entry.name as string, 'utf8') : Buffer.from(entry.name as Uint8Array);
+    const body = entry.deflate ? zlib.deflateRawSync(entry.data) : Buffer.from(entry.data);
+    const crc = zlib.crc32(entry.data);
+    const flags = utf8 ? FLAG_UTF8 : 0;
+    const method = entry.deflate ? 8 : 0;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(LOCAL_HEADER, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(flags, 6);
+    local.writeUInt16LE(method, 8);
+    local.writeUInt16LE(DOS_TIME, 10);
+    local.writeUInt16LE(DOS_DATE, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(entry.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(0, 28);
+    const header = Buffer.alloc(46);
+    header.writeUInt32LE(CENTRAL_HEADER, 0);
+    header.writeUInt16LE(20, 4);
+    header.writeUInt16LE(20, 6);
+    header.writeUInt16LE(flags, 8);
+    header.writeUInt16LE(method, 10);
+    header.writeUInt16LE(DOS_TIME, 12);
+    header.writeUInt16LE(DOS_DATE, 14);
+    header.writeUInt32LE(crc, 16);
+    header.writeUInt32LE(body.length, 20);
+    header.writeUInt32LE(entry.data.length, 24);
+    header.writeUInt16LE(name.length, 28);
+    header.writeUInt32LE(offset, 42);
+    parts.push(local, name, body);
+    central.push(header, name);
+    offset += local.length + name.length + body.length;
+  }
+  const centralBytes = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(END_OF_CENTRAL, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(centralBytes.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, centralBytes, end]);
+}
