@@ -1,18 +1,30 @@
 /**
  * An append-only byte buffer grown in fixed chunks, so appending never copies what is
  * already written and memory stays a small constant above the bytes held. BIFF records are
- * small and never straddle a chunk, which keeps every write a plain indexed store.
+ * small and never straddle a chunk, which keeps every write a plain indexed store. With a
+ * spill file, full chunks go to that file instead of staying in memory: the split keeps a
+ * writer open for every agency and register type at once, and their bytes would not fit.
  */
+import fs from 'node:fs';
+
 const CHUNK = 1 << 20;
+const SPILL_CHUNK = 64 << 10;
 const scratch = new DataView(new ArrayBuffer(8));
 const scratchBytes = new Uint8Array(scratch.buffer);
 
 export class ByteSink {
   private readonly done: Uint8Array[] = [];
-  private chunk = new Uint8Array(CHUNK);
+  private chunk: Uint8Array;
   /** Write position inside `chunk`. */
   pos = 0;
   private doneBytes = 0;
+  private spilledBytes = 0;
+
+  /** `spillFile`: where full chunks go; created or truncated now, removed by `discard`. */
+  constructor(private readonly spillFile?: string) {
+    this.chunk = new Uint8Array(spillFile ? SPILL_CHUNK : CHUNK);
+    if (spillFile) fs.writeFileSync(spillFile, '');
+  }
 
   get length(): number {
     return this.doneBytes + this.pos;
@@ -21,9 +33,15 @@ export class ByteSink {
   /** The current chunk, with room for `n` more bytes at `pos`. */
   reserve(n: number): Uint8Array {
     if (this.pos + n > this.chunk.length) {
-      this.done.push(this.chunk.subarray(0, this.pos));
+      if (this.spillFile) {
+        fs.appendFileSync(this.spillFile, this.chunk.subarray(0, this.pos));
+        this.spilledBytes += this.pos;
+      } else {
+        this.done.push(this.chunk.subarray(0, this.pos));
+        this.chunk = new Uint8Array(Math.max(CHUNK, n));
+      }
       this.doneBytes += this.pos;
-      this.chunk = new Uint8Array(Math.max(CHUNK, n));
+      if (this.chunk.length < n) this.chunk = new Uint8Array(n);
       this.pos = 0;
     }
     return this.chunk;
@@ -60,11 +78,25 @@ export class ByteSink {
 
   /** Copies everything written into `target` at `offset`; returns the offset after it. */
   copyTo(target: Uint8Array, offset: number): number {
+    if (this.spillFile && this.spilledBytes > 0) {
+      const fd = fs.openSync(this.spillFile, 'r');
+      try {
+        for (let read = 0; read < this.spilledBytes; ) read += fs.readSync(fd, target, offset + read, this.spilledBytes - read, read);
+      } finally {
+        fs.closeSync(fd);
+      }
+      offset += this.spilledBytes;
+    }
     for (const c of this.done) {
       target.set(c, offset);
       offset += c.length;
     }
     target.set(this.chunk.subarray(0, this.pos), offset);
     return offset + this.pos;
+  }
+
+  /** Removes the spill file. */
+  discard(): void {
+    if (this.spillFile) fs.rmSync(this.spillFile, { force: true });
   }
 }

@@ -30,12 +30,22 @@ export class SharedStringTable {
   private readonly bucketPositions: number[] = [];
   private readonly bucketOffsets: number[] = [];
   private references = 0;
+  private entries = 0;
   private extsstCount = 0;
 
-  constructor(private readonly out: ByteSink) {}
+  /**
+   * `dedupLimit`: how many distinct texts are remembered to share one entry. Past it, a new
+   * text gets an entry of its own each time (the format allows repeats): frequent values
+   * ("Kinh", "Việt Nam") come early and stay shared, while a province's mostly distinct names
+   * do not pile up in memory.
+   */
+  constructor(
+    private readonly out: ByteSink,
+    private readonly dedupLimit = Infinity,
+  ) {}
 
-  get uniqueCount(): number {
-    return this.ids.size;
+  get entryCount(): number {
+    return this.entries;
   }
 
   /** The index of `text` in the table, adding it on first sight; counts one cell reference. */
@@ -43,8 +53,8 @@ export class SharedStringTable {
     this.references++;
     let id = this.ids.get(text);
     if (id === undefined) {
-      id = this.ids.size;
-      this.ids.set(text, id);
+      id = this.entries++;
+      if (this.ids.size < this.dedupLimit) this.ids.set(text, id);
       this.append(text, id);
     }
     return id;
@@ -121,7 +131,7 @@ export class SharedStringTable {
    */
   patch(bytes: Buffer, at: number): void {
     bytes.writeUInt32LE(this.references, at + 4);
-    bytes.writeUInt32LE(this.ids.size, at + 8);
+    bytes.writeUInt32LE(this.entries, at + 8);
     let p = at + this.closedBytes + 6;
     for (let b = 0; b < this.extsstCount; b++, p += 8) bytes.writeUInt32LE(bytes.readUInt32LE(p) + at, p);
   }

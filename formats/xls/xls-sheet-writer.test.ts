@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import * as XLSX from '@e965/xlsx';
 import { XLS_MAX_ROWS, XLS_MAX_TEXT_LENGTH, XlsSheetWriter, columnLetter, writeXls, type XlsCell } from './xls-sheet-writer';
@@ -73,6 +76,22 @@ describe('the BIFF8 sheet writer', () => {
     expect(codeOf(() => new XlsSheetWriter({ sheetName: 'a/b' }))).toBe('XLS_SHEET_NAME_INVALID');
     v.finish();
     expect(codeOf(() => v.finish())).toBe('XLS_WRITER_FINISHED');
+  });
+
+  test('a spilling writer keeps its bytes in files until finished, and the result is the same sheet', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xls-spill-'));
+    try {
+      const rows: XlsCell[][] = Array.from({ length: 20_000 }, (_, i) => [`Nguyễn Văn ${i}`, 'Kinh', i, i % 3 ? null : '=x']);
+      const w = new XlsSheetWriter({ sheetName: 'KS', header: ['Họ và tên', 'Dân tộc', 'Số', 'Ghi chú'], spillTo: path.join(dir, 'ks') });
+      for (const r of rows) w.addRow(r);
+      expect(fs.readdirSync(dir).sort()).toEqual(['ks.cells', 'ks.sst']);
+      expect(fs.statSync(path.join(dir, 'ks.cells')).size).toBeGreaterThan(0);
+      const { rows: back } = readBack(w.finish());
+      expect(back.slice(1)).toEqual(rows.map((r) => r.map((v) => v ?? null)));
+      expect(fs.readdirSync(dir)).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('column letters', () => {

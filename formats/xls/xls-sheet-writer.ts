@@ -92,13 +92,21 @@ export interface XlsSheetOptions {
   sheetName: string;
   /** Written as the first row, bold and frozen in view. */
   header?: readonly string[];
+  /**
+   * Where the writer keeps its bytes until `finish` (a file prefix; two files are made and
+   * removed): for many writers open at once. Also bounds how many distinct texts it shares.
+   */
+  spillTo?: string;
 }
+
+/** Distinct texts a spilling writer remembers (see SharedStringTable). */
+const SPILL_DEDUP_LIMIT = 256;
 
 export class XlsSheetWriter {
   readonly sheetName: string;
-  private readonly cells = new ByteSink();
-  private readonly sstBytes = new ByteSink();
-  private readonly sst = new SharedStringTable(this.sstBytes);
+  private readonly cells: ByteSink;
+  private readonly sstBytes: ByteSink;
+  private readonly sst: SharedStringTable;
   private readonly widths: number[] = [];
   private readonly hasHeader: boolean;
   private rows = 0;
@@ -111,6 +119,9 @@ export class XlsSheetWriter {
       throw XlsSheetNameInvalid({ sheet: name });
     }
     this.sheetName = name;
+    this.cells = new ByteSink(options.spillTo && `${options.spillTo}.cells`);
+    this.sstBytes = new ByteSink(options.spillTo && `${options.spillTo}.sst`);
+    this.sst = new SharedStringTable(this.sstBytes, options.spillTo ? SPILL_DEDUP_LIMIT : Infinity);
     this.hasHeader = options.header !== undefined;
     if (options.header) this.write(options.header, XF_HEADER);
   }
@@ -203,6 +214,8 @@ export class XlsSheetWriter {
     at = sheetTail.copyTo(stream, at);
     if (at !== stream.length) throw new Error(`BIFF8 stream layout: wrote ${at} of ${stream.length} bytes`);
 
+    this.cells.discard();
+    this.sstBytes.discard();
     const container = CFB.utils.cfb_new();
     CFB.utils.cfb_add(container, 'Workbook', stream);
     return CFB.write(container, { type: 'buffer', fileType: 'cfb' }) as Buffer;
