@@ -210,6 +210,11 @@ export function isRegisterTypeCode(s: string): s is RegisterTypeCode {
 }
 
 /** Shared fields then the type's facts, in register order: the order the split writes columns. */
+const FIELDS = new Map<RegisterTypeCode, readonly FieldDef[]>();
+
+/** The shared fields, then the type's own; the same array on every call. */
 export function fieldsOf(code: RegisterTypeCode): readonly FieldDef[] {
-  return [...SHARED_FIELDS, ...registerType(code).fields];
+  let fields = FIELDS.get(code);
+  if (!fields) FIELDS.set(code, (fields = Object.freeze([...SHARED_FIELDS, ...registerType(code).fields])));
+  return fields;
 }

@@ -182,7 +182,7 @@ function parseRow(xml: string, strings: SharedStrings): SheetCell[] {
 }
 
 /** The rows of one sheet's XML stream, blank rows included so row numbers match Excel's. */
-async function* sheetRows(stream: Readable, sheet: string, strings: SharedStrings): AsyncGenerator<SheetRow> {
+export async function* sheetRows(stream: Readable, sheet: string, strings: SharedStrings = new SharedStrings()): AsyncGenerator<SheetRow> {
   const decoder = new StringDecoder('utf8');
   let buffer = '';
   let last = 0;
@@ -192,7 +192,8 @@ async function* sheetRows(stream: Readable, sheet: string, strings: SharedString
     for (;;) {
       const start = buffer.indexOf('<row', from);
       if (start < 0) {
-        from = buffer.length;
+        // Keep what could be the start of a "<row" cut by the chunk boundary.
+        from = Math.max(from, buffer.length - 3);
         break;
       }
       const tagEnd = buffer.indexOf('>', start);

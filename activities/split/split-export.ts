@@ -1,0 +1,351 @@
+/**
+ * Step 2: splits a province export into one folder per civil-registration agency, grouped by
+ * level, with one .xls (BIFF8) per register type, an exceptions workbook of the rows that
+ * cannot be placed (reason code and the original row), and manifests with rows and SHA-256.
+ * Rows stream from the reader to the writers; each writer keeps its bytes in spill files until
+ * its file is finished. The output is built in a hidden folder beside the target and renamed
+ * into place only when complete and conserved, so a crash or a retry never leaves half a split
+ * visible, and a retry of a finished split returns the manifest already written.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { defineError, isAppError } from '../../domain/errors';
+import { displayValue, parseRowValues } from '../../domain/profiles/cell-values';
+import type { ImportProfile } from '../../domain/profiles/profile-schema';
+import { compileSheetMapping, findHeaderRow, mapRow, registerTypeFromText, sheetRegisterType, type SheetMapping } from '../../domain/profiles/sheet-mapping';
+import { SHIPPED_PROFILES, splitOutputHeaders } from '../../domain/profiles/shipped';
+import { fieldsOf, isRegisterTypeCode, registerType, type RegisterTypeCode } from '../../domain/registers/register-types';
+import { agencyFolderName, DEFAULT_ROUTING_RULES, routeRegisteringUnit, routingInputOf, type Agency, type RoutingRules } from '../../domain/units/routing';
+import { readRows, type SheetCell, type SheetRow } from '../../formats/tabular/read-rows';
+import { XlsSheetWriter, XLS_MAX_ROWS } from '../../formats/xls/xls-sheet-writer';
+import { createStreamingXlsxWriter, type StreamingXlsxWriter } from '../../formats/xlsx/streaming-xlsx-writer';
+
+/** Columns the split adds after the fields: where the row came from and what was done to it. */
+export const SPLIT_TRACE_HEADERS = ['Đơn vị đăng ký gốc', 'Ghi chú khi tách', 'Dòng gốc'] as const;
+export const LEVEL_FOLDERS = { district: 'Cấp huyện', commune: 'Cấp xã' } as const;
+export const EXCEPTIONS_FILE = 'Ngoại lệ - dòng chưa xếp được.xlsx';
+export const MANIFEST_FILE = 'manifest.json';
+
+export const SplitRowsNotConserved = defineError<{ input: number; written: number; exceptions: number }>(
+  'SPLIT_ROWS_NOT_CONSERVED',
+  'integrity',
+  (p) => `row conservation broken: ${p.input} input rows, ${p.written} written + ${p.exceptions} exceptions`,
+  (p) => `Sai lệch số dòng: đầu vào ${p.input} dòng, nhưng đã ghi ${p.written} dòng và ${p.exceptions} dòng ngoại lệ. Kết quả tách không được dùng.`,
+);
+
+export const SplitOutputExists = defineError<{ dir: string }>(
+  'SPLIT_OUTPUT_EXISTS',
+  'conflict',
+  (p) => `${p.dir} already holds another split`,
+  (p) => `Thư mục ${p.dir} đã chứa kết quả tách của một tệp khác; chọn thư mục khác.`,
+);
+
+export interface SplitFile {
+  /** Relative to the output folder, with "/" separators. */
+  path: string;
+  registerType: RegisterTypeCode;
+  rows: number;
+  sha256: string;
+}
+
+export interface SplitAgency {
+  code: string;
+  name: string;
+  level: Agency['level'];
+  folder: string;
+  rows: number;
+  files: SplitFile[];
+}
+
+export interface SplitManifest {
+  version: 1;
+  province: string;
+  profile: string;
+  input: { name: string; sha256: string; rows: number; blankRows: number };
+  rowsWritten: number;
+  exceptionRows: number;
+  agencies: SplitAgency[];
+  exceptions: { path: string; rows: number; byReason: Record<string, number>; sha256: string };
+}
+
+export interface SplitOptions {
+  provinceCode: string;
+  input: string;
+  outDir: string;
+  profile?: ImportProfile;
+  rules?: RoutingRules;
+  /** Rows read so far; called every few thousand rows and at the end. */
+  onProgress?: (rows: number) => void;
+}
+
+const PROGRESS_EVERY = 5000;
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function registerTypeOfSheet(profile: ImportProfile, sheet: string): RegisterTypeCode | undefined {
+  try {
+    const t = sheetRegisterType(profile, sheet);
+    if (t) return t;
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+  }
+  // Files named like "01-c06-KS.csv": a code among the name's words.
+  return sheet.split(/[^A-Za-z]+/).map((w) => w.toUpperCase()).find(isRegisterTypeCode) ?? registerTypeFromText(sheet);
+}
+
+const isBlank = (cells: readonly SheetCell[]) => cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''));
+const cellText = (c: SheetCell | undefined) => (c === null || c === undefined ? '' : String(c));
+
+interface TypeWriter {
+  agency: Agency;
+  type: RegisterTypeCode;
+  dir: string;
+  header: string[];
+  extras: string[];
+  part: number;
+  writer: XlsSheetWriter;
+  rowsInPart: number;
+  files: SplitFile[];
+}
+
+interface SheetState {
+  name: string;
+  type?: RegisterTypeCode;
+  pending: SheetRow[];
+  mapping?: SheetMapping;
+  /** Why the sheet's rows cannot be read, when they cannot. */
+  failure?: { code: string; messageVi: string };
+  headerCells: SheetCell[];
+}
+
+class SplitRun {
+  private readonly writers = new Map<string, TypeWriter>();
+  private readonly agencies = new Map<string, SplitAgency>();
+  private exceptions: StreamingXlsxWriter | undefined;
+  private exceptionSheet: string | undefined;
+  private readonly exceptionSheets = new Set<string>();
+  private readonly byReason: Record<string, number> = {};
+  inputRows = 0;
+  blankRows = 0;
+  written = 0;
+  exceptionRows = 0;
+  private spillCount = 0;
+
+  constructor(
+    private readonly work: string,
+    private readonly opts: Required<Pick<SplitOptions, 'provinceCode' | 'rules'>> & { profile: ImportProfile },
+  ) {}
+
+  private exceptionWriter(sheet: SheetState): StreamingXlsxWriter {
+    this.exceptions ??= createStreamingXlsxWriter(path.join(this.work, EXCEPTIONS_FILE));
+    if (this.exceptionSheet !== sheet.name) {
+      let name = sheet.name.slice(0, 31).replace(/[:\\/?*[\]]/g, '_');
+      for (let i = 2; this.exceptionSheets.has(name); i++) name = `${sheet.name.slice(0, 26)} (${i})`;
+      this.exceptionSheets.add(name);
+      this.exceptions.addSheet(name);
+      this.exceptions.addRow(['Mã lý do', 'Lý do', 'Trang gốc', 'Dòng gốc', 'Đơn vị có thể là', ...sheet.headerCells.map(cellText)]);
+      this.exceptionSheet = sheet.name;
+    }
+    return this.exceptions;
+  }
+
+  exception(sheet: SheetState, row: SheetRow, code: string, messageVi: string, candidates = ''): void {
+    this.exceptionWriter(sheet).addRow([code, messageVi, row.sheet, row.row, candidates, ...row.cells.map((c) => (typeof c === 'boolean' ? String(c) : c))]);
+    this.byReason[code] = (this.byReason[code] ?? 0) + 1;
+    this.exceptionRows++;
+  }
+
+  async drain(): Promise<void> {
+    await this.exceptions?.drain();
+  }
+
+  private openPart(w: Omit<TypeWriter, 'writer' | 'rowsInPart'> & Partial<Pick<TypeWriter, 'writer' | 'rowsInPart'>>): TypeWriter {
+    const writer = new XlsSheetWriter({ sheetName: w.type, header: w.header, spillTo: path.join(this.work, '.spill', String(this.spillCount++)) });
+    return Object.assign(w, { writer, rowsInPart: 0 }) as TypeWriter;
+  }
+
+  private fileName(type: RegisterTypeCode, part: number): string {
+    return `${type} - ${registerType(type).nameVi}${part > 1 ? ` (${part})` : ''}.xls`;
+  }
+
+  private async finishPart(w: TypeWriter): Promise<void> {
+    const bytes = w.writer.finish();
+    const name = this.fileName(w.type, w.part);
+    await fs.promises.writeFile(path.join(this.work, w.dir, name), bytes);
+    w.files.push({ path: `${w.dir}/${name}`, registerType: w.type, rows: w.rowsInPart, sha256: createHash('sha256').update(bytes).digest('hex') });
+  }
+
+  async place(agency: Agency, type: RegisterTypeCode, sheet: SheetState, cells: string[], extras: ReadonlyArray<readonly [string, SheetCell]>): Promise<void> {
+    const key = `${agency.code}|${type}`;
+    let w = this.writers.get(key);
+    if (!w) {
+      const dir = `${LEVEL_FOLDERS[agency.level]}/${agencyFolderName(agency)}`;
+      fs.mkdirSync(path.join(this.work, dir), { recursive: true });
+      const extraHeaders = sheet.mapping!.columns.filter((c) => !c.field).map((c) => c.header);
+      w = this.openPart({ agency, type, dir, header: splitOutputHeaders(type, [...SPLIT_TRACE_HEADERS, ...extraHeaders, 'Cột khác']), extras: extraHeaders, part: 1, files: [] });
+      this.writers.set(key, w);
+    }
+    if (w.writer.remainingRows === 0) {
+      await this.finishPart(w);
+      w.part++;
+      this.openPart(w);
+    }
+    // Unknown columns go under their own header; ones this file's header lacks, into "Cột khác" as JSON.
+    const known = new Map(w.extras.map((h, i) => [h, i]));
+    const extraCells: Array<string | null> = w.extras.map(() => null);
+    const others: Record<string, string> = {};
+    for (const [header, value] of extras) {
+      if (value === null || value === undefined || value === '') continue;
+      const i = known.get(header);
+      if (i !== undefined) extraCells[i] = cellText(value);
+      else others[header] = cellText(value);
+    }
+    w.writer.addRow([...cells, ...extraCells, Object.keys(others).length ? JSON.stringify(others) : null]);
+    w.rowsInPart++;
+    const a = (this.agencies.get(agency.code) ?? this.agencies.set(agency.code, { code: agency.code, name: agency.name, level: agency.level, folder: w.dir, rows: 0, files: [] }).get(agency.code))!;
+    a.rows++;
+    this.written++;
+  }
+
+  async finish(): Promise<{ agencies: SplitAgency[]; exceptions: SplitManifest['exceptions'] }> {
+    for (const w of this.writers.values()) await this.finishPart(w);
+    for (const w of this.writers.values()) this.agencies.get(w.agency.code)!.files.push(...w.files);
+    fs.rmSync(path.join(this.work, '.spill'), { recursive: true, force: true });
+    if (!this.exceptions) {
+      // An empty exceptions workbook still says "nothing was left out".
+      this.exceptions = createStreamingXlsxWriter(path.join(this.work, EXCEPTIONS_FILE));
+      this.exceptions.addSheet('Ngoại lệ');
+      this.exceptions.addRow(['Mã lý do', 'Lý do', 'Trang gốc', 'Dòng gốc', 'Đơn vị có thể là']);
+    }
+    await this.exceptions.close();
+    const agencies = [...this.agencies.values()].sort((a, b) => a.level.localeCompare(b.level) || a.code.localeCompare(b.code));
+    for (const a of agencies) {
+      a.files.sort((x, y) => x.path.localeCompare(y.path));
+      await fs.promises.writeFile(path.join(this.work, a.folder, MANIFEST_FILE), `${JSON.stringify(a, null, 2)}\n`);
+    }
+    const exceptionsSha = await sha256File(path.join(this.work, EXCEPTIONS_FILE));
+    return { agencies, exceptions: { path: EXCEPTIONS_FILE, rows: this.exceptionRows, byReason: this.byReason, sha256: exceptionsSha } };
+  }
+}
+
+/** The text written for each field: the parsed value's display form, else the cell as received. */
+function outputCells(mapping: SheetMapping, type: RegisterTypeCode, raw: Record<string, SheetCell>, values: ReturnType<typeof parseRowValues>['values']): string[] {
+  return fieldsOf(type).map((f) => {
+    const v = values[f.key];
+    if (v !== undefined && v !== null && v !== '') return displayValue(f, v);
+    return mapping.fields.includes(f) ? cellText(raw[f.key] as SheetCell) : '';
+  });
+}
+
+function traceNote(parsed: ReturnType<typeof parseRowValues>, successorApplied: boolean): string {
+  const notes: string[] = [];
+  if (successorApplied) notes.push('Chuyển về cơ quan kế thừa đơn vị đăng ký');
+  for (const r of parsed.repaired) notes.push(`Đã chuyển mã ${r.encoding === 'tcvn3' ? 'TCVN3' : 'VNI'} sang Unicode ở ${r.field} (gốc: ${r.original})`);
+  if (parsed.restoredZeros.length) notes.push(`Đã khôi phục số 0 đầu ở ${parsed.restoredZeros.join(', ')}`);
+  for (const p of parsed.problems) notes.push(`${p.code}: ${p.messageVi}`);
+  return notes.join('; ');
+}
+
+export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
+  const profile = opts.profile ?? SHIPPED_PROFILES['c06-default']!;
+  const rules = opts.rules ?? DEFAULT_ROUTING_RULES;
+  const inputSha = await sha256File(opts.input);
+  const target = path.resolve(opts.outDir);
+  const existing = path.join(target, MANIFEST_FILE);
+  if (fs.existsSync(existing)) {
+    const manifest = JSON.parse(fs.readFileSync(existing, 'utf8')) as SplitManifest;
+    if (manifest.input.sha256 === inputSha && manifest.profile === profile.id && manifest.province === opts.provinceCode) return manifest;
+    throw SplitOutputExists({ dir: opts.outDir });
+  }
+  if (fs.existsSync(target) && fs.readdirSync(target).length > 0) throw SplitOutputExists({ dir: opts.outDir });
+  const work = path.join(path.dirname(target), `.${path.basename(target)}.partial`);
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(path.join(work, '.spill'), { recursive: true });
+
+  const run = new SplitRun(work, { provinceCode: opts.provinceCode, rules, profile });
+  let sheet: SheetState | undefined;
+  let read = 0;
+  const scanRows = profile.headerRow.mode === 'find' ? profile.headerRow.scanRows : profile.headerRow.mode === 'row' ? profile.headerRow.row : 1;
+
+  const dataRow = async (s: SheetState, row: SheetRow) => {
+    if (isBlank(row.cells)) {
+      run.blankRows++;
+      return;
+    }
+    run.inputRows++;
+    if (s.failure) return run.exception(s, row, s.failure.code, s.failure.messageVi);
+    const mapped = mapRow(s.mapping!, row.cells);
+    const parsed = parseRowValues(s.mapping!.fields, mapped.values);
+    const routed = routeRegisteringUnit(routingInputOf(parsed.values, opts.provinceCode), rules);
+    if (!routed.ok) return run.exception(s, row, routed.reason, routed.messageVi, (routed.candidates ?? []).map((u) => `${u.code} - ${u.name}`).join('; '));
+    const cells = outputCells(s.mapping!, s.type!, mapped.values as Record<string, SheetCell>, parsed.values);
+    cells.push(`${routed.registeringUnit.code} - ${routed.registeringUnit.name}`, traceNote(parsed, routed.successorApplied), `${row.sheet}!${row.row}`);
+    await run.place(routed.agency, s.type!, s, cells, mapped.extra as Array<[string, SheetCell]>);
+  };
+
+  const startSheet = async (s: SheetState) => {
+    // The header is found among the first rows; what is above it is a title, not data.
+    const rows = s.pending.map((r) => r.cells);
+    s.pending = [];
+    const type = registerTypeOfSheet(profile, s.name);
+    let header = -1;
+    if (!type) s.failure = { code: 'PROFILE_REGISTER_TYPE_UNKNOWN', messageVi: `Không xác định được loại sổ của trang "${s.name}".` };
+    else {
+      s.type = type;
+      try {
+        header = findHeaderRow(rows, profile, s.name, type);
+        s.headerCells = rows[header] ?? [];
+        s.mapping = compileSheetMapping(s.headerCells, profile, s.name, type);
+      } catch (e) {
+        if (!isAppError(e)) throw e;
+        s.failure = { code: e.code, messageVi: e.messageVi };
+        header = -1;
+      }
+    }
+    return header;
+  };
+
+  const flushPending = async (s: SheetState, all: SheetRow[]) => {
+    const header = await startSheet(s);
+    for (const r of all.slice(header + 1)) await dataRow(s, r);
+  };
+
+  for await (const row of readRows(opts.input)) {
+    if (!sheet || sheet.name !== row.sheet) {
+      if (sheet && !sheet.mapping && !sheet.failure) await flushPending(sheet, sheet.pending);
+      sheet = { name: row.sheet, pending: [], headerCells: [] };
+    }
+    if (!sheet.mapping && !sheet.failure) {
+      sheet.pending.push(row);
+      if (sheet.pending.length >= scanRows) await flushPending(sheet, sheet.pending);
+    } else await dataRow(sheet, row);
+    if (++read % PROGRESS_EVERY === 0) {
+      await run.drain();
+      opts.onProgress?.(read);
+    }
+  }
+  if (sheet && !sheet.mapping && !sheet.failure) await flushPending(sheet, sheet.pending);
+  opts.onProgress?.(read);
+
+  const { agencies, exceptions } = await run.finish();
+  if (run.inputRows !== run.written + run.exceptionRows) throw SplitRowsNotConserved({ input: run.inputRows, written: run.written, exceptions: run.exceptionRows });
+  const manifest: SplitManifest = {
+    version: 1,
+    province: opts.provinceCode,
+    profile: profile.id,
+    input: { name: path.basename(opts.input), sha256: inputSha, rows: run.inputRows, blankRows: run.blankRows },
+    rowsWritten: run.written,
+    exceptionRows: run.exceptionRows,
+    agencies,
+    exceptions,
+  };
+  await fs.promises.writeFile(path.join(work, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  if (fs.existsSync(target)) fs.rmdirSync(target);
+  fs.renameSync(work, target);
+  return manifest;
+}

@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { splitExport } from '../../activities/split/split-export';
+import { unitCatalog } from '../../domain/units/catalog';
+import { GenProvinceUnknown } from './gen';
+import { createProgress } from '../progress';
+
+export function register(program: Command): void {
+  program
+    .command('split')
+    .description('Tách dữ liệu xuất C06 của một tỉnh theo cơ quan đăng ký hộ tịch (Bước 2), không cần Temporal')
+    .requiredOption('--province <code>', 'mã tỉnh, 2 chữ số (ví dụ 01)')
+    .requiredOption('--input <file>', 'tệp .xlsx, .xls, .csv hoặc .zip chứa các tệp đó')
+    .requiredOption('--out <dir>', 'thư mục kết quả (chưa có hoặc trống)')
+    .option('--json', 'in bản kê (manifest) dạng JSON')
+    .action(async (o: { province: string; input: string; out: string; json?: boolean }) => {
+      const provinceCode = o.province.padStart(2, '0');
+      if (!unitCatalog().province('legacy', provinceCode) && !unitCatalog().province('2025', provinceCode)) throw GenProvinceUnknown({ code: o.province });
+      const progress = createProgress('Tách dữ liệu');
+      const manifest = await splitExport({ provinceCode, input: o.input, outDir: o.out, onProgress: (rows) => progress.update(rows, 0) });
+      progress.stop();
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(manifest, null, 2)}\n`);
+        return;
+      }
+      const reasons = Object.entries(manifest.exceptions.byReason).map(([code, n]) => `${code}: ${n}`).join(', ');
+      process.stdout.write(
+        `Đã tách ${manifest.input.rows} dòng: ${manifest.rowsWritten} dòng vào ${manifest.agencies.length} cơ quan đăng ký, ${manifest.exceptionRows} dòng ngoại lệ${reasons ? ` (${reasons})` : ''}.\n` +
+          `Kết quả: ${o.out} (bản kê: manifest.json, ngoại lệ: ${manifest.exceptions.path})\n`,
+      );
+    });
+}
