@@ -6,8 +6,12 @@ export function nfc(s: string): string {
 }
 
 /** Collapse runs of white space (including NBSP) and trim. */
+const SPACES = /[\s\u00a0\u2000-\u200b\u3000]+/gu;
+const UNUSUAL_SPACE = /[\t\n\v\f\r\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]| {2}|^ | $/u;
+
 export function collapseSpaces(s: string): string {
-  return s.replace(/[\s\u00a0\u2000-\u200b\u3000]+/gu, ' ').trim();
+  // Most cells have single plain spaces only: no new string for them.
+  return UNUSUAL_SPACE.test(s) ? s.replace(SPACES, ' ').trim() : s;
 }
 
 /** Remove Vietnamese diacritics: tone marks and vowel marks, and map đ/Đ to d/D. */

@@ -74,8 +74,16 @@ const MESSAGES_VI: Record<RoutingFailure, string> = {
 
 const fail = (reason: RoutingFailure, candidates?: Unit[]): RoutingResult => ({ ok: false, reason, messageVi: MESSAGES_VI[reason], ...(candidates ? { candidates } : {}) });
 
+const agencies = new WeakMap<Unit, Agency>();
+
 /** "UBND phường Phúc Xá" from "Phường Phúc Xá": the People's Committee of the unit. */
 export function agencyOf(unit: Unit): Agency {
+  let agency = agencies.get(unit);
+  if (!agency) agencies.set(unit, (agency = committeeOf(unit)));
+  return agency;
+}
+
+function committeeOf(unit: Unit): Agency {
   const firstWordLength = unit.name.match(/^(Thành phố|Thị trấn|Thị xã|Đặc khu|Phường|Quận|Huyện|Xã)\s/u)?.[1]?.length ?? 0;
   const typed = firstWordLength ? unit.name.slice(0, firstWordLength).toLocaleLowerCase('vi') + unit.name.slice(firstWordLength) : unit.name;
   return {
@@ -215,8 +223,9 @@ export function routingInputOf(values: RecordValues, provinceCode: string): Rout
       : typeof values.bookYear === 'number'
         ? values.bookYear
         : undefined;
-  // A district-level row names its district as the registering place ("Quận Ba Đình").
-  const writtenType = agencyName ? unitNameKey(agencyName).type : undefined;
+  // A district-level row names its district as the registering place ("Quận Ba Đình"); a name
+  // only matters when no code says which unit it is.
+  const writtenType = agencyName && !agencyCode && !districtCode ? unitNameKey(agencyName).type : undefined;
   const agencyIsDistrict = writtenType !== undefined && TYPES_OF_LEVEL.district.includes(writtenType) && !TYPES_OF_LEVEL.commune.includes(writtenType);
   return {
     provinceCode,

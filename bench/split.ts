@@ -1,0 +1,62 @@
+/**
+ * Step 2 end to end: `hotich split`'s library on a generated province, against merely reading
+ * the same input with the same parser in the same run (the floor). Targets on our 2-core
+ * machine: ≥ 25,000 rows/s from .xlsx, ≥ 100,000 rows/s from .csv, peak RSS ≤ 700 MB.
+ *
+ *   npm run bench -- split [--records 1000000] [--format xlsx|csv] [--province 01]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { splitExport } from '../activities/split/split-export';
+import { generateExport } from '../cli/gen/generate';
+import { readRows } from '../formats/tabular/read-rows';
+import { writeZip } from '../formats/zip/zip-writer';
+import { fmt, peakRssMb, seconds } from './support/measure';
+
+const TARGET = { xlsx: 25_000, csv: 100_000, rssMb: 700 } as const;
+
+function option(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
+}
+
+export async function run(args: string[]): Promise<void> {
+  const records = Number(option(args, 'records', '1000000'));
+  const format = option(args, 'format', 'xlsx') as 'xlsx' | 'csv';
+  const province = option(args, 'province', '01');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-split-'));
+  try {
+    let t = process.hrtime.bigint();
+    const gen = await generateExport({ provinceCode: province, records, seed: 1, out: path.join(work, 'gen'), format });
+    process.stdout.write(`input: ${records} generated rows as ${format} in ${fmt(seconds(t), 1)} s\n`);
+    // CSV comes as one file per register type: the split takes them as one zip, like a package.
+    const input = format === 'csv' ? await zipOf(gen.files.map((f) => path.join(work, 'gen', f)), path.join(work, 'export.zip')) : path.join(work, 'gen', gen.files[0]!);
+
+    t = process.hrtime.bigint();
+    const manifest = await splitExport({ provinceCode: province, input, outDir: path.join(work, 'out') });
+    const splitSeconds = seconds(t);
+    const splitPeak = peakRssMb();
+
+    t = process.hrtime.bigint();
+    let read = 0;
+    for await (const row of readRows(input)) if (row.cells.length) read++;
+    const readSeconds = seconds(t);
+
+    const rate = manifest.input.rows / splitSeconds;
+    const floor = read / readSeconds;
+    const target = TARGET[format];
+    process.stdout.write(
+      `split: ${manifest.input.rows} rows (${manifest.rowsWritten} to ${manifest.agencies.length} agencies, ${manifest.exceptionRows} exceptions) in ${fmt(splitSeconds, 1)} s = ${fmt(rate, 0)} rows/s, peak RSS ${fmt(splitPeak, 0)} MB\n` +
+        `floor (reading the same input with the same parser): ${read} rows in ${fmt(readSeconds, 1)} s = ${fmt(floor, 0)} rows/s; split/floor = ${fmt(rate / floor, 2)}\n` +
+        `target: ≥ ${target} rows/s, ≤ ${TARGET.rssMb} MB: ${rate >= target && splitPeak <= TARGET.rssMb ? 'met' : 'NOT MET'}\n`,
+    );
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function zipOf(files: string[], zip: string): Promise<string> {
+  fs.writeFileSync(zip, writeZip(files.map((f) => ({ name: path.basename(f), data: fs.readFileSync(f), deflate: true }))));
+  return zip;
+}
