@@ -136,10 +136,7 @@ class SplitRun {
   exceptionRows = 0;
   private spillCount = 0;
 
-  constructor(
-    private readonly work: string,
-    private readonly opts: Required<Pick<SplitOptions, 'provinceCode' | 'rules'>> & { profile: ImportProfile },
-  ) {}
+  constructor(private readonly work: string) {}
 
   private exceptionWriter(sheet: SheetState): StreamingXlsxWriter {
     this.exceptions ??= createStreamingXlsxWriter(path.join(this.work, EXCEPTIONS_FILE));
@@ -267,7 +264,7 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(path.join(work, '.spill'), { recursive: true });
 
-  const run = new SplitRun(work, { provinceCode: opts.provinceCode, rules, profile });
+  const run = new SplitRun(work);
   let sheet: SheetState | undefined;
   let read = 0;
   const scanRows = profile.headerRow.mode === 'find' ? profile.headerRow.scanRows : profile.headerRow.mode === 'row' ? profile.headerRow.row : 1;
