@@ -31,7 +31,7 @@ export async function run(args: string[]): Promise<void> {
     const gen = await generateExport({ provinceCode: province, records, seed: 1, out: path.join(work, 'gen'), format });
     process.stdout.write(`input: ${records} generated rows as ${format} in ${fmt(seconds(t), 1)} s\n`);
     // CSV comes as one file per register type: the split takes them as one zip, like a package.
-    const input = format === 'csv' ? await zipOf(gen.files.map((f) => path.join(work, 'gen', f)), path.join(work, 'export.zip')) : path.join(work, 'gen', gen.files[0]!);
+    const input = format === 'csv' ? zipOf(gen.files.map((f) => path.join(work, 'gen', f)), path.join(work, 'export.zip')) : path.join(work, 'gen', gen.files[0]!);
 
     t = process.hrtime.bigint();
     const manifest = await splitExport({ provinceCode: province, input, outDir: path.join(work, 'out') });
@@ -56,7 +56,7 @@ export async function run(args: string[]): Promise<void> {
   }
 }
 
-async function zipOf(files: string[], zip: string): Promise<string> {
+function zipOf(files: string[], zip: string): string {
   fs.writeFileSync(zip, writeZip(files.map((f) => ({ name: path.basename(f), data: fs.readFileSync(f), deflate: true }))));
   return zip;
 }
