@@ -1,16 +1,42 @@
 /** All activities, built from injected dependencies (real ones in production and in tests). */
 import type { Pool } from 'pg';
+import { isAppError } from '../domain/errors';
+import { appFailure } from '../workflows/failures';
 import type { ContentStore } from './files/content-store';
+import type { DataPaths } from './files/data-paths';
 import { createPlatformActivities } from './platform/platform-check';
+import { createReceiveActivities } from './receive/receive-package';
+import { createRunEventActivities } from './runs/run-events';
+import { createSplitActivities } from './split/split-package';
 
 export interface ActivityDeps {
   pool: Pool;
   store: ContentStore;
+  paths: DataPaths;
+}
+
+/** Our coded errors leave an activity as failures carrying their code and Vietnamese text. */
+function withCodedFailures<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+  return Object.fromEntries(
+    Object.entries(activities).map(([name, fn]) => [
+      name,
+      async (...args: never[]) => {
+        try {
+          return await fn(...args);
+        } catch (e) {
+          throw isAppError(e) ? appFailure(e) : e;
+        }
+      },
+    ]),
+  ) as T;
 }
 
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return withCodedFailures({
     ...createPlatformActivities(deps),
-  };
+    ...createReceiveActivities(deps),
+    ...createSplitActivities(deps),
+    ...createRunEventActivities(deps),
+  });
 }
 export type Activities = ReturnType<typeof createActivities>;

@@ -14,6 +14,8 @@ export const ConfigSchema = Type.Object({
   /** Project root: where ./data and ./.tools live. */
   rootDir: Type.String(),
   dataDir: Type.String(),
+  /** Where packages delivered over the agreed channel land on the server (Step 1). */
+  inboxDir: Type.String(),
   env: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')]),
   logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
   temporal: Type.Object({
@@ -43,6 +45,7 @@ export type Config = Static<typeof ConfigSchema>;
 /** The environment variable behind each setting, so errors can name the one to change. */
 export const SETTING_ENV = {
   dataDir: 'HOTICH_DATA_DIR',
+  inboxDir: 'HOTICH_INBOX_DIR',
   'temporal.address': 'TEMPORAL_ADDRESS',
   'temporal.namespace': 'TEMPORAL_NAMESPACE',
   'temporal.taskQueue': 'TEMPORAL_TASK_QUEUE',
@@ -82,9 +85,11 @@ function str(env: Env, name: string): string | undefined {
 
 export function loadConfig(env: Env = process.env, rootDir = path.resolve(__dirname, '..')): Config {
   const nodeEnv = str(env, 'NODE_ENV');
+  const dataDir = path.resolve(rootDir, str(env, 'HOTICH_DATA_DIR') ?? 'data');
   const config: Config = {
     rootDir,
-    dataDir: path.resolve(rootDir, str(env, 'HOTICH_DATA_DIR') ?? 'data'),
+    dataDir,
+    inboxDir: path.resolve(rootDir, str(env, 'HOTICH_INBOX_DIR') ?? path.join(dataDir, 'inbox')),
     env: nodeEnv === 'production' || nodeEnv === 'test' ? nodeEnv : 'development',
     logLevel: (str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'warn' : 'info')) as Config['logLevel'],
     temporal: {

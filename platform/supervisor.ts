@@ -21,6 +21,7 @@ import { startEmbeddedPostgres } from './services/embedded-postgres';
 import { checkDatabase, createPool } from '../db/pool';
 import { migrateUp } from '../db/migrate';
 import { createLocalContentStore } from '../activities/files/content-store';
+import { dataPaths } from '../activities/files/data-paths';
 import { createWorker } from '../worker/create-worker';
 import { startApiServer } from '../api/server';
 import { ensureDevelopmentUsers, type DevLogin } from '../api/dev-users';
@@ -123,10 +124,11 @@ export async function startSystem(config: Config, logger: Logger, parts: { worke
     const pool = createPool(databaseUrl!, { max: config.database.poolSize }, (e) => logger.warn({ err: e.message }, 'idle database connection lost'));
     stoppers.push(['pool', () => pool.end()]);
     const logins = config.env === 'development' && embedPostgres ? await ensureDevelopmentUsers(pool) : [];
-    const store = createLocalContentStore(path.join(config.dataDir, 'store'));
+    const paths = dataPaths(config);
+    const store = createLocalContentStore(paths.store);
 
     if (parts.worker) {
-      const { worker, connection } = await createWorker({ config, logger, address: temporalAddress!, pool, store });
+      const { worker, connection } = await createWorker({ config, logger, address: temporalAddress!, pool, store, paths });
       const running = worker.run();
       running.then(
         () => fail(new Error('worker stopped')),

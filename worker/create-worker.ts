@@ -39,7 +39,7 @@ export async function createWorker(opts: WorkerOptions): Promise<{ worker: Worke
     namespace: opts.config.temporal.namespace,
     taskQueue: opts.taskQueue ?? opts.config.temporal.taskQueue,
     workflowsPath: require.resolve(path.join(__dirname, '../workflows')),
-    activities: createActivities({ pool: opts.pool, store: opts.store }),
+    activities: createActivities({ pool: opts.pool, store: opts.store, paths: opts.paths }),
   });
   return { worker, connection };
 }

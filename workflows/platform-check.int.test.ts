@@ -2,6 +2,7 @@
  * The platform-check workflow on a Temporal dev server that @temporalio/testing starts from the
  * project's own `temporal` binary (never a download), with a real worker and real PostgreSQL.
  */
+import { dataPaths } from '../activities/files/data-paths';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
@@ -35,7 +36,7 @@ test('records once, waits for a person, refuses an empty acknowledgement, comple
     taskQueue,
     workflowsPath: require.resolve('./index'),
     // The suite's work folder is removed by global teardown.
-    activities: createActivities({ pool: db.pool, store: createLocalContentStore(`${testEnv('workDir')}/store-platform-check`) }),
+    activities: createActivities({ pool: db.pool, store: createLocalContentStore(`${testEnv('workDir')}/store-platform-check`), paths: dataPaths({ dataDir: `${testEnv('workDir')}/platform-check`, inboxDir: `${testEnv('workDir')}/platform-check/inbox` }) }),
   });
   const result = await worker.runUntil(async () => {
     const handle = await env.client.workflow.start(platformCheck, { taskQueue, workflowId: `platform-check/${taskQueue}`, args: [{ requestedBy: 'test' }] });

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { inTransaction } from '../../db/transaction';
 
 export interface PlatformActivityDeps {
   pool: Pool;
@@ -8,9 +9,7 @@ export function createPlatformActivities({ pool }: PlatformActivityDeps) {
   return {
     /** Idempotent: a retried attempt finds the row its earlier attempt wrote. */
     async recordPlatformCheck(input: { workflowId: string; requestedBy: string }): Promise<number> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      return inTransaction(pool, async (client) => {
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [input.workflowId]);
         const existing = await client.query<{ seq: string }>(
           `SELECT seq FROM audit_log WHERE action = 'platform.check' AND subject = $1`,
@@ -24,14 +23,8 @@ export function createPlatformActivities({ pool }: PlatformActivityDeps) {
               [input.requestedBy, input.workflowId],
             )
           ).rows[0]!.seq;
-        await client.query('COMMIT');
         return Number(seq);
-      } catch (e) {
-        await client.query('ROLLBACK');
-        throw e;
-      } finally {
-        client.release();
-      }
+      });
     },
   };
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { splitExport } from '../../activities/split/split-export';
-import { unitCatalog } from '../../domain/units/catalog';
-import { GenProvinceUnknown } from './gen';
+import { requireProvinceCode } from '../../domain/units/province-code';
 import { createProgress } from '../progress';
 
 export function register(program: Command): void {
@@ -13,8 +12,7 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'thư mục kết quả (chưa có hoặc trống)')
     .option('--json', 'in bản kê (manifest) dạng JSON')
     .action(async (o: { province: string; input: string; out: string; json?: boolean }) => {
-      const provinceCode = o.province.padStart(2, '0');
-      if (!unitCatalog().province('legacy', provinceCode) && !unitCatalog().province('2025', provinceCode)) throw GenProvinceUnknown({ code: o.province });
+      const provinceCode = requireProvinceCode(o.province);
       const progress = createProgress('Tách dữ liệu');
       const manifest = await splitExport({ provinceCode, input: o.input, outDir: o.out, onProgress: (rows) => progress.update(rows, 0) });
       progress.stop();

@@ -5,7 +5,7 @@ import { createRecordsRepository } from '../../repositories/records';
 import { createFilesRepository } from '../../repositories/files';
 import { createWorkflowRegistry } from '../../repositories/workflows';
 import { createLocalContentStore } from '../../../activities/files/content-store';
-import path from 'node:path';
+import { dataPaths } from '../../../activities/files/data-paths';
 
 /** Routes take their repositories from the instance; none imports a database module. */
 export default fp(async (app) => {
@@ -14,5 +14,5 @@ export default fp(async (app) => {
   app.decorate('recordsRepository', createRecordsRepository(app.pool));
   app.decorate('filesRepository', createFilesRepository(app.pool));
   app.decorate('workflowRegistry', createWorkflowRegistry(app.pool));
-  app.decorate('contentStore', createLocalContentStore(path.join(app.config.dataDir, 'store')));
+  app.decorate('contentStore', createLocalContentStore(dataPaths(app.config).store));
 });

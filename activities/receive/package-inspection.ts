@@ -1,0 +1,150 @@
+/**
+ * What is inside a received package, checked before anyone confirms the handover: each table
+ * is what its name says (a workbook opens as a workbook, a CSV is UTF-8), so a corrupt,
+ * password-protected or mis-encoded delivery is refused at Step 1 with a clear reason.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import { defineError } from '../../domain/errors';
+import { decodeZipEntryName } from '../../domain/naming/zip-entry-name';
+import { TABULAR_EXTENSIONS } from '../../formats/tabular/read-rows';
+
+export const PackageFormatUnsupported = defineError<{ name: string }>(
+  'RECEIVE_FORMAT_UNSUPPORTED',
+  'validation',
+  (p) => `${p.name}: a package is an .xlsx, .xls or .csv file, or a .zip holding those`,
+  (p) => `Gói "${p.name}" không đúng định dạng: chỉ nhận tệp .xlsx, .xls, .csv hoặc tệp .zip chứa các tệp đó.`,
+);
+
+export const PackageEmpty = defineError<{ name: string }>(
+  'RECEIVE_PACKAGE_EMPTY',
+  'validation',
+  (p) => `${p.name} is empty`,
+  (p) => `Tệp "${p.name}" rỗng (0 byte); đề nghị bên giao gửi lại.`,
+);
+
+export const PackageHasNoTables = defineError<{ name: string }>(
+  'RECEIVE_PACKAGE_NO_TABLES',
+  'validation',
+  (p) => `${p.name} holds no .xlsx, .xls or .csv file`,
+  (p) => `Tệp nén "${p.name}" không chứa tệp .xlsx, .xls hoặc .csv nào.`,
+);
+
+export const WorkbookEncrypted = defineError<{ name: string }>(
+  'RECEIVE_WORKBOOK_ENCRYPTED',
+  'validation',
+  (p) => `${p.name} is password-protected`,
+  (p) => `Tệp "${p.name}" được đặt mật khẩu nên không đọc được; đề nghị bên giao gửi bản không đặt mật khẩu.`,
+);
+
+export const WorkbookCorrupt = defineError<{ name: string; reason: string }>(
+  'RECEIVE_FILE_CORRUPT',
+  'validation',
+  (p) => `${p.name} is not a readable file of its kind: ${p.reason}`,
+  (p) => `Tệp "${p.name}" bị hỏng hoặc không đúng định dạng (${p.reason}); đề nghị bên giao gửi lại.`,
+);
+
+export const CsvNotUtf8 = defineError<{ name: string; offset: number }>(
+  'RECEIVE_CSV_NOT_UTF8',
+  'validation',
+  (p) => `${p.name} is not UTF-8 (first bad byte near offset ${p.offset})`,
+  (p) => `Tệp "${p.name}" không được mã hoá UTF-8 (lỗi gần byte thứ ${p.offset}); hãy lưu lại bằng "CSV UTF-8" rồi gửi lại.`,
+);
+
+export interface PackageMember {
+  name: string;
+  size: number;
+}
+
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const CFB_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
+const isTabular = (name: string) => (TABULAR_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
+
+/** Reads a member once: its first bytes decide its kind, and a CSV must decode as UTF-8 to the end. */
+async function checkMember(name: string, stream: Readable): Promise<number> {
+  const ext = path.extname(name).toLowerCase();
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let head = Buffer.alloc(0);
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (head.length < 8) head = Buffer.concat([head, chunk.subarray(0, 8)]);
+    if (ext === '.csv') {
+      try {
+        decoder.decode(chunk, { stream: true });
+      } catch {
+        throw CsvNotUtf8({ name, offset: size });
+      }
+    }
+    size += chunk.length;
+  }
+  if (size === 0) throw PackageEmpty({ name });
+  if (ext === '.csv') {
+    try {
+      decoder.decode();
+    } catch {
+      throw CsvNotUtf8({ name, offset: size });
+    }
+  }
+  const starts = (magic: Buffer) => head.subarray(0, magic.length).equals(magic);
+  // Office writes a password-protected .xlsx as a compound file holding the encrypted package.
+  if (ext === '.xlsx' && starts(CFB_MAGIC)) throw WorkbookEncrypted({ name });
+  if (ext === '.xlsx' && !starts(ZIP_MAGIC)) throw WorkbookCorrupt({ name, reason: 'không phải tệp Excel .xlsx' });
+  if (ext === '.xls' && !starts(CFB_MAGIC)) throw WorkbookCorrupt({ name, reason: 'không phải tệp Excel 97-2003 .xls' });
+  return size;
+}
+
+function openZip(file: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) =>
+    yauzl.open(file, { lazyEntries: true, decodeStrings: false }, (e, z) => (e ? reject(e) : resolve(z))),
+  );
+}
+
+async function inspectZip(file: string, name: string): Promise<PackageMember[]> {
+  const zip = await openZip(file).catch((e: Error) => {
+    throw WorkbookCorrupt({ name, reason: e.message });
+  });
+  const members: PackageMember[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      zip.on('entry', (entry: yauzl.Entry) => {
+        const raw = entry.fileName as unknown as Buffer;
+        const member = decodeZipEntryName(raw, (entry.generalPurposeBitFlag & 0x800) !== 0).name;
+        if (member.endsWith('/') || !isTabular(member)) return zip.readEntry();
+        if (entry.generalPurposeBitFlag & 0x1) return reject(WorkbookEncrypted({ name: `${name}/${member}` }));
+        zip.openReadStream(entry, (err, stream) => {
+          if (err) return reject(WorkbookCorrupt({ name: `${name}/${member}`, reason: err.message }));
+          checkMember(`${name}/${member}`, stream).then((size) => {
+            members.push({ name: member, size });
+            zip.readEntry();
+          }, reject);
+        });
+      });
+      zip.on('end', resolve);
+      zip.on('error', (e: Error) => reject(WorkbookCorrupt({ name, reason: e.message })));
+      zip.readEntry();
+    });
+  } finally {
+    zip.close();
+  }
+  if (members.length === 0) throw PackageHasNoTables({ name });
+  return members;
+}
+
+/** The tables of a package; throws the error a coordinator can act on when it cannot be read. */
+export async function inspectPackage(file: string, name: string): Promise<PackageMember[]> {
+  const ext = path.extname(name).toLowerCase();
+  if (ext === '.zip') {
+    if (fs.statSync(file).size === 0) throw PackageEmpty({ name });
+    return inspectZip(file, name);
+  }
+  if (!isTabular(name)) throw PackageFormatUnsupported({ name });
+  return [{ name, size: await checkMember(name, fs.createReadStream(file)) }];
+}
+
+export function assertPackageName(name: string): void {
+  const ext = path.extname(name).toLowerCase();
+  if (ext !== '.zip' && !isTabular(name)) throw PackageFormatUnsupported({ name });
+}

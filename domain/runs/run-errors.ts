@@ -1,0 +1,80 @@
+/** What a coordinator can get wrong while steering a province run. */
+import { defineError } from '../errors';
+import { RUN_PHASE_VI, type RunPhase } from './province-run';
+
+export const RunNotFound = defineError<{ runId: string }>(
+  'RUN_NOT_FOUND',
+  'not_found',
+  (p) => `no province run ${p.runId}`,
+  (p) => `Không tìm thấy lượt chạy ${p.runId}.`,
+);
+
+export const RunAgencyNotFound = defineError<{ runId: string; agency: string }>(
+  'RUN_AGENCY_NOT_FOUND',
+  'not_found',
+  (p) => `run ${p.runId} has no output for agency ${p.agency}`,
+  (p) => `Lượt chạy ${p.runId} không có dữ liệu tách cho cơ quan ${p.agency}.`,
+);
+
+export const RunSplitNotReady = defineError<{ runId: string }>(
+  'RUN_SPLIT_NOT_READY',
+  'conflict',
+  (p) => `run ${p.runId} has not finished splitting`,
+  (p) => `Lượt chạy ${p.runId} chưa tách xong dữ liệu.`,
+);
+
+export const Sha256Invalid = defineError<{ value: string }>(
+  'RUN_SHA256_INVALID',
+  'validation',
+  (p) => `${p.value} is not a SHA-256 (64 hexadecimal digits)`,
+  (p) => `"${p.value}" không phải mã SHA-256 (64 chữ số hệ 16) như ghi trong biên bản bàn giao.`,
+);
+
+export const RunNotAwaitingHandover = defineError<{ phase: RunPhase }>(
+  'RUN_NOT_AWAITING_HANDOVER',
+  'conflict',
+  (p) => `the run is ${p.phase}, not waiting for the handover confirmation`,
+  (p) => `Lượt chạy không ở bước chờ xác nhận bàn giao (hiện tại: ${RUN_PHASE_VI[p.phase]}).`,
+);
+
+export const RunNotAwaitingRelease = defineError<{ phase: RunPhase }>(
+  'RUN_NOT_AWAITING_RELEASE',
+  'conflict',
+  (p) => `the run is ${p.phase}, not waiting for release`,
+  (p) => `Lượt chạy không ở bước chờ duyệt kết quả tách (hiện tại: ${RUN_PHASE_VI[p.phase]}).`,
+);
+
+export const RunAlreadyEnded = defineError<{ phase: RunPhase }>(
+  'RUN_ALREADY_ENDED',
+  'conflict',
+  (p) => `the run has already ended (${p.phase})`,
+  (p) => `Lượt chạy đã kết thúc (${RUN_PHASE_VI[p.phase]}).`,
+);
+
+export const RunActorMissing = defineError(
+  'RUN_ACTOR_MISSING',
+  'validation',
+  () => 'a decision needs the name of who made it',
+  () => 'Cần ghi rõ người thực hiện thao tác này.',
+);
+
+export const CancelReasonMissing = defineError(
+  'RUN_CANCEL_REASON_MISSING',
+  'validation',
+  () => 'cancelling a run needs a reason',
+  () => 'Cần ghi lý do huỷ lượt chạy.',
+);
+
+export const ScheduleAgencyUnknown = defineError<{ agency: string }>(
+  'RUN_SCHEDULE_AGENCY_UNKNOWN',
+  'validation',
+  (p) => `schedule names agency ${p.agency}, which received no rows in this split`,
+  (p) => `Lịch nhập ghi cơ quan ${p.agency}, nhưng cơ quan này không có dòng nào trong kết quả tách.`,
+);
+
+export const ScheduleTimeInvalid = defineError<{ agency: string; value: string }>(
+  'RUN_SCHEDULE_TIME_INVALID',
+  'validation',
+  (p) => `schedule of agency ${p.agency}: ${p.value} is not a date and time (ISO 8601)`,
+  (p) => `Lịch nhập của cơ quan ${p.agency}: "${p.value}" không phải ngày giờ hợp lệ (ví dụ 2026-12-01T08:00:00+07:00).`,
+);

@@ -1,0 +1,207 @@
+/**
+ * What a coordinator does with a province run, for the API and the CLI alike: register a
+ * package (an inbox file or a staged upload), read progress, confirm the handover, release
+ * the split, cancel, and fetch an agency's folder or the exceptions workbook. Thin: checks
+ * and decisions live in the workflow and the domain; this module only reaches them.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform, type Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Pool } from 'pg';
+import yazl from 'yazl';
+import { assertPackageName } from '../activities/receive/package-inspection';
+import { resolveInboxFile, stagedFile } from '../activities/receive/receive-package';
+import { runFolders } from '../activities/split/split-package';
+import { EXCEPTIONS_FILE, MANIFEST_FILE, type SplitAgency } from '../activities/split/split-export';
+import type { DataPaths } from '../activities/files/data-paths';
+import {
+  isProvinceRunId,
+  provinceRunId,
+  provinceRunWorkflowId,
+  stepsOf,
+  type AgencySchedule,
+  type HandoverDetails,
+  type PackageSource,
+  type ProvinceRunInput,
+  type ProvinceRunProgress,
+} from '../domain/runs/province-run';
+import { RunAgencyNotFound, RunNotFound, RunSplitNotReady, Sha256Invalid } from '../domain/runs/run-errors';
+import { requireProvinceCode } from '../domain/units/province-code';
+import { cancelRun, confirmHandover, provinceRunProgress, releaseSplit } from '../workflows/definitions';
+import { appErrorOf } from '../workflows/failures';
+import { provinceRun } from '../workflows/province-run';
+import { createWorkflowRegistry } from '../api/repositories/workflows';
+
+export interface ProvinceRunsDeps {
+  temporal: Client;
+  pool: Pool;
+  paths: DataPaths;
+  taskQueue: string;
+}
+
+export interface StartRunRequest extends HandoverDetails {
+  provinceCode: string;
+  source: PackageSource;
+  originalName: string;
+  sha256: string;
+  startedBy: string;
+}
+
+export interface RunStatus {
+  workflowId: string;
+  /** Temporal's view: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED… */
+  status: string;
+  progress: ProvinceRunProgress;
+  steps: ReturnType<typeof stepsOf>;
+}
+
+/** Turns a coded failure that crossed Temporal back into our error; anything else passes unchanged. */
+async function coded<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    throw appErrorOf(e) ?? e;
+  }
+}
+
+export function createProvinceRuns({ temporal, pool, paths, taskQueue }: ProvinceRunsDeps) {
+  const registry = createWorkflowRegistry(pool);
+
+  /** Run ids reach file paths: anything but the id's own shape is refused first. */
+  const checked = (runId: string): string => {
+    if (!isProvinceRunId(runId)) throw RunNotFound({ runId });
+    return runId;
+  };
+  const handleOf = (runId: string): WorkflowHandle<typeof provinceRun> => temporal.workflow.getHandle<typeof provinceRun>(provinceRunWorkflowId(checked(runId)));
+
+  const status = async (runId: string): Promise<RunStatus> => {
+    const handle = handleOf(runId);
+    try {
+      // Query first: a phase the query shows as ended is then also ended in the description.
+      const progress = await handle.query(provinceRunProgress);
+      const described = await handle.describe();
+      return { workflowId: handle.workflowId, status: described.status.name, progress, steps: stepsOf(progress) };
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) throw RunNotFound({ runId });
+      throw e;
+    }
+  };
+
+  return {
+    /** Streams an upload to the staging folder, hashing it on the way; nothing is held whole in memory. */
+    async stageUpload(source: Readable): Promise<{ token: string; sha256: string; sizeBytes: number }> {
+      fs.mkdirSync(paths.staging, { recursive: true });
+      const token = randomUUID();
+      const file = stagedFile(paths, token);
+      const hash = createHash('sha256');
+      let sizeBytes = 0;
+      const tap = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          hash.update(chunk);
+          sizeBytes += chunk.length;
+          done(null, chunk);
+        },
+      });
+      try {
+        await pipeline(source, tap, fs.createWriteStream(file, { mode: 0o600 }));
+      } catch (e) {
+        fs.rmSync(file, { force: true });
+        throw e;
+      }
+      return { token, sha256: hash.digest('hex'), sizeBytes };
+    },
+
+    /** Starts the run of a package, or finds the run that already has it. */
+    async start(req: StartRunRequest): Promise<{ runId: string; workflowId: string; existing: boolean }> {
+      const provinceCode = requireProvinceCode(req.provinceCode);
+      const sha256 = req.sha256.trim().toLowerCase();
+      if (!/^[0-9a-f]{64}$/.test(sha256)) throw Sha256Invalid({ value: req.sha256 });
+      assertPackageName(req.originalName);
+      if (req.source.kind === 'inbox') resolveInboxFile(paths.inbox, req.source.path);
+      const runId = provinceRunId(provinceCode, sha256);
+      const workflowId = provinceRunWorkflowId(runId);
+      const discardStaged = () => {
+        if (req.source.kind === 'staged') fs.rmSync(stagedFile(paths, req.source.token), { force: true });
+      };
+
+      const current = await temporal.workflow.getHandle(workflowId).describe().catch((e: unknown) => {
+        if (e instanceof WorkflowNotFoundError) return undefined;
+        throw e;
+      });
+      // A run that failed (a wrong checksum, a bad file) may be registered again once fixed.
+      if (current && !['FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT'].includes(current.status.name)) {
+        discardStaged();
+        return { runId, workflowId, existing: true };
+      }
+      const input: ProvinceRunInput = {
+        runId,
+        provinceCode,
+        source: req.source,
+        originalName: path.basename(req.originalName),
+        declaredSha256: sha256,
+        deliveredBy: req.deliveredBy,
+        channel: req.channel,
+        startedBy: req.startedBy,
+      };
+      await registry.register({ workflowId, kind: 'province-run', provinceCode, agencyCode: null, startedBy: req.startedBy });
+      await temporal.workflow.start(provinceRun, {
+        taskQueue,
+        workflowId,
+        args: [input],
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      return { runId, workflowId, existing: false };
+    },
+
+    status,
+
+    async confirmHandover(runId: string, by: string): Promise<ProvinceRunProgress> {
+      return coded(handleOf(runId).executeUpdate(confirmHandover, { args: [{ by }] }));
+    },
+
+    async release(runId: string, by: string, schedules?: Record<string, AgencySchedule>): Promise<ProvinceRunProgress> {
+      return coded(handleOf(runId).executeUpdate(releaseSplit, { args: [{ by, schedules }] }));
+    },
+
+    async cancel(runId: string, by: string, reason: string): Promise<ProvinceRunProgress> {
+      return coded(handleOf(runId).executeUpdate(cancelRun, { args: [{ by, reason }] }));
+    },
+
+    /** Waits until the run leaves the given phases (or ends), reporting progress on the way. */
+    async waitWhile(runId: string, phases: ReadonlyArray<ProvinceRunProgress['phase']>, onProgress?: (s: RunStatus) => void, pollMs = 1000): Promise<RunStatus> {
+      for (;;) {
+        const s = await status(runId);
+        onProgress?.(s);
+        if (!phases.includes(s.progress.phase) || s.status !== 'RUNNING') return s;
+        await new Promise((r) => setTimeout(r, pollMs));
+      }
+    },
+
+    /** The split folder of one agency as a zip stream, with its manifest; or the exceptions workbook. */
+    async agencyZip(runId: string, agencyCode: string): Promise<{ fileName: string; stream: Readable }> {
+      const split = runFolders(paths, checked(runId)).split;
+      if (!fs.existsSync(path.join(split, MANIFEST_FILE))) throw RunSplitNotReady({ runId });
+      const manifest = JSON.parse(await fs.promises.readFile(path.join(split, MANIFEST_FILE), 'utf8')) as { agencies: SplitAgency[] };
+      const agency = manifest.agencies.find((a) => a.code === agencyCode);
+      if (!agency) throw RunAgencyNotFound({ runId, agency: agencyCode });
+      const zip = new yazl.ZipFile();
+      const folderName = path.posix.basename(agency.folder);
+      for (const f of agency.files) zip.addFile(path.join(split, f.path), `${folderName}/${path.posix.basename(f.path)}`, { compress: true });
+      zip.addFile(path.join(split, agency.folder, MANIFEST_FILE), `${folderName}/${MANIFEST_FILE}`);
+      zip.end();
+      return { fileName: `${runId} - ${folderName}.zip`, stream: zip.outputStream as unknown as Readable };
+    },
+
+    exceptionsFile(runId: string): string {
+      const file = path.join(runFolders(paths, checked(runId)).split, EXCEPTIONS_FILE);
+      if (!fs.existsSync(file)) throw RunSplitNotReady({ runId });
+      return file;
+    },
+  };
+}
+export type ProvinceRuns = ReturnType<typeof createProvinceRuns>;

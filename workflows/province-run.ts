@@ -1,0 +1,233 @@
+/**
+ * ProvinceRunWorkflow (id `province/<code>/<runId>`): Step 1 receive → the coordinator confirms
+ * the handover → Step 2 split → the coordinator reviews and releases (with a schedule per
+ * agency) → one agency run per agency, started a few at a time → tracks each agency's phase.
+ * The state is counters and one small entry per agency; rows and files stay in PostgreSQL and
+ * the file store. History is bounded by continuing as new while agencies work.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  isCancellation,
+  allHandlersFinished,
+  ParentClosePolicy,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ReceiveActivities } from '../activities/receive/receive-package';
+import type { SplitActivities } from '../activities/split/split-package';
+import type { RunEventActivities } from '../activities/runs/run-events';
+import type { AppError } from '../domain/errors';
+import { agencyWorkflowId, type AgencySchedule, type ProvinceRunInput, type ProvinceRunProgress } from '../domain/runs/province-run';
+import {
+  CancelReasonMissing,
+  RunActorMissing,
+  RunAlreadyEnded,
+  RunNotAwaitingHandover,
+  RunNotAwaitingRelease,
+  ScheduleAgencyUnknown,
+  ScheduleTimeInvalid,
+} from '../domain/runs/run-errors';
+import { agencyRun } from './agency-run';
+import { agencyPhaseSignal, cancelRun, confirmHandover, provinceRunProgress, releaseSplit, splitProgressSignal } from './definitions';
+import { appFailure, runFailureOf } from './failures';
+
+/** Agency runs started at once: a province can have 600+ agencies. */
+export const CHILD_START_BATCH = 25;
+/** Continue as new before the history grows past this many events. */
+const HISTORY_LIMIT = 10_000;
+
+const { receivePackage, recordHandoverConfirmed } = proxyActivities<ReceiveActivities>({
+  startToCloseTimeout: '30 minutes',
+  retry: { maximumAttempts: 5 },
+});
+const { recordRunEvent } = proxyActivities<RunEventActivities>({ startToCloseTimeout: '1 minute' });
+const { splitPackage } = proxyActivities<SplitActivities>({
+  // A 1,000,000-row package splits in minutes; a lost worker is noticed by the missing heartbeat.
+  startToCloseTimeout: '4 hours',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', maximumAttempts: 10 },
+  cancellationType: 'WAIT_CANCELLATION_COMPLETED',
+});
+
+const ENDED = ['completed', 'failed', 'cancelled'] as const;
+
+function reject(e: AppError<object>): never {
+  throw appFailure(e);
+}
+
+function requireActor(by: unknown): void {
+  if (typeof by !== 'string' || by.trim() === '') reject(RunActorMissing({}));
+}
+
+function validateSchedules(state: ProvinceRunProgress, schedules: Record<string, AgencySchedule> | undefined): void {
+  const known = new Set(state.agencies.map((a) => a.code));
+  for (const [agency, s] of Object.entries(schedules ?? {})) {
+    if (!known.has(agency)) reject(ScheduleAgencyUnknown({ agency }));
+    if (typeof s?.startsAt !== 'string' || Number.isNaN(Date.parse(s.startsAt))) reject(ScheduleTimeInvalid({ agency, value: String(s?.startsAt) }));
+  }
+}
+
+export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRunProgress): Promise<ProvinceRunProgress> {
+  const { workflowId } = workflowInfo();
+  const state: ProvinceRunProgress = carried ?? { runId: input.runId, provinceCode: input.provinceCode, phase: 'receiving', splitRows: 0, agencies: [] };
+  let handoverBy: string | undefined;
+  let release: { by: string; schedules: Record<string, AgencySchedule> } | undefined;
+  let splitScope: CancellationScope | undefined;
+  const now = () => new Date(Date.now()).toISOString();
+
+  setHandler(provinceRunProgress, () => state);
+  setHandler(splitProgressSignal, (rows) => {
+    if (state.phase === 'splitting') state.splitRows = Math.max(state.splitRows, rows);
+  });
+  setHandler(agencyPhaseSignal, ({ code, phase }) => {
+    const agency = state.agencies.find((a) => a.code === code);
+    if (agency) agency.phase = phase;
+  });
+  setHandler(
+    confirmHandover,
+    async ({ by }) => {
+      handoverBy = by.trim();
+      await condition(() => state.phase !== 'awaiting_handover');
+      return state;
+    },
+    {
+      validator: ({ by }) => {
+        requireActor(by);
+        if (state.phase !== 'awaiting_handover' || handoverBy) reject(RunNotAwaitingHandover({ phase: state.phase }));
+      },
+    },
+  );
+  setHandler(
+    releaseSplit,
+    async ({ by, schedules }) => {
+      release = { by: by.trim(), schedules: schedules ?? {} };
+      await condition(() => state.phase !== 'awaiting_release');
+      return state;
+    },
+    {
+      validator: ({ by, schedules }) => {
+        requireActor(by);
+        if (state.phase !== 'awaiting_release' || release) reject(RunNotAwaitingRelease({ phase: state.phase }));
+        validateSchedules(state, schedules);
+      },
+    },
+  );
+  setHandler(
+    cancelRun,
+    ({ by, reason }) => {
+      state.cancelled = { by: by.trim(), reason: reason.trim(), at: now() };
+      splitScope?.cancel();
+      return state;
+    },
+    {
+      validator: ({ by, reason }) => {
+        requireActor(by);
+        if (typeof reason !== 'string' || reason.trim() === '') reject(CancelReasonMissing({}));
+        if ((ENDED as readonly string[]).includes(state.phase) || state.cancelled) reject(RunAlreadyEnded({ phase: state.phase }));
+      },
+    },
+  );
+
+  const endCancelled = async (): Promise<ProvinceRunProgress> => {
+    await CancellationScope.nonCancellable(async () => {
+      for (const a of state.agencies) {
+        if (a.phase === 'waiting_release' || a.phase === 'completed' || a.phase === 'cancelled') continue;
+        await getExternalWorkflowHandle(agencyWorkflowId(a.code, state.runId)).cancel().catch(() => undefined);
+        a.phase = 'cancelled';
+      }
+      await recordRunEvent({ workflowId, actor: state.cancelled!.by, action: 'run.cancelled', details: { reason: state.cancelled!.reason, phase: state.phase } });
+    });
+    state.phase = 'cancelled';
+    await condition(allHandlersFinished);
+    return state;
+  };
+  const fail = (e: unknown): never => {
+    state.phase = 'failed';
+    state.failure = runFailureOf(e);
+    throw ApplicationFailure.create({ type: state.failure.code, message: state.failure.message, nonRetryable: true, details: [{ messageVi: state.failure.messageVi, kind: 'integrity' }] });
+  };
+
+  try {
+    if (state.phase === 'receiving') {
+      try {
+        state.package = await receivePackage({ ...input, workflowId, executionId: workflowInfo().runId });
+      } catch (e) {
+        if (isCancellation(e)) throw e;
+        fail(e);
+      }
+      state.phase = 'awaiting_handover';
+      await condition(() => handoverBy !== undefined || state.cancelled !== undefined);
+      if (state.cancelled) return await endCancelled();
+      state.handover = { confirmedBy: handoverBy!, confirmedAt: now() };
+      await recordHandoverConfirmed({ executionId: workflowInfo().runId, workflowId, by: handoverBy!, at: state.handover.confirmedAt });
+
+      state.phase = 'splitting';
+      splitScope = new CancellationScope();
+      try {
+        const summary = await splitScope.run(() =>
+          splitPackage({ runId: state.runId, workflowId, provinceCode: state.provinceCode, packageSha256: state.package!.sha256, packageName: state.package!.name, actor: handoverBy! }),
+        );
+        const { agencies, ...counts } = summary;
+        state.split = counts;
+        state.splitRows = summary.inputRows;
+        state.agencies = agencies.map((a) => ({ ...a, phase: 'waiting_release' }));
+      } catch (e) {
+        if (state.cancelled && isCancellation(e)) return await endCancelled();
+        fail(e);
+      } finally {
+        splitScope = undefined;
+      }
+
+      state.phase = 'awaiting_release';
+      await condition(() => release !== undefined || state.cancelled !== undefined);
+      if (state.cancelled) return await endCancelled();
+      state.release = { releasedBy: release!.by, releasedAt: now(), scheduled: Object.keys(release!.schedules).length };
+      for (const a of state.agencies) if (release!.schedules[a.code]) a.schedule = release!.schedules[a.code];
+      await recordRunEvent({ workflowId, actor: release!.by, action: 'split.released', details: { agencies: state.agencies.length, scheduled: state.release.scheduled } });
+      state.phase = 'releasing';
+    }
+
+    while (state.phase === 'releasing') {
+      const batch = state.agencies.filter((a) => a.phase === 'waiting_release').slice(0, CHILD_START_BATCH);
+      if (batch.length === 0) {
+        state.phase = 'in_progress';
+        break;
+      }
+      await Promise.all(
+        batch.map(async (a) => {
+          await startChild(agencyRun, {
+            workflowId: agencyWorkflowId(a.code, state.runId),
+            // The agency's work outlives this run's history: the run continues as new while agencies work.
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+            args: [{ runId: state.runId, provinceCode: state.provinceCode, parentWorkflowId: workflowId, agency: { code: a.code, name: a.name, level: a.level, rows: a.rows, files: a.files }, schedule: a.schedule }],
+          });
+          a.phase = a.schedule ? 'scheduled' : 'awaiting_import';
+        }),
+      );
+      if (state.cancelled) return await endCancelled();
+      if (workflowInfo().historyLength > HISTORY_LIMIT) break;
+    }
+
+    const allDone = () => state.agencies.every((a) => a.phase === 'completed' || a.phase === 'cancelled');
+    await condition(() => allDone() || state.cancelled !== undefined || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT);
+    if (state.cancelled) return await endCancelled();
+    if (!allDone()) {
+      await condition(allHandlersFinished);
+      return await continueAsNew<typeof provinceRun>(input, state);
+    }
+    state.phase = 'completed';
+    return state;
+  } catch (e) {
+    if (!isCancellation(e)) throw e;
+    // Cancelled through Temporal itself rather than by a coordinator's update.
+    state.cancelled ??= { by: 'Temporal', reason: 'Huỷ từ Temporal', at: now() };
+    await endCancelled();
+    throw e;
+  }
+}
