@@ -15,9 +15,11 @@ import './types';
 import security from './plugins/external/security';
 import jwt from './plugins/external/jwt';
 import swagger from './plugins/external/swagger';
+import multipart from './plugins/external/multipart';
 import errorHandler from './plugins/app/error-handler';
 import repositories from './plugins/app/repositories';
 import authorization from './plugins/app/authorization';
+import services from './plugins/app/services';
 
 export interface AppDependencies {
   config: Config;
@@ -46,7 +48,9 @@ export async function buildApp(deps: AppDependencies) {
   await app.register(security);
   await app.register(jwt);
   await app.register(swagger);
+  await app.register(multipart);
   await app.register(repositories);
+  await app.register(services);
   await app.register(authorization);
   await app.register(autoload, { dir: path.join(__dirname, 'routes'), routeParams: true, ignorePattern: /\.(test|int\.test)\.(ts|js)$/ });
   return app;

@@ -31,3 +31,17 @@ export const UserView = Type.Object({
   displayName: Type.String(),
 });
 export type UserView = Static<typeof UserView>;
+
+export const RunId = Type.String({ pattern: '^[0-9]{2}-[0-9a-f]{16}$', description: 'Mã lượt chạy: mã tỉnh và 16 chữ số đầu của SHA-256 gói dữ liệu' });
+
+/** A province run as the coordinator sees it (domain/runs/province-run.ts ProvinceRunProgress and its steps). */
+export const RunStatusView = Type.Object({
+  workflowId: Type.String(),
+  status: Type.String({ description: 'Trạng thái trong Temporal: RUNNING, COMPLETED, FAILED…' }),
+  progress: Type.Unknown(),
+  steps: Type.Unknown(),
+});
+
+export const RunStarted = Type.Object({ runId: RunId, workflowId: Type.String(), existing: Type.Boolean() });
+
+export const stateErrorResponses = { ...errorResponses, 409: ErrorResponse, 422: ErrorResponse } as const;

@@ -8,6 +8,7 @@ import type { RecordsRepository } from './repositories/records';
 import type { FilesRepository } from './repositories/files';
 import type { WorkflowRegistry } from './repositories/workflows';
 import type { ContentStore } from '../activities/files/content-store';
+import type { ProvinceRuns } from '../services/province-runs';
 
 /** Who may call a route: a list of roles, or 'public'. Every route declares it. */
 export type RouteAccess = readonly Role[] | 'public';
@@ -26,6 +27,7 @@ declare module 'fastify' {
     filesRepository: FilesRepository;
     workflowRegistry: WorkflowRegistry;
     contentStore: ContentStore;
+    provinceRuns: ProvinceRuns;
   }
   interface FastifyRequest {
     principal: Principal | null;

@@ -1,0 +1,94 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { canSee } from '../../../../domain/access';
+import { defineError } from '../../../../domain/errors';
+import { requireProvinceCode } from '../../../../domain/units/province-code';
+import { ProvinceCode, RunStarted, stateErrorResponses } from '../../../schemas';
+
+export const UploadIncomplete = defineError<{ missing: string }>(
+  'RUN_UPLOAD_INCOMPLETE',
+  'validation',
+  (p) => `upload lacks ${p.missing} (send the fields before the file)`,
+  (p) => `Yêu cầu tải lên thiếu ${p.missing} (gửi các trường provinceCode, sha256, deliveredBy, channel trước tệp).`,
+);
+
+export const ProvinceOutOfScope = defineError<{ province: string }>(
+  'RUN_PROVINCE_OUT_OF_SCOPE',
+  'forbidden',
+  (p) => `you do not coordinate province ${p.province}`,
+  (p) => `Bạn không phải điều phối viên của tỉnh ${p.province}.`,
+);
+
+const Handover = {
+  sha256: Type.String({ minLength: 64, maxLength: 64, description: 'SHA-256 ghi trong biên bản bàn giao' }),
+  deliveredBy: Type.String({ minLength: 1, maxLength: 200, description: 'Bên giao' }),
+  channel: Type.String({ minLength: 1, maxLength: 200, description: 'Kênh truyền đã thống nhất' }),
+};
+
+function provinceInScope(request: FastifyRequest, provinceCode: string): string {
+  const code = requireProvinceCode(provinceCode);
+  if (!canSee(request.principal!, { provinceCode: code })) throw ProvinceOutOfScope({ province: code });
+  return code;
+}
+
+const route: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/',
+    {
+      config: { access: ['coordinator'] },
+      schema: {
+        tags: ['runs'],
+        summary: 'Bước 1: tiếp nhận một gói dữ liệu đã có trong thư mục tiếp nhận và bắt đầu lượt chạy',
+        body: Type.Object({ provinceCode: ProvinceCode, inboxPath: Type.String({ minLength: 1, maxLength: 1000 }), ...Handover }),
+        response: { 200: RunStarted, 202: RunStarted, ...stateErrorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { provinceCode, inboxPath, ...handover } = request.body;
+      const started = await app.provinceRuns.start({
+        ...handover,
+        provinceCode: provinceInScope(request, provinceCode),
+        source: { kind: 'inbox', path: inboxPath },
+        originalName: inboxPath.split(/[\\/]/).pop()!,
+        startedBy: request.principal!.username,
+      });
+      return reply.status(started.existing ? 200 : 202).send(started);
+    },
+  );
+
+  app.post(
+    '/upload',
+    {
+      config: { access: ['coordinator'] },
+      schema: {
+        tags: ['runs'],
+        summary: 'Bước 1: tải gói dữ liệu lên (multipart: các trường provinceCode, sha256, deliveredBy, channel rồi đến tệp) và bắt đầu lượt chạy',
+        consumes: ['multipart/form-data'],
+        response: { 200: RunStarted, 202: RunStarted, ...stateErrorResponses },
+      },
+    },
+    async (request, reply) => {
+      const part = await request.file();
+      if (!part) throw UploadIncomplete({ missing: 'tệp' });
+      const field = (name: string): string => {
+        const f = part.fields[name];
+        const value = f && !Array.isArray(f) && f.type === 'field' ? String(f.value) : '';
+        if (!value.trim()) throw UploadIncomplete({ missing: name });
+        return value.trim();
+      };
+      const provinceCode = provinceInScope(request, field('provinceCode'));
+      const declared = { sha256: field('sha256'), deliveredBy: field('deliveredBy'), channel: field('channel') };
+      const staged = await app.provinceRuns.stageUpload(part.file);
+      const started = await app.provinceRuns.start({
+        ...declared,
+        provinceCode,
+        source: { kind: 'staged', token: staged.token },
+        originalName: part.filename,
+        startedBy: request.principal!.username,
+      });
+      return reply.status(started.existing ? 200 : 202).send(started);
+    },
+  );
+};
+export default route;

@@ -1,0 +1,175 @@
+/**
+ * The coordinator's province run through the HTTP API (streamed upload, scope, decisions,
+ * downloads) and through `hotich run` as a child process, against real Temporal and PostgreSQL.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Worker } from '@temporalio/worker';
+import { generateExport } from '../cli/gen/generate';
+import { loadConfig } from '../platform/config';
+import { createLogger } from '../platform/logger';
+import { createProvinceRunHarness, scratchDir, type ProvinceRunHarness } from '../test/support/province-runs';
+import { cliEnv, runCli } from '../test/support/cli-process';
+import { testEnv } from '../test/support/env';
+import { writeZip } from '../formats/zip/zip-writer';
+import { buildApp } from './app';
+
+let h: ProvinceRunHarness;
+let worker: Worker;
+let running: Promise<void>;
+let app: Awaited<ReturnType<typeof buildApp>>;
+let gen: string;
+let exportFile: string;
+const tokens: Record<string, string> = {};
+const PASSWORD = 'mat-khau-thu-nghiem-1';
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+function multipart(fields: Record<string, string>, file: { name: string; bytes: Buffer }): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----hotich${Date.now()}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), file.bytes, Buffer.from(`\r\n--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+const auth = (user: string) => ({ authorization: `Bearer ${tokens[user]}` });
+
+async function addUser(username: string, role: 'coordinator' | 'official', scope: { provinceCode?: string; agencyCode?: string }) {
+  await app.usersRepository.create({ username, password: PASSWORD, role, provinceCode: scope.provinceCode ?? null, agencyCode: scope.agencyCode ?? null, displayName: '' });
+  const r = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: PASSWORD } });
+  expect(r.json()).toMatchObject({ token: expect.any(String) });
+  tokens[username] = r.json().token as string;
+}
+
+beforeAll(async () => {
+  h = await createProvinceRunHarness('runs-api');
+  worker = await h.createWorker();
+  running = worker.run();
+  const config = loadConfig({ NODE_ENV: 'test', HOTICH_DATA_DIR: h.dataDir, HOTICH_INBOX_DIR: h.paths.inbox, TEMPORAL_TASK_QUEUE: h.taskQueue, JWT_SECRET: 'a-test-secret-of-at-least-32-characters!' });
+  app = await buildApp({ config, pool: h.db.pool, temporal: h.env.client, logger: createLogger(config) });
+  await addUser('dieuphoi01', 'coordinator', { provinceCode: '01' });
+  await addUser('dieuphoi79', 'coordinator', { provinceCode: '79' });
+  gen = scratchDir('runs-api-gen');
+  exportFile = path.join(gen, (await generateExport({ provinceCode: '01', records: 1500, seed: 8, out: gen, format: 'xlsx' })).files[0]!);
+});
+
+afterAll(async () => {
+  await app?.close();
+  worker?.shutdown();
+  await running;
+  await h?.close();
+  fs.rmSync(gen, { recursive: true, force: true });
+});
+
+test('API: streamed upload, scope, confirm, release, downloads', async () => {
+  const bytes = fs.readFileSync(exportFile);
+  const fields = { provinceCode: '01', sha256: sha256(bytes), deliveredBy: 'Phòng PC06, Công an tỉnh', channel: 'Mạng truyền số liệu chuyên dùng' };
+  const upload = (user: string) => {
+    const body = multipart(fields, { name: '01-c06.xlsx', bytes });
+    return app.inject({ method: 'POST', url: '/api/runs/upload', headers: { ...auth(user), ...body.headers }, payload: body.payload });
+  };
+
+  const other = await upload('dieuphoi79');
+  expect(other.statusCode).toBe(403);
+  expect(other.json().code).toBe('RUN_PROVINCE_OUT_OF_SCOPE');
+  const first = await upload('dieuphoi01');
+  expect(first.statusCode).toBe(202);
+  const { runId } = first.json() as { runId: string };
+  expect((await upload('dieuphoi01')).json()).toEqual({ ...first.json(), existing: true });
+
+  const status = async (user = 'dieuphoi01') => app.inject({ method: 'GET', url: `/api/runs/${runId}`, headers: auth(user) });
+  expect((await status('dieuphoi79')).json().code).toBe('RUN_NOT_FOUND');
+  await h.runs.waitWhile(runId, ['receiving'], undefined, 200);
+  expect((await status()).json().progress.phase).toBe('awaiting_handover');
+  // Both uploads are gone from staging: the first went into the store, the repeat was dropped.
+  expect(fs.readdirSync(h.paths.staging)).toEqual([]);
+
+  const early = await app.inject({ method: 'POST', url: `/api/runs/${runId}/release`, headers: auth('dieuphoi01'), payload: {} });
+  expect(early.statusCode).toBe(409);
+  expect(early.json()).toMatchObject({ code: 'RUN_NOT_AWAITING_RELEASE', message: expect.stringContaining('Chờ xác nhận bàn giao') });
+
+  expect((await app.inject({ method: 'POST', url: `/api/runs/${runId}/confirm-handover`, headers: auth('dieuphoi01') })).statusCode).toBe(200);
+  await h.runs.waitWhile(runId, ['splitting'], undefined, 200);
+  const split = (await status()).json().progress as { split: { inputRows: number; rowsWritten: number; exceptionRows: number }; agencies: Array<{ code: string }> };
+  expect(split.split.inputRows).toBe(1500);
+  expect(split.split.rowsWritten + split.split.exceptionRows).toBe(1500);
+
+  const [mine, theirs] = split.agencies;
+  await addUser('congchuc1', 'official', { agencyCode: mine!.code });
+  const download = (user: string, agency: string) => app.inject({ method: 'GET', url: `/api/runs/${runId}/agencies/${agency}/download`, headers: auth(user) });
+  const zip = await download('congchuc1', mine!.code);
+  expect(zip.statusCode).toBe(200);
+  expect(zip.headers['content-type']).toBe('application/zip');
+  expect(zip.rawPayload.subarray(0, 4).toString('hex')).toBe('504b0304');
+  expect((await download('congchuc1', theirs!.code)).statusCode).toBe(404);
+  expect((await download('dieuphoi01', theirs!.code)).statusCode).toBe(200);
+  const exceptions = await app.inject({ method: 'GET', url: `/api/runs/${runId}/exceptions`, headers: auth('dieuphoi01') });
+  expect(exceptions.statusCode).toBe(200);
+  expect(exceptions.headers['content-disposition']).toContain(encodeURIComponent('Ngoại lệ'));
+
+  const bad = await app.inject({ method: 'POST', url: `/api/runs/${runId}/release`, headers: auth('dieuphoi01'), payload: { schedules: { [mine!.code]: { startsAt: 'sáng thứ hai' } } } });
+  expect(bad.json().code).toBe('VALIDATION_FAILED');
+  const released = await app.inject({ method: 'POST', url: `/api/runs/${runId}/release`, headers: auth('dieuphoi01'), payload: { schedules: { [mine!.code]: { startsAt: '2030-01-06T08:00:00+07:00', place: 'Sở Tư pháp' } } } });
+  expect(released.statusCode).toBe(200);
+  const after = await h.runs.waitWhile(runId, ['releasing'], undefined, 200);
+  expect(after.progress.agencies.find((a) => a.code === mine!.code)?.phase).toBe('scheduled');
+  await h.runs.cancel(runId, 'dieuphoi01', 'kết thúc kiểm thử');
+});
+
+test('CLI: hotich run start --wait, confirm-handover --wait, status --json, release --schedule, download', async () => {
+  const csvGen = path.join(gen, 'csv');
+  const summary = await generateExport({ provinceCode: '01', records: 1200, seed: 9, out: csvGen, format: 'csv' });
+  // One CSV per register type, delivered as one zip.
+  const input = path.join(gen, '01-c06-csv.zip');
+  fs.writeFileSync(input, writeZip(summary.files.map((f) => ({ name: path.basename(f), data: fs.readFileSync(path.join(csvGen, f)), deflate: true }))));
+  const env = cliEnv({
+    TEMPORAL_ADDRESS: testEnv('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: h.taskQueue,
+    DATABASE_URL: h.db.url,
+    HOTICH_DATA_DIR: h.dataDir,
+    HOTICH_INBOX_DIR: h.paths.inbox,
+    HOTICH_USER: 'dieuphoi01',
+    LOG_LEVEL: 'warn',
+  });
+  const hex = sha256(fs.readFileSync(input));
+
+  const refused = await runCli(['run', 'start', '--province', '01', '--input', input, '--sha256', hex, '--as', 'dieuphoi79'], env);
+  expect(refused.code).not.toBe(0);
+  expect(refused.stderr).toContain('CLI_USER_NOT_ALLOWED');
+
+  const start = await runCli(['run', 'start', '--province', '01', '--input', input, '--sha256', hex, '--delivered-by', 'PC06', '--channel', 'USB mã hoá', '--wait'], env);
+  expect(start.stderr).toBe('');
+  expect(start.code).toBe(0);
+  const runId = /Đã bắt đầu lượt chạy (\S+)/.exec(start.stdout)![1]!;
+  expect(start.stdout).toContain('Chờ xác nhận bàn giao');
+  expect(start.stdout).toContain(`hotich run confirm-handover ${runId}`);
+
+  const confirm = await runCli(['run', 'confirm-handover', runId, '--wait'], env);
+  expect(confirm.code).toBe(0);
+  expect(confirm.stdout).toMatch(/Kết quả tách: 1200 dòng = \d+ dòng vào \d+ cơ quan \+ \d+ dòng ngoại lệ/);
+  // Not a terminal: plain progress lines, ending with every row read.
+  expect(confirm.stderr).toMatch(/Tách dữ liệu: \d+ dòng\n/);
+
+  const json = await runCli(['run', 'status', runId, '--json'], env);
+  const status = JSON.parse(json.stdout) as { progress: { phase: string; split: { inputRows: number }; agencies: Array<{ code: string; name: string }> } };
+  expect(status.progress.phase).toBe('awaiting_release');
+  expect(status.progress.split.inputRows).toBe(1200);
+
+  const agency = status.progress.agencies[0]!;
+  const scheduleFile = path.join(gen, 'lich.csv');
+  fs.writeFileSync(scheduleFile, `\uFEFFMã cơ quan,Bắt đầu,Địa điểm\n${agency.code},2030-02-03T08:00:00+07:00,"Phòng 2, Sở Tư pháp"\n`);
+  const release = await runCli(['run', 'release', runId, '--schedule', scheduleFile, '--wait'], env);
+  expect(release.code).toBe(0);
+  expect(release.stdout).toContain(`${agency.code.padEnd(5)} ${agency.name}`);
+  expect(release.stdout).toContain('Đã xếp lịch nhập, lịch 2030-02-03T08:00:00+07:00 tại Phòng 2, Sở Tư pháp');
+
+  const out = path.join(gen, 'agency.zip');
+  const download = await runCli(['run', 'download', runId, '--agency', agency.code, '--out', out], env);
+  expect(download.code).toBe(0);
+  expect(fs.readFileSync(out).subarray(0, 4).toString('hex')).toBe('504b0304');
+
+  const cancel = await runCli(['run', 'cancel', runId, '--reason', 'kết thúc kiểm thử'], env);
+  expect(cancel.stdout).toContain(`Đã huỷ lượt chạy ${runId}.`);
+}, 240_000);
