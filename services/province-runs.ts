@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ServiceError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Pool } from 'pg';
 import yazl from 'yazl';
 import { assertPackageName } from '../activities/receive/package-inspection';
@@ -29,7 +29,8 @@ import {
   type ProvinceRunInput,
   type ProvinceRunProgress,
 } from '../domain/runs/province-run';
-import { RunAgencyNotFound, RunNotFound, RunSplitNotReady, Sha256Invalid } from '../domain/runs/run-errors';
+import { RunAgencyNotFound, RunNotFound, RunProgressUnavailable, RunSplitNotReady, Sha256Invalid } from '../domain/runs/run-errors';
+import { isAppError } from '../domain/errors';
 import { requireProvinceCode } from '../domain/units/province-code';
 import { cancelRun, confirmHandover, provinceRunProgress, releaseSplit } from '../workflows/definitions';
 import { appErrorOf } from '../workflows/failures';
@@ -87,6 +88,8 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue }: Provinc
       return { workflowId: handle.workflowId, status: described.status.name, progress, steps: stepsOf(progress) };
     } catch (e) {
       if (e instanceof WorkflowNotFoundError) throw RunNotFound({ runId });
+      // A query needs a worker: none running, or one just lost, is a pause, not a failure.
+      if (e instanceof ServiceError) throw RunProgressUnavailable({ runId, reason: e.message }, { cause: e });
       throw e;
     }
   };
@@ -175,9 +178,14 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue }: Provinc
     /** Waits until the run leaves the given phases (or ends), reporting progress on the way. */
     async waitWhile(runId: string, phases: ReadonlyArray<ProvinceRunProgress['phase']>, onProgress?: (s: RunStatus) => void, pollMs = 1000): Promise<RunStatus> {
       for (;;) {
-        const s = await status(runId);
-        onProgress?.(s);
-        if (!phases.includes(s.progress.phase) || s.status !== 'RUNNING') return s;
+        const s = await status(runId).catch((e: unknown) => {
+          if (isAppError(e) && e.code === RunProgressUnavailable.code) return undefined;
+          throw e;
+        });
+        if (s) {
+          onProgress?.(s);
+          if (!phases.includes(s.progress.phase) || s.status !== 'RUNNING') return s;
+        }
         await new Promise((r) => setTimeout(r, pollMs));
       }
     },

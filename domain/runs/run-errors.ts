@@ -9,6 +9,13 @@ export const RunNotFound = defineError<{ runId: string }>(
   (p) => `Không tìm thấy lượt chạy ${p.runId}.`,
 );
 
+export const RunProgressUnavailable = defineError<{ runId: string; reason: string }>(
+  'RUN_PROGRESS_UNAVAILABLE',
+  'unavailable',
+  (p) => `progress of run ${p.runId} cannot be read now: ${p.reason}`,
+  (p) => `Tạm thời chưa đọc được tiến độ lượt chạy ${p.runId} (chưa có worker nào đang chạy hoặc worker vừa khởi động lại); thử lại sau ít giây.`,
+);
+
 export const RunAgencyNotFound = defineError<{ runId: string; agency: string }>(
   'RUN_AGENCY_NOT_FOUND',
   'not_found',
