@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import yauzl from 'yauzl';
-import type { Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { generateExport } from '../cli/gen/generate';
 import { isAppError } from '../domain/errors';
 import { agencyWorkflowId } from '../domain/runs/province-run';
@@ -129,6 +129,10 @@ test('receive, confirm, split, release with a schedule, agency runs, download, r
     { action: 'split.released', actor: 'Nguyễn Văn A' },
     { action: 'run.cancelled', actor: 'Nguyễn Văn A' },
   ]);
+  // An auditor's replay of the whole history runs the same decisions again without divergence.
+  const history = await h.env.client.workflow.getHandle(s.workflowId).fetchHistory();
+  await Worker.runReplayHistory({ workflowsPath: require.resolve('./index') }, history, s.workflowId);
+
   const receipt = await h.db.pool.query(`SELECT status, delivered_by, channel, received_by, confirmed_by, file_list FROM package_receipts WHERE run_id = $1`, [runId]);
   expect(receipt.rows).toEqual([
     { status: 'accepted', delivered_by: HANDOVER.deliveredBy, channel: HANDOVER.channel, received_by: 'dieuphoi01', confirmed_by: 'Nguyễn Văn A', file_list: [{ name: '01-c06.xlsx', size: fs.statSync(exportFile).size }] },
