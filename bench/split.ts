@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { splitExport } from '../activities/split/split-export';
 import { generateExport } from '../cli/gen/generate';
-import { readRows } from '../formats/tabular/read-rows';
+import { readRowBatches } from '../formats/tabular/read-rows';
 import { writeZip } from '../formats/zip/zip-writer';
 import { fmt, peakRssMb, seconds } from './support/measure';
 
@@ -40,7 +40,7 @@ export async function run(args: string[]): Promise<void> {
 
     t = process.hrtime.bigint();
     let read = 0;
-    for await (const row of readRows(input)) if (row.cells.length) read++;
+    for await (const batch of readRowBatches(input)) for (const row of batch) if (row.cells.length) read++;
     const readSeconds = seconds(t);
 
     const rate = manifest.input.rows / splitSeconds;

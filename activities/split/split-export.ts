@@ -17,7 +17,7 @@ import { compileSheetMapping, findHeaderRow, mapRow, registerTypeFromText, sheet
 import { SHIPPED_PROFILES, splitOutputHeaders } from '../../domain/profiles/shipped';
 import { fieldsOf, isRegisterTypeCode, registerType, type RegisterTypeCode } from '../../domain/registers/register-types';
 import { agencyFolderName, DEFAULT_ROUTING_RULES, routeRegisteringUnit, routingInputOf, type Agency, type RoutingRules } from '../../domain/units/routing';
-import { readRows, type SheetCell, type SheetRow } from '../../formats/tabular/read-rows';
+import { readRowBatches, type SheetCell, type SheetRow } from '../../formats/tabular/read-rows';
 import { XlsSheetWriter, XLS_MAX_ROWS } from '../../formats/xls/xls-sheet-writer';
 import { createStreamingXlsxWriter, type StreamingXlsxWriter } from '../../formats/xlsx/streaming-xlsx-writer';
 
@@ -106,7 +106,8 @@ interface TypeWriter {
   type: RegisterTypeCode;
   dir: string;
   header: string[];
-  extras: string[];
+  /** The extra columns this file has, by header, and their position. */
+  extras: Map<string, number>;
   part: number;
   writer: XlsSheetWriter;
   rowsInPart: number;
@@ -170,35 +171,35 @@ class SplitRun {
     return `${type} - ${registerType(type).nameVi}${part > 1 ? ` (${part})` : ''}.xls`;
   }
 
-  private async finishPart(w: TypeWriter): Promise<void> {
+  /** Synchronous, so placing a row never waits: a part ends once per 65,535 rows. */
+  private finishPart(w: TypeWriter): void {
     const bytes = w.writer.finish();
     const name = this.fileName(w.type, w.part);
-    await fs.promises.writeFile(path.join(this.work, w.dir, name), bytes);
+    fs.writeFileSync(path.join(this.work, w.dir, name), bytes);
     w.files.push({ path: `${w.dir}/${name}`, registerType: w.type, rows: w.rowsInPart, sha256: createHash('sha256').update(bytes).digest('hex') });
   }
 
-  async place(agency: Agency, type: RegisterTypeCode, sheet: SheetState, cells: string[], extras: ReadonlyArray<readonly [string, SheetCell]>): Promise<void> {
+  place(agency: Agency, type: RegisterTypeCode, sheet: SheetState, cells: string[], extras: ReadonlyArray<readonly [string, SheetCell]>): void {
     const key = `${agency.code}|${type}`;
     let w = this.writers.get(key);
     if (!w) {
       const dir = `${LEVEL_FOLDERS[agency.level]}/${agencyFolderName(agency)}`;
       fs.mkdirSync(path.join(this.work, dir), { recursive: true });
       const extraHeaders = sheet.mapping!.columns.filter((c) => !c.field).map((c) => c.header);
-      w = this.openPart({ agency, type, dir, header: splitOutputHeaders(type, [...SPLIT_TRACE_HEADERS, ...extraHeaders, 'Cột khác']), extras: extraHeaders, part: 1, files: [] });
+      w = this.openPart({ agency, type, dir, header: splitOutputHeaders(type, [...SPLIT_TRACE_HEADERS, ...extraHeaders, 'Cột khác']), extras: new Map(extraHeaders.map((h, i) => [h, i])), part: 1, files: [] });
       this.writers.set(key, w);
     }
     if (w.writer.remainingRows === 0) {
-      await this.finishPart(w);
+      this.finishPart(w);
       w.part++;
       this.openPart(w);
     }
     // Unknown columns go under their own header; ones this file's header lacks, into "Cột khác" as JSON.
-    const known = new Map(w.extras.map((h, i) => [h, i]));
-    const extraCells: Array<string | null> = w.extras.map(() => null);
+    const extraCells: Array<string | null> = new Array<string | null>(w.extras.size).fill(null);
     const others: Record<string, string> = {};
     for (const [header, value] of extras) {
       if (value === null || value === undefined || value === '') continue;
-      const i = known.get(header);
+      const i = w.extras.get(header);
       if (i !== undefined) extraCells[i] = cellText(value);
       else others[header] = cellText(value);
     }
@@ -210,7 +211,7 @@ class SplitRun {
   }
 
   async finish(): Promise<{ agencies: SplitAgency[]; exceptions: SplitManifest['exceptions'] }> {
-    for (const w of this.writers.values()) await this.finishPart(w);
+    for (const w of this.writers.values()) this.finishPart(w);
     for (const w of this.writers.values()) this.agencies.get(w.agency.code)!.files.push(...w.files);
     fs.rmSync(path.join(this.work, '.spill'), { recursive: true, force: true });
     if (!this.exceptions) {
@@ -269,7 +270,7 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
   let read = 0;
   const scanRows = profile.headerRow.mode === 'find' ? profile.headerRow.scanRows : profile.headerRow.mode === 'row' ? profile.headerRow.row : 1;
 
-  const dataRow = async (s: SheetState, row: SheetRow) => {
+  const dataRow = (s: SheetState, row: SheetRow): void => {
     if (isBlank(row.cells)) {
       run.blankRows++;
       return;
@@ -282,10 +283,10 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
     if (!routed.ok) return run.exception(s, row, routed.reason, routed.messageVi, (routed.candidates ?? []).map((u) => `${u.code} - ${u.name}`).join('; '));
     const cells = outputCells(s.mapping!, s.type!, mapped.values as Record<string, SheetCell>, parsed.values);
     cells.push(`${routed.registeringUnit.code} - ${routed.registeringUnit.name}`, traceNote(parsed, routed.successorApplied), `${row.sheet}!${row.row}`);
-    await run.place(routed.agency, s.type!, s, cells, mapped.extra as Array<[string, SheetCell]>);
+    run.place(routed.agency, s.type!, s, cells, mapped.extra as Array<[string, SheetCell]>);
   };
 
-  const startSheet = async (s: SheetState) => {
+  const startSheet = (s: SheetState): number => {
     // The header is found among the first rows; what is above it is a title, not data.
     const rows = s.pending.map((r) => r.cells);
     s.pending = [];
@@ -307,26 +308,27 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
     return header;
   };
 
-  const flushPending = async (s: SheetState, all: SheetRow[]) => {
-    const header = await startSheet(s);
-    for (const r of all.slice(header + 1)) await dataRow(s, r);
+  const flushPending = (s: SheetState, all: SheetRow[]) => {
+    const header = startSheet(s);
+    for (const r of all.slice(header + 1)) dataRow(s, r);
   };
 
-  for await (const row of readRows(opts.input)) {
-    if (!sheet || sheet.name !== row.sheet) {
-      if (sheet && !sheet.mapping && !sheet.failure) await flushPending(sheet, sheet.pending);
-      sheet = { name: row.sheet, pending: [], headerCells: [] };
+  for await (const batch of readRowBatches(opts.input)) {
+    for (const row of batch) {
+      if (!sheet || sheet.name !== row.sheet) {
+        if (sheet && !sheet.mapping && !sheet.failure) flushPending(sheet, sheet.pending);
+        sheet = { name: row.sheet, pending: [], headerCells: [] };
+      }
+      if (!sheet.mapping && !sheet.failure) {
+        sheet.pending.push(row);
+        if (sheet.pending.length >= scanRows) flushPending(sheet, sheet.pending);
+      } else dataRow(sheet, row);
+      if (++read % PROGRESS_EVERY === 0) opts.onProgress?.(read);
     }
-    if (!sheet.mapping && !sheet.failure) {
-      sheet.pending.push(row);
-      if (sheet.pending.length >= scanRows) await flushPending(sheet, sheet.pending);
-    } else await dataRow(sheet, row);
-    if (++read % PROGRESS_EVERY === 0) {
-      await run.drain();
-      opts.onProgress?.(read);
-    }
+    // Once per batch: the exceptions workbook's stream catches up before more rows come.
+    await run.drain();
   }
-  if (sheet && !sheet.mapping && !sheet.failure) await flushPending(sheet, sheet.pending);
+  if (sheet && !sheet.mapping && !sheet.failure) flushPending(sheet, sheet.pending);
   opts.onProgress?.(read);
 
   const { agencies, exceptions } = await run.finish();

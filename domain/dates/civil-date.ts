@@ -3,6 +3,7 @@
  * invented: "03/2009" stays a month, "2009" a year; an Excel serial is a full date; text
  * with words ("ngày 5 tháng 3 năm 2009") is read; lunar dates and "không rõ" keep their text.
  */
+import { memoizeShortStrings } from '../memo';
 import { collapseSpaces, foldKey } from '../text/normalize';
 
 export interface PartialDate {
@@ -75,7 +76,12 @@ export function parseCivilDate(value: unknown): DateParse | null {
     if (Number.isInteger(value) && value >= MIN_YEAR && value <= MAX_YEAR) return build(String(value), value, undefined, undefined, 'text');
     return fromExcelSerial(value);
   }
-  const text = collapseSpaces(String(value).normalize('NFC'));
+  return parseDateText(String(value));
+}
+
+/** Dates repeat across rows (registration dates above all): each distinct text is read once. */
+const parseDateText = memoizeShortStrings((raw: string): DateParse | null => {
+  const text = collapseSpaces(raw.normalize('NFC'));
   if (text === '') return null;
   const folded = foldKey(text);
   if (/\bam lich\b|\b(al)\b/.test(folded)) return problem('DATE_LUNAR', text);
@@ -94,7 +100,7 @@ export function parseCivilDate(value: unknown): DateParse | null {
   m = /^(?:ngay\s*)?(?:(\d{1,2})\s*)?(?:thang\s*(\d{1,2})\s*)?(?:nam|\/)\s*(\d{4})$/.exec(folded);
   if (m && (m[1] === undefined || m[2] !== undefined) && /\b(ngay|thang|nam)\b/.test(folded)) return build(text, Number(m[3]), num(m[2]), num(m[1]), 'words');
   return problem('DATE_INVALID', text);
-}
+});
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

@@ -7,6 +7,7 @@
  * be Vietnamese into Vietnamese syllables, clearly and on balance, and the result is itself
  * settled. The original value is always returned beside the repair.
  */
+import { memoizeShortStrings } from '../memo';
 import { nfc } from './normalize';
 import { isVietnameseSyllable } from './vietnamese-syllable';
 
@@ -211,8 +212,8 @@ export interface Repaired {
 }
 
 /** NFC, and legacy-encoding repair when the text reads as TCVN3 or VNI mojibake. */
-export function repairVietnamese(value: string): Repaired {
+export const repairVietnamese: (value: string) => Readonly<Repaired> = memoizeShortStrings((value) => {
   const normalized = nfc(value);
   const repaired = bestDecoding(normalized);
-  return { text: repaired?.text ?? normalized, original: value, encoding: repaired?.encoding ?? null };
-}
+  return Object.freeze({ text: repaired?.text ?? normalized, original: value, encoding: repaired?.encoding ?? null });
+});

@@ -1,4 +1,5 @@
 /** Basic Vietnamese text handling shared by every layer. Pure. */
+import { memoizeShortStrings } from '../memo';
 
 /** NFC, the one form we store and compare. */
 export function nfc(s: string): string {
@@ -29,6 +30,4 @@ export function stripDiacritics(s: string): string {
  * NFC, case folded, trimmed, spaces collapsed, diacritics stripped.
  * "Số  ĐK" → "so dk"; "Hoà" and "Hòa" → "hoa".
  */
-export function foldKey(s: string): string {
-  return collapseSpaces(stripDiacritics(nfc(s)).toLowerCase());
-}
+export const foldKey: (s: string) => string = memoizeShortStrings((s) => collapseSpaces(stripDiacritics(nfc(s)).toLowerCase()));

@@ -24,21 +24,66 @@ export const InputFormatUnsupported = defineError<{ file: string }>(
 
 export const TABULAR_EXTENSIONS = ['.xlsx', '.xls', '.csv'] as const;
 
-async function* readCsvRows(file: string): AsyncGenerator<SheetRow> {
+const READ_AHEAD = 2;
+
+/** Rows of a CSV a chunk at a time: papaparse parses each ~1 MB of text in one call, and the file waits while a batch is used. */
+async function* readCsvBatches(file: string): AsyncGenerator<SheetRow[]> {
   const sheet = path.basename(file, path.extname(file));
-  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: false });
-  const input = fs.createReadStream(file, { encoding: 'utf8' });
-  const piping = pipeline(input, parser);
+  // Decoding here (not in papaparse) keeps a character split across two chunks whole.
+  const input = fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const batches: string[][][] = [];
+  let finished = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  Papa.parse<string[]>(input as unknown as File, {
+    skipEmptyLines: false,
+    chunk: (results) => {
+      batches.push(results.data);
+      // One batch in hand and one read ahead: reading overlaps with the caller's work, and
+      // the file stops flowing (papaparse would queue the rest of it in memory) until a batch is used.
+      if (batches.length >= READ_AHEAD) input.pause();
+      notify();
+    },
+    complete: () => {
+      finished = true;
+      notify();
+    },
+    error: (e) => {
+      failure = e;
+      notify();
+    },
+  });
   let row = 0;
-  for await (const fields of parser as AsyncIterable<string[]>) {
-    row++;
-    const cells: SheetCell[] = fields.map((f) => (f === '' ? null : f));
-    // The BOM that marks UTF-8 for Excel is not part of the first header.
-    if (row === 1 && typeof cells[0] === 'string') cells[0] = cells[0].replace(/^\uFEFF/, '');
-    if (cells.length === 1 && cells[0] === null) cells.length = 0;
-    yield { sheet, row, cells };
+  try {
+    for (;;) {
+      const data = batches.shift();
+      if (data) {
+        const rows: SheetRow[] = new Array(data.length);
+        for (let i = 0; i < data.length; i++) {
+          row++;
+          const fields = data[i]!;
+          const cells: SheetCell[] = new Array(fields.length);
+          for (let j = 0; j < fields.length; j++) cells[j] = fields[j] === '' ? null : fields[j]!;
+          // The BOM that marks UTF-8 for Excel is not part of the first header.
+          if (row === 1 && typeof cells[0] === 'string') cells[0] = cells[0].replace(/^\uFEFF/, '');
+          if (cells.length === 1 && cells[0] === null) cells.length = 0;
+          rows[i] = { sheet, row, cells };
+        }
+        yield rows;
+        if (batches.length < READ_AHEAD && input.isPaused()) input.resume();
+        continue;
+      }
+      if (failure) throw failure;
+      if (finished) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    input.destroy();
   }
-  await piping;
 }
 
 async function* readXlsRows(file: string): AsyncGenerator<SheetRow> {
@@ -71,18 +116,35 @@ async function extractMembers(zipFile: string, into: string): Promise<string[]> 
   return files;
 }
 
-/** Every row of every sheet (a .csv is one sheet named after the file), in order. */
-export async function* readRows(file: string): AsyncGenerator<SheetRow> {
+/**
+ * Every row of every sheet (a .csv is one sheet named after the file), in order, a batch at a
+ * time: readers that parse many rows at once hand them over together, which spares the
+ * caller an await per row.
+ */
+export async function* readRowBatches(file: string): AsyncGenerator<SheetRow[]> {
   const ext = path.extname(file).toLowerCase();
-  if (ext === '.xlsx') yield* readXlsxRows(file);
-  else if (ext === '.csv') yield* readCsvRows(file);
-  else if (ext === '.xls') yield* readXlsRows(file);
-  else if (ext === '.zip') {
+  if (ext === '.csv') yield* readCsvBatches(file);
+  else if (ext === '.xlsx' || ext === '.xls') {
+    let batch: SheetRow[] = [];
+    for await (const row of ext === '.xlsx' ? readXlsxRows(file) : readXlsRows(file)) {
+      batch.push(row);
+      if (batch.length === 1000) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length) yield batch;
+  } else if (ext === '.zip') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotich-zip-'));
     try {
-      for (const member of await extractMembers(file, dir)) yield* readRows(member);
+      for (const member of await extractMembers(file, dir)) yield* readRowBatches(member);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   } else throw InputFormatUnsupported({ file: path.basename(file) });
+}
+
+/** Every row of every sheet, one at a time. */
+export async function* readRows(file: string): AsyncGenerator<SheetRow> {
+  for await (const batch of readRowBatches(file)) yield* batch;
 }

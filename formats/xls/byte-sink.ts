@@ -20,10 +20,12 @@ export class ByteSink {
   private doneBytes = 0;
   private spilledBytes = 0;
 
-  /** `spillFile`: where full chunks go; created or truncated now, removed by `discard`. */
+  /**
+   * `spillFile`: where full chunks go, created (or truncated) by the first chunk that fills,
+   * removed by `discard`. Most writers of a split never fill one: they make no file at all.
+   */
   constructor(private readonly spillFile?: string) {
     this.chunk = new Uint8Array(spillFile ? SPILL_CHUNK : CHUNK);
-    if (spillFile) fs.writeFileSync(spillFile, '');
   }
 
   get length(): number {
@@ -34,7 +36,9 @@ export class ByteSink {
   reserve(n: number): Uint8Array {
     if (this.pos + n > this.chunk.length) {
       if (this.spillFile) {
-        fs.appendFileSync(this.spillFile, this.chunk.subarray(0, this.pos));
+        const full = this.chunk.subarray(0, this.pos);
+        if (this.spilledBytes === 0) fs.writeFileSync(this.spillFile, full);
+        else fs.appendFileSync(this.spillFile, full);
         this.spilledBytes += this.pos;
       } else {
         this.done.push(this.chunk.subarray(0, this.pos));
