@@ -8,8 +8,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Transform, type Readable } from 'node:stream';
-import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { ServiceError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Pool } from 'pg';
 import yazl from 'yazl';
@@ -18,6 +17,7 @@ import { resolveInboxFile, stagedFile } from '../activities/receive/receive-pack
 import { runFolders } from '../activities/split/split-package';
 import { EXCEPTIONS_FILE, MANIFEST_FILE, type SplitAgency } from '../activities/split/split-export';
 import type { DataPaths } from '../activities/files/data-paths';
+import { createHashingTap } from '../activities/files/hashing';
 import {
   isProvinceRunId,
   provinceRunId,
@@ -100,22 +100,15 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue }: Provinc
       fs.mkdirSync(paths.staging, { recursive: true });
       const token = randomUUID();
       const file = stagedFile(paths, token);
-      const hash = createHash('sha256');
-      let sizeBytes = 0;
-      const tap = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk);
-          sizeBytes += chunk.length;
-          done(null, chunk);
-        },
-      });
+      const tap = createHashingTap();
       try {
-        await pipeline(source, tap, fs.createWriteStream(file, { mode: 0o600 }));
+        await pipeline(source, tap.stream, fs.createWriteStream(file, { mode: 0o600 }));
       } catch (e) {
         fs.rmSync(file, { force: true });
         throw e;
       }
-      return { token, sha256: hash.digest('hex'), sizeBytes };
+      const { sha256, size } = tap.digest();
+      return { token, sha256, sizeBytes: size };
     },
 
     /** Starts the run of a package, or finds the run that already has it. */

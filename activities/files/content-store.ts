@@ -4,12 +4,13 @@
  * Writes go to a temporary name and are renamed into place, so a crash never leaves a
  * half-written file visible under a hash, and writing the same bytes twice is a no-op.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { defineError } from '../../domain/errors';
+import { createHashingTap, sha256OfFile } from './hashing';
 
 export const StoredFileMissing = defineError<{ sha256: string }>(
   'STORED_FILE_MISSING',
@@ -57,20 +58,11 @@ export function createLocalContentStore(root: string): ContentStore {
   return {
     async put(source, onProgress) {
       const tmp = path.join(incoming, `${Date.now()}-${randomBytes(8).toString('hex')}`);
-      const hash = createHash('sha256');
-      let size = 0;
-      const tap = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk);
-          size += chunk.length;
-          onProgress?.(size);
-          done(null, chunk);
-        },
-      });
+      const tap = createHashingTap(onProgress);
       const out = fs.createWriteStream(tmp, { mode: 0o444 });
       try {
-        await pipeline(source, tap, out);
-        const sha256 = hash.digest('hex');
+        await pipeline(source, tap.stream, out);
+        const { sha256, size } = tap.digest();
         const target = objectPath(sha256);
         if (fs.existsSync(target)) {
           fs.rmSync(tmp, { force: true });
@@ -101,9 +93,7 @@ export function createLocalContentStore(root: string): ContentStore {
       return file;
     },
     async verify(sha256) {
-      const hash = createHash('sha256');
-      await pipeline(this.open(sha256), hash);
-      const actual = hash.digest('hex');
+      const { sha256: actual } = await sha256OfFile(this.localPath(sha256));
       if (actual !== sha256) throw StoredFileCorrupt({ sha256, actual });
     },
   };

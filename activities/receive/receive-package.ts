@@ -4,7 +4,6 @@
  * quarantine, and either way a handover record and an audit entry are written. Idempotent:
  * a retry finds the record of its execution and gives the same answer.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -14,6 +13,7 @@ import { defineError } from '../../domain/errors';
 import type { PackageSource, ProvinceRunInput, ReceivedPackage } from '../../domain/runs/province-run';
 import type { ContentStore } from '../files/content-store';
 import type { DataPaths } from '../files/data-paths';
+import { sha256OfFile } from '../files/hashing';
 import { inspectPackage, type PackageMember } from './package-inspection';
 
 export const ChecksumMismatch = defineError<{ name: string; declared: string; actual: string }>(
@@ -77,16 +77,6 @@ function sourceFile(paths: DataPaths, source: PackageSource): string {
   return file;
 }
 
-async function sha256Of(file: string): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    size += chunk.length;
-  }
-  return { sha256: hash.digest('hex'), size };
-}
-
 interface ReceiptRow {
   status: 'accepted' | 'quarantined';
   actual_sha256: string;
@@ -144,7 +134,7 @@ export function createReceiveActivities({ pool, store, paths }: ReceiveDeps) {
       }
 
       const file = sourceFile(paths, input.source);
-      const actual = await sha256Of(file);
+      const actual = await sha256OfFile(file);
       if (actual.sha256 !== input.declaredSha256) {
         const dir = path.join(paths.quarantine, input.executionId);
         fs.mkdirSync(dir, { recursive: true });

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineError, isAppError } from '../../domain/errors';
+import { sha256OfFile } from '../files/hashing';
 import { displayValue, parseRowValues } from '../../domain/profiles/cell-values';
 import type { ImportProfile } from '../../domain/profiles/profile-schema';
 import { compileSheetMapping, findHeaderRow, mapRow, registerTypeFromText, sheetRegisterType, type SheetMapping } from '../../domain/profiles/sheet-mapping';
@@ -80,12 +81,6 @@ export interface SplitOptions {
 }
 
 const PROGRESS_EVERY = 5000;
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 function registerTypeOfSheet(profile: ImportProfile, sheet: string): RegisterTypeCode | undefined {
   try {
@@ -226,7 +221,7 @@ class SplitRun {
       a.files.sort((x, y) => x.path.localeCompare(y.path));
       await fs.promises.writeFile(path.join(this.work, a.folder, MANIFEST_FILE), `${JSON.stringify(a, null, 2)}\n`);
     }
-    const exceptionsSha = await sha256File(path.join(this.work, EXCEPTIONS_FILE));
+    const exceptionsSha = (await sha256OfFile(path.join(this.work, EXCEPTIONS_FILE))).sha256;
     return { agencies, exceptions: { path: EXCEPTIONS_FILE, rows: this.exceptionRows, byReason: this.byReason, sha256: exceptionsSha } };
   }
 }
@@ -252,7 +247,7 @@ function traceNote(parsed: ReturnType<typeof parseRowValues>, successorApplied: 
 export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
   const profile = opts.profile ?? SHIPPED_PROFILES['c06-default']!;
   const rules = opts.rules ?? DEFAULT_ROUTING_RULES;
-  const inputSha = await sha256File(opts.input);
+  const inputSha = (await sha256OfFile(opts.input)).sha256;
   const target = path.resolve(opts.outDir);
   const existing = path.join(target, MANIFEST_FILE);
   if (fs.existsSync(existing)) {
