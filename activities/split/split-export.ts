@@ -12,15 +12,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { defineError, isAppError } from '../../domain/errors';
 import { sha256OfFile } from '../files/hashing';
-import { displayValue, parseRowValues } from '../../domain/profiles/cell-values';
 import type { ImportProfile } from '../../domain/profiles/profile-schema';
-import { compileSheetMapping, findHeaderRow, mapRow, registerTypeFromText, sheetRegisterType, type SheetMapping } from '../../domain/profiles/sheet-mapping';
+import { compileSheetMapping, findHeaderRow, registerTypeFromText, sheetRegisterType, type SheetMapping } from '../../domain/profiles/sheet-mapping';
 import { SHIPPED_PROFILES, splitOutputHeaders } from '../../domain/profiles/shipped';
-import { fieldsOf, isRegisterTypeCode, registerType, type RegisterTypeCode } from '../../domain/registers/register-types';
-import { agencyFolderName, DEFAULT_ROUTING_RULES, routeRegisteringUnit, routingInputOf, type Agency, type RoutingRules } from '../../domain/units/routing';
+import { isRegisterTypeCode, registerType, type RegisterTypeCode } from '../../domain/registers/register-types';
+import type { Unit } from '../../domain/units/catalog';
+import { agencyFolderName, createRouter, DEFAULT_ROUTING_RULES, routingInputOf, type Agency, type RoutingResult, type RoutingRules } from '../../domain/units/routing';
 import { readRowBatches, type SheetCell, type SheetRow } from '../../formats/tabular/read-rows';
 import { XlsSheetWriter, XLS_MAX_ROWS } from '../../formats/xls/xls-sheet-writer';
 import { createStreamingXlsxWriter, type StreamingXlsxWriter } from '../../formats/xlsx/streaming-xlsx-writer';
+import { compileSheetPlan, extraCells, outputCells, parseFields, routingValues, type ParsedFields, type SheetPlan } from './split-row';
 
 /** Columns the split adds after the fields: where the row came from and what was done to it. */
 export const SPLIT_TRACE_HEADERS = ['Đơn vị đăng ký gốc', 'Ghi chú khi tách', 'Dòng gốc'] as const;
@@ -93,7 +94,10 @@ function registerTypeOfSheet(profile: ImportProfile, sheet: string): RegisterTyp
   return sheet.split(/[^A-Za-z]+/).map((w) => w.toUpperCase()).find(isRegisterTypeCode) ?? registerTypeFromText(sheet);
 }
 
-const isBlank = (cells: readonly SheetCell[]) => cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''));
+function isBlank(cells: readonly SheetCell[]): boolean {
+  for (const c of cells) if (!(c === null || (typeof c === 'string' && c.trim() === ''))) return false;
+  return true;
+}
 const cellText = (c: SheetCell | undefined) => (c === null || c === undefined ? '' : String(c));
 
 interface TypeWriter {
@@ -101,8 +105,10 @@ interface TypeWriter {
   type: RegisterTypeCode;
   dir: string;
   header: string[];
-  /** The extra columns this file has, by header, and their position. */
-  extras: Map<string, number>;
+  /** The extra columns this file has, by header. */
+  extras: string[];
+  /** Each extra header's position (the last, when a header repeats). */
+  extraIndex: Map<string, number>;
   part: number;
   writer: XlsSheetWriter;
   rowsInPart: number;
@@ -114,6 +120,7 @@ interface SheetState {
   type?: RegisterTypeCode;
   pending: SheetRow[];
   mapping?: SheetMapping;
+  plan?: SheetPlan;
   /** Why the sheet's rows cannot be read, when they cannot. */
   failure?: { code: string; messageVi: string };
   headerCells: SheetCell[];
@@ -174,14 +181,15 @@ class SplitRun {
     w.files.push({ path: `${w.dir}/${name}`, registerType: w.type, rows: w.rowsInPart, sha256: createHash('sha256').update(bytes).digest('hex') });
   }
 
-  place(agency: Agency, type: RegisterTypeCode, sheet: SheetState, cells: string[], extras: ReadonlyArray<readonly [string, SheetCell]>): void {
+  place(agency: Agency, type: RegisterTypeCode, sheet: SheetState, cells: Array<string | null>, extras: ReadonlyArray<readonly [string, SheetCell | undefined]>): void {
     const key = `${agency.code}|${type}`;
     let w = this.writers.get(key);
     if (!w) {
       const dir = `${LEVEL_FOLDERS[agency.level]}/${agencyFolderName(agency)}`;
       fs.mkdirSync(path.join(this.work, dir), { recursive: true });
       const extraHeaders = sheet.mapping!.columns.filter((c) => !c.field).map((c) => c.header);
-      w = this.openPart({ agency, type, dir, header: splitOutputHeaders(type, [...SPLIT_TRACE_HEADERS, ...extraHeaders, 'Cột khác']), extras: new Map(extraHeaders.map((h, i) => [h, i])), part: 1, files: [] });
+      const extraIndex = new Map(extraHeaders.map((h, i) => [h, i]));
+      w = this.openPart({ agency, type, dir, header: splitOutputHeaders(type, [...SPLIT_TRACE_HEADERS, ...extraHeaders, 'Cột khác']), extras: extraHeaders, extraIndex, part: 1, files: [] });
       this.writers.set(key, w);
     }
     if (w.writer.remainingRows === 0) {
@@ -190,15 +198,17 @@ class SplitRun {
       this.openPart(w);
     }
     // Unknown columns go under their own header; ones this file's header lacks, into "Cột khác" as JSON.
-    const extraCells: Array<string | null> = new Array<string | null>(w.extras.size).fill(null);
-    const others: Record<string, string> = {};
+    const at = cells.length;
+    for (let i = 0; i < w.extras.length; i++) cells.push(null);
+    let others: Record<string, string> | undefined;
     for (const [header, value] of extras) {
       if (value === null || value === undefined || value === '') continue;
-      const i = w.extras.get(header);
-      if (i !== undefined) extraCells[i] = cellText(value);
-      else others[header] = cellText(value);
+      const i = w.extraIndex.get(header);
+      if (i !== undefined) cells[at + i] = cellText(value);
+      else (others ??= {})[header] = cellText(value);
     }
-    w.writer.addRow([...cells, ...extraCells, Object.keys(others).length ? JSON.stringify(others) : null]);
+    cells.push(others ? JSON.stringify(others) : null);
+    w.writer.addRow(cells);
     w.rowsInPart++;
     const a = (this.agencies.get(agency.code) ?? this.agencies.set(agency.code, { code: agency.code, name: agency.name, level: agency.level, folder: w.dir, rows: 0, files: [] }).get(agency.code))!;
     a.rows++;
@@ -226,16 +236,25 @@ class SplitRun {
   }
 }
 
-/** The text written for each field: the parsed value's display form, else the cell as received. */
-function outputCells(mapping: SheetMapping, type: RegisterTypeCode, raw: Record<string, SheetCell>, values: ReturnType<typeof parseRowValues>['values']): string[] {
-  return fieldsOf(type).map((f) => {
-    const v = values[f.key];
-    if (v !== undefined && v !== null && v !== '') return displayValue(f, v);
-    return mapping.fields.includes(f) ? cellText(raw[f.key] as SheetCell) : '';
-  });
+const unitLabels = new WeakMap<Unit, string>();
+
+/** "00004 - Phường Ba Đình": how a unit is named in the output, made once per unit. */
+function unitLabel(unit: Unit): string {
+  let label = unitLabels.get(unit);
+  if (label === undefined) unitLabels.set(unit, (label = `${unit.code} - ${unit.name}`));
+  return label;
 }
 
-function traceNote(parsed: ReturnType<typeof parseRowValues>, successorApplied: boolean): string {
+const candidateLists = new WeakMap<RoutingResult, string>();
+
+/** The units a row could belong to, as the exceptions list them; the same for every row with that answer. */
+function candidatesOf(routed: Extract<RoutingResult, { ok: false }>): string {
+  let list = candidateLists.get(routed);
+  if (list === undefined) candidateLists.set(routed, (list = (routed.candidates ?? []).map(unitLabel).join('; ')));
+  return list;
+}
+
+function traceNote(parsed: ParsedFields, successorApplied: boolean): string {
   const notes: string[] = [];
   if (successorApplied) notes.push('Chuyển về cơ quan kế thừa đơn vị đăng ký');
   for (const r of parsed.repaired) notes.push(`Đã chuyển mã ${r.encoding === 'tcvn3' ? 'TCVN3' : 'VNI'} sang Unicode ở ${r.field} (gốc: ${r.original})`);
@@ -265,6 +284,7 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
   let read = 0;
   const scanRows = profile.headerRow.mode === 'find' ? profile.headerRow.scanRows : profile.headerRow.mode === 'row' ? profile.headerRow.row : 1;
 
+  const route = createRouter(rules);
   const dataRow = (s: SheetState, row: SheetRow): void => {
     if (isBlank(row.cells)) {
       run.blankRows++;
@@ -272,13 +292,13 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
     }
     run.inputRows++;
     if (s.failure) return run.exception(s, row, s.failure.code, s.failure.messageVi);
-    const mapped = mapRow(s.mapping!, row.cells);
-    const parsed = parseRowValues(s.mapping!.fields, mapped.values);
-    const routed = routeRegisteringUnit(routingInputOf(parsed.values, opts.provinceCode), rules);
-    if (!routed.ok) return run.exception(s, row, routed.reason, routed.messageVi, (routed.candidates ?? []).map((u) => `${u.code} - ${u.name}`).join('; '));
-    const cells = outputCells(s.mapping!, s.type!, mapped.values as Record<string, SheetCell>, parsed.values);
-    cells.push(`${routed.registeringUnit.code} - ${routed.registeringUnit.name}`, traceNote(parsed, routed.successorApplied), `${row.sheet}!${row.row}`);
-    run.place(routed.agency, s.type!, s, cells, mapped.extra as Array<[string, SheetCell]>);
+    const plan = s.plan!;
+    const routed = route(routingInputOf(routingValues(plan, row.cells), opts.provinceCode));
+    if (!routed.ok) return run.exception(s, row, routed.reason, routed.messageVi, candidatesOf(routed));
+    const parsed = parseFields(plan, row.cells);
+    const cells: Array<string | null> = outputCells(plan, row.cells, parsed);
+    cells.push(unitLabel(routed.registeringUnit), traceNote(parsed, routed.successorApplied), `${row.sheet}!${row.row}`);
+    run.place(routed.agency, s.type!, s, cells, extraCells(plan, row.cells));
   };
 
   const startSheet = (s: SheetState): number => {
@@ -294,6 +314,7 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
         header = findHeaderRow(rows, profile, s.name, type);
         s.headerCells = rows[header] ?? [];
         s.mapping = compileSheetMapping(s.headerCells, profile, s.name, type);
+        s.plan = compileSheetPlan(s.mapping, type);
       } catch (e) {
         if (!isAppError(e)) throw e;
         s.failure = { code: e.code, messageVi: e.messageVi };

@@ -7,8 +7,8 @@
 import { parseCivilDate, formatCivilDate, type PartialDate } from '../dates/civil-date';
 import type { FieldDef } from '../registers/register-types';
 import type { Problem, RecordValues } from '../registers/validate-record';
-import { repairVietnamese, type LegacyEncoding } from '../text/legacy-encoding';
-import { collapseSpaces, foldKey } from '../text/normalize';
+import { repairCellText, type LegacyEncoding } from '../text/legacy-encoding';
+import { foldKey } from '../text/normalize';
 import type { Cell } from './sheet-mapping';
 import { registerTypeFromText } from './sheet-mapping';
 
@@ -36,57 +36,70 @@ function digitsOf(cell: Cell): string | undefined {
   return undefined;
 }
 
-export function parseCell(field: FieldDef, cell: Cell, out: ParsedRow): void {
-  if (cell === null || cell === undefined || (typeof cell === 'string' && cell.trim() === '')) return;
+const enumIndexes = new WeakMap<FieldDef, Map<string, string>>();
+
+/** An enumeration's values by folded label and folded key; the first value listed wins a tie. */
+function enumIndex(field: FieldDef): Map<string, string> {
+  let index = enumIndexes.get(field);
+  if (!index) {
+    index = new Map();
+    for (const [key, label] of Object.entries(field.values ?? {})) {
+      for (const folded of [foldKey(label), foldKey(key)]) if (!index.has(folded)) index.set(folded, key);
+    }
+    enumIndexes.set(field, index);
+  }
+  return index;
+}
+
+/** What a cell's value is kept beside: its problems, repairs and restored zeros. */
+export type CellNotes = Omit<ParsedRow, 'values'>;
+
+/**
+ * The value of one cell, or undefined when it is empty or cannot be read (then `out` says
+ * why). Returned, not stored, so a caller can keep a row's values however it likes.
+ */
+export function cellValue(field: FieldDef, cell: Cell, out: CellNotes): RecordValues[string] | undefined {
+  if (cell === null || cell === undefined || (typeof cell === 'string' && cell.trim() === '')) return undefined;
   const text = cell instanceof Date ? cell.toISOString() : String(cell);
   switch (field.type) {
     case 'text': {
-      const r = repairVietnamese(collapseSpaces(text));
-      out.values[field.key] = r.text;
+      const r = repairCellText(text);
       if (r.encoding) out.repaired.push({ field: field.key, original: r.original, encoding: r.encoding });
-      return;
+      return r.text;
     }
     case 'code': {
       const digits = digitsOf(cell);
       if (!digits || digits.length > field.width!) {
         out.problems.push(problem(field, 'CODE_INVALID', 'error', `"${text}" không phải mã gồm ${field.width} chữ số.`));
-        return;
+        return undefined;
       }
       if (digits.length < field.width!) out.restoredZeros.push(field.key);
-      out.values[field.key] = digits.padStart(field.width!, '0');
-      return;
+      return digits.padStart(field.width!, '0');
     }
     case 'integer': {
       const digits = digitsOf(cell);
-      if (!digits) out.problems.push(problem(field, 'INTEGER_INVALID', 'error', `"${text}" không phải số nguyên.`));
-      else out.values[field.key] = Number(digits);
-      return;
+      if (digits) return Number(digits);
+      out.problems.push(problem(field, 'INTEGER_INVALID', 'error', `"${text}" không phải số nguyên.`));
+      return undefined;
     }
     case 'date': {
       const r = parseCivilDate(cell);
-      if (!r) return;
-      if (r.ok) {
-        out.values[field.key] = r.date;
-        return;
-      }
+      if (!r) return undefined;
+      if (r.ok) return r.date;
       // Lunar and unknown dates stay as text for the reviewer; malformed dates are errors.
       const keep = r.problem === 'DATE_LUNAR' || r.problem === 'DATE_UNKNOWN';
       out.problems.push(problem(field, r.problem, keep ? 'warning' : 'error', r.messageVi));
-      if (keep) out.values[field.key] = r.text;
-      return;
+      return keep ? r.text : undefined;
     }
     case 'sex': {
       const sex = SEX_WORDS[foldKey(text)];
-      if (sex) out.values[field.key] = sex;
-      else out.problems.push(problem(field, 'SEX_INVALID', 'error', `"${text}" không phải giới tính (Nam/Nữ).`));
-      return;
+      if (!sex) out.problems.push(problem(field, 'SEX_INVALID', 'error', `"${text}" không phải giới tính (Nam/Nữ).`));
+      return sex;
     }
     case 'enum': {
-      const folded = foldKey(text);
-      const hit = Object.entries(field.values ?? {}).find(([key, label]) => foldKey(label) === folded || foldKey(key) === folded);
-      if (hit) out.values[field.key] = hit[0];
-      else out.problems.push(problem(field, 'ENUM_INVALID', 'error', `"${text}" không thuộc: ${Object.values(field.values ?? {}).join(', ')}.`));
-      return;
+      const hit = enumIndex(field).get(foldKey(text));
+      if (hit === undefined) out.problems.push(problem(field, 'ENUM_INVALID', 'error', `"${text}" không thuộc: ${Object.values(field.values ?? {}).join(', ')}.`));
+      return hit;
     }
     case 'personalId':
     case 'oldIdCard': {
@@ -95,23 +108,26 @@ export function parseCell(field: FieldDef, cell: Cell, out: ParsedRow): void {
       // Numbers start with the 0 of the province code: a numeric cell lost it, a text cell did not.
       const restored = typeof cell === 'number' && digits.length < width && digits.length >= width - 2 ? digits.padStart(width, '0') : digits;
       if (restored !== digits) out.restoredZeros.push(field.key);
-      out.values[field.key] = restored;
-      return;
+      return restored;
     }
     case 'flag': {
       const folded = foldKey(text);
-      if (TRUE_WORDS.has(folded)) out.values[field.key] = true;
-      else if (FALSE_WORDS.has(folded)) out.values[field.key] = false;
-      else out.problems.push(problem(field, 'FLAG_INVALID', 'error', `"${text}" không phải có/không.`));
-      return;
+      if (TRUE_WORDS.has(folded)) return true;
+      if (FALSE_WORDS.has(folded)) return false;
+      out.problems.push(problem(field, 'FLAG_INVALID', 'error', `"${text}" không phải có/không.`));
+      return undefined;
     }
     case 'registerType': {
       const t = registerTypeFromText(text);
-      if (t) out.values[field.key] = t;
-      else out.problems.push(problem(field, 'REGISTER_TYPE_INVALID', 'error', `"${text}" không phải loại sổ hộ tịch.`));
-      return;
+      if (!t) out.problems.push(problem(field, 'REGISTER_TYPE_INVALID', 'error', `"${text}" không phải loại sổ hộ tịch.`));
+      return t;
     }
   }
+}
+
+export function parseCell(field: FieldDef, cell: Cell, out: ParsedRow): void {
+  const value = cellValue(field, cell, out);
+  if (value !== undefined) out.values[field.key] = value;
 }
 
 export function parseRowValues(fields: readonly FieldDef[], raw: Record<string, Cell>): ParsedRow {

@@ -8,7 +8,7 @@
  * settled. The original value is always returned beside the repair.
  */
 import { memoizeShortStrings } from '../memo';
-import { nfc } from './normalize';
+import { collapseSpaces, nfc } from './normalize';
 import { isVietnameseSyllable } from './vietnamese-syllable';
 
 export type LegacyEncoding = 'tcvn3' | 'vni';
@@ -217,3 +217,33 @@ export const repairVietnamese: (value: string) => Readonly<Repaired> = memoizeSh
   const repaired = bestDecoding(normalized);
   return Object.freeze({ text: repaired?.text ?? normalized, original: value, encoding: repaired?.encoding ?? null });
 });
+
+/** Windows-1252's characters beyond Latin-1 below U+0300: an 8-bit reading can show them. */
+const CP1252_BELOW_COMBINING = new Set([...'ŒœŠšŸŽžƒˆ˜'].map((c) => c.charCodeAt(0)));
+
+/**
+ * `repairVietnamese(collapseSpaces(text))`, told in one pass over the text when there is
+ * nothing to do: no unusual space, nothing NFC would change, and either nothing beyond ASCII
+ * or a character no 8-bit reading shows (as most Vietnamese has: ă, đ, ơ, ư, ạ, ễ …). Such
+ * text, nearly every cell of an export, needs neither the memo nor a regular expression.
+ */
+export function repairCellText(text: string): Readonly<Repaired> {
+  let high = false;
+  let beyond8Bit = false;
+  const last = text.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      if (c === 32 ? i === 0 || i === last || text.charCodeAt(i - 1) === 32 : c >= 9 && c <= 13) return repairVietnamese(collapseSpaces(text));
+      continue;
+    }
+    high = true;
+    if (c === 0xa0) return repairVietnamese(collapseSpaces(text));
+    if (c < 0x100) continue;
+    // Precomposed Vietnamese letters; everything else from U+0300 on (marks, unusual spaces, …) takes the long way.
+    if (c >= 0x1ea0 && c <= 0x1ef9) beyond8Bit = true;
+    else if (c >= 0x300) return repairVietnamese(collapseSpaces(text));
+    else if (!CP1252_BELOW_COMBINING.has(c)) beyond8Bit = true;
+  }
+  return high && !beyond8Bit ? repairVietnamese(text) : { text, original: text, encoding: null };
+}

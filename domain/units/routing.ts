@@ -208,9 +208,44 @@ export function provinceCodeByName(name: string): string | undefined {
   return provinceKeys.get(unitNameKey(name).core);
 }
 
+/** One part of a router's key: its length first, so no two inputs share a key. */
+function keyPart(v: string | number | null | undefined): string {
+  if (v === undefined || v === null) return '-';
+  const s = String(v);
+  return `${s.length}:${s}`;
+}
+
+/** Routing answers a router keeps; past this many distinct inputs it starts afresh. */
+const ROUTER_MAX_ENTRIES = 100_000;
+
+/**
+ * `routeRegisteringUnit` for many rows: a province's rows name a few thousand units, so each
+ * distinct input is routed once. Inputs are the same when everything routing reads is: the
+ * registration date counts only through the generation it tells. Answers are shared between
+ * rows and must not be changed.
+ */
+export function createRouter(rules: RoutingRules = DEFAULT_ROUTING_RULES): (input: RoutingInput) => RoutingResult {
+  const known = new Map<string, RoutingResult>();
+  return (input) => {
+    const key =
+      keyPart(input.unitCode) + keyPart(input.unitLevel) + keyPart(input.communeName) + keyPart(input.districtName) + keyPart(input.provinceName) + keyPart(input.provinceCode) + keyPart(generationOf(input.registeredOn));
+    let result = known.get(key);
+    if (!result) {
+      result = routeRegisteringUnit(input, rules);
+      if (known.size >= ROUTER_MAX_ENTRIES) known.clear();
+      known.set(key, result);
+    }
+    return result;
+  };
+}
+
+/** The record fields `routingInputOf` reads. */
+export const ROUTING_FIELDS: readonly string[] = ['agencyCode', 'districtCode', 'agencyName', 'districtName', 'provinceName', 'registrationDate', 'bookYear'];
+
+const str = (v: RecordValues[string]) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+
 /** The routing input of a parsed record: its unit code(s) and names, and its registration date. */
 export function routingInputOf(values: RecordValues, provinceCode: string): RoutingInput {
-  const str = (v: RecordValues[string]) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
   const agencyCode = str(values.agencyCode);
   const districtCode = str(values.districtCode);
   const agencyName = str(values.agencyName);

@@ -11,7 +11,7 @@ import Papa from 'papaparse';
 import * as XLSX from '@e965/xlsx';
 import yauzl from 'yauzl';
 import { defineError } from '../../domain/errors';
-import { readXlsxRows, type SheetCell, type SheetRow } from '../xlsx/streaming-xlsx-reader';
+import { readXlsxRowBatches, type SheetCell, type SheetRow } from '../xlsx/streaming-xlsx-reader';
 
 export type { SheetCell, SheetRow };
 
@@ -86,11 +86,14 @@ async function* readCsvBatches(file: string): AsyncGenerator<SheetRow[]> {
   }
 }
 
-async function* readXlsRows(file: string): AsyncGenerator<SheetRow> {
+/** A legacy sheet is read whole; its rows are handed over in batches of this many. */
+const XLS_BATCH = 1000;
+
+async function* readXlsBatches(file: string): AsyncGenerator<SheetRow[]> {
   const workbook = XLSX.readFile(file, { raw: true, cellDates: false, dense: true });
   for (const sheet of workbook.SheetNames) {
     const rows = XLSX.utils.sheet_to_json<SheetCell[]>(workbook.Sheets[sheet]!, { header: 1, raw: true, defval: null, blankrows: true });
-    for (const [i, cells] of rows.entries()) yield { sheet, row: i + 1, cells };
+    for (let i = 0; i < rows.length; i += XLS_BATCH) yield rows.slice(i, i + XLS_BATCH).map((cells, j) => ({ sheet, row: i + j + 1, cells }));
   }
 }
 
@@ -123,18 +126,10 @@ async function extractMembers(zipFile: string, into: string): Promise<string[]> 
  */
 export async function* readRowBatches(file: string): AsyncGenerator<SheetRow[]> {
   const ext = path.extname(file).toLowerCase();
-  if (ext === '.csv') yield* readCsvBatches(file);
-  else if (ext === '.xlsx' || ext === '.xls') {
-    let batch: SheetRow[] = [];
-    for await (const row of ext === '.xlsx' ? readXlsxRows(file) : readXlsRows(file)) {
-      batch.push(row);
-      if (batch.length === 1000) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length) yield batch;
-  } else if (ext === '.zip') {
+  if (ext === '.xlsx') yield* readXlsxRowBatches(file);
+  else if (ext === '.csv') yield* readCsvBatches(file);
+  else if (ext === '.xls') yield* readXlsBatches(file);
+  else if (ext === '.zip') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotich-zip-'));
     try {
       for (const member of await extractMembers(file, dir)) yield* readRowBatches(member);

@@ -8,6 +8,8 @@
 import fs from 'node:fs';
 
 const CHUNK = 1 << 20;
+/** In memory, the first chunk is small: a workbook's fixed records take a few hundred bytes, and a split writes thousands of workbooks. */
+const FIRST_CHUNK = 4 << 10;
 const SPILL_CHUNK = 64 << 10;
 const scratch = new DataView(new ArrayBuffer(8));
 const scratchBytes = new Uint8Array(scratch.buffer);
@@ -25,7 +27,7 @@ export class ByteSink {
    * removed by `discard`. Most writers of a split never fill one: they make no file at all.
    */
   constructor(private readonly spillFile?: string) {
-    this.chunk = new Uint8Array(spillFile ? SPILL_CHUNK : CHUNK);
+    this.chunk = new Uint8Array(spillFile ? SPILL_CHUNK : FIRST_CHUNK);
   }
 
   get length(): number {

@@ -80,7 +80,8 @@ export class SharedStringTable {
       const end = from + n;
       if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) n--;
       if (n > 0) {
-        r.write(n === text.length ? text : text.slice(from, from + n), this.recordLength, encoding);
+        if (n <= SHORT_TEXT) copyChars(r, this.recordLength, text, from, n, wide);
+        else r.write(n === text.length ? text : text.slice(from, from + n), this.recordLength, encoding);
         this.recordLength += n * unit;
         from += n;
       }
@@ -134,6 +135,22 @@ export class SharedStringTable {
     bytes.writeUInt32LE(this.entries, at + 8);
     let p = at + this.closedBytes + 6;
     for (let b = 0; b < this.extsstCount; b++, p += 8) bytes.writeUInt32LE(bytes.readUInt32LE(p) + at, p);
+  }
+}
+
+/** Up to this many characters are copied in a loop: cheaper than a call into Buffer.write for the short texts most cells hold. */
+const SHORT_TEXT = 32;
+
+/** `n` characters of `text` from `from`, as Latin-1 or UTF-16LE bytes at `at` (as Buffer.write encodes them). */
+function copyChars(r: Buffer, at: number, text: string, from: number, n: number, wide: boolean): void {
+  if (wide) {
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(from + i);
+      r[at++] = c & 0xff;
+      r[at++] = c >>> 8;
+    }
+  } else {
+    for (let i = 0; i < n; i++) r[at++] = text.charCodeAt(from + i);
   }
 }
 
