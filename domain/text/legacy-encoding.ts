@@ -8,7 +8,7 @@
  * settled. The original value is always returned beside the repair.
  */
 import { memoizeShortStrings } from '../memo';
-import { collapseSpaces, nfc } from './normalize';
+import { collapseSpaces, detached, nfc } from './normalize';
 import { isVietnameseSyllable } from './vietnamese-syllable';
 
 export type LegacyEncoding = 'tcvn3' | 'vni';
@@ -227,6 +227,9 @@ const CP1252_BELOW_COMBINING = new Set([...'ŒœŠšŸŽžƒˆ˜'].map((c) => c.
  * or a character no 8-bit reading shows (as most Vietnamese has: ă, đ, ơ, ư, ạ, ễ …). Such
  * text, nearly every cell of an export, needs neither the memo nor a regular expression.
  */
+/** The memo keeps what it is given: a detached copy, not a cut of the reader's chunk. */
+const remembered = (text: string) => repairVietnamese(collapseSpaces(detached(text)));
+
 export function repairCellText(text: string): Readonly<Repaired> {
   let high = false;
   let beyond8Bit = false;
@@ -234,16 +237,16 @@ export function repairCellText(text: string): Readonly<Repaired> {
   for (let i = 0; i <= last; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80) {
-      if (c === 32 ? i === 0 || i === last || text.charCodeAt(i - 1) === 32 : c >= 9 && c <= 13) return repairVietnamese(collapseSpaces(text));
+      if (c === 32 ? i === 0 || i === last || text.charCodeAt(i - 1) === 32 : c >= 9 && c <= 13) return remembered(text);
       continue;
     }
     high = true;
-    if (c === 0xa0) return repairVietnamese(collapseSpaces(text));
+    if (c === 0xa0) return remembered(text);
     if (c < 0x100) continue;
     // Precomposed Vietnamese letters; everything else from U+0300 on (marks, unusual spaces, …) takes the long way.
     if (c >= 0x1ea0 && c <= 0x1ef9) beyond8Bit = true;
-    else if (c >= 0x300) return repairVietnamese(collapseSpaces(text));
+    else if (c >= 0x300) return remembered(text);
     else if (!CP1252_BELOW_COMBINING.has(c)) beyond8Bit = true;
   }
-  return high && !beyond8Bit ? repairVietnamese(text) : { text, original: text, encoding: null };
+  return high && !beyond8Bit ? remembered(text) : { text, original: text, encoding: null };
 }

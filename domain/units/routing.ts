@@ -8,6 +8,7 @@
 import { lookupUnitCode, unitCatalog, type Unit } from './catalog';
 import { unitsByName } from './name-index';
 import { nameMatches, TYPES_OF_LEVEL, unitNameKey } from './unit-names';
+import { detached } from '../text/normalize';
 import type { RecordValues } from '../registers/validate-record';
 
 export const REORGANISATION_DATE = '2025-07-01';
@@ -233,7 +234,7 @@ export function createRouter(rules: RoutingRules = DEFAULT_ROUTING_RULES): (inpu
     if (!result) {
       result = routeRegisteringUnit(input, rules);
       if (known.size >= ROUTER_MAX_ENTRIES) known.clear();
-      known.set(key, result);
+      known.set(detached(key), result);
     }
     return result;
   };

@@ -5,6 +5,7 @@
  * says whether its characters are 8- or 16-bit. A string's header and a UTF-16 surrogate
  * pair are never split, so every reader can decode each piece on its own.
  */
+import { detached } from '../../domain/text/normalize';
 import type { ByteSink } from './byte-sink';
 
 export const MAX_RECORD_DATA = 8224;
@@ -54,7 +55,7 @@ export class SharedStringTable {
     let id = this.ids.get(text);
     if (id === undefined) {
       id = this.entries++;
-      if (this.ids.size < this.dedupLimit) this.ids.set(text, id);
+      if (this.ids.size < this.dedupLimit) this.ids.set(detached(text), id);
       this.append(text, id);
     }
     return id;
