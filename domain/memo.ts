@@ -9,9 +9,20 @@ export function memoizeShortStrings<T>(fn: (s: string) => T, maxLength = 100, ma
     if (s.length > maxLength) return fn(s);
     const known = memo.get(s);
     if (known !== undefined || memo.has(s)) return known as T;
-    const value = fn(s);
+    // The kept key, and any result that refers to its input, hold a copy, not the caller's text.
+    const key = detached(s);
+    const value = fn(key);
     if (memo.size >= maxEntries) memo.clear();
-    memo.set(s, value);
+    memo.set(key, value);
     return value;
   };
+}
+
+/**
+ * A copy of a text that keeps nothing else alive, for keeping it long (a cache key). A text cut
+ * from a larger one (a cell from the 1 MB chunk a reader parsed) refers to that whole chunk
+ * for as long as it lives: a few thousand cached cells would hold a whole export in memory.
+ */
+export function detached(s: string): string {
+  return ` ${s}`.slice(1);
 }

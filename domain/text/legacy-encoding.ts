@@ -8,7 +8,7 @@
  * settled. The original value is always returned beside the repair.
  */
 import { memoizeShortStrings } from '../memo';
-import { collapseSpaces, detached, nfc } from './normalize';
+import { collapseSpaces, nfc } from './normalize';
 import { isVietnameseSyllable } from './vietnamese-syllable';
 
 export type LegacyEncoding = 'tcvn3' | 'vni';
@@ -221,15 +221,14 @@ export const repairVietnamese: (value: string) => Readonly<Repaired> = memoizeSh
 /** Windows-1252's characters beyond Latin-1 below U+0300: an 8-bit reading can show them. */
 const CP1252_BELOW_COMBINING = new Set([...'ŒœŠšŸŽžƒˆ˜'].map((c) => c.charCodeAt(0)));
 
+const remembered = (text: string) => repairVietnamese(collapseSpaces(text));
+
 /**
  * `repairVietnamese(collapseSpaces(text))`, told in one pass over the text when there is
  * nothing to do: no unusual space, nothing NFC would change, and either nothing beyond ASCII
  * or a character no 8-bit reading shows (as most Vietnamese has: ă, đ, ơ, ư, ạ, ễ …). Such
  * text, nearly every cell of an export, needs neither the memo nor a regular expression.
  */
-/** The memo keeps what it is given: a detached copy, not a cut of the reader's chunk. */
-const remembered = (text: string) => repairVietnamese(collapseSpaces(detached(text)));
-
 export function repairCellText(text: string): Readonly<Repaired> {
   let high = false;
   let beyond8Bit = false;

@@ -50,12 +50,3 @@ export function foldKey(s: string): string {
   // ASCII has nothing to normalize or strip: no memo needed.
   return /[^\u0000-\u007f]/.test(s) ? foldKeyOfText(s) : collapseSpaces(s.toLowerCase());
 }
-
-/**
- * A copy of a text that keeps nothing else alive, for keeping it long (a cache key). A text cut
- * from a larger one (a cell from the 1 MB chunk a reader parsed) refers to that whole chunk
- * for as long as it lives: a few thousand cached cells would hold a whole export in memory.
- */
-export function detached(s: string): string {
-  return ` ${s}`.slice(1);
-}

@@ -8,7 +8,7 @@
 import { lookupUnitCode, unitCatalog, type Unit } from './catalog';
 import { unitsByName } from './name-index';
 import { nameMatches, TYPES_OF_LEVEL, unitNameKey } from './unit-names';
-import { detached } from '../text/normalize';
+import { detached } from '../memo';
 import type { RecordValues } from '../registers/validate-record';
 
 export const REORGANISATION_DATE = '2025-07-01';

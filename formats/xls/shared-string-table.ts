@@ -5,7 +5,7 @@
  * says whether its characters are 8- or 16-bit. A string's header and a UTF-16 surrogate
  * pair are never split, so every reader can decode each piece on its own.
  */
-import { detached } from '../../domain/text/normalize';
+import { detached } from '../../domain/memo';
 import type { ByteSink } from './byte-sink';
 
 export const MAX_RECORD_DATA = 8224;
