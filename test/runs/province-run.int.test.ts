@@ -8,11 +8,11 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import yauzl from 'yauzl';
 import { Worker } from '@temporalio/worker';
-import { generateExport } from '../cli/gen/generate';
-import { isAppError } from '../domain/errors';
-import { agencyWorkflowId } from '../domain/runs/province-run';
-import { agencyRunProgress } from './definitions';
-import { createProvinceRunHarness, scratchDir, type ProvinceRunHarness } from '../test/support/province-runs';
+import { generateExport } from '../../cli/gen/generate';
+import { isAppError } from '../../domain/errors';
+import { agencyWorkflowId } from '../../domain/runs/province-run';
+import { agencyRunProgress } from '../../workflows/definitions';
+import { createProvinceRunHarness, scratchDir, type ProvinceRunHarness } from '../support/province-runs';
 
 let h: ProvinceRunHarness;
 let worker: Worker;
@@ -131,7 +131,7 @@ test('receive, confirm, split, release with a schedule, agency runs, download, r
   ]);
   // An auditor's replay of the whole history runs the same decisions again without divergence.
   const history = await h.env.client.workflow.getHandle(s.workflowId).fetchHistory();
-  await Worker.runReplayHistory({ workflowsPath: require.resolve('./index') }, history, s.workflowId);
+  await Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history, s.workflowId);
 
   const receipt = await h.db.pool.query(`SELECT status, delivered_by, channel, received_by, confirmed_by, file_list FROM package_receipts WHERE run_id = $1`, [runId]);
   expect(receipt.rows).toEqual([
