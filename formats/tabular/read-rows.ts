@@ -138,8 +138,3 @@ export async function* readRowBatches(file: string): AsyncGenerator<SheetRow[]> 
     }
   } else throw InputFormatUnsupported({ file: path.basename(file) });
 }
-
-/** Every row of every sheet, one at a time. */
-export async function* readRows(file: string): AsyncGenerator<SheetRow> {
-  for await (const batch of readRowBatches(file)) yield* batch;
-}

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as XLSX from '@e965/xlsx';
 import { Readable } from 'node:stream';
-import { readXlsxRows, sheetRows, unescapeXml, type SheetCell } from './streaming-xlsx-reader';
+import { readXlsxRowBatches, sheetRowBatches, unescapeXml, type SheetCell } from './streaming-xlsx-reader';
 import { generateExport } from '../../cli/gen/generate';
 import { ALL_DEFECTS } from '../../domain/synthetic/defects';
 
@@ -15,10 +15,12 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function ours(file: string): Promise<Record<string, SheetCell[][]>> {
   const sheets: Record<string, SheetCell[][]> = {};
-  for await (const r of readXlsxRows(file)) {
-    const rows = (sheets[r.sheet] ??= []);
-    expect(r.row).toBe(rows.length + 1);
-    rows.push(r.cells);
+  for await (const batch of readXlsxRowBatches(file)) {
+    for (const r of batch) {
+      const rows = (sheets[r.sheet] ??= []);
+      expect(r.row).toBe(rows.length + 1);
+      rows.push(r.cells);
+    }
   }
   return sheets;
 }
@@ -63,7 +65,7 @@ test('rows cut anywhere by chunk boundaries, even inside a tag or a character, c
     const chunks: Buffer[] = [];
     for (let i = 0; i < xml.length; i += size) chunks.push(xml.subarray(i, i + size));
     const rows = [];
-    for await (const r of sheetRows(Readable.from(chunks), 'S')) rows.push([r.row, r.cells]);
+    for await (const batch of sheetRowBatches(Readable.from(chunks), 'S')) for (const r of batch) rows.push([r.row, r.cells]);
     expect(rows).toEqual([[1, ['Ứng Thiên', null, 7]], [2, []], [3, []], [4, [null, ' Hải Bối ']]]);
   }
 });

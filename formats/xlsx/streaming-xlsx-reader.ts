@@ -337,11 +337,6 @@ export async function* sheetRowBatches(stream: Readable, sheet: string, strings:
   }
 }
 
-/** The rows of one sheet's XML stream, one at a time. */
-export async function* sheetRows(stream: Readable, sheet: string, strings: SharedStrings = new SharedStrings()): AsyncGenerator<SheetRow> {
-  for await (const batch of sheetRowBatches(stream, sheet, strings)) yield* batch;
-}
-
 /** Every row of every sheet, in workbook order, a batch at a time. */
 export async function* readXlsxRowBatches(file: string): AsyncGenerator<SheetRow[]> {
   let zip: yauzl.ZipFile;
@@ -377,9 +372,4 @@ export async function* readXlsxRowBatches(file: string): AsyncGenerator<SheetRow
   } finally {
     zip.close();
   }
-}
-
-/** Every row of every sheet, in workbook order. */
-export async function* readXlsxRows(file: string): AsyncGenerator<SheetRow> {
-  for await (const batch of readXlsxRowBatches(file)) yield* batch;
 }
