@@ -33,7 +33,7 @@ export function runFolders(paths: DataPaths, runId: string): { root: string; pac
   return { root, packageDir: path.join(root, 'package'), split: path.join(root, 'split') };
 }
 
-export function summaryOf(manifest: SplitManifest): SplitSummary {
+function summaryOf(manifest: SplitManifest): SplitSummary {
   return {
     inputRows: manifest.input.rows,
     rowsWritten: manifest.rowsWritten,
