@@ -39,6 +39,13 @@ export const ConfigSchema = Type.Object({
     jwtSecret: Type.Optional(Type.String({ minLength: 32 })),
     tokenTtl: Type.String({ minLength: 1 }),
   }),
+  /** Limits on what an official's import may hold (Step 3); a zip past one is refused, not half read. */
+  imports: Type.Object({
+    scanZipMaxBytes: Type.Integer({ minimum: 1 }),
+    /** Uncompressed bytes a zip may expand to, and how far one entry may expand (zip bombs). */
+    scanExpandedMaxBytes: Type.Integer({ minimum: 1 }),
+    scanEntryMaxRatio: Type.Integer({ minimum: 1 }),
+  }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -60,6 +67,9 @@ export const SETTING_ENV = {
   'api.jwtSecret': 'JWT_SECRET',
   'api.tokenTtl': 'JWT_TTL',
   logLevel: 'LOG_LEVEL',
+  'imports.scanZipMaxBytes': 'HOTICH_SCAN_ZIP_MAX_BYTES',
+  'imports.scanExpandedMaxBytes': 'HOTICH_SCAN_EXPANDED_MAX_BYTES',
+  'imports.scanEntryMaxRatio': 'HOTICH_SCAN_ENTRY_MAX_RATIO',
 } as const;
 
 export const InvalidSetting = defineError<{ variable: string; value: string; problem: string }>(
@@ -68,6 +78,8 @@ export const InvalidSetting = defineError<{ variable: string; value: string; pro
   (p) => `invalid setting ${p.variable}=${p.value}: ${p.problem}`,
   (p) => `Cấu hình không hợp lệ: ${p.variable}=${p.value} (${p.problem}).`,
 );
+
+const GIB = 1024 ** 3;
 
 type Env = Record<string, string | undefined>;
 
@@ -110,6 +122,12 @@ export function loadConfig(env: Env = process.env, rootDir = path.resolve(__dirn
       port: int(env, 'API_PORT', 3000),
       jwtSecret: str(env, 'JWT_SECRET'),
       tokenTtl: str(env, 'JWT_TTL') ?? '8h',
+    },
+    imports: {
+      scanZipMaxBytes: int(env, 'HOTICH_SCAN_ZIP_MAX_BYTES', 2 * GIB),
+      scanExpandedMaxBytes: int(env, 'HOTICH_SCAN_EXPANDED_MAX_BYTES', 4 * GIB),
+      // Scanned PDFs are already compressed: a page that deflates a hundredfold is not a scan.
+      scanEntryMaxRatio: int(env, 'HOTICH_SCAN_ENTRY_MAX_RATIO', 100),
     },
   };
   const first = Value.Errors(ConfigSchema, config).First();
