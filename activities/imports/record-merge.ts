@@ -1,0 +1,123 @@
+/**
+ * Loads an import's valid rows into PostgreSQL: COPY into a staging table of the transaction,
+ * then set-based statements decide each row against the records already there. A new key is
+ * inserted; an identical row changes nothing; a changed row keeps the old data as a version and
+ * goes back to review; a record already approved or transferred is never touched.
+ */
+import { once } from 'node:events';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Writable } from 'node:stream';
+import type { RecordKey } from '../../domain/imports/import-row';
+
+export interface StagedRow {
+  sheet: number;
+  row: number;
+  key: RecordKey;
+  /** Canonical JSON of the values (dictionary order). */
+  data: string;
+  dataSha256: string;
+  notes: string;
+}
+
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const copyText = (s: string) => s.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!);
+
+/** The staging table lives and dies with the transaction the client is in. */
+export interface Staging {
+  write(row: StagedRow): Promise<void>;
+  finish(): Promise<void>;
+  /** Ends an unfinished COPY with a failure, so the connection can roll back instead of waiting for rows. */
+  abort(): Promise<void>;
+}
+
+export async function openStaging(client: PoolClient): Promise<Staging> {
+  await client.query(`
+    CREATE TEMP TABLE import_rows (
+      sheet integer NOT NULL, row_number integer NOT NULL,
+      book_year integer NOT NULL, book_number text NOT NULL, book_key text NOT NULL,
+      registration_number text NOT NULL, number_key text NOT NULL,
+      data jsonb NOT NULL, data_sha256 text NOT NULL, notes jsonb NOT NULL
+    ) ON COMMIT DROP`);
+  const stream: Writable = client.query(copyFrom('COPY import_rows FROM STDIN'));
+  const failed = once(stream, 'error').then(([e]) => Promise.reject(e as Error));
+  failed.catch(() => undefined);
+  return {
+    async write(r) {
+      const line = `${r.sheet}\t${r.row}\t${r.key.bookYear}\t${copyText(r.key.bookNumber)}\t${copyText(r.key.bookKey)}\t${copyText(r.key.registrationNumber)}\t${copyText(r.key.numberKey)}\t${copyText(r.data)}\t${r.dataSha256}\t${copyText(r.notes)}\n`;
+      if (!stream.write(line)) await Promise.race([once(stream, 'drain'), failed]);
+    },
+    async finish() {
+      stream.end();
+      await Promise.race([once(stream, 'finish'), failed]);
+    },
+    async abort() {
+      if (stream.writableFinished || stream.destroyed) return;
+      stream.destroy(new Error('import aborted'));
+      await failed.catch(() => undefined);
+    },
+  };
+}
+
+export interface MergeCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  /** Rows whose record is approved or transferred and would have changed: refused. */
+  locked: Array<{ sheet: number; row: number; state: string }>;
+  /** Books the import brought data to, with how many of its rows landed there. */
+  books: Array<{ bookYear: number; bookKey: string; bookNumber: string; rows: number }>;
+}
+
+/** Decides every staged row against the agency's records of the type, in one pass each. */
+export async function mergeStaged(client: PoolClient, target: { agencyCode: string; registerType: string; importId: number }): Promise<MergeCounts> {
+  // Two imports of one agency's register type are decided one after the other, never interleaved.
+  await client.query(`SELECT pg_advisory_xact_lock(hashtext('import:' || $1 || ':' || $2))`, [target.agencyCode, target.registerType]);
+  await client.query(
+    `CREATE TEMP TABLE import_plan ON COMMIT DROP AS
+     SELECT s.*, r.id AS record_id, r.state,
+            CASE WHEN r.id IS NULL THEN 'insert'
+                 WHEN r.data_sha256 = s.data_sha256 THEN 'unchanged'
+                 WHEN r.state IN ('approved', 'transferred') THEN 'locked'
+                 ELSE 'update' END AS action
+       FROM import_rows s
+       LEFT JOIN records r ON r.agency_code = $1 AND r.register_type = $2
+        AND r.book_year = s.book_year AND r.book_key = s.book_key AND r.number_key = s.number_key`,
+    [target.agencyCode, target.registerType],
+  );
+  await client.query(
+    `INSERT INTO record_versions (record_id, version, data, data_sha256, import_id)
+     SELECT r.id, r.version, r.data, r.data_sha256, r.import_id
+       FROM records r JOIN import_plan p ON p.record_id = r.id AND p.action = 'update'`,
+  );
+  await client.query(
+    `UPDATE records r
+        SET data = p.data, data_sha256 = p.data_sha256, notes = p.notes, version = r.version + 1,
+            book_number = p.book_number, registration_number = p.registration_number,
+            import_id = $1, state = 'imported', updated_at = now()
+       FROM import_plan p WHERE p.record_id = r.id AND p.action = 'update'`,
+    [target.importId],
+  );
+  await client.query(
+    `INSERT INTO records (agency_code, register_type, book_year, book_number, book_key, registration_number, number_key, data, data_sha256, notes, import_id)
+     SELECT $1, $2, book_year, book_number, book_key, registration_number, number_key, data, data_sha256, notes, $3
+       FROM import_plan WHERE action = 'insert'`,
+    [target.agencyCode, target.registerType, target.importId],
+  );
+  const counts = await client.query<{ action: string; n: string }>(`SELECT action, count(*) AS n FROM import_plan GROUP BY action`);
+  const n = (action: string) => Number(counts.rows.find((r) => r.action === action)?.n ?? 0);
+  const locked = await client.query<{ sheet: number; row_number: number; state: string }>(
+    `SELECT sheet, row_number, state FROM import_plan WHERE action = 'locked' ORDER BY sheet, row_number`,
+  );
+  const books = await client.query<{ book_year: number; book_key: string; book_number: string; rows: string }>(
+    `SELECT book_year, book_key, min(book_number) AS book_number, count(*) AS rows
+       FROM import_plan WHERE action <> 'locked' GROUP BY book_year, book_key ORDER BY book_year, book_key`,
+  );
+  return {
+    inserted: n('insert'),
+    updated: n('update'),
+    unchanged: n('unchanged'),
+    locked: locked.rows.map((r) => ({ sheet: r.sheet, row: r.row_number, state: r.state })),
+    books: books.rows.map((b) => ({ bookYear: b.book_year, bookKey: b.book_key, bookNumber: b.book_number, rows: Number(b.rows) })),
+  };
+}

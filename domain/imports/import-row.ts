@@ -1,0 +1,137 @@
+/**
+ * Step 3: one row of an official's Excel file checked against the data dictionary, for the
+ * agency and register type the official chose. A row either becomes a record (its natural key,
+ * its typed values in dictionary order, and what the reviewer should know) or is rejected with
+ * every reason at once, each naming the field and the rule, so the official can fix the row and
+ * import it again.
+ */
+import { compileSheetMapping, type Cell } from '../profiles/sheet-mapping';
+import { cellValue, type CellNotes } from '../profiles/cell-values';
+import type { ImportProfile } from '../profiles/profile-schema';
+import { bookKey, numberKey } from '../naming/scan-name';
+import { fieldsOf, registerType, type FieldDef, type RegisterTypeCode } from '../registers/register-types';
+import { validateRecord, type Problem, type RecordValues } from '../registers/validate-record';
+import { createRouter, routingInputOf, type RoutingResult } from '../units/routing';
+
+export interface ImportTarget {
+  agencyCode: string;
+  agencyName: string;
+  provinceCode: string;
+  registerType: RegisterTypeCode;
+}
+
+export interface ImportPlan {
+  target: ImportTarget;
+  /** Mapped fields with their column, in column order. */
+  columns: ReadonlyArray<{ field: FieldDef; col: number }>;
+  /** Columns of no field: kept with the record, as received. */
+  extras: ReadonlyArray<{ header: string; col: number }>;
+  route: (values: RecordValues) => RoutingResult;
+}
+
+export interface RecordKey {
+  bookYear: number;
+  bookNumber: string;
+  bookKey: string;
+  registrationNumber: string;
+  numberKey: string;
+}
+
+/** What the reviewer sees beside the values: warnings, repaired text, restored zeros, extra columns. */
+export interface RecordNotes {
+  warnings?: Problem[];
+  repaired?: CellNotes['repaired'];
+  restoredZeros?: string[];
+  extra?: Array<[header: string, value: string]>;
+}
+
+export type RowOutcome =
+  | { ok: true; key: RecordKey; values: RecordValues; notes: RecordNotes }
+  | { ok: false; problems: Problem[] };
+
+/** The columns the error workbook adds: left out when the official imports that workbook again. */
+export const ERROR_HEADERS = { message: 'Lỗi', code: 'Mã lỗi' } as const;
+const ERROR_HEADER_SET = new Set<string>(Object.values(ERROR_HEADERS));
+
+export function compileImportPlan(headerCells: readonly Cell[], profile: ImportProfile, sheet: string, target: ImportTarget): ImportPlan {
+  const mapping = compileSheetMapping(headerCells, profile, sheet, target.registerType);
+  const router = createRouter();
+  return {
+    target,
+    columns: mapping.columns.flatMap((c) => (c.field ? [{ field: c.field, col: c.index }] : [])),
+    extras: mapping.columns.filter((c) => !c.field && !ERROR_HEADER_SET.has(c.header)).map((c) => ({ header: c.header, col: c.index })),
+    route: (values) => router(routingInputOf(values, target.provinceCode)),
+  };
+}
+
+const problem = (field: string, code: string, messageVi: string): Problem => ({ field, code, severity: 'error', messageVi });
+
+/**
+ * Checks one data row. `firstRowOf` remembers the row each key was first seen on, so a number
+ * used twice in the same book of one file rejects the second row and names the first.
+ */
+export function checkImportRow(plan: ImportPlan, cells: readonly Cell[], rowNumber: number, firstRowOf: Map<string, number>): RowOutcome {
+  const notes: CellNotes = { problems: [], repaired: [], restoredZeros: [] };
+  const values: RecordValues = {};
+  for (const { field, col } of plan.columns) {
+    const v = cellValue(field, cells[col], notes);
+    if (v !== undefined) values[field.key] = v;
+  }
+  const { target } = plan;
+  const problems = [...notes.problems, ...validateRecord(target.registerType, values)];
+  const errors = problems.filter((p) => p.severity === 'error');
+
+  if (values.registerType !== undefined && values.registerType !== target.registerType) {
+    errors.push(
+      problem('registerType', 'ROW_OTHER_REGISTER_TYPE', `Loại sổ: dòng thuộc ${registerType(values.registerType as RegisterTypeCode).nameVi}, không phải ${registerType(target.registerType).nameVi} đang nhập.`),
+    );
+  }
+  // Only a row that names another agency's unit is refused: an official's own file may carry no unit columns at all.
+  const routed = plan.route(values);
+  if (routed.ok && routed.agency.code !== target.agencyCode) {
+    errors.push(problem('agencyCode', 'ROW_OTHER_AGENCY', `Nơi đăng ký: dòng thuộc ${routed.agency.name} (mã ${routed.agency.code}), không phải ${target.agencyName} đang nhập.`));
+  }
+
+  if (typeof values.bookYear === 'number' && (values.bookYear < 1900 || values.bookYear > 2100)) {
+    errors.push(problem('bookYear', 'BOOK_YEAR_OUT_OF_RANGE', `Năm đăng ký: ${values.bookYear} không phải năm của một sổ hộ tịch (1900–2100).`));
+  }
+  const bookNumber = typeof values.bookNumber === 'string' ? values.bookNumber.trim() : '';
+  const registrationNumber = typeof values.registrationNumber === 'string' ? values.registrationNumber.trim() : '';
+  const key =
+    typeof values.bookYear === 'number' && bookNumber !== '' && registrationNumber !== ''
+      ? { bookYear: values.bookYear, bookNumber, bookKey: bookKey(bookNumber), registrationNumber, numberKey: numberKey(registrationNumber) }
+      : undefined;
+  if (key && errors.length === 0) {
+    const identity = `${key.bookYear}|${key.bookKey}|${key.numberKey}`;
+    const first = firstRowOf.get(identity);
+    if (first !== undefined) {
+      errors.push(problem('registrationNumber', 'DUPLICATE_REGISTRATION_NUMBER', `Số đăng ký ${registrationNumber} đã có ở dòng ${first} trong cùng quyển số ${bookNumber} năm ${key.bookYear}.`));
+    } else firstRowOf.set(identity, rowNumber);
+  }
+  if (errors.length > 0 || !key) return { ok: false, problems: errors };
+
+  const recordNotes: RecordNotes = {};
+  const warnings = problems.filter((p) => p.severity === 'warning');
+  if (warnings.length) recordNotes.warnings = warnings;
+  if (notes.repaired.length) recordNotes.repaired = notes.repaired;
+  if (notes.restoredZeros.length) recordNotes.restoredZeros = notes.restoredZeros;
+  const extra = plan.extras.flatMap(({ header, col }): Array<[string, string]> => {
+    const c = cells[col];
+    return c === null || c === undefined || c === '' ? [] : [[header, String(c)]];
+  });
+  if (extra.length) recordNotes.extra = extra;
+  return { ok: true, key, values, notes: recordNotes };
+}
+
+/**
+ * The record's values as stored: dictionary order, empty fields left out, so the same row
+ * always gives the same text (and the same hash) whatever column order the file had.
+ */
+export function canonicalValues(type: RegisterTypeCode, values: RecordValues): string {
+  const ordered: RecordValues = {};
+  for (const field of fieldsOf(type)) {
+    const v = values[field.key];
+    if (v !== undefined && v !== null && v !== '') ordered[field.key] = v;
+  }
+  return JSON.stringify(ordered);
+}

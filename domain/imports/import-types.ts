@@ -1,0 +1,51 @@
+/** What an import is asked to do and what it reports: shared by the activity, the workflow, the API and the CLI. */
+import type { RegisterTypeCode } from '../registers/register-types';
+
+/** A file already in the content-addressed store, under the name it was delivered with. */
+export interface StoredSource {
+  sha256: string;
+  name: string;
+}
+
+export interface ExcelImportInput {
+  /** Chosen by the caller (the workflow's update id): a retry with the same key is the same import. */
+  importKey: string;
+  agencyCode: string;
+  registerType: RegisterTypeCode;
+  actor: string;
+  workflowId?: string;
+  source: StoredSource;
+}
+
+export interface ExcelImportCounts {
+  read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+}
+
+export interface ImportedBook {
+  bookYear: number;
+  /** The book number without leading zeros, as the naming rule compares it. */
+  bookKey: string;
+  bookNumber: string;
+  rows: number;
+}
+
+export interface ExcelImportResult {
+  importId: number;
+  importKey: string;
+  agencyCode: string;
+  registerType: RegisterTypeCode;
+  source: StoredSource;
+  counts: ExcelImportCounts;
+  /** Blank rows between data rows: neither read nor rejected. */
+  blankRows: number;
+  rejectedByCode: Record<string, number>;
+  /** The rejected rows as a workbook, to fix and import again. */
+  errorFile?: StoredSource;
+  books: ImportedBook[];
+  /** Scanned pages that were waiting for these records and are now attached. */
+  attachedWaitingScans: number;
+}

@@ -1,0 +1,213 @@
+/**
+ * Step 3, Excel: an agency's split files imported into real PostgreSQL. Every row is counted
+ * once; the same file again changes nothing; a corrected file makes new versions and keeps the
+ * old; approved records are never changed; rejected rows come back as a workbook that imports
+ * once fixed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import * as XLSX from '@e965/xlsx';
+import { createLocalContentStore, type ContentStore } from '../../activities/files/content-store';
+import { runExcelImport } from '../../activities/imports/import-excel';
+import { splitExport, type SplitAgency, type SplitManifest } from '../../activities/split/split-export';
+import { generateExport } from '../../cli/gen/generate';
+import { isAppError } from '../../domain/errors';
+import type { ExcelImportInput } from '../../domain/imports/import-types';
+import type { RegisterTypeCode } from '../../domain/registers/register-types';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { scratchDir } from '../support/province-runs';
+
+let db: TestDatabase;
+let store: ContentStore;
+let dir: string;
+let manifest: SplitManifest;
+let agency: SplitAgency;
+let keys = 0;
+
+const deps = () => ({ pool: db.pool, store });
+
+async function stored(file: string, name = path.basename(file)) {
+  const put = await store.put(fs.createReadStream(file));
+  return { sha256: put.sha256, name };
+}
+
+async function importFile(file: string, opts: Partial<ExcelImportInput> & { name?: string } = {}) {
+  return runExcelImport(deps(), {
+    importKey: opts.importKey ?? `test-${++keys}`,
+    agencyCode: opts.agencyCode ?? agency.code,
+    registerType: opts.registerType ?? 'KS',
+    actor: 'canbo.test',
+    source: opts.source ?? (await stored(file, opts.name)),
+  });
+}
+
+const splitFile = (a: SplitAgency, type: RegisterTypeCode) => path.join(dir, 'split', a.files.find((f) => f.registerType === type)!.path);
+
+function sheetRows(file: string): Array<Array<string | number | null>> {
+  const wb = XLSX.readFile(file, { raw: true });
+  return XLSX.utils.sheet_to_json(wb.Sheets[wb.SheetNames[0]!]!, { header: 1, raw: true, defval: null });
+}
+
+function writeXlsx(file: string, rows: Array<Array<string | number | null>>): string {
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 'KS');
+  XLSX.writeFile(wb, file);
+  return file;
+}
+
+async function codeOf(work: Promise<unknown>): Promise<string> {
+  try {
+    await work;
+  } catch (e) {
+    if (isAppError(e)) return e.code;
+    throw e;
+  }
+  throw new Error('expected a coded error');
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dir = scratchDir('excel-import');
+  store = createLocalContentStore(path.join(dir, 'store'));
+  const gen = await generateExport({ provinceCode: '01', records: 4000, seed: 61, out: dir, format: 'csv', defects: ['required-missing', 'date-invalid', 'registration-number-duplicate', 'text-tcvn3'] });
+  manifest = await splitExport({ provinceCode: '01', input: path.join(dir, gen.files[0]!), outDir: path.join(dir, 'split') });
+  for (const a of manifest.agencies) {
+    await db.pool.query('INSERT INTO agencies (code, name, level, province_code) VALUES ($1, $2, $3, $4)', [a.code, a.name, a.level, '01']);
+  }
+  agency = manifest.agencies.filter((a) => a.level === 'commune' && a.files.some((f) => f.registerType === 'KS')).sort((a, b) => b.rows - a.rows)[0]!;
+});
+
+afterAll(async () => {
+  await db?.drop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('every row of a split file is counted once, defects are rejected with their rule, the same file again changes nothing', async () => {
+  const file = splitFile(agency, 'KS');
+  const rows = agency.files.find((f) => f.registerType === 'KS')!.rows;
+  const first = await importFile(file);
+  const c = first.counts;
+  expect(c.read).toBe(rows);
+  expect(c.inserted + c.updated + c.unchanged + c.rejected).toBe(c.read);
+  expect(c.rejected).toBeGreaterThan(0);
+  expect(c.inserted).toBe(rows - c.rejected);
+  expect(Object.keys(first.rejectedByCode).length).toBeGreaterThan(0);
+  const inDb = await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM records WHERE agency_code = $1 AND register_type = 'KS'`, [agency.code]);
+  expect(Number(inDb.rows[0]!.n)).toBe(c.inserted);
+  expect(first.books.reduce((n, b) => n + b.rows, 0)).toBe(c.inserted);
+
+  // The error workbook: the original columns, then what is wrong and its code.
+  const errors = sheetRows(store.localPath(first.errorFile!.sha256));
+  expect(errors).toHaveLength(c.rejected + 1);
+  expect(errors[0]!.slice(-2)).toEqual(['Lỗi', 'Mã lỗi']);
+  for (const r of errors.slice(1)) expect(String(r[r.length - 2])).toMatch(/\S/);
+
+  const again = await importFile(file);
+  expect(again.counts).toEqual({ read: rows, inserted: 0, updated: 0, unchanged: c.inserted, rejected: c.rejected });
+  const total = await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM records WHERE agency_code = $1`, [agency.code]);
+  expect(Number(total.rows[0]!.n)).toBe(c.inserted);
+});
+
+test('a corrected file makes a new version and keeps the old; an approved record is never changed by an import', async () => {
+  const original = sheetRows(splitFile(agency, 'KS'));
+  const header = original[0]!;
+  const nameCol = header.indexOf('Họ và tên');
+  const numberCol = header.indexOf('Số đăng ký');
+  const records = await db.pool.query<{ registration_number: string; book_number: string; book_year: number; data: Record<string, unknown> }>(
+    `SELECT registration_number, book_number, book_year, data FROM records WHERE agency_code = $1 AND register_type = 'KS' ORDER BY id LIMIT 2`,
+    [agency.code],
+  );
+  const [toCorrect, toApprove] = records.rows;
+  const rowOf = (r: typeof toCorrect) => original.findIndex((row, i) => i > 0 && String(row[numberCol]) === r!.registration_number && String(row[header.indexOf('Quyển số')]) === r!.book_number && Number(row[header.indexOf('Năm đăng ký')]) === r!.book_year);
+  const corrected = original.map((r) => [...r]);
+  corrected[rowOf(toCorrect)]![nameCol] = 'Nguyễn Thị Ánh Tuyết';
+  corrected[rowOf(toApprove)]![nameCol] = 'Trần Văn Đức';
+  await db.pool.query(`UPDATE records SET state = 'approved' WHERE agency_code = $1 AND registration_number = $2 AND book_number = $3 AND book_year = $4`, [
+    agency.code,
+    toApprove!.registration_number,
+    toApprove!.book_number,
+    toApprove!.book_year,
+  ]);
+
+  // Officials correct the file in Excel and save it as .xlsx.
+  const result = await importFile(writeXlsx(path.join(dir, 'sửa.xlsx'), corrected));
+  expect(result.counts.updated).toBe(1);
+  expect(result.rejectedByCode.RECORD_LOCKED).toBe(1);
+  expect(result.counts.inserted + result.counts.updated + result.counts.unchanged + result.counts.rejected).toBe(result.counts.read);
+
+  const now = await db.pool.query<{ id: string; version: number; data: Record<string, unknown>; state: string }>(
+    `SELECT id, version, data, state FROM records WHERE agency_code = $1 AND registration_number = $2 AND book_number = $3 AND book_year = $4`,
+    [agency.code, toCorrect!.registration_number, toCorrect!.book_number, toCorrect!.book_year],
+  );
+  expect(now.rows[0]!.version).toBe(2);
+  expect(Object.values(now.rows[0]!.data)).toContain('Nguyễn Thị Ánh Tuyết');
+  const old = await db.pool.query<{ version: number; data: Record<string, unknown> }>('SELECT version, data FROM record_versions WHERE record_id = $1', [now.rows[0]!.id]);
+  expect(old.rows).toEqual([{ version: 1, data: toCorrect!.data }]);
+
+  const approved = await db.pool.query<{ version: number; data: Record<string, unknown> }>(
+    `SELECT version, data FROM records WHERE agency_code = $1 AND registration_number = $2 AND book_number = $3 AND book_year = $4`,
+    [agency.code, toApprove!.registration_number, toApprove!.book_number, toApprove!.book_year],
+  );
+  expect(approved.rows[0]).toEqual({ version: 1, data: toApprove!.data });
+  const errors = sheetRows(store.localPath(result.errorFile!.sha256));
+  expect(errors.some((r) => String(r[r.length - 1]).includes('RECORD_LOCKED') && String(r[r.length - 2]).includes('đã được phê duyệt'))).toBe(true);
+});
+
+test('the rejected rows, fixed in their workbook, import on their own', async () => {
+  const first = await importFile(splitFile(agency, 'KS'));
+  const errors = sheetRows(store.localPath(first.errorFile!.sha256));
+  const header = errors[0]!;
+  const col = (label: string) => header.indexOf(label);
+  // Fix what can be fixed without the register: a missing name, an impossible date, a repeated number.
+  const fixed = errors.map((r, i) => {
+    if (i === 0) return r;
+    const row = [...r];
+    const codes = String(row[row.length - 1]);
+    const required: Record<string, string | number> = { 'Họ và tên': 'Lê Thị Hồng', 'Năm đăng ký': 2010, 'Quyển số': '09', 'Số đăng ký': `${900 + i}` };
+    if (codes.includes('REQUIRED_FIELD_MISSING')) for (const [label, value] of Object.entries(required)) if (row[col(label)] === null || row[col(label)] === '') row[col(label)] = value;
+    if (codes.includes('DATE_')) for (const [j, h] of header.entries()) if (String(h).startsWith('Ngày')) row[j] = '01/02/2003';
+    if (codes.includes('DUPLICATE_REGISTRATION_NUMBER')) row[col('Số đăng ký')] = `${String(row[col('Số đăng ký')])}a`;
+    return row;
+  });
+  const result = await importFile(writeXlsx(path.join(dir, 'dòng lỗi đã sửa.xlsx'), fixed));
+  expect(result.counts.read).toBe(errors.length - 1);
+  expect(result.rejectedByCode).toEqual(result.rejectedByCode.RECORD_LOCKED ? { RECORD_LOCKED: result.rejectedByCode.RECORD_LOCKED } : {});
+  expect(result.counts.inserted).toBe(result.counts.read - result.counts.rejected);
+  // The error columns of the workbook are not kept with the records.
+  const notes = await db.pool.query<{ notes: { extra?: Array<[string, string]> } }>('SELECT notes FROM records WHERE import_id = $1', [result.importId]);
+  for (const r of notes.rows) expect((r.notes.extra ?? []).map(([h]) => h)).not.toContain('Lỗi');
+});
+
+test('an import key names one import: asked again it answers the same without importing again', async () => {
+  const source = await stored(splitFile(agency, 'KS'));
+  const a = await importFile('', { importKey: 'same-key', source });
+  const b = await importFile('', { importKey: 'same-key', source });
+  expect(b).toEqual(a);
+  const n = await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM imports WHERE import_key = 'same-key'`);
+  expect(n.rows[0]!.n).toBe('1');
+});
+
+test('rows of another agency are refused, naming the agency they belong to', async () => {
+  const other = manifest.agencies.find((a) => a.code !== agency.code && a.level === 'commune' && a.files.some((f) => f.registerType === 'KS'))!;
+  const result = await importFile(splitFile(other, 'KS'));
+  expect(result.counts.inserted).toBe(0);
+  expect(result.rejectedByCode.ROW_OTHER_AGENCY).toBe(result.counts.read);
+  const errors = sheetRows(store.localPath(result.errorFile!.sha256));
+  expect(String(errors[1]![errors[1]!.length - 2])).toContain(other.name);
+});
+
+test('files that cannot be imported say why and leave nothing behind', async () => {
+  const before = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM records');
+  const csv = path.join(dir, 'ks.csv');
+  fs.writeFileSync(csv, 'Số đăng ký\n1\n');
+  expect(await codeOf(importFile(csv))).toBe('IMPORT_FORMAT_UNSUPPORTED');
+  expect(await codeOf(importFile(writeXlsx(path.join(dir, 'trống.xlsx'), [[]])))).toBe('IMPORT_FILE_EMPTY');
+  expect(await codeOf(importFile(writeXlsx(path.join(dir, 'thiếu cột.xlsx'), [['Năm đăng ký', 'Quyển số', 'Họ và tên người được khai sinh'], [2010, '01', 'Phạm Văn An']])))).toBe(
+    'PROFILE_COLUMN_MISSING',
+  );
+  expect(await codeOf(importFile('', { agencyCode: '99999', source: await stored(splitFile(agency, 'KS')) }))).toBe('IMPORT_AGENCY_UNKNOWN');
+  const after = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM records');
+  expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+  const failed = await db.pool.query<{ failure: { code: string } }>(`SELECT failure FROM imports WHERE status = 'failed' ORDER BY id`);
+  expect(failed.rows.map((r) => r.failure.code)).toEqual(['IMPORT_FILE_EMPTY', 'PROFILE_COLUMN_MISSING']);
+});
