@@ -4,6 +4,8 @@ import { isAppError } from '../domain/errors';
 import { appFailure } from '../workflows/failures';
 import type { ContentStore } from './files/content-store';
 import type { DataPaths } from './files/data-paths';
+import { createExcelImportActivities } from './imports/import-excel';
+import { createSplitSourceActivities } from './imports/split-sources';
 import { createPlatformActivities } from './platform/platform-check';
 import { createReceiveActivities } from './receive/receive-package';
 import { createRunEventActivities } from './runs/run-events';
@@ -37,6 +39,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createReceiveActivities(deps),
     ...createSplitActivities(deps),
     ...createRunEventActivities(deps),
+    ...createExcelImportActivities(deps),
+    ...createSplitSourceActivities(deps),
   });
 }
 export type Activities = ReturnType<typeof createActivities>;

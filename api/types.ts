@@ -8,6 +8,7 @@ import type { RecordsRepository } from './repositories/records';
 import type { FilesRepository } from './repositories/files';
 import type { WorkflowRegistry } from './repositories/workflows';
 import type { ContentStore } from '../activities/files/content-store';
+import type { AgencyImports } from '../services/agency-imports';
 import type { ProvinceRuns } from '../services/province-runs';
 
 /** Who may call a route: a list of roles, or 'public'. Every route declares it. */
@@ -28,6 +29,7 @@ declare module 'fastify' {
     workflowRegistry: WorkflowRegistry;
     contentStore: ContentStore;
     provinceRuns: ProvinceRuns;
+    agencyImports: AgencyImports;
   }
   interface FastifyRequest {
     principal: Principal | null;

@@ -160,8 +160,8 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue }: Provinc
       return coded(handleOf(runId).executeUpdate(confirmHandover, { args: [{ by }] }));
     },
 
-    async release(runId: string, by: string, schedules?: Record<string, AgencySchedule>): Promise<ProvinceRunProgress> {
-      return coded(handleOf(runId).executeUpdate(releaseSplit, { args: [{ by, schedules }] }));
+    async release(runId: string, by: string, schedules?: Record<string, AgencySchedule>, opts: { autoImport?: boolean } = {}): Promise<ProvinceRunProgress> {
+      return coded(handleOf(runId).executeUpdate(releaseSplit, { args: [{ by, schedules, autoImport: opts.autoImport }] }));
     },
 
     async cancel(runId: string, by: string, reason: string): Promise<ProvinceRunProgress> {

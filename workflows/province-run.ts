@@ -77,7 +77,7 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
   const { workflowId } = workflowInfo();
   const state: ProvinceRunProgress = carried ?? { runId: input.runId, provinceCode: input.provinceCode, phase: 'receiving', splitRows: 0, agencies: [] };
   let handoverBy: string | undefined;
-  let release: { by: string; schedules: Record<string, AgencySchedule> } | undefined;
+  let release: { by: string; schedules: Record<string, AgencySchedule>; autoImport: boolean } | undefined;
   let splitScope: CancellationScope | undefined;
   const now = () => new Date(Date.now()).toISOString();
 
@@ -105,8 +105,8 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
   );
   setHandler(
     releaseSplit,
-    async ({ by, schedules }) => {
-      release = { by: by.trim(), schedules: schedules ?? {} };
+    async ({ by, schedules, autoImport }) => {
+      release = { by: by.trim(), schedules: schedules ?? {}, autoImport: autoImport === true };
       await condition(() => state.phase !== 'awaiting_release');
       return state;
     },
@@ -187,7 +187,7 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
       state.phase = 'awaiting_release';
       await condition(() => release !== undefined || state.cancelled !== undefined);
       if (state.cancelled) return await endCancelled();
-      state.release = { releasedBy: release!.by, releasedAt: now(), scheduled: Object.keys(release!.schedules).length };
+      state.release = { releasedBy: release!.by, releasedAt: now(), scheduled: Object.keys(release!.schedules).length, autoImport: release!.autoImport };
       for (const a of state.agencies) if (release!.schedules[a.code]) a.schedule = release!.schedules[a.code];
       await recordRunEvent({ workflowId, actor: release!.by, action: 'split.released', details: { agencies: state.agencies.length, scheduled: state.release.scheduled } });
       state.phase = 'releasing';
@@ -205,7 +205,7 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
             workflowId: agencyWorkflowId(a.code, state.runId),
             // The agency's work outlives this run's history: the run continues as new while agencies work.
             parentClosePolicy: ParentClosePolicy.ABANDON,
-            args: [{ runId: state.runId, provinceCode: state.provinceCode, parentWorkflowId: workflowId, agency: { code: a.code, name: a.name, level: a.level, rows: a.rows, files: a.files }, schedule: a.schedule }],
+            args: [{ runId: state.runId, provinceCode: state.provinceCode, parentWorkflowId: workflowId, agency: { code: a.code, name: a.name, level: a.level, rows: a.rows, files: a.files }, schedule: a.schedule, autoImport: state.release?.autoImport ? { by: state.release.releasedBy } : undefined }],
           });
           a.phase = a.schedule ? 'scheduled' : 'awaiting_import';
         }),

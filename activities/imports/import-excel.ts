@@ -290,3 +290,4 @@ export function createExcelImportActivities(deps: ImportDeps) {
     },
   };
 }
+export type ExcelImportActivities = ReturnType<typeof createExcelImportActivities>;

@@ -9,6 +9,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Writable } from 'node:stream';
 import type { RecordKey } from '../../domain/imports/import-row';
+import type { ImportedBook } from '../../domain/imports/import-types';
 
 export interface StagedRow {
   sheet: number;
@@ -66,7 +67,7 @@ export interface MergeCounts {
   /** Rows whose record is approved or transferred and would have changed: refused. */
   locked: Array<{ sheet: number; row: number; state: string }>;
   /** Books the import brought data to, with how many of its rows landed there. */
-  books: Array<{ bookYear: number; bookKey: string; bookNumber: string; rows: number }>;
+  books: ImportedBook[];
 }
 
 /** Decides every staged row against the agency's records of the type, in one pass each. */
@@ -109,15 +110,17 @@ export async function mergeStaged(client: PoolClient, target: { agencyCode: stri
   const locked = await client.query<{ sheet: number; row_number: number; state: string }>(
     `SELECT sheet, row_number, state FROM import_plan WHERE action = 'locked' ORDER BY sheet, row_number`,
   );
-  const books = await client.query<{ book_year: number; book_key: string; book_number: string; rows: string }>(
-    `SELECT book_year, book_key, min(book_number) AS book_number, count(*) AS rows
-       FROM import_plan WHERE action <> 'locked' GROUP BY book_year, book_key ORDER BY book_year, book_key`,
+  const books = await client.query<{ book_year: number; book_key: string; book_number: string; rows: string; records: string }>(
+    `SELECT p.book_year, p.book_key, min(p.book_number) AS book_number, count(*) AS rows,
+            (SELECT count(*) FROM records r WHERE r.agency_code = $1 AND r.register_type = $2 AND r.book_year = p.book_year AND r.book_key = p.book_key) AS records
+       FROM import_plan p WHERE p.action <> 'locked' GROUP BY p.book_year, p.book_key ORDER BY p.book_year, p.book_key`,
+    [target.agencyCode, target.registerType],
   );
   return {
     inserted: n('insert'),
     updated: n('update'),
     unchanged: n('unchanged'),
     locked: locked.rows.map((r) => ({ sheet: r.sheet, row: r.row_number, state: r.state })),
-    books: books.rows.map((b) => ({ bookYear: b.book_year, bookKey: b.book_key, bookNumber: b.book_number, rows: Number(b.rows) })),
+    books: books.rows.map((b) => ({ bookYear: b.book_year, bookKey: b.book_key, bookNumber: b.book_number, rows: Number(b.rows), records: Number(b.records) })),
   };
 }

@@ -1,6 +1,7 @@
-/** Decisions of a run (release, cancel) on the hash-chained audit log, once each. */
+/** Decisions of a run (release, cancel) on the hash-chained audit log, once each; and the registry of its workflows. */
 import type { Pool } from 'pg';
 import { inTransaction } from '../../db/transaction';
+import { createWorkflowRegistry, type RegisteredWorkflow } from '../../api/repositories/workflows';
 
 export interface RunEvent {
   workflowId: string;
@@ -10,7 +11,12 @@ export interface RunEvent {
 }
 
 export function createRunEventActivities({ pool }: { pool: Pool }) {
+  const registry = createWorkflowRegistry(pool);
   return {
+    /** Makes a workflow findable by its agency and province (imports find the agency's run; scopes check access). */
+    async registerWorkflow(w: RegisteredWorkflow): Promise<void> {
+      await registry.register(w);
+    },
     /** Idempotent: a retry finds the entry its earlier attempt wrote. */
     async recordRunEvent(event: RunEvent): Promise<void> {
       await inTransaction(pool, async (c) => {

@@ -7,28 +7,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { Client } from '@temporalio/client';
 import Papa from 'papaparse';
-import { dataPaths } from '../../activities/files/data-paths';
-import { createPool } from '../../db/pool';
 import { canSee } from '../../domain/access';
 import { defineError } from '../../domain/errors';
 import { AGENCY_PHASE_VI, provinceOfRun, RUN_PHASE_VI, type AgencySchedule, type ProvinceRunProgress } from '../../domain/runs/province-run';
 import { RunNotFound } from '../../domain/runs/run-errors';
 import { requireProvinceCode } from '../../domain/units/province-code';
-import { loadConfig } from '../../platform/config';
-import { resolveDatabaseUrl } from '../../platform/database-url';
-import { connectTemporal } from '../../platform/temporal-connection';
-import { createUsersRepository } from '../../api/repositories/users';
 import { createProvinceRuns, type ProvinceRuns, type RunStatus } from '../../services/province-runs';
 import { createProgress } from '../progress';
-
-export const CliUserMissing = defineError(
-  'CLI_USER_MISSING',
-  'validation',
-  () => 'name the user you act as: --as <username> or HOTICH_USER',
-  () => 'Cần cho biết bạn thao tác với tư cách người dùng nào: --as <tên đăng nhập> hoặc biến HOTICH_USER.',
-);
+import { asOption, withSession } from '../session';
+import { loadConfig } from '../../platform/config';
 
 export const CliUserNotAllowed = defineError<{ username: string; province: string }>(
   'CLI_USER_NOT_ALLOWED',
@@ -51,27 +39,16 @@ interface Session {
 }
 
 async function withRuns<T>(as: string | undefined, fn: (s: Session) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const connection = await connectTemporal(config.temporal.address ?? `127.0.0.1:${config.temporal.port}`);
-  const pool = createPool(resolveDatabaseUrl(config), { max: 2 });
-  try {
-    const temporal = new Client({ connection, namespace: config.temporal.namespace });
-    const runs = createProvinceRuns({ temporal, pool, paths: dataPaths(config), taskQueue: config.temporal.taskQueue });
-    const users = createUsersRepository(pool);
-    return await fn({
-      runs,
+  return withSession(as, async ({ config, temporal, pool, paths, user }) =>
+    fn({
+      runs: createProvinceRuns({ temporal, pool, paths, taskQueue: config.temporal.taskQueue }),
       async actor(provinceCode) {
-        const username = as ?? process.env.HOTICH_USER;
-        if (!username) throw CliUserMissing({});
-        const user = await users.find(username);
-        if (!user || !['coordinator', 'admin'].includes(user.role) || !canSee(user, { provinceCode })) throw CliUserNotAllowed({ username, province: provinceCode });
-        return user.username;
+        const u = await user();
+        if (!u || !['coordinator', 'admin'].includes(u.role) || !canSee(u, { provinceCode })) throw CliUserNotAllowed({ username: u?.username ?? as ?? process.env.HOTICH_USER ?? '', province: provinceCode });
+        return u.username;
       },
-    });
-  } finally {
-    await pool.end();
-    await connection.close();
-  }
+    }),
+  );
 }
 
 const provinceOf = (runId: string) => {
@@ -138,7 +115,6 @@ export function readScheduleFile(file: string): Record<string, AgencySchedule> {
   return schedules;
 }
 
-const asOption = ['--as <username>', 'thao tác với tư cách người dùng này (mặc định: biến HOTICH_USER)'] as const;
 
 export function register(program: Command): void {
   const run = program.command('run').description('Lượt chạy cấp tỉnh: tiếp nhận (Bước 1), tách (Bước 2) và giao dữ liệu cho các cơ quan');

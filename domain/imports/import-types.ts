@@ -30,7 +30,38 @@ export interface ImportedBook {
   /** The book number without leading zeros, as the naming rule compares it. */
   bookKey: string;
   bookNumber: string;
+  /** Rows of this import in the book. */
   rows: number;
+  /** Records the book holds after the import. */
+  records: number;
+}
+
+/** Who asks for an import: an official of the agency, or a coordinator of its province (no agency). */
+export interface ImportActor {
+  username: string;
+  agencyCode?: string;
+}
+
+/** One import as the agency's run remembers it: enough for the history and the progress, no rows. */
+export interface AgencyImportEntry {
+  importId: number;
+  kind: 'excel' | 'scans';
+  by: string;
+  at: string;
+  sourceSha256: string;
+  sourceName: string;
+  registerType?: RegisterTypeCode;
+  counts: Record<string, number>;
+}
+
+/** A register book of the agency that has data, and so is open for review (Step 4). */
+export interface AgencyBook {
+  registerType: RegisterTypeCode;
+  bookYear: number;
+  bookKey: string;
+  bookNumber: string;
+  records: number;
+  stage: 'in_review';
 }
 
 export interface ExcelImportResult {

@@ -2,6 +2,7 @@
  * The shape of a province run (Steps 1–2 and the hand-off to each agency): ids, phases and the
  * progress a coordinator sees. Pure: the workflows, the activities, the API and the CLI share it.
  */
+import type { AgencyBook, AgencyImportEntry } from '../imports/import-types';
 
 /** A run is named by its province and the package's declared SHA-256: registering the same package twice finds the same run. */
 export function provinceRunId(provinceCode: string, sha256: string): string {
@@ -79,12 +80,13 @@ export interface AgencySchedule {
   place?: string;
 }
 
-export type AgencyPhase = 'waiting_release' | 'scheduled' | 'awaiting_import' | 'completed' | 'cancelled';
+export type AgencyPhase = 'waiting_release' | 'scheduled' | 'awaiting_import' | 'in_review' | 'completed' | 'cancelled';
 
 export const AGENCY_PHASE_VI: Record<AgencyPhase, string> = {
   waiting_release: 'Chờ giao dữ liệu',
   scheduled: 'Đã xếp lịch nhập',
   awaiting_import: 'Chờ cơ quan nhập dữ liệu',
+  in_review: 'Đang nhập và kiểm tra, phê duyệt',
   completed: 'Hoàn tất',
   cancelled: 'Đã huỷ',
 };
@@ -97,6 +99,13 @@ export interface AgencyProgress {
   files: number;
   phase: AgencyPhase;
   schedule?: AgencySchedule;
+}
+
+/** What an agency's run knows: its progress, its imports (the latest ones) and its books open for review. */
+export interface AgencyRunState extends AgencyProgress {
+  importsDone: number;
+  imports: AgencyImportEntry[];
+  books: AgencyBook[];
 }
 
 export interface SplitSummary {
@@ -122,7 +131,7 @@ export interface ProvinceRunProgress {
   /** Rows read so far while splitting; the input's rows once done. */
   splitRows: number;
   split?: Omit<SplitSummary, 'agencies'>;
-  release?: { releasedBy: string; releasedAt: string; scheduled: number };
+  release?: { releasedBy: string; releasedAt: string; scheduled: number; autoImport?: boolean };
   agencies: AgencyProgress[];
   failure?: RunFailure;
   cancelled?: { by: string; reason: string; at: string };

@@ -1,6 +1,7 @@
-/** What a coordinator can get wrong while steering a province run. */
+/** What a coordinator or an official can get wrong while steering a province run and its agencies' parts. */
 import { defineError } from '../errors';
-import { RUN_PHASE_VI, type RunPhase } from './province-run';
+import { REGISTER_TYPE_CODES } from '../registers/register-types';
+import { AGENCY_PHASE_VI, RUN_PHASE_VI, type AgencyPhase, type RunPhase } from './province-run';
 
 export const RunNotFound = defineError<{ runId: string }>(
   'RUN_NOT_FOUND',
@@ -84,4 +85,25 @@ export const ScheduleTimeInvalid = defineError<{ agency: string; value: string }
   'validation',
   (p) => `schedule of agency ${p.agency}: ${p.value} is not a date and time (ISO 8601)`,
   (p) => `Lịch nhập của cơ quan ${p.agency}: "${p.value}" không phải ngày giờ hợp lệ (ví dụ 2026-12-01T08:00:00+07:00).`,
+);
+
+export const AgencyRunEnded = defineError<{ agency: string; phase: AgencyPhase }>(
+  'AGENCY_RUN_ENDED',
+  'conflict',
+  (p) => `the agency run of ${p.agency} has ended (${p.phase})`,
+  (p) => `Phần việc của cơ quan mã ${p.agency} trong lượt chạy này đã kết thúc (${AGENCY_PHASE_VI[p.phase]}); không nhận thêm dữ liệu.`,
+);
+
+export const ImportOtherAgency = defineError<{ agency: string; own: string }>(
+  'IMPORT_OTHER_AGENCY',
+  'forbidden',
+  (p) => `an official of ${p.own} cannot import for ${p.agency}`,
+  (p) => `Cán bộ của cơ quan mã ${p.own} không được nhập dữ liệu cho cơ quan mã ${p.agency}.`,
+);
+
+export const ImportRegisterTypeInvalid = defineError<{ value: string }>(
+  'IMPORT_REGISTER_TYPE_INVALID',
+  'validation',
+  (p) => `${p.value} is not a register type`,
+  (p) => `"${p.value}" không phải loại sổ hộ tịch; chọn một trong: ${REGISTER_TYPE_CODES.join(', ')}.`,
 );

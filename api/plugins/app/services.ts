@@ -1,8 +1,10 @@
 import fp from 'fastify-plugin';
 import { dataPaths } from '../../../activities/files/data-paths';
+import { createAgencyImports } from '../../../services/agency-imports';
 import { createProvinceRuns } from '../../../services/province-runs';
 
-/** The coordinator service the CLI uses too, bound to this server's Temporal client and pool. */
+/** The services the CLI uses too, bound to this server's Temporal client, pool and store. */
 export default fp(async (app) => {
   app.decorate('provinceRuns', createProvinceRuns({ temporal: app.temporal, pool: app.pool, paths: dataPaths(app.config), taskQueue: app.config.temporal.taskQueue }));
+  app.decorate('agencyImports', createAgencyImports({ temporal: app.temporal, pool: app.pool, store: app.contentStore }));
 });

@@ -13,6 +13,8 @@ export default fp(async (app) => {
         { name: 'system', description: 'Tình trạng hệ thống' },
         { name: 'auth', description: 'Đăng nhập' },
         { name: 'users', description: 'Người dùng' },
+        { name: 'runs', description: 'Lượt chạy cấp tỉnh (Bước 1–2)' },
+        { name: 'imports', description: 'Nhập dữ liệu và tệp quét (Bước 3)' },
         { name: 'records', description: 'Bản ghi hộ tịch' },
         { name: 'files', description: 'Tệp' },
         { name: 'workflows', description: 'Quy trình' },

@@ -1,0 +1,61 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { canSee } from '../../../../../../domain/access';
+import { isRegisterTypeCode } from '../../../../../../domain/registers/register-types';
+import { ImportRegisterTypeInvalid } from '../../../../../../domain/runs/run-errors';
+import { ResourceNotFound } from '../../../../../errors';
+import { AgencyCode, stateErrorResponses } from '../../../../../schemas';
+import { UploadIncomplete } from '../../../runs';
+
+/** The agency, when the caller may work on it: its officials, and the coordinators of its province. */
+async function agencyInScope(request: FastifyRequest<{ Params: { agencyCode: string } }>) {
+  const agency = await request.server.agenciesRepository.get(request.params.agencyCode);
+  if (!agency || !canSee(request.principal!, { provinceCode: agency.provinceCode, agencyCode: agency.code })) {
+    throw ResourceNotFound({ kind: 'cơ quan đăng ký', id: request.params.agencyCode });
+  }
+  return agency;
+}
+
+const route: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/excel',
+    {
+      config: { access: ['official', 'coordinator'] },
+      schema: {
+        tags: ['imports'],
+        summary: 'Bước 3: nhập một tệp Excel (.xls, .xlsx) của một loại sổ (multipart: trường registerType rồi đến tệp)',
+        consumes: ['multipart/form-data'],
+        params: Type.Object({ agencyCode: AgencyCode }),
+        response: { 200: Type.Unknown({ description: 'Kết quả nhập: số dòng đọc = thêm mới + cập nhật + không đổi + bị từ chối' }), ...stateErrorResponses },
+      },
+    },
+    async (request) => {
+      const agency = await agencyInScope(request);
+      const part = await request.file();
+      if (!part) throw UploadIncomplete({ missing: 'tệp' });
+      const field = part.fields.registerType;
+      const registerType = field && !Array.isArray(field) && field.type === 'field' ? String(field.value).trim().toUpperCase() : '';
+      if (!registerType) throw UploadIncomplete({ missing: 'registerType' });
+      if (!isRegisterTypeCode(registerType)) throw ImportRegisterTypeInvalid({ value: registerType });
+      const source = await app.agencyImports.store(part.file, part.filename);
+      const principal = request.principal!;
+      return app.agencyImports.importExcel({ agencyCode: agency.code, registerType, source, by: { username: principal.username, agencyCode: principal.agencyCode ?? undefined } });
+    },
+  );
+
+  app.get(
+    '/',
+    {
+      config: { access: ['official', 'coordinator', 'auditor'] },
+      schema: {
+        tags: ['imports'],
+        summary: 'Các lần nhập gần nhất của cơ quan và các quyển sổ đã có dữ liệu (đang kiểm tra, phê duyệt)',
+        params: Type.Object({ agencyCode: AgencyCode }),
+        response: { 200: Type.Unknown(), ...stateErrorResponses },
+      },
+    },
+    async (request) => app.agencyImports.state((await agencyInScope(request)).code),
+  );
+};
+export default route;
