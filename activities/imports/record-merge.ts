@@ -24,7 +24,10 @@ export interface StagedRow {
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 const copyText = (s: string) => s.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!);
 
-/** The staging table lives and dies with the transaction the client is in. */
+/**
+ * The staging table lives and dies with the transaction the client is in. Values stay text
+ * there: only the rows that are inserted or updated are parsed as JSON, once.
+ */
 export interface Staging {
   write(row: StagedRow): Promise<void>;
   finish(): Promise<void>;
@@ -38,7 +41,7 @@ export async function openStaging(client: PoolClient): Promise<Staging> {
       sheet integer NOT NULL, row_number integer NOT NULL,
       book_year integer NOT NULL, book_number text NOT NULL, book_key text NOT NULL,
       registration_number text NOT NULL, number_key text NOT NULL,
-      data jsonb NOT NULL, data_sha256 text NOT NULL, notes jsonb NOT NULL
+      data text NOT NULL, data_sha256 text NOT NULL, notes text NOT NULL
     ) ON COMMIT DROP`);
   const stream: Writable = client.query(copyFrom('COPY import_rows FROM STDIN'));
   const failed = once(stream, 'error').then(([e]) => Promise.reject(e as Error));
@@ -93,7 +96,7 @@ export async function mergeStaged(client: PoolClient, target: { agencyCode: stri
   );
   await client.query(
     `UPDATE records r
-        SET data = p.data, data_sha256 = p.data_sha256, notes = p.notes, version = r.version + 1,
+        SET data = p.data::jsonb, data_sha256 = p.data_sha256, notes = p.notes::jsonb, version = r.version + 1,
             book_number = p.book_number, registration_number = p.registration_number,
             import_id = $1, state = 'imported', updated_at = now()
        FROM import_plan p WHERE p.record_id = r.id AND p.action = 'update'`,
@@ -101,7 +104,7 @@ export async function mergeStaged(client: PoolClient, target: { agencyCode: stri
   );
   await client.query(
     `INSERT INTO records (agency_code, register_type, book_year, book_number, book_key, registration_number, number_key, data, data_sha256, notes, import_id)
-     SELECT $1, $2, book_year, book_number, book_key, registration_number, number_key, data, data_sha256, notes, $3
+     SELECT $1, $2, book_year, book_number, book_key, registration_number, number_key, data::jsonb, data_sha256, notes::jsonb, $3
        FROM import_plan WHERE action = 'insert'`,
     [target.agencyCode, target.registerType, target.importId],
   );

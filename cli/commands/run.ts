@@ -181,12 +181,13 @@ export function register(program: Command): void {
     .command('release <runId>')
     .description('Duyệt kết quả tách và giao dữ liệu cho từng cơ quan (có thể kèm lịch nhập)')
     .option('--schedule <file>', 'lịch nhập: .csv (Mã cơ quan, Bắt đầu, Địa điểm) hoặc .json')
+    .option('--auto-import', 'mỗi cơ quan tự nhập các tệp đã tách của mình khi đến lịch')
     .option('--wait', 'chờ đến khi mọi cơ quan đã nhận việc')
     .option(...asOption)
-    .action(async (runId: string, o: { schedule?: string; wait?: boolean; as?: string }) => {
+    .action(async (runId: string, o: { schedule?: string; autoImport?: boolean; wait?: boolean; as?: string }) => {
       const schedules = o.schedule ? readScheduleFile(o.schedule) : undefined;
       await withRuns(o.as, async ({ runs, actor }) => {
-        await runs.release(runId, await actor(provinceOf(runId)), schedules);
+        await runs.release(runId, await actor(provinceOf(runId)), schedules, { autoImport: o.autoImport });
         process.stdout.write(`Đã duyệt kết quả tách lượt chạy ${runId}.\n`);
         if (o.wait) process.stdout.write(describeStatus(await runs.waitWhile(runId, ['releasing'])));
       });

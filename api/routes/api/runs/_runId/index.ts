@@ -38,11 +38,14 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['runs'],
         summary: 'Duyệt kết quả tách và giao dữ liệu cho các cơ quan, kèm lịch nhập nếu có (Bước 2)',
         params: Params,
-        body: Type.Object({ schedules: Type.Optional(Type.Record(Type.String({ pattern: '^[0-9]{3}([0-9]{2})?$' }), Schedule)) }),
+        body: Type.Object({
+          schedules: Type.Optional(Type.Record(Type.String({ pattern: '^[0-9]{3}([0-9]{2})?$' }), Schedule)),
+          autoImport: Type.Optional(Type.Boolean({ description: 'Mỗi cơ quan tự nhập các tệp đã tách của mình khi đến lịch' })),
+        }),
         response: { 200: Type.Unknown(), ...stateErrorResponses },
       },
     },
-    async (request) => app.provinceRuns.release(runInScope(request, request.params.runId), request.principal!.username, request.body.schedules),
+    async (request) => app.provinceRuns.release(runInScope(request, request.params.runId), request.principal!.username, request.body.schedules, { autoImport: request.body.autoImport }),
   );
 
   app.post(
