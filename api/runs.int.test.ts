@@ -13,6 +13,10 @@ import { createProvinceRunHarness, scratchDir, type ProvinceRunHarness } from '.
 import { cliEnv, runCli } from '../test/support/cli-process';
 import { testEnv } from '../test/support/env';
 import { writeZip } from '../formats/zip/zip-writer';
+import { MANIFEST_FILE, type SplitManifest } from '../activities/split/split-export';
+import { runFolders } from '../activities/split/split-package';
+import * as XLSX from '@e965/xlsx';
+import { rowsOfXls } from '../test/support/split-verification';
 import { buildApp } from './app';
 
 let h: ProvinceRunHarness;
@@ -115,6 +119,29 @@ test('API: streamed upload, scope, confirm, release, downloads', async () => {
   expect(released.statusCode).toBe(200);
   const after = await h.runs.waitWhile(runId, ['releasing'], undefined, 200);
   expect(after.progress.agencies.find((a) => a.code === mine!.code)?.phase).toBe('scheduled');
+
+  // Step 3: the official imports a split file of their agency — before the slot, which opens the agency early.
+  const manifest = JSON.parse(fs.readFileSync(path.join(runFolders(h.paths, runId).split, MANIFEST_FILE), 'utf8')) as SplitManifest;
+  const file = manifest.agencies.find((a) => a.code === mine!.code)!.files[0]!;
+  const importAs = (user: string, agency: string, registerType: string) => {
+    const body = multipart({ registerType }, { name: path.basename(file.path), bytes: fs.readFileSync(path.join(runFolders(h.paths, runId).split, file.path)) });
+    return app.inject({ method: 'POST', url: `/api/agencies/${agency}/imports/excel`, headers: { ...auth(user), ...body.headers }, payload: body.payload });
+  };
+  await addUser('congchuc2', 'official', { agencyCode: theirs!.code });
+  expect((await importAs('congchuc2', mine!.code, file.registerType)).statusCode).toBe(404);
+  expect((await importAs('congchuc1', mine!.code, 'XX')).json().code).toBe('IMPORT_REGISTER_TYPE_INVALID');
+  const imported = await importAs('congchuc1', mine!.code, file.registerType);
+  expect(imported.statusCode).toBe(200);
+  const result = imported.json() as { importId: number; counts: { read: number; inserted: number; rejected: number } };
+  expect(result.counts).toMatchObject({ read: file.rows, inserted: file.rows - result.counts.rejected });
+  const state = await app.inject({ method: 'GET', url: `/api/agencies/${mine!.code}/imports`, headers: auth('congchuc1') });
+  expect(state.json()).toMatchObject({ phase: 'in_review', importsDone: 1, imports: [{ importId: result.importId, by: 'congchuc1' }] });
+  const one = await app.inject({ method: 'GET', url: `/api/imports/${result.importId}`, headers: auth('congchuc1') });
+  expect(one.json()).toMatchObject({ id: result.importId, status: 'completed', actor: 'congchuc1', agencyCode: mine!.code });
+  expect((await app.inject({ method: 'GET', url: `/api/imports/${result.importId}`, headers: auth('congchuc2') })).json().code).toBe('IMPORT_NOT_FOUND');
+  if (result.counts.rejected === 0) {
+    expect((await app.inject({ method: 'GET', url: `/api/imports/${result.importId}/errors`, headers: auth('congchuc1') })).json().code).toBe('IMPORT_NO_REJECTED_ROWS');
+  }
   await h.runs.cancel(runId, 'dieuphoi01', 'kết thúc kiểm thử');
 });
 
@@ -169,6 +196,27 @@ test('CLI: hotich run start --wait, confirm-handover --wait, status --json, rele
   const download = await runCli(['run', 'download', runId, '--agency', agency.code, '--out', out], env);
   expect(download.code).toBe(0);
   expect(fs.readFileSync(out).subarray(0, 4).toString('hex')).toBe('504b0304');
+
+  // Step 3 from the command line: a split file imports whole; a corrected file with a bad row writes that row back with its reason.
+  const split = runFolders(h.paths, runId).split;
+  const file = (JSON.parse(fs.readFileSync(path.join(split, MANIFEST_FILE), 'utf8')) as SplitManifest).agencies.find((a) => a.code === agency.code)!.files[0]!;
+  const refusedImport = await runCli(['import', 'excel', '--agency', agency.code, '--type', file.registerType, path.join(split, file.path), '--as', 'dieuphoi79'], env);
+  expect(refusedImport.stderr).toContain('CLI_USER_NOT_OF_AGENCY');
+  const imported = await runCli(['import', 'excel', '--agency', agency.code, '--type', file.registerType, path.join(split, file.path)], env);
+  expect(imported.stderr).toBe('');
+  expect(imported.stdout).toContain(`Đọc ${file.rows} dòng = ${file.rows} thêm mới + 0 cập nhật (giữ bản cũ) + 0 không đổi + 0 bị từ chối`);
+  const rows = rowsOfXls(path.join(split, file.path));
+  rows[1]![rows[0]!.indexOf('Số đăng ký')] = null;
+  const corrected = path.join(gen, 'sổ đã sửa.xlsx');
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), file.registerType);
+  XLSX.writeFile(wb, corrected);
+  const errorsFile = path.join(gen, 'dòng lỗi.xlsx');
+  const again = await runCli(['import', 'excel', '--agency', agency.code, '--type', file.registerType, corrected, '--errors', errorsFile], env);
+  expect(again.code).toBe(0);
+  expect(again.stdout).toContain(`Đọc ${file.rows} dòng = 0 thêm mới + 0 cập nhật (giữ bản cũ) + ${file.rows - 1} không đổi + 1 bị từ chối`);
+  expect(again.stdout).toContain('Từ chối REQUIRED_FIELD_MISSING: 1 dòng');
+  expect(rowsOfXls(errorsFile)[1]!.slice(-2)).toEqual(['Thiếu thông tin bắt buộc: Số đăng ký.', 'REQUIRED_FIELD_MISSING']);
 
   const cancel = await runCli(['run', 'cancel', runId, '--reason', 'kết thúc kiểm thử'], env);
   expect(cancel.stdout).toContain(`Đã huỷ lượt chạy ${runId}.`);
