@@ -9,13 +9,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { generateExport } from '../../cli/gen/generate';
-import { isAppError } from '../../domain/errors';
 import { agencyWorkflowId } from '../../domain/runs/province-run';
 import { runFolders } from '../../activities/split/split-package';
 import { MANIFEST_FILE, type SplitManifest } from '../../activities/split/split-export';
 import { createAgencyImports, type AgencyImports } from '../../services/agency-imports';
 import { agencyRunProgress } from '../../workflows/definitions';
 import { createProvinceRunHarness, scratchDir, type ProvinceRunHarness } from '../support/province-runs';
+import { codeOf } from '../support/coded-error';
 
 let h: ProvinceRunHarness;
 let worker: Worker;
@@ -24,16 +24,6 @@ let gen: string;
 let imports: AgencyImports;
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-
-async function codeOf(work: Promise<unknown>): Promise<string> {
-  try {
-    await work;
-  } catch (e) {
-    if (isAppError(e)) return e.code;
-    throw e;
-  }
-  throw new Error('expected a coded error');
-}
 
 /** A province run of a generated export, split and released. */
 async function releasedRun(seed: number, opts: { autoImport?: boolean } = {}): Promise<{ runId: string; manifest: SplitManifest }> {

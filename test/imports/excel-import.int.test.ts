@@ -11,11 +11,11 @@ import { createLocalContentStore, type ContentStore } from '../../activities/fil
 import { runExcelImport } from '../../activities/imports/import-excel';
 import { splitExport, type SplitAgency, type SplitManifest } from '../../activities/split/split-export';
 import { generateExport } from '../../cli/gen/generate';
-import { isAppError } from '../../domain/errors';
 import type { ExcelImportInput } from '../../domain/imports/import-types';
 import type { RegisterTypeCode } from '../../domain/registers/register-types';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { scratchDir } from '../support/province-runs';
+import { codeOf } from '../support/coded-error';
 
 let db: TestDatabase;
 let store: ContentStore;
@@ -53,16 +53,6 @@ function writeXlsx(file: string, rows: Array<Array<string | number | null>>): st
   XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 'KS');
   XLSX.writeFile(wb, file);
   return file;
-}
-
-async function codeOf(work: Promise<unknown>): Promise<string> {
-  try {
-    await work;
-  } catch (e) {
-    if (isAppError(e)) return e.code;
-    throw e;
-  }
-  throw new Error('expected a coded error');
 }
 
 beforeAll(async () => {

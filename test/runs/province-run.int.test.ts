@@ -9,10 +9,10 @@ import iconv from 'iconv-lite';
 import yauzl from 'yauzl';
 import { Worker } from '@temporalio/worker';
 import { generateExport } from '../../cli/gen/generate';
-import { isAppError } from '../../domain/errors';
 import { agencyWorkflowId } from '../../domain/runs/province-run';
 import { agencyRunProgress } from '../../workflows/definitions';
 import { createProvinceRunHarness, scratchDir, type ProvinceRunHarness } from '../support/province-runs';
+import { codeOf } from '../support/coded-error';
 
 let h: ProvinceRunHarness;
 let worker: Worker;
@@ -22,16 +22,6 @@ let exportFile: string;
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 const HANDOVER = { deliveredBy: 'Công an tỉnh (C06)', channel: 'Mạng truyền số liệu chuyên dùng', startedBy: 'dieuphoi01' };
-
-async function codeOf(work: Promise<unknown>): Promise<string> {
-  try {
-    await work;
-  } catch (e) {
-    if (isAppError(e)) return e.code;
-    throw e;
-  }
-  throw new Error('expected a coded error');
-}
 
 function toInbox(name: string, bytes: Buffer | string): string {
   fs.writeFileSync(path.join(h.paths.inbox, name), bytes);
