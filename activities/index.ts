@@ -1,5 +1,6 @@
 /** All activities, built from injected dependencies (real ones in production and in tests). */
 import type { Pool } from 'pg';
+import type { Config } from '../platform/config';
 import { isAppError } from '../domain/errors';
 import { appFailure } from '../workflows/failures';
 import type { ContentStore } from './files/content-store';
@@ -15,6 +16,7 @@ export interface ActivityDeps {
   pool: Pool;
   store: ContentStore;
   paths: DataPaths;
+  limits: Config['imports'];
 }
 
 /** Our coded errors leave an activity as failures carrying their code and Vietnamese text. */

@@ -23,7 +23,7 @@ function installRuntime(logger: Logger): void {
   });
 }
 
-export interface WorkerOptions extends ActivityDeps {
+export interface WorkerOptions extends Omit<ActivityDeps, 'limits'> {
   config: Config;
   logger: Logger;
   /** The Temporal frontend: the embedded dev server's, or TEMPORAL_ADDRESS. */
@@ -39,7 +39,7 @@ export async function createWorker(opts: WorkerOptions): Promise<{ worker: Worke
     namespace: opts.config.temporal.namespace,
     taskQueue: opts.taskQueue ?? opts.config.temporal.taskQueue,
     workflowsPath: require.resolve(path.join(__dirname, '../workflows')),
-    activities: createActivities({ pool: opts.pool, store: opts.store, paths: opts.paths }),
+    activities: createActivities({ pool: opts.pool, store: opts.store, paths: opts.paths, limits: opts.config.imports }),
   });
   return { worker, connection };
 }

@@ -36,7 +36,7 @@ test('records once, waits for a person, refuses an empty acknowledgement, comple
     taskQueue,
     workflowsPath: require.resolve('./index'),
     // The suite's work folder is removed by global teardown.
-    activities: createActivities({ pool: db.pool, store: createLocalContentStore(`${testEnv('workDir')}/store-platform-check`), paths: dataPaths({ dataDir: `${testEnv('workDir')}/platform-check`, inboxDir: `${testEnv('workDir')}/platform-check/inbox` }) }),
+    activities: createActivities({ pool: db.pool, store: createLocalContentStore(`${testEnv('workDir')}/store-platform-check`), paths: dataPaths({ dataDir: `${testEnv('workDir')}/platform-check`, inboxDir: `${testEnv('workDir')}/platform-check/inbox` }), limits: loadConfig({ NODE_ENV: 'test' }).imports }),
   });
   const result = await worker.runUntil(async () => {
     const handle = await env.client.workflow.start(platformCheck, { taskQueue, workflowId: `platform-check/${taskQueue}`, args: [{ requestedBy: 'test' }] });

@@ -11,6 +11,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createLocalContentStore, type ContentStore } from '../../activities/files/content-store';
 import { dataPaths, type DataPaths } from '../../activities/files/data-paths';
+import { loadConfig } from '../../platform/config';
 import { createProvinceRuns, type ProvinceRuns } from '../../services/province-runs';
 import { createTestDatabase, type TestDatabase } from './database';
 import { testEnv } from './env';
@@ -49,7 +50,7 @@ export async function createProvinceRunHarness(name: string): Promise<ProvinceRu
         connection: env.nativeConnection,
         taskQueue,
         workflowsPath: require.resolve('../../workflows'),
-        activities: createActivities({ pool: db.pool, store, paths }),
+        activities: createActivities({ pool: db.pool, store, paths, limits: loadConfig({ NODE_ENV: 'test' }).imports }),
       }),
     async close() {
       await env.teardown();
