@@ -7,6 +7,7 @@ import type { ContentStore } from './files/content-store';
 import type { DataPaths } from './files/data-paths';
 import { createExcelImportActivities } from './imports/import-excel';
 import { createSplitSourceActivities } from './imports/split-sources';
+import { createScanActivities } from './scans/import-scans';
 import { createPlatformActivities } from './platform/platform-check';
 import { createReceiveActivities } from './receive/receive-package';
 import { createRunEventActivities } from './runs/run-events';
@@ -43,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRunEventActivities(deps),
     ...createExcelImportActivities(deps),
     ...createSplitSourceActivities(deps),
+    ...createScanActivities(deps),
   });
 }
 export type Activities = ReturnType<typeof createActivities>;

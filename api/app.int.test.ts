@@ -38,8 +38,8 @@ beforeAll(async () => {
   for (const code of ['00097', '00004']) await app.agenciesRepository.upsert(catalogAgency(code)!);
   for (const [agency, key] of [['00097', 'X'], ['00004', 'Y']] as const) {
     const rec = await db.pool.query<{ id: string }>(
-      `INSERT INTO records (agency_code, register_type, book_year, book_number, book_key, registration_number, number_key, data, data_sha256)
-       VALUES ($1, 'KS', 2009, '01', '1', '125', '125', '{}', $2) RETURNING id`,
+      `INSERT INTO records (agency_code, unit_code, register_type, book_year, book_number, book_key, registration_number, number_key, data, data_sha256)
+       VALUES ($1, $1, 'KS', 2009, '01', '1', '125', '125', '{}', $2) RETURNING id`,
       [agency, '0'.repeat(64)],
     );
     const stored = await app.contentStore.put(Readable.from([Buffer.from(`%PDF-1.4 trang sổ ${key}`)]));

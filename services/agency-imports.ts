@@ -1,6 +1,6 @@
 /**
  * What an official does in Step 3, for the API and the CLI alike: put a file into the store,
- * import it into the agency's current run (an update of its AgencyWorkflow, so the history
+ * import it (an Excel file or a zip of scanned pages) into the agency's current run (an update of its AgencyWorkflow, so the history
  * shows who imported what), read the agency's imports, and fetch an import's error workbook.
  */
 import type { Readable } from 'node:stream';
@@ -11,7 +11,8 @@ import { defineError } from '../domain/errors';
 import type { ExcelImportResult, ImportActor, StoredSource } from '../domain/imports/import-types';
 import type { RegisterTypeCode } from '../domain/registers/register-types';
 import type { AgencyRunState } from '../domain/runs/province-run';
-import { agencyRunProgress, importExcel } from '../workflows/definitions';
+import type { ScanImportReport } from '../domain/scans/scan-import';
+import { agencyRunProgress, importExcel, importScans } from '../workflows/definitions';
 import { appErrorOf } from '../workflows/failures';
 
 export const AgencyRunMissing = defineError<{ agencyCode: string }>(
@@ -82,6 +83,12 @@ export function createAgencyImports({ temporal, pool, store }: { temporal: Clien
     async importExcel(req: { agencyCode: string; registerType: RegisterTypeCode; source: StoredSource; by: ImportActor }): Promise<ExcelImportResult> {
       const handle = temporal.workflow.getHandle(await currentRun(req.agencyCode));
       return coded(handle.executeUpdate(importExcel, { args: [{ by: req.by, registerType: req.registerType, source: req.source }] }));
+    },
+
+    /** `unitCode`: the former unit whose books the zip holds, for an agency that merged several. */
+    async importScans(req: { agencyCode: string; zip: StoredSource; by: ImportActor; unitCode?: string }): Promise<ScanImportReport> {
+      const handle = temporal.workflow.getHandle(await currentRun(req.agencyCode));
+      return coded(handle.executeUpdate(importScans, { args: [{ by: req.by, zip: req.zip, unitCode: req.unitCode }] }));
     },
 
     async state(agencyCode: string): Promise<AgencyRunState> {

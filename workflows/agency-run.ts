@@ -9,11 +9,12 @@ import { CancellationScope, condition, currentUpdateInfo, getExternalWorkflowHan
 import type { ExcelImportActivities } from '../activities/imports/import-excel';
 import type { SplitSourceActivities } from '../activities/imports/split-sources';
 import type { RunEventActivities } from '../activities/runs/run-events';
+import type { ScanActivities } from '../activities/scans/import-scans';
 import type { AgencyImportEntry, ExcelImportResult, ImportActor, StoredSource } from '../domain/imports/import-types';
 import { isRegisterTypeCode, type RegisterTypeCode } from '../domain/registers/register-types';
 import type { AgencyPhase, AgencyProgress, AgencyRunState, AgencySchedule } from '../domain/runs/province-run';
 import { AgencyRunEnded, ImportOtherAgency, ImportRegisterTypeInvalid, RunActorMissing } from '../domain/runs/run-errors';
-import { agencyPhaseSignal, agencyRunProgress, importExcel } from './definitions';
+import { agencyPhaseSignal, agencyRunProgress, importExcel, importScans } from './definitions';
 import { appFailure } from './failures';
 
 export interface AgencyRunInput {
@@ -31,6 +32,12 @@ const IMPORTS_KEPT = 50;
 
 const { importExcel: runExcelImport } = proxyActivities<ExcelImportActivities>({
   startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
+});
+const { importScans: runScanImport } = proxyActivities<ScanActivities>({
+  // A 2 GiB zip of pages is stored entry by entry; a lost worker is noticed by the missing heartbeat.
+  startToCloseTimeout: '4 hours',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
 });
@@ -57,9 +64,9 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
   };
   const openBooks = (type: RegisterTypeCode, result: ExcelImportResult) => {
     for (const b of result.books) {
-      const known = state.books.find((k) => k.registerType === type && k.bookYear === b.bookYear && k.bookKey === b.bookKey);
+      const known = state.books.find((k) => k.registerType === type && k.unitCode === b.unitCode && k.bookYear === b.bookYear && k.bookKey === b.bookKey);
       if (known) known.records = b.records;
-      else state.books.push({ registerType: type, bookYear: b.bookYear, bookKey: b.bookKey, bookNumber: b.bookNumber, records: b.records, stage: 'in_review' });
+      else state.books.push({ registerType: type, unitCode: b.unitCode, bookYear: b.bookYear, bookKey: b.bookKey, bookNumber: b.bookNumber, records: b.records, stage: 'in_review' });
     }
   };
   const importOne = async (by: string, registerType: RegisterTypeCode, source: StoredSource, importKey: string) => {
@@ -72,17 +79,32 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
     return result;
   };
 
-  setHandler(
-    importExcel,
-    async ({ by, registerType, source }) => importOne(by.username.trim(), registerType, source, `${workflowInfo().workflowId}/${currentUpdateInfo()!.id}`),
-    {
-      validator: ({ by, registerType }) => {
-        if (typeof by?.username !== 'string' || by.username.trim() === '') throw appFailure(RunActorMissing({}));
-        if (by.agencyCode !== undefined && by.agencyCode !== state.code) throw appFailure(ImportOtherAgency({ agency: state.code, own: by.agencyCode }));
-        if (!isRegisterTypeCode(String(registerType))) throw appFailure(ImportRegisterTypeInvalid({ value: String(registerType) }));
-        if (ENDED.includes(state.phase)) throw appFailure(AgencyRunEnded({ agency: state.code, phase: state.phase }));
-      },
+  /** Who may import, and when: an official of this agency or a coordinator, while the agency's part is open. */
+  const validateActor = (by: ImportActor | undefined) => {
+    if (typeof by?.username !== 'string' || by.username.trim() === '') throw appFailure(RunActorMissing({}));
+    if (by.agencyCode !== undefined && by.agencyCode !== state.code) throw appFailure(ImportOtherAgency({ agency: state.code, own: by.agencyCode }));
+    if (ENDED.includes(state.phase)) throw appFailure(AgencyRunEnded({ agency: state.code, phase: state.phase }));
+  };
+  const importKey = () => `${workflowInfo().workflowId}/${currentUpdateInfo()!.id}`;
+
+  setHandler(importExcel, async ({ by, registerType, source }) => importOne(by.username.trim(), registerType, source, importKey()), {
+    validator: ({ by, registerType }) => {
+      validateActor(by);
+      if (!isRegisterTypeCode(String(registerType))) throw appFailure(ImportRegisterTypeInvalid({ value: String(registerType) }));
     },
+  });
+
+  setHandler(
+    importScans,
+    async ({ by, zip, unitCode }) => {
+      const actor = by.username.trim();
+      const report = await runScanImport({ importKey: importKey(), agencyCode: state.code, unitCode, actor, workflowId: workflowInfo().workflowId, zip });
+      const { entries, attached, alreadyAttached, replaced, unmatched, rejected, missingPages } = report.counts;
+      remember({ importId: report.importId, kind: 'scans', by: actor, at: new Date().toISOString(), sourceSha256: zip.sha256, sourceName: zip.name, counts: { entries, attached, alreadyAttached, replaced, unmatched, rejected, missingPages } });
+      if (state.phase === 'scheduled') await enter('awaiting_import');
+      return report;
+    },
+    { validator: ({ by }) => validateActor(by) },
   );
 
   try {

@@ -5,6 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ExcelImportResult, ImportActor, StoredSource } from '../domain/imports/import-types';
 import type { RegisterTypeCode } from '../domain/registers/register-types';
+import type { ScanImportReport } from '../domain/scans/scan-import';
 import type { AgencyPhase, AgencyRunState, AgencySchedule, ProvinceRunProgress } from '../domain/runs/province-run';
 
 export const provinceRunProgress = defineQuery<ProvinceRunProgress>('provinceRunProgress');
@@ -20,3 +21,5 @@ export const agencyPhaseSignal = defineSignal<[{ code: string; phase: AgencyPhas
 export const agencyRunProgress = defineQuery<AgencyRunState>('agencyRunProgress');
 /** Step 3: an official imports one Excel file of a register type, already in the content store. */
 export const importExcel = defineUpdate<ExcelImportResult, [{ by: ImportActor; registerType: RegisterTypeCode; source: StoredSource }]>('importExcel');
+/** Step 3: an official imports one .zip of scanned pages, already in the content store. */
+export const importScans = defineUpdate<ScanImportReport, [{ by: ImportActor; zip: StoredSource; unitCode?: string }]>('importScans');

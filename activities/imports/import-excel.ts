@@ -224,7 +224,7 @@ export async function runExcelImport(deps: ImportDeps, input: ExcelImportInput, 
     for (const l of merged.locked) {
       read.rejections.set(rowRef(l.sheet, l.row), [{ field: 'registrationNumber', code: 'RECORD_LOCKED', severity: 'error', messageVi: LOCKED_MESSAGE_VI[l.state] ?? LOCKED_MESSAGE_VI.approved! }]);
     }
-    const attachedWaitingScans = await attachWaitingScans(client, target.agencyCode);
+    const attachedWaitingScans = await attachWaitingScans(client, target.agencyCode, claimed.id);
 
     const rejectedByCode: Record<string, number> = {};
     for (const problems of read.rejections.values()) for (const code of new Set(problems.map((p) => p.code))) rejectedByCode[code] = (rejectedByCode[code] ?? 0) + 1;

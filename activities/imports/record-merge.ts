@@ -38,7 +38,7 @@ export interface Staging {
 export async function openStaging(client: PoolClient): Promise<Staging> {
   await client.query(`
     CREATE TEMP TABLE import_rows (
-      sheet integer NOT NULL, row_number integer NOT NULL,
+      sheet integer NOT NULL, row_number integer NOT NULL, unit_code text NOT NULL,
       book_year integer NOT NULL, book_number text NOT NULL, book_key text NOT NULL,
       registration_number text NOT NULL, number_key text NOT NULL,
       data text NOT NULL, data_sha256 text NOT NULL, notes text NOT NULL
@@ -48,7 +48,7 @@ export async function openStaging(client: PoolClient): Promise<Staging> {
   failed.catch(() => undefined);
   return {
     async write(r) {
-      const line = `${r.sheet}\t${r.row}\t${r.key.bookYear}\t${copyText(r.key.bookNumber)}\t${copyText(r.key.bookKey)}\t${copyText(r.key.registrationNumber)}\t${copyText(r.key.numberKey)}\t${copyText(r.data)}\t${r.dataSha256}\t${copyText(r.notes)}\n`;
+      const line = `${r.sheet}\t${r.row}\t${r.key.unitCode}\t${r.key.bookYear}\t${copyText(r.key.bookNumber)}\t${copyText(r.key.bookKey)}\t${copyText(r.key.registrationNumber)}\t${copyText(r.key.numberKey)}\t${copyText(r.data)}\t${r.dataSha256}\t${copyText(r.notes)}\n`;
       if (!stream.write(line)) await Promise.race([once(stream, 'drain'), failed]);
     },
     async finish() {
@@ -85,7 +85,7 @@ export async function mergeStaged(client: PoolClient, target: { agencyCode: stri
                  WHEN r.state IN ('approved', 'transferred') THEN 'locked'
                  ELSE 'update' END AS action
        FROM import_rows s
-       LEFT JOIN records r ON r.agency_code = $1 AND r.register_type = $2
+       LEFT JOIN records r ON r.agency_code = $1 AND r.unit_code = s.unit_code AND r.register_type = $2
         AND r.book_year = s.book_year AND r.book_key = s.book_key AND r.number_key = s.number_key`,
     [target.agencyCode, target.registerType],
   );
@@ -103,8 +103,8 @@ export async function mergeStaged(client: PoolClient, target: { agencyCode: stri
     [target.importId],
   );
   await client.query(
-    `INSERT INTO records (agency_code, register_type, book_year, book_number, book_key, registration_number, number_key, data, data_sha256, notes, import_id)
-     SELECT $1, $2, book_year, book_number, book_key, registration_number, number_key, data::jsonb, data_sha256, notes::jsonb, $3
+    `INSERT INTO records (agency_code, unit_code, register_type, book_year, book_number, book_key, registration_number, number_key, data, data_sha256, notes, import_id)
+     SELECT $1, unit_code, $2, book_year, book_number, book_key, registration_number, number_key, data::jsonb, data_sha256, notes::jsonb, $3
        FROM import_plan WHERE action = 'insert'`,
     [target.agencyCode, target.registerType, target.importId],
   );
@@ -113,10 +113,10 @@ export async function mergeStaged(client: PoolClient, target: { agencyCode: stri
   const locked = await client.query<{ sheet: number; row_number: number; state: string }>(
     `SELECT sheet, row_number, state FROM import_plan WHERE action = 'locked' ORDER BY sheet, row_number`,
   );
-  const books = await client.query<{ book_year: number; book_key: string; book_number: string; rows: string; records: string }>(
-    `SELECT p.book_year, p.book_key, min(p.book_number) AS book_number, count(*) AS rows,
-            (SELECT count(*) FROM records r WHERE r.agency_code = $1 AND r.register_type = $2 AND r.book_year = p.book_year AND r.book_key = p.book_key) AS records
-       FROM import_plan p WHERE p.action <> 'locked' GROUP BY p.book_year, p.book_key ORDER BY p.book_year, p.book_key`,
+  const books = await client.query<{ unit_code: string; book_year: number; book_key: string; book_number: string; rows: string; records: string }>(
+    `SELECT p.unit_code, p.book_year, p.book_key, min(p.book_number) AS book_number, count(*) AS rows,
+            (SELECT count(*) FROM records r WHERE r.agency_code = $1 AND r.unit_code = p.unit_code AND r.register_type = $2 AND r.book_year = p.book_year AND r.book_key = p.book_key) AS records
+       FROM import_plan p WHERE p.action <> 'locked' GROUP BY p.unit_code, p.book_year, p.book_key ORDER BY p.unit_code, p.book_year, p.book_key`,
     [target.agencyCode, target.registerType],
   );
   return {
@@ -124,6 +124,6 @@ export async function mergeStaged(client: PoolClient, target: { agencyCode: stri
     updated: n('update'),
     unchanged: n('unchanged'),
     locked: locked.rows.map((r) => ({ sheet: r.sheet, row: r.row_number, state: r.state })),
-    books: books.rows.map((b) => ({ bookYear: b.book_year, bookKey: b.book_key, bookNumber: b.book_number, rows: Number(b.rows), records: Number(b.records) })),
+    books: books.rows.map((b) => ({ unitCode: b.unit_code, bookYear: b.book_year, bookKey: b.book_key, bookNumber: b.book_number, rows: Number(b.rows), records: Number(b.records) })),
   };
 }

@@ -29,7 +29,10 @@ CREATE INDEX imports_agency ON imports (agency_code, started_at DESC);
 
 -- Records are matched as the naming rule matches them: book and registration numbers without
 -- leading zeros, case or separators ("01" = "1", "125/BS" = "125-bs"); the numbers as written stay.
+-- A book belongs to the unit that kept it: since 1 July 2025 one commune holds the registers of
+-- several former communes, each with its own "Quyển số 01/2010", so the unit is part of the key.
 ALTER TABLE records
+  ADD COLUMN unit_code     text NOT NULL,
   ADD COLUMN book_key      text NOT NULL,
   ADD COLUMN number_key    text NOT NULL,
   -- SHA-256 of the record's data as imported: an identical row changes nothing.
@@ -39,7 +42,8 @@ ALTER TABLE records
   ADD COLUMN notes         jsonb NOT NULL DEFAULT '{}',
   ADD CONSTRAINT records_state CHECK (state IN ('imported', 'approved', 'rejected', 'transferred'));
 ALTER TABLE records DROP CONSTRAINT records_agency_code_register_type_book_year_book_number_reg_key;
-ALTER TABLE records ADD CONSTRAINT records_natural_key UNIQUE (agency_code, register_type, book_year, book_key, number_key);
+ALTER TABLE records ADD CONSTRAINT records_natural_key UNIQUE (agency_code, unit_code, register_type, book_year, book_key, number_key);
+CREATE INDEX records_book ON records (agency_code, register_type, book_year, book_key, number_key);
 
 ALTER TABLE record_versions
   ADD COLUMN data_sha256    text,
@@ -66,6 +70,8 @@ CREATE INDEX attachment_history_record ON attachment_history (record_id);
 -- Scanned pages whose record has not been imported yet: kept, listed, and attached when it arrives.
 CREATE TABLE unmatched_scans (
   agency_code    text NOT NULL REFERENCES agencies (code),
+  -- The former unit the official said the zip is of; '' when not said (one unit kept such a book).
+  unit_code      text NOT NULL DEFAULT '',
   register_type  text NOT NULL,
   book_year      integer NOT NULL,
   book_key       text NOT NULL,
@@ -75,7 +81,7 @@ CREATE TABLE unmatched_scans (
   entry_name     text NOT NULL,
   import_id      bigint NOT NULL REFERENCES imports (id),
   created_at     timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (agency_code, register_type, book_year, book_key, number_key, page)
+  PRIMARY KEY (agency_code, unit_code, register_type, book_year, book_key, number_key, page)
 );
 
 -- Down Migration
@@ -85,5 +91,6 @@ ALTER TABLE attachments DROP COLUMN entry_name, DROP COLUMN import_id;
 ALTER TABLE record_versions DROP COLUMN superseded_at, DROP COLUMN import_id, DROP COLUMN data_sha256;
 ALTER TABLE records DROP CONSTRAINT records_natural_key;
 ALTER TABLE records ADD CONSTRAINT records_agency_code_register_type_book_year_book_number_reg_key UNIQUE (agency_code, register_type, book_year, book_number, registration_number);
-ALTER TABLE records DROP CONSTRAINT records_state, DROP COLUMN notes, DROP COLUMN import_id, DROP COLUMN data_sha256, DROP COLUMN number_key, DROP COLUMN book_key;
+DROP INDEX records_book;
+ALTER TABLE records DROP CONSTRAINT records_state, DROP COLUMN notes, DROP COLUMN import_id, DROP COLUMN data_sha256, DROP COLUMN number_key, DROP COLUMN book_key, DROP COLUMN unit_code;
 DROP TABLE imports;

@@ -30,6 +30,8 @@ export interface ImportPlan {
 }
 
 export interface RecordKey {
+  /** The unit that kept the book: the former unit a merged agency took the register from, else the agency. */
+  unitCode: string;
   bookYear: number;
   bookNumber: string;
   bookKey: string;
@@ -99,10 +101,10 @@ export function checkImportRow(plan: ImportPlan, cells: readonly Cell[], rowNumb
   const registrationNumber = typeof values.registrationNumber === 'string' ? values.registrationNumber.trim() : '';
   const key =
     typeof values.bookYear === 'number' && bookNumber !== '' && registrationNumber !== ''
-      ? { bookYear: values.bookYear, bookNumber, bookKey: bookKey(bookNumber), registrationNumber, numberKey: numberKey(registrationNumber) }
+      ? { unitCode: routed.ok ? routed.registeringUnit.code : target.agencyCode, bookYear: values.bookYear, bookNumber, bookKey: bookKey(bookNumber), registrationNumber, numberKey: numberKey(registrationNumber) }
       : undefined;
   if (key && errors.length === 0) {
-    const identity = `${key.bookYear}|${key.bookKey}|${key.numberKey}`;
+    const identity = `${key.unitCode}|${key.bookYear}|${key.bookKey}|${key.numberKey}`;
     const first = firstRowOf.get(identity);
     if (first !== undefined) {
       errors.push(problem('registrationNumber', 'DUPLICATE_REGISTRATION_NUMBER', `Số đăng ký ${registrationNumber} đã có ở dòng ${first} trong cùng quyển số ${bookNumber} năm ${key.bookYear}.`));

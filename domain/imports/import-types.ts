@@ -26,6 +26,8 @@ export interface ExcelImportCounts {
 }
 
 export interface ImportedBook {
+  /** The unit that kept the book (a former unit of a merged agency, else the agency). */
+  unitCode: string;
   bookYear: number;
   /** The book number without leading zeros, as the naming rule compares it. */
   bookKey: string;
@@ -57,6 +59,7 @@ export interface AgencyImportEntry {
 /** A register book of the agency that has data, and so is open for review (Step 4). */
 export interface AgencyBook {
   registerType: RegisterTypeCode;
+  unitCode: string;
   bookYear: number;
   bookKey: string;
   bookNumber: string;

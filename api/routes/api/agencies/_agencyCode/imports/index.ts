@@ -6,6 +6,7 @@ import { isRegisterTypeCode } from '../../../../../../domain/registers/register-
 import { ImportRegisterTypeInvalid } from '../../../../../../domain/runs/run-errors';
 import { ResourceNotFound } from '../../../../../errors';
 import { AgencyCode, stateErrorResponses } from '../../../../../schemas';
+import { ZipTooLarge } from '../../../../../../formats/zip/safe-zip-reader';
 import { UploadIncomplete } from '../../../runs';
 
 /** The agency, when the caller may work on it: its officials, and the coordinators of its province. */
@@ -41,6 +42,38 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
       const source = await app.agencyImports.store(part.file, part.filename);
       const principal = request.principal!;
       return app.agencyImports.importExcel({ agencyCode: agency.code, registerType, source, by: { username: principal.username, agencyCode: principal.agencyCode ?? undefined } });
+    },
+  );
+
+  app.post(
+    '/scans',
+    {
+      config: { access: ['official', 'coordinator'] },
+      schema: {
+        tags: ['imports'],
+        summary: 'Bước 3: nhập một tệp .zip các trang sổ đã quét (PDF đặt tên theo quy tắc số hoá), gắn vào bản ghi (multipart: trường unitCode nếu cơ quan hợp nhất từ nhiều xã, phường cũ, rồi đến tệp)',
+        consumes: ['multipart/form-data'],
+        params: Type.Object({ agencyCode: AgencyCode }),
+        response: { 200: Type.Unknown({ description: 'Báo cáo theo tệp nén: đã gắn, đã có, thay thế, chưa có bản ghi, còn thiếu trang, bị từ chối' }), ...stateErrorResponses },
+      },
+    },
+    async (request) => {
+      const agency = await agencyInScope(request);
+      const max = app.config.imports.scanZipMaxBytes;
+      const part = await request.file({ limits: { fileSize: max } });
+      if (!part) throw UploadIncomplete({ missing: 'tệp' });
+      let zip;
+      try {
+        zip = await app.agencyImports.store(part.file, part.filename);
+      } catch (e) {
+        // The upload stops at the limit: a clear refusal instead of the multipart library's own error.
+        if (part.file.truncated) throw ZipTooLarge({ name: part.filename, size: part.file.bytesRead, max });
+        throw e;
+      }
+      const unit = part.fields.unitCode;
+      const unitCode = unit && !Array.isArray(unit) && unit.type === 'field' ? String(unit.value).trim() || undefined : undefined;
+      const principal = request.principal!;
+      return app.agencyImports.importScans({ agencyCode: agency.code, zip, unitCode, by: { username: principal.username, agencyCode: principal.agencyCode ?? undefined } });
     },
   );
 
