@@ -85,6 +85,8 @@ export async function run(args: string[]): Promise<void> {
     await admin.end();
     await migrateUp(pg.url('bench'));
     const pool = new Pool({ connectionString: pg.url('bench'), max: 4 });
+    // Stopping the server at the end (or after a failure) ends idle connections: not news.
+    pool.on('error', () => undefined);
     // Phường Ba Đình (00004) of Hà Nội before 1 July 2025, and the agency that keeps its registers today.
     const unit = unitCatalog().commune('legacy', '00004')!;
     const routed = routeRegisteringUnit({ unitCode: unit.code, unitLevel: 'commune', registeredOn: 2010, provinceCode: unit.provinceCode });
@@ -112,14 +114,14 @@ export async function run(args: string[]): Promise<void> {
 
     // The floor: the same records, already prepared, COPYed straight into the same (emptied) table.
     const prepared = await pool.query<{ line: string }>(
-      `SELECT concat_ws(E'\\t', agency_code, register_type, book_year, book_number, book_key, registration_number, number_key, data::text, data_sha256, notes::text) AS line FROM records ORDER BY id`,
+      `SELECT concat_ws(E'\\t', agency_code, unit_code, register_type, book_year, book_number, book_key, registration_number, number_key, data::text, data_sha256, notes::text) AS line FROM records ORDER BY id`,
     );
     const lines = prepared.rows.map((r) => `${r.line.replace(/\\/g, '\\\\')}\n`);
     await pool.query('TRUNCATE records CASCADE');
     const client = await pool.connect();
     t = process.hrtime.bigint();
     await new Promise<void>((resolve, reject) => {
-      const copy = client.query(copyFrom('COPY records (agency_code, register_type, book_year, book_number, book_key, registration_number, number_key, data, data_sha256, notes) FROM STDIN'));
+      const copy = client.query(copyFrom('COPY records (agency_code, unit_code, register_type, book_year, book_number, book_key, registration_number, number_key, data, data_sha256, notes) FROM STDIN'));
       copy.on('finish', resolve).on('error', reject);
       let i = 0;
       const pump = () => {

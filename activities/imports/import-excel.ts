@@ -212,7 +212,7 @@ export async function runExcelImport(deps: ImportDeps, input: ExcelImportInput, 
       source.file,
       target,
       ({ sheet, row, outcome }) => {
-        const data = canonicalValues(target.registerType, outcome.values);
+        const data = canonicalValues(outcome.values);
         return staging!.write({ sheet, row, key: outcome.key, data, dataSha256: sha256(data), notes: JSON.stringify(outcome.notes) });
       },
       onProgress,

@@ -21,6 +21,7 @@ export interface StagedRow {
   notes: string;
 }
 
+const COPY_CHUNK = 256 * 1024;
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 const copyText = (s: string) => s.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!);
 
@@ -46,12 +47,20 @@ export async function openStaging(client: PoolClient): Promise<Staging> {
   const stream: Writable = client.query(copyFrom('COPY import_rows FROM STDIN'));
   const failed = once(stream, 'error').then(([e]) => Promise.reject(e as Error));
   failed.catch(() => undefined);
+  // Rows go to the server in chunks: one socket write per row costs more than the row itself.
+  let pending = '';
+  const flush = async () => {
+    const chunk = pending;
+    pending = '';
+    if (chunk && !stream.write(chunk)) await Promise.race([once(stream, 'drain'), failed]);
+  };
   return {
     async write(r) {
-      const line = `${r.sheet}\t${r.row}\t${r.key.unitCode}\t${r.key.bookYear}\t${copyText(r.key.bookNumber)}\t${copyText(r.key.bookKey)}\t${copyText(r.key.registrationNumber)}\t${copyText(r.key.numberKey)}\t${copyText(r.data)}\t${r.dataSha256}\t${copyText(r.notes)}\n`;
-      if (!stream.write(line)) await Promise.race([once(stream, 'drain'), failed]);
+      pending += `${r.sheet}\t${r.row}\t${r.key.unitCode}\t${r.key.bookYear}\t${copyText(r.key.bookNumber)}\t${copyText(r.key.bookKey)}\t${copyText(r.key.registrationNumber)}\t${copyText(r.key.numberKey)}\t${copyText(r.data)}\t${r.dataSha256}\t${copyText(r.notes)}\n`;
+      if (pending.length >= COPY_CHUNK) await flush();
     },
     async finish() {
+      await flush();
       stream.end();
       await Promise.race([once(stream, 'finish'), failed]);
     },

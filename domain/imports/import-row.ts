@@ -22,7 +22,7 @@ export interface ImportTarget {
 
 export interface ImportPlan {
   target: ImportTarget;
-  /** Mapped fields with their column, in column order. */
+  /** Mapped fields with their column, in dictionary order. */
   columns: ReadonlyArray<{ field: FieldDef; col: number }>;
   /** Columns of no field: kept with the record, as received. */
   extras: ReadonlyArray<{ header: string; col: number }>;
@@ -58,9 +58,11 @@ const ERROR_HEADER_SET = new Set<string>(Object.values(ERROR_HEADERS));
 export function compileImportPlan(headerCells: readonly Cell[], profile: ImportProfile, sheet: string, target: ImportTarget): ImportPlan {
   const mapping = compileSheetMapping(headerCells, profile, sheet, target.registerType);
   const router = createRouter();
+  const order = new Map(fieldsOf(target.registerType).map((f, i) => [f, i]));
   return {
     target,
-    columns: mapping.columns.flatMap((c) => (c.field ? [{ field: c.field, col: c.index }] : [])),
+    // In dictionary order: a row's values then come out in that order whatever the file's column order.
+    columns: mapping.columns.flatMap((c) => (c.field ? [{ field: c.field, col: c.index }] : [])).sort((a, b) => order.get(a.field)! - order.get(b.field)!),
     extras: mapping.columns.filter((c) => !c.field && !ERROR_HEADER_SET.has(c.header)).map((c) => ({ header: c.header, col: c.index })),
     route: (values) => router(routingInputOf(values, target.provinceCode)),
   };
@@ -126,14 +128,10 @@ export function checkImportRow(plan: ImportPlan, cells: readonly Cell[], rowNumb
 }
 
 /**
- * The record's values as stored: dictionary order, empty fields left out, so the same row
- * always gives the same text (and the same hash) whatever column order the file had.
+ * The record's values as stored: dictionary order (the plan parses in that order), empty fields
+ * left out, so the same row always gives the same text (and the same hash) whatever column
+ * order the file had.
  */
-export function canonicalValues(type: RegisterTypeCode, values: RecordValues): string {
-  const ordered: RecordValues = {};
-  for (const field of fieldsOf(type)) {
-    const v = values[field.key];
-    if (v !== undefined && v !== null && v !== '') ordered[field.key] = v;
-  }
-  return JSON.stringify(ordered);
+export function canonicalValues(values: RecordValues): string {
+  return JSON.stringify(values);
 }

@@ -1,16 +1,19 @@
 /**
  * The rows of an incoming export, whatever it came as: .xlsx (streamed), .csv (UTF-8, with or
  * without BOM; streamed), .xls (BIFF8, read whole: a legacy sheet holds at most 65,536 rows),
- * or a .zip holding those (each member extracted to a temporary folder, read, and removed).
+ * or a .zip holding those (a .csv member streamed from the zip as it inflates; an .xlsx or
+ * .xls member, which is read by random access, extracted to a temporary folder, read, and removed).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import Papa from 'papaparse';
 import * as XLSX from '@e965/xlsx';
 import yauzl from 'yauzl';
-import { defineError } from '../../domain/errors';
+import { defineError, isAppError } from '../../domain/errors';
+import { readXlsRowBatches, XlsNotBiff8 } from '../xls/xls-reader';
 import { readXlsxRowBatches, type SheetCell, type SheetRow } from '../xlsx/streaming-xlsx-reader';
 
 export type { SheetCell, SheetRow };
@@ -26,11 +29,13 @@ export const TABULAR_EXTENSIONS = ['.xlsx', '.xls', '.csv'] as const;
 
 const READ_AHEAD = 2;
 
-/** Rows of a CSV a chunk at a time: papaparse parses each ~1 MB of text in one call, and the file waits while a batch is used. */
-async function* readCsvBatches(file: string): AsyncGenerator<SheetRow[]> {
-  const sheet = path.basename(file, path.extname(file));
+/**
+ * Rows of a CSV (bytes from a file or a zip member) a chunk at a time: papaparse parses each
+ * chunk of text in one call, and the input waits while a batch is used.
+ */
+async function* readCsvBatches(input: Readable, sheet: string): AsyncGenerator<SheetRow[]> {
   // Decoding here (not in papaparse) keeps a character split across two chunks whole.
-  const input = fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  input.setEncoding('utf8');
   const batches: string[][][] = [];
   let finished = false;
   let failure: unknown;
@@ -89,7 +94,21 @@ async function* readCsvBatches(file: string): AsyncGenerator<SheetRow[]> {
 /** A legacy sheet is read whole; its rows are handed over in batches of this many. */
 const XLS_BATCH = 1000;
 
+/**
+ * BIFF8 workbooks go through our own record reader (SheetJS's cost per row grows with the
+ * file); what is not BIFF8 under a .xls name (an .xlsx, HTML or text saved so, an Excel 95
+ * book) is known before any row is handed over and is read by SheetJS as before.
+ */
 async function* readXlsBatches(file: string): AsyncGenerator<SheetRow[]> {
+  try {
+    yield* readXlsRowBatches(file);
+  } catch (e) {
+    if (!(isAppError(e) && e.code === XlsNotBiff8.code)) throw e;
+    yield* readOtherXlsBatches(file);
+  }
+}
+
+async function* readOtherXlsBatches(file: string): AsyncGenerator<SheetRow[]> {
   const workbook = XLSX.readFile(file, { raw: true, cellDates: false, dense: true });
   for (const sheet of workbook.SheetNames) {
     const rows = XLSX.utils.sheet_to_json<SheetCell[]>(workbook.Sheets[sheet]!, { header: 1, raw: true, defval: null, blankrows: true });
@@ -97,26 +116,44 @@ async function* readXlsBatches(file: string): AsyncGenerator<SheetRow[]> {
   }
 }
 
-async function extractMembers(zipFile: string, into: string): Promise<string[]> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(zipFile, { lazyEntries: true }, (e, z) => (e ? reject(e) : resolve(z))));
-  const files: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
-      const ext = path.extname(entry.fileName).toLowerCase();
-      if (entry.fileName.endsWith('/') || !(TABULAR_EXTENSIONS as readonly string[]).includes(ext)) return zip.readEntry();
-      // Members are written under a numbered name: the zip's own paths are not trusted.
-      const target = path.join(into, `${String(files.length).padStart(4, '0')}-${path.basename(entry.fileName).replace(/[^\p{L}\p{N}._ -]/gu, '_')}`);
-      files.push(target);
-      zip.openReadStream(entry, (err, stream) => {
-        if (err) return reject(err);
-        pipeline(stream, fs.createWriteStream(target)).then(() => zip.readEntry(), reject);
+async function* readZipBatches(zipFile: string): AsyncGenerator<SheetRow[]> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(zipFile, { lazyEntries: true, autoClose: false }, (e, z) => (e ? reject(e) : resolve(z))));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotich-zip-'));
+  try {
+    const entries = await new Promise<yauzl.Entry[]>((resolve, reject) => {
+      const all: yauzl.Entry[] = [];
+      zip.on('entry', (entry: yauzl.Entry) => {
+        all.push(entry);
+        zip.readEntry();
       });
+      zip.on('end', () => resolve(all));
+      zip.on('error', reject);
+      zip.readEntry();
     });
-    zip.on('end', resolve);
-    zip.on('error', reject);
-    zip.readEntry();
-  });
-  return files;
+    const open = (entry: yauzl.Entry) => new Promise<Readable>((resolve, reject) => zip.openReadStream(entry, (e, stream) => (e ? reject(e) : resolve(stream))));
+    let members = 0;
+    for (const entry of entries) {
+      const ext = path.extname(entry.fileName).toLowerCase();
+      if (entry.fileName.endsWith('/') || !(TABULAR_EXTENSIONS as readonly string[]).includes(ext)) continue;
+      // Members are named by their place and base name (the sheet name of a .csv): the zip's own paths are not trusted.
+      const name = `${String(members++).padStart(4, '0')}-${path.basename(entry.fileName).replace(/[^\p{L}\p{N}._ -]/gu, '_')}`;
+      if (ext === '.csv') {
+        // Streamed: writing the text out and reading it back took longer than parsing it.
+        yield* readCsvBatches(await open(entry), path.basename(name, path.extname(name)));
+        continue;
+      }
+      const target = path.join(dir, name);
+      await pipeline(await open(entry), fs.createWriteStream(target));
+      try {
+        yield* readRowBatches(target);
+      } finally {
+        fs.rmSync(target, { force: true });
+      }
+    }
+  } finally {
+    zip.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -127,14 +164,8 @@ async function extractMembers(zipFile: string, into: string): Promise<string[]> 
 export async function* readRowBatches(file: string): AsyncGenerator<SheetRow[]> {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.xlsx') yield* readXlsxRowBatches(file);
-  else if (ext === '.csv') yield* readCsvBatches(file);
+  else if (ext === '.csv') yield* readCsvBatches(fs.createReadStream(file, { highWaterMark: 1 << 20 }), path.basename(file, path.extname(file)));
   else if (ext === '.xls') yield* readXlsBatches(file);
-  else if (ext === '.zip') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotich-zip-'));
-    try {
-      for (const member of await extractMembers(file, dir)) yield* readRowBatches(member);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  } else throw InputFormatUnsupported({ file: path.basename(file) });
+  else if (ext === '.zip') yield* readZipBatches(file);
+  else throw InputFormatUnsupported({ file: path.basename(file) });
 }
