@@ -18,7 +18,8 @@ import { SHIPPED_PROFILES, splitOutputHeaders } from '../../domain/profiles/ship
 import { isRegisterTypeCode, registerType, type RegisterTypeCode } from '../../domain/registers/register-types';
 import type { Unit } from '../../domain/units/catalog';
 import { agencyFolderName, createRouter, DEFAULT_ROUTING_RULES, routingInputOf, type Agency, type RoutingResult, type RoutingRules } from '../../domain/units/routing';
-import { readRowBatches, type SheetCell, type SheetRow } from '../../formats/tabular/read-rows';
+import type { SheetCell, SheetRow } from '../../formats/tabular/read-rows';
+import { readRowBatchesInThread } from '../../formats/tabular/read-rows-thread';
 import { XlsSheetWriter, XLS_MAX_ROWS } from '../../formats/xls/xls-sheet-writer';
 import { createStreamingXlsxWriter, type StreamingXlsxWriter } from '../../formats/xlsx/streaming-xlsx-writer';
 import { compileSheetPlan, extraCells, outputCells, parseFields, routingValues, type ParsedFields, type SheetPlan } from './split-row';
@@ -82,6 +83,8 @@ export interface SplitOptions {
 }
 
 const PROGRESS_EVERY = 5000;
+/** Output files being written at once when the split ends; each holds its bytes until written. */
+const FILES_WRITTEN_AT_ONCE = 8;
 
 function registerTypeOfSheet(profile: ImportProfile, sheet: string): RegisterTypeCode | undefined {
   try {
@@ -173,12 +176,12 @@ class SplitRun {
     return `${type} - ${registerType(type).nameVi}${part > 1 ? ` (${part})` : ''}.xls`;
   }
 
-  /** Synchronous, so placing a row never waits: a part ends once per 65,535 rows. */
-  private finishPart(w: TypeWriter): void {
+  /** The part's bytes, listed among the writer's files; the caller writes them to the returned path. */
+  private finishPart(w: TypeWriter): { file: string; bytes: Buffer } {
     const bytes = w.writer.finish();
     const name = this.fileName(w.type, w.part);
-    fs.writeFileSync(path.join(this.work, w.dir, name), bytes);
     w.files.push({ path: `${w.dir}/${name}`, registerType: w.type, rows: w.rowsInPart, sha256: createHash('sha256').update(bytes).digest('hex') });
+    return { file: path.join(this.work, w.dir, name), bytes };
   }
 
   place(agency: Agency, type: RegisterTypeCode, sheet: SheetState, cells: Array<string | null>, extras: ReadonlyArray<readonly [string, SheetCell | undefined]>): void {
@@ -193,7 +196,9 @@ class SplitRun {
       this.writers.set(key, w);
     }
     if (w.writer.remainingRows === 0) {
-      this.finishPart(w);
+      // Synchronous, so placing a row never waits: a part ends once per 65,535 rows.
+      const { file, bytes } = this.finishPart(w);
+      fs.writeFileSync(file, bytes);
       w.part++;
       this.openPart(w);
     }
@@ -216,7 +221,22 @@ class SplitRun {
   }
 
   async finish(): Promise<{ agencies: SplitAgency[]; exceptions: SplitManifest['exceptions'] }> {
-    for (const w of this.writers.values()) this.finishPart(w);
+    // The last parts of a thousand writers: creating a file takes the file system a millisecond
+    // or more, so a few are written at once while the next ones are made.
+    const writing = new Set<Promise<void>>();
+    let failure: { error: unknown } | undefined;
+    for (const w of this.writers.values()) {
+      if (failure) break;
+      const { file, bytes } = this.finishPart(w);
+      const done: Promise<void> = fs.promises
+        .writeFile(file, bytes)
+        .catch((error: unknown) => void (failure ??= { error }))
+        .then(() => void writing.delete(done));
+      writing.add(done);
+      if (writing.size >= FILES_WRITTEN_AT_ONCE) await Promise.race(writing);
+    }
+    await Promise.all(writing);
+    if (failure) throw failure.error;
     for (const w of this.writers.values()) this.agencies.get(w.agency.code)!.files.push(...w.files);
     fs.rmSync(path.join(this.work, '.spill'), { recursive: true, force: true });
     if (!this.exceptions) {
@@ -329,7 +349,7 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
     for (const r of all.slice(header + 1)) dataRow(s, r);
   };
 
-  for await (const batch of readRowBatches(opts.input)) {
+  for await (const batch of readRowBatchesInThread(opts.input)) {
     for (const row of batch) {
       if (!sheet || sheet.name !== row.sheet) {
         if (sheet && !sheet.mapping && !sheet.failure) flushPending(sheet, sheet.pending);

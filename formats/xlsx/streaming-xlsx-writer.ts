@@ -20,12 +20,13 @@ const PIECE = 64 << 10;
 const QUEUED_BYTES = 8 << 20;
 
 const NEEDS_ESCAPE = /[&<>"\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const NOT_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 /** XML text: escaped, and without the control characters XML 1.0 cannot carry. */
 function xmlText(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return s;
   return s
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    .replace(NOT_IN_XML, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -78,10 +79,52 @@ class Utf8Pieces {
     this.at = at;
   }
 
-  text(s: string): void {
-    // At most three bytes for each UTF-16 unit.
-    this.room(s.length * 3);
-    this.at += this.buffer.write(s, this.at);
+  /**
+   * `s` as XML character data, what `xmlText` makes of it encoded as Buffer.write encodes it
+   * (a lone surrogate as U+FFFD), in one pass: for the short texts of cells, calling into
+   * Buffer.write and testing expressions cost more than this loop.
+   */
+  xmlText(s: string): void {
+    // At most six bytes for each UTF-16 unit ("&quot;").
+    this.room(s.length * 6);
+    const b = this.buffer;
+    let at = this.at;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) {
+        if (c >= 0x20) {
+          if (c === 38) at = put(b, at, AMP);
+          else if (c === 60) at = put(b, at, LT);
+          else if (c === 62) at = put(b, at, GT);
+          else if (c === 34) at = put(b, at, QUOT);
+          else b[at++] = c;
+        } else if (c === 9 || c === 10 || c === 13) b[at++] = c;
+        else return this.xmlTextOf(s);
+      } else if (c < 0x800) {
+        b[at++] = 0xc0 | (c >> 6);
+        b[at++] = 0x80 | (c & 0x3f);
+      } else if (c >= 0xd800 && c <= 0xdfff) {
+        const next = c <= 0xdbff ? s.charCodeAt(i + 1) : 0;
+        if (next >= 0xdc00 && next <= 0xdfff) {
+          const cp = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+          b[at++] = 0xf0 | (cp >> 18);
+          b[at++] = 0x80 | ((cp >> 12) & 0x3f);
+          b[at++] = 0x80 | ((cp >> 6) & 0x3f);
+          b[at++] = 0x80 | (cp & 0x3f);
+          i++;
+        } else at = put(b, at, REPLACEMENT);
+      } else if (c < 0xfffe) {
+        b[at++] = 0xe0 | (c >> 12);
+        b[at++] = 0x80 | ((c >> 6) & 0x3f);
+        b[at++] = 0x80 | (c & 0x3f);
+      } else return this.xmlTextOf(s);
+    }
+    this.at = at;
+  }
+
+  /** A text with characters XML cannot carry: they go first (what is left may pair surrogates anew), then it is written. */
+  private xmlTextOf(s: string): void {
+    this.xmlText(s.replace(NOT_IN_XML, ''));
   }
 
   get full(): boolean {
@@ -94,6 +137,25 @@ class Utf8Pieces {
     this.buffer = Buffer.allocUnsafe(PIECE);
     this.at = 0;
   }
+}
+
+const AMP = [38, 97, 109, 112, 59];
+const LT = [38, 108, 116, 59];
+const GT = [38, 103, 116, 59];
+const QUOT = [38, 113, 117, 111, 116, 59];
+/** U+FFFD, what Buffer.write writes for a lone surrogate. */
+const REPLACEMENT = [0xef, 0xbf, 0xbd];
+
+function put(b: Buffer, at: number, bytes: readonly number[]): number {
+  for (const x of bytes) b[at++] = x;
+  return at;
+}
+
+/** What /\s/ matches: a text starting or ending with one keeps its spaces (xml:space="preserve"). */
+function isSpace(c: number): boolean {
+  return (
+    (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
 }
 
 /** `<c r="A`, `<c r="B`, …: each column's cell start up to the row number. */
@@ -147,8 +209,8 @@ export function createStreamingXlsxWriter(file: string): StreamingXlsxWriter {
           xml.ascii(`"><v>${v}</v></c>`);
           continue;
         }
-        xml.ascii(/^\s|\s$/.test(v) ? '" t="inlineStr"><is><t xml:space="preserve">' : '" t="inlineStr"><is><t>');
-        xml.text(xmlText(v));
+        xml.ascii(isSpace(v.charCodeAt(0)) || isSpace(v.charCodeAt(v.length - 1)) ? '" t="inlineStr"><is><t xml:space="preserve">' : '" t="inlineStr"><is><t>');
+        xml.xmlText(v);
         xml.ascii('</t></is></c>');
       }
       xml.ascii('</row>');

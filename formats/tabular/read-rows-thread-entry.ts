@@ -1,0 +1,50 @@
+/** The reader thread of read-rows-thread.ts: reads the file, and posts its rows packed, a few batches ahead at most. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { isAppError } from '../../domain/errors';
+import { packRows } from './packed-rows';
+import { readRowBatches, type SheetRow } from './read-rows';
+import type { ThreadMessage } from './read-rows-thread';
+
+const { file, batchRows, readAhead } = workerData as { file: string; batchRows: number; readAhead: number };
+const port = parentPort!;
+let credit = readAhead;
+let stopped = false;
+let wake: (() => void) | undefined;
+port.on('message', (m: 'more' | 'stop') => {
+  if (m === 'more') credit++;
+  else stopped = true;
+  wake?.();
+  wake = undefined;
+});
+
+const post = (m: ThreadMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+
+async function send(rows: SheetRow[]): Promise<void> {
+  while (credit === 0 && !stopped) await new Promise<void>((resolve) => (wake = resolve));
+  if (stopped) return;
+  credit--;
+  const { packed, transfer } = packRows(rows);
+  post({ kind: 'rows', packed }, transfer);
+}
+
+async function main(): Promise<void> {
+  let pending: SheetRow[] = [];
+  for await (const batch of readRowBatches(file)) {
+    for (const row of batch) pending.push(row);
+    if (pending.length >= batchRows) {
+      await send(pending);
+      pending = [];
+    }
+    if (stopped) return;
+  }
+  if (pending.length) await send(pending);
+  if (!stopped) post({ kind: 'done' });
+}
+
+main()
+  .catch((e: unknown) => {
+    const error = e instanceof Error ? { message: e.message, ...(e.stack ? { stack: e.stack } : {}) } : { message: String(e) };
+    post({ kind: 'failed', error: isAppError(e) ? { ...error, code: e.code, params: e.params } : error });
+  })
+  // Nothing else keeps the thread: once the reader is closed, it ends.
+  .finally(() => port.close());

@@ -1,0 +1,88 @@
+/**
+ * `readRowBatches` on a worker thread: the input is inflated, decoded and parsed on another
+ * core while this thread uses the rows, so a consumer is held back only by its own work or by
+ * the reader, whichever is slower, instead of by both added up. Rows cross over packed
+ * (packed-rows.ts) in batches of a few thousand, and the reader keeps at most a few batches
+ * ahead, so memory stays bounded whatever the input's size.
+ */
+import { once } from 'node:events';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { declaredErrors } from '../../domain/errors';
+import { unpackRows, type PackedRows } from './packed-rows';
+// Loaded for the error codes the thread may send back (declaredErrors knows those of loaded modules).
+import './read-rows';
+import type { SheetRow } from './read-rows';
+
+/** Rows per message: enough that posting costs nothing per row, few enough to start working at once. */
+export const THREAD_BATCH_ROWS = 2000;
+/** Batches the reader may have posted and not yet had used. */
+const THREAD_READ_AHEAD = 3;
+
+export type ThreadMessage =
+  | { kind: 'rows'; packed: PackedRows }
+  | { kind: 'done' }
+  | { kind: 'failed'; error: { code?: string; params?: object; message: string; stack?: string } };
+
+/** The thread's errors come back as they were raised: an application error with its code and Vietnamese message. */
+function raised(error: Extract<ThreadMessage, { kind: 'failed' }>['error']): Error {
+  const def = error.code === undefined ? undefined : declaredErrors().find((d) => d.code === error.code);
+  if (def) return def(error.params ?? {});
+  return Object.assign(new Error(error.message), { stack: error.stack });
+}
+
+export async function* readRowBatchesInThread(file: string): AsyncGenerator<SheetRow[]> {
+  // The thread runs the TypeScript sources as the process does: through tsx, with no build step.
+  const entry = path.join(__dirname, 'read-rows-thread-entry.ts');
+  const worker = new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(entry)});`, {
+    eval: true,
+    workerData: { file, batchRows: THREAD_BATCH_ROWS, readAhead: THREAD_READ_AHEAD },
+  });
+  const inbox: ThreadMessage[] = [];
+  let crash: Error | undefined;
+  let exited = false;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  worker.on('message', (m: ThreadMessage) => {
+    inbox.push(m);
+    notify();
+  });
+  worker.on('error', (e) => {
+    crash = e;
+    notify();
+  });
+  worker.on('exit', () => {
+    exited = true;
+    notify();
+  });
+  let finished = false;
+  try {
+    for (;;) {
+      const m = inbox.shift();
+      if (!m) {
+        if (crash) throw crash;
+        if (exited) throw new Error('the row reader thread ended without finishing');
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      if (m.kind === 'failed') throw raised(m.error);
+      if (m.kind === 'done') {
+        finished = true;
+        return;
+      }
+      const rows = unpackRows(m.packed);
+      worker.postMessage('more');
+      yield rows;
+    }
+  } finally {
+    // A consumer that stops early (an error, a cancelled activity) lets the reader close its
+    // files and temporary folder before the thread ends.
+    if (!exited) {
+      if (!finished) worker.postMessage('stop');
+      await once(worker, 'exit');
+    }
+  }
+}
