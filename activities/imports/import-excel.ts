@@ -14,6 +14,7 @@ import { Context } from '@temporalio/activity';
 import type { Pool, PoolClient } from 'pg';
 import { defineError, isAppError } from '../../domain/errors';
 import { canonicalValues, checkImportRow, compileImportPlan, ERROR_HEADERS, type ImportPlan, type ImportTarget } from '../../domain/imports/import-row';
+import { ImportAgencyUnknown } from '../../domain/imports/import-errors';
 import type { ExcelImportInput, ExcelImportResult, StoredSource } from '../../domain/imports/import-types';
 import { findHeaderRow, type Cell } from '../../domain/profiles/sheet-mapping';
 import { SHIPPED_PROFILES } from '../../domain/profiles/shipped';
@@ -29,13 +30,6 @@ export const ImportFormatUnsupported = defineError<{ name: string }>(
   'validation',
   (p) => `${p.name}: only .xls and .xlsx files can be imported`,
   (p) => `Tệp "${p.name}" không nhập được: chỉ nhận tệp Excel .xls hoặc .xlsx.`,
-);
-
-export const ImportAgencyUnknown = defineError<{ agencyCode: string }>(
-  'IMPORT_AGENCY_UNKNOWN',
-  'not_found',
-  (p) => `agency ${p.agencyCode} is not known`,
-  (p) => `Không có cơ quan đăng ký mã ${p.agencyCode} trong hệ thống.`,
 );
 
 export const ImportFileEmpty = defineError<{ name: string }>(

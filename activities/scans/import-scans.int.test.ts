@@ -263,7 +263,7 @@ test('a zip named for another book: the PDFs win and the report says so', async 
 test('an empty zip fails the import as empty; an unknown agency is refused', async () => {
   expect(await codeOf(importZip(await storedZip('KS.2020.1.zip', [])))).toBe('SCAN_ZIP_EMPTY');
   const zip = await storedZip('KS.2020.1.zip', [{ name: 'KS.2020.1.1.pdf', data: page() }]);
-  expect(await codeOf(runScanImport(deps(), { importKey: 'nobody', agencyCode: '99999', actor: 'canbo.test', zip }))).toBe('SCAN_AGENCY_UNKNOWN');
+  expect(await codeOf(runScanImport(deps(), { importKey: 'nobody', agencyCode: '99999', actor: 'canbo.test', zip }))).toBe('IMPORT_AGENCY_UNKNOWN');
 });
 
 test('as an activity: heartbeats the bytes stored, and returns lists cut short while the stored report keeps them whole', async () => {

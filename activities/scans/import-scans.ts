@@ -23,15 +23,9 @@ import { isRejection } from '../../formats/rejection';
 import { readZipEntries } from '../../formats/zip/safe-zip-reader';
 import type { Config } from '../../platform/config';
 import type { ContentStore } from '../files/content-store';
+import { ImportAgencyUnknown } from '../../domain/imports/import-errors';
 import { lockAgencyScans } from './attach-waiting-scans';
 import { attachScanPages, missingPagesOf, type PageOutcome, type ScanPage } from './scan-attachments';
-
-export const ScanAgencyUnknown = defineError<{ agencyCode: string }>(
-  'SCAN_AGENCY_UNKNOWN',
-  'not_found',
-  (p) => `agency ${p.agencyCode} is not known`,
-  (p) => `Không có cơ quan đăng ký mã ${p.agencyCode} trong hệ thống.`,
-);
 
 export const ScanZipEmpty = defineError<{ name: string }>(
   'SCAN_ZIP_EMPTY',
@@ -182,7 +176,7 @@ function pagesOf(accepted: readonly AcceptedFile[]): { pages: AcceptedFile[]; du
 
 async function agencyProvince(pool: Pool, agencyCode: string): Promise<string> {
   const r = await pool.query<{ province_code: string }>('SELECT province_code FROM agencies WHERE code = $1', [agencyCode]);
-  if (!r.rows[0]) throw ScanAgencyUnknown({ agencyCode });
+  if (!r.rows[0]) throw ImportAgencyUnknown({ agencyCode });
   return r.rows[0].province_code;
 }
 

@@ -4,17 +4,14 @@
  * on to review while more imports are taken; officials of other agencies are refused by the
  * workflow itself; and a release with auto-import imports every agency's files by itself.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
-import { generateExport } from '../../cli/gen/generate';
 import { agencyWorkflowId } from '../../domain/runs/province-run';
 import { runFolders } from '../../activities/split/split-package';
-import { MANIFEST_FILE, type SplitManifest } from '../../activities/split/split-export';
 import { createAgencyImports, type AgencyImports } from '../../services/agency-imports';
 import { agencyRunProgress } from '../../workflows/definitions';
-import { createProvinceRunHarness, scratchDir, type ProvinceRunHarness } from '../support/province-runs';
+import { createProvinceRunHarness, releasedRun, scratchDir, type ProvinceRunHarness } from '../support/province-runs';
 import { codeOf } from '../support/coded-error';
 
 let h: ProvinceRunHarness;
@@ -22,24 +19,6 @@ let worker: Worker;
 let running: Promise<void>;
 let gen: string;
 let imports: AgencyImports;
-
-const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-
-/** A province run of a generated export, split and released. */
-async function releasedRun(seed: number, opts: { autoImport?: boolean } = {}): Promise<{ runId: string; manifest: SplitManifest }> {
-  const summary = await generateExport({ provinceCode: '01', records: 1500, seed, out: path.join(gen, String(seed)), format: 'xlsx' });
-  const file = path.join(gen, String(seed), summary.files[0]!);
-  const name = `01-c06-${seed}.xlsx`;
-  fs.copyFileSync(file, path.join(h.paths.inbox, name));
-  const { runId } = await h.runs.start({ provinceCode: '01', source: { kind: 'inbox', path: name }, originalName: name, sha256: sha256(file), deliveredBy: 'C06', channel: 'Mạng chuyên dùng', startedBy: 'dieuphoi01' });
-  await h.runs.waitWhile(runId, ['receiving'], undefined, 200);
-  await h.runs.confirmHandover(runId, 'dieuphoi01');
-  await h.runs.waitWhile(runId, ['splitting'], undefined, 200);
-  await h.runs.release(runId, 'dieuphoi01', undefined, opts);
-  await h.runs.waitWhile(runId, ['releasing'], undefined, 200);
-  const manifest = JSON.parse(fs.readFileSync(path.join(runFolders(h.paths, runId).split, MANIFEST_FILE), 'utf8')) as SplitManifest;
-  return { runId, manifest };
-}
 
 beforeAll(async () => {
   h = await createProvinceRunHarness('agency-import');
@@ -57,7 +36,7 @@ afterAll(async () => {
 });
 
 test('a data-only agency imports its split files; each import is an update the history keeps; books with data go to review', async () => {
-  const { runId, manifest } = await releasedRun(71);
+  const { runId, manifest } = await releasedRun(h, { out: path.join(gen, '71'), seed: 71, records: 1500 });
   const agency = [...manifest.agencies].sort((a, b) => b.files.length - a.files.length || b.rows - a.rows)[0]!;
   const other = manifest.agencies.find((a) => a.code !== agency.code)!;
   const split = runFolders(h.paths, runId).split;
@@ -99,7 +78,7 @@ test('a data-only agency imports its split files; each import is an update the h
 });
 
 test('released with auto-import, every agency imports its own split files', async () => {
-  const { runId, manifest } = await releasedRun(72, { autoImport: true });
+  const { runId, manifest } = await releasedRun(h, { out: path.join(gen, '72'), seed: 72, records: 1500, autoImport: true });
   const deadline = Date.now() + 120_000;
   for (const a of manifest.agencies) {
     const handle = h.env.client.workflow.getHandle(agencyWorkflowId(a.code, runId));

@@ -10,9 +10,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import yauzl from 'yauzl';
-import { MANIFEST_FILE, type SplitManifest } from '../../activities/split/split-export';
-import { runFolders } from '../../activities/split/split-package';
-import { generateExport } from '../../cli/gen/generate';
 import type { ScanBook } from '../../cli/gen/scan-writer';
 import { bookKey, numberKey } from '../../domain/naming/scan-name';
 import type { Defect } from '../../domain/synthetic/defects';
@@ -20,7 +17,7 @@ import { agencyWorkflowId } from '../../domain/runs/province-run';
 import { writeZip } from '../../formats/zip/zip-writer';
 import { createAgencyImports, type AgencyImports } from '../../services/agency-imports';
 import { agencyRunProgress } from '../../workflows/definitions';
-import { createProvinceRunHarness, scratchDir, type ProvinceRunHarness } from '../support/province-runs';
+import { createProvinceRunHarness, releasedRun, scratchDir, type ProvinceRunHarness } from '../support/province-runs';
 
 let h: ProvinceRunHarness;
 let worker: Worker;
@@ -33,17 +30,7 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 /** A province with scanned books, split, released with auto-import, every agency's data imported. */
 async function importedProvince(seed: number, scannedRatio: number, defects: Defect[]): Promise<{ out: string; books: ScanBook[] }> {
   const out = path.join(gen, String(seed));
-  const summary = await generateExport({ provinceCode: '01', records: 1200, seed, out, format: 'xlsx', scannedRatio, defects });
-  const name = `01-c06-${seed}.xlsx`;
-  const bytes = fs.readFileSync(path.join(out, summary.files[0]!));
-  fs.writeFileSync(path.join(h.paths.inbox, name), bytes);
-  const { runId } = await h.runs.start({ provinceCode: '01', source: { kind: 'inbox', path: name }, originalName: name, sha256: sha256(bytes), deliveredBy: 'C06', channel: 'Mạng chuyên dùng', startedBy: 'dieuphoi01' });
-  await h.runs.waitWhile(runId, ['receiving'], undefined, 200);
-  await h.runs.confirmHandover(runId, 'dieuphoi01');
-  await h.runs.waitWhile(runId, ['splitting'], undefined, 200);
-  await h.runs.release(runId, 'dieuphoi01', undefined, { autoImport: true });
-  await h.runs.waitWhile(runId, ['releasing'], undefined, 200);
-  const manifest = JSON.parse(fs.readFileSync(path.join(runFolders(h.paths, runId).split, MANIFEST_FILE), 'utf8')) as SplitManifest;
+  const { runId, manifest } = await releasedRun(h, { out, seed, records: 1200, scannedRatio, defects, autoImport: true });
   for (const a of manifest.agencies) {
     const handle = h.env.client.workflow.getHandle(agencyWorkflowId(a.code, runId));
     for (let i = 0; i < 600 && (await handle.query(agencyRunProgress)).importsDone < a.files.length; i++) await new Promise((r) => setTimeout(r, 200));

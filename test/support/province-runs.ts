@@ -3,6 +3,7 @@
  * Temporal dev server, a data folder with an inbox, and the coordinator service. Workers are
  * made per test (in this process, or as a `hotich worker` child process to be killed).
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,10 @@ import { createLocalContentStore, type ContentStore } from '../../activities/fil
 import { dataPaths, type DataPaths } from '../../activities/files/data-paths';
 import { loadConfig } from '../../platform/config';
 import { createProvinceRuns, type ProvinceRuns } from '../../services/province-runs';
+import { MANIFEST_FILE, type SplitManifest } from '../../activities/split/split-export';
+import { runFolders } from '../../activities/split/split-package';
+import { generateExport } from '../../cli/gen/generate';
+import type { Defect } from '../../domain/synthetic/defects';
 import { createTestDatabase, type TestDatabase } from './database';
 import { testEnv } from './env';
 import { connectTestTemporal, uniqueTaskQueue } from './temporal';
@@ -63,4 +68,28 @@ export async function createProvinceRunHarness(name: string): Promise<ProvinceRu
 /** A scratch folder outside the data folder (generated inputs). */
 export function scratchDir(name: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+}
+
+/**
+ * A generated Hà Nội export taken through Steps 1–2 by the coordinator service: delivered to the
+ * inbox, received, confirmed, split and released. The generator's other outputs (scan zips,
+ * expected rows) stay in `out`.
+ */
+export async function releasedRun(
+  h: ProvinceRunHarness,
+  opts: { out: string; seed: number; records: number; scannedRatio?: number; defects?: Defect[]; autoImport?: boolean },
+): Promise<{ runId: string; manifest: SplitManifest }> {
+  const summary = await generateExport({ provinceCode: '01', records: opts.records, seed: opts.seed, out: opts.out, format: 'xlsx', scannedRatio: opts.scannedRatio, defects: opts.defects });
+  const bytes = fs.readFileSync(path.join(opts.out, summary.files[0]!));
+  const name = `01-c06-${opts.seed}.xlsx`;
+  fs.writeFileSync(path.join(h.paths.inbox, name), bytes);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const { runId } = await h.runs.start({ provinceCode: '01', source: { kind: 'inbox', path: name }, originalName: name, sha256, deliveredBy: 'C06', channel: 'Mạng chuyên dùng', startedBy: 'dieuphoi01' });
+  await h.runs.waitWhile(runId, ['receiving'], undefined, 200);
+  await h.runs.confirmHandover(runId, 'dieuphoi01');
+  await h.runs.waitWhile(runId, ['splitting'], undefined, 200);
+  await h.runs.release(runId, 'dieuphoi01', undefined, { autoImport: opts.autoImport });
+  await h.runs.waitWhile(runId, ['releasing'], undefined, 200);
+  const manifest = JSON.parse(fs.readFileSync(path.join(runFolders(h.paths, runId).split, MANIFEST_FILE), 'utf8')) as SplitManifest;
+  return { runId, manifest };
 }
