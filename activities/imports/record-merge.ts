@@ -87,8 +87,9 @@ export async function mergeStaged(client: PoolClient, target: { agencyCode: stri
   // Two imports of one agency's register type are decided one after the other, never interleaved.
   await client.query(`SELECT pg_advisory_xact_lock(hashtext('import:' || $1 || ':' || $2))`, [target.agencyCode, target.registerType]);
   await client.query(
+    // The plan holds the decision and the keys, not the values: those are read once, where they are written.
     `CREATE TEMP TABLE import_plan ON COMMIT DROP AS
-     SELECT s.*, r.id AS record_id, r.state,
+     SELECT s.sheet, s.row_number, s.unit_code, s.book_year, s.book_key, s.book_number, r.id AS record_id, r.state,
             CASE WHEN r.id IS NULL THEN 'insert'
                  WHEN r.data_sha256 = s.data_sha256 THEN 'unchanged'
                  WHEN r.state IN ('approved', 'transferred') THEN 'locked'
@@ -105,16 +106,16 @@ export async function mergeStaged(client: PoolClient, target: { agencyCode: stri
   );
   await client.query(
     `UPDATE records r
-        SET data = p.data::jsonb, data_sha256 = p.data_sha256, notes = p.notes::jsonb, version = r.version + 1,
-            book_number = p.book_number, registration_number = p.registration_number,
+        SET data = s.data::jsonb, data_sha256 = s.data_sha256, notes = s.notes::jsonb, version = r.version + 1,
+            book_number = s.book_number, registration_number = s.registration_number,
             import_id = $1, state = 'imported', updated_at = now()
-       FROM import_plan p WHERE p.record_id = r.id AND p.action = 'update'`,
+       FROM import_plan p JOIN import_rows s USING (sheet, row_number) WHERE p.record_id = r.id AND p.action = 'update'`,
     [target.importId],
   );
   await client.query(
     `INSERT INTO records (agency_code, unit_code, register_type, book_year, book_number, book_key, registration_number, number_key, data, data_sha256, notes, import_id)
-     SELECT $1, unit_code, $2, book_year, book_number, book_key, registration_number, number_key, data::jsonb, data_sha256, notes::jsonb, $3
-       FROM import_plan WHERE action = 'insert'`,
+     SELECT $1, s.unit_code, $2, s.book_year, s.book_number, s.book_key, s.registration_number, s.number_key, s.data::jsonb, s.data_sha256, s.notes::jsonb, $3
+       FROM import_plan p JOIN import_rows s USING (sheet, row_number) WHERE p.action = 'insert'`,
     [target.agencyCode, target.registerType, target.importId],
   );
   const counts = await client.query<{ action: string; n: string }>(`SELECT action, count(*) AS n FROM import_plan GROUP BY action`);
