@@ -6,6 +6,11 @@ import { appFailure } from '../workflows/failures';
 import type { ContentStore } from './files/content-store';
 import type { DataPaths } from './files/data-paths';
 import { createExcelImportActivities } from './imports/import-excel';
+import { createReviewActivities } from './review/decide-records';
+import { createNotificationActivities } from './review/notify-idle-book';
+import { createPgTransferTarget } from './transfer/pg-transfer-target';
+import { createTransferActivities } from './transfer/transfer-approved';
+import type { TransferTarget } from './transfer/transfer-target';
 import { createSplitSourceActivities } from './imports/split-sources';
 import { createScanActivities } from './scans/import-scans';
 import { createPlatformActivities } from './platform/platform-check';
@@ -18,6 +23,8 @@ export interface ActivityDeps {
   store: ContentStore;
   paths: DataPaths;
   limits: Config['imports'];
+  /** CSDLHTĐT; our PostgreSQL adapter on the same database when not given. */
+  target?: TransferTarget;
 }
 
 /** Our coded errors leave an activity as failures carrying their code and Vietnamese text. */
@@ -45,6 +52,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createExcelImportActivities(deps),
     ...createSplitSourceActivities(deps),
     ...createScanActivities(deps),
+    ...createReviewActivities(deps),
+    ...createNotificationActivities(deps),
+    ...createTransferActivities({ pool: deps.pool, target: deps.target ?? createPgTransferTarget(deps.pool) }),
   });
 }
 export type Activities = ReturnType<typeof createActivities>;

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { DEFAULT_REVIEW_SETTINGS } from '../domain/review/review-types';
 import { defineError } from '../domain/errors';
 
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
@@ -46,6 +47,14 @@ export const ConfigSchema = Type.Object({
     scanExpandedMaxBytes: Type.Integer({ minimum: 1 }),
     scanEntryMaxRatio: Type.Integer({ minimum: 1 }),
   }),
+  /** Step 4: how long a claim on a book lasts idle, when idle books remind and escalate, how transfers batch. */
+  review: Type.Object({
+    claimIdleMs: Type.Integer({ minimum: 1000 }),
+    reminderAfterMs: Type.Integer({ minimum: 1000 }),
+    escalateAfterMs: Type.Integer({ minimum: 1000 }),
+    transferBatchSize: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    transferDelayMs: Type.Integer({ minimum: 0 }),
+  }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -70,6 +79,11 @@ export const SETTING_ENV = {
   'imports.scanZipMaxBytes': 'HOTICH_SCAN_ZIP_MAX_BYTES',
   'imports.scanExpandedMaxBytes': 'HOTICH_SCAN_EXPANDED_MAX_BYTES',
   'imports.scanEntryMaxRatio': 'HOTICH_SCAN_ENTRY_MAX_RATIO',
+  'review.claimIdleMs': 'HOTICH_CLAIM_IDLE_MINUTES',
+  'review.reminderAfterMs': 'HOTICH_REMIND_AFTER_HOURS',
+  'review.escalateAfterMs': 'HOTICH_ESCALATE_AFTER_HOURS',
+  'review.transferBatchSize': 'HOTICH_TRANSFER_BATCH_SIZE',
+  'review.transferDelayMs': 'HOTICH_TRANSFER_DELAY_SECONDS',
 } as const;
 
 export const InvalidSetting = defineError<{ variable: string; value: string; problem: string }>(
@@ -80,6 +94,8 @@ export const InvalidSetting = defineError<{ variable: string; value: string; pro
 );
 
 const GIB = 1024 ** 3;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 type Env = Record<string, string | undefined>;
 
@@ -128,6 +144,13 @@ export function loadConfig(env: Env = process.env, rootDir = path.resolve(__dirn
       scanExpandedMaxBytes: int(env, 'HOTICH_SCAN_EXPANDED_MAX_BYTES', 4 * GIB),
       // Scanned PDFs are already compressed: a page that deflates a hundredfold is not a scan.
       scanEntryMaxRatio: int(env, 'HOTICH_SCAN_ENTRY_MAX_RATIO', 100),
+    },
+    review: {
+      claimIdleMs: int(env, 'HOTICH_CLAIM_IDLE_MINUTES', DEFAULT_REVIEW_SETTINGS.claimIdleMs / MINUTE) * MINUTE,
+      reminderAfterMs: int(env, 'HOTICH_REMIND_AFTER_HOURS', DEFAULT_REVIEW_SETTINGS.reminderAfterMs / HOUR) * HOUR,
+      escalateAfterMs: int(env, 'HOTICH_ESCALATE_AFTER_HOURS', DEFAULT_REVIEW_SETTINGS.escalateAfterMs / HOUR) * HOUR,
+      transferBatchSize: int(env, 'HOTICH_TRANSFER_BATCH_SIZE', DEFAULT_REVIEW_SETTINGS.transferBatchSize),
+      transferDelayMs: int(env, 'HOTICH_TRANSFER_DELAY_SECONDS', DEFAULT_REVIEW_SETTINGS.transferDelayMs / 1000) * 1000,
     },
   };
   const first = Value.Errors(ConfigSchema, config).First();

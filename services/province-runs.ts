@@ -4,6 +4,7 @@
  * the split, cancel, and fetch an agency's folder or the exceptions workbook. Thin: checks
  * and decisions live in the workflow and the domain; this module only reaches them.
  */
+import type { ReviewSettings } from '../domain/review/review-types';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -42,6 +43,8 @@ export interface ProvinceRunsDeps {
   pool: Pool;
   paths: DataPaths;
   taskQueue: string;
+  /** Passed to every agency run the province run starts. */
+  review: ReviewSettings;
 }
 
 export interface StartRunRequest extends HandoverDetails {
@@ -69,7 +72,7 @@ async function coded<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-export function createProvinceRuns({ temporal, pool, paths, taskQueue }: ProvinceRunsDeps) {
+export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }: ProvinceRunsDeps) {
   const registry = createWorkflowRegistry(pool);
 
   /** Run ids reach file paths: anything but the id's own shape is refused first. */
@@ -142,6 +145,7 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue }: Provinc
         deliveredBy: req.deliveredBy,
         channel: req.channel,
         startedBy: req.startedBy,
+        review,
       };
       await registry.register({ workflowId, kind: 'province-run', provinceCode, agencyCode: null, startedBy: req.startedBy });
       await temporal.workflow.start(provinceRun, {

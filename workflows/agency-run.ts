@@ -2,19 +2,56 @@
  * AgencyWorkflow (id `agency/<agencyCode>/<runId>`): one civil-registration agency's part of a
  * province run. It opens at the agency's import slot (when the coordinator set one) and takes
  * the agency's imports (Step 3) as updates, so the history shows who imported which file and
- * what came of it. A register book with data moves on to review (Step 4) while more imports
- * keep coming. It tells the province run each time its phase changes.
+ * what came of it. A register book with data is open for review (Step 4) while more imports
+ * keep coming: officials claim books and send decisions as updates (the history is the audit
+ * of who decided what), approved records are transferred in batches, idle books remind the
+ * agency and then the coordinator on timers. The state holds counts per book, never records,
+ * and the run continues as new, carrying it, before its history grows long.
  */
-import { CancellationScope, condition, currentUpdateInfo, getExternalWorkflowHandle, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  currentUpdateInfo,
+  getExternalWorkflowHandle,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { ExcelImportActivities } from '../activities/imports/import-excel';
 import type { SplitSourceActivities } from '../activities/imports/split-sources';
+import type { ReviewActivities } from '../activities/review/decide-records';
+import type { NotificationActivities } from '../activities/review/notify-idle-book';
 import type { RunEventActivities } from '../activities/runs/run-events';
 import type { ScanActivities } from '../activities/scans/import-scans';
+import type { TransferActivities } from '../activities/transfer/transfer-approved';
 import type { AgencyImportEntry, ExcelImportResult, ImportActor, StoredSource } from '../domain/imports/import-types';
-import { isRegisterTypeCode, type RegisterTypeCode } from '../domain/registers/register-types';
+import { isRegisterTypeCode, registerType, type RegisterTypeCode } from '../domain/registers/register-types';
+import {
+  AgencyCloseReasonMissing,
+  ReviewBookClaimed,
+  ReviewBookNotOpen,
+  ReviewClaimNotHeld,
+  ReviewNotCoordinator,
+  ReviewNotOfficialOfAgency,
+} from '../domain/review/review-errors';
+import { agencyFinished, batchProblem, dueNotices, hasWorkLeft, standingClaim } from '../domain/review/review-rules';
+import { bookId, DEFAULT_REVIEW_SETTINGS, type BookCounts, type BookRef, type ReviewActor, type ReviewBook, type ReviewSettings } from '../domain/review/review-types';
 import type { AgencyPhase, AgencyProgress, AgencyRunState, AgencySchedule } from '../domain/runs/province-run';
 import { AgencyRunEnded, ImportOtherAgency, ImportRegisterTypeInvalid, RunActorMissing } from '../domain/runs/run-errors';
-import { agencyPhaseSignal, agencyRunProgress, importExcel, importScans } from './definitions';
+import {
+  agencyPhaseSignal,
+  agencyRunProgress,
+  claimBook,
+  closeAgency,
+  decideRecords,
+  importExcel,
+  importScans,
+  releaseBook,
+  transferNow,
+} from './definitions';
 import { appFailure } from './failures';
 
 export interface AgencyRunInput {
@@ -25,10 +62,15 @@ export interface AgencyRunInput {
   schedule?: AgencySchedule;
   /** Set when the coordinator chose at release that the agency's split files import themselves. */
   autoImport?: { by: string };
+  review?: ReviewSettings;
+  /** The state a previous run of this workflow carried over when it continued as new. */
+  carried?: AgencyRunState;
 }
 
 /** The latest imports kept in the state; every import stays in the history and in PostgreSQL. */
 const IMPORTS_KEPT = 50;
+/** Continue as new before the history grows past this many events (decisions arrive by the thousand). */
+const HISTORY_LIMIT = 10_000;
 
 const { importExcel: runExcelImport } = proxyActivities<ExcelImportActivities>({
   startToCloseTimeout: '2 hours',
@@ -42,55 +84,125 @@ const { importScans: runScanImport } = proxyActivities<ScanActivities>({
   retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
 });
 const { agencySplitSources } = proxyActivities<SplitSourceActivities>({ startToCloseTimeout: '30 minutes', retry: { maximumAttempts: 5 } });
-const { registerWorkflow } = proxyActivities<RunEventActivities>({ startToCloseTimeout: '1 minute' });
+const { registerWorkflow, recordRunEvent } = proxyActivities<RunEventActivities>({ startToCloseTimeout: '1 minute' });
+const { decideRecords: runDecisions, agencyBooks } = proxyActivities<ReviewActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 } });
+const { notifyIdleBook } = proxyActivities<NotificationActivities>({ startToCloseTimeout: '1 minute' });
+// The target may be down for a while: batches retry with backoff, without end, and the dashboard shows the last failure.
+const { transferApproved } = proxyActivities<TransferActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
 
 const ENDED: readonly AgencyPhase[] = ['completed', 'cancelled'];
 
+const describeBook = (b: ReviewBook) => `${registerType(b.registerType).nameVi}, quyển số ${b.bookNumber} năm ${b.bookYear} (đơn vị ${b.unitCode})`;
+
 export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> {
-  const state: AgencyRunState = { ...input.agency, phase: input.schedule ? 'scheduled' : 'awaiting_import', schedule: input.schedule, importsDone: 0, imports: [], books: [] };
+  const settings = input.review ?? DEFAULT_REVIEW_SETTINGS;
+  const state: AgencyRunState = input.carried ?? {
+    ...input.agency,
+    phase: input.schedule ? 'scheduled' : 'awaiting_import',
+    schedule: input.schedule,
+    importsDone: 0,
+    imports: [],
+    books: [],
+    transfer: { batches: 0, transferred: 0, rejectedByTarget: 0 },
+    decisionBatches: 0,
+  };
+  const workflowId = workflowInfo().workflowId;
+  const nowIso = () => new Date().toISOString();
+  let transferRequested = false;
+  let lastApprovalAt = 0;
+  let closing: { by: string; reason: string } | undefined;
+
   setHandler(agencyRunProgress, () => state);
   // Signalled by workflow id, so it reaches the province run after it has continued as new.
   const parent = getExternalWorkflowHandle(input.parentWorkflowId);
+  const overdueBooks = () => state.books.filter((b) => b.escalated && hasWorkLeft(b)).length;
+  const tellParent = () => parent.signal(agencyPhaseSignal, { code: state.code, phase: state.phase, overdueBooks: overdueBooks() }).catch(() => undefined);
   const enter = async (phase: AgencyPhase) => {
     if (state.phase === phase) return;
     state.phase = phase;
     // A province run that has already ended has nobody to tell.
-    await parent.signal(agencyPhaseSignal, { code: state.code, phase }).catch(() => undefined);
+    await tellParent();
+  };
+
+  const findBook = (ref: BookRef) => state.books.find((b) => bookId(b) === bookId(ref));
+  /** Something happened in the book: its idle clock starts again. */
+  const touch = (b: ReviewBook) => {
+    b.lastActivityAt = nowIso();
+    b.reminded = false;
+    b.escalated = false;
+  };
+  const setCounts = (ref: BookRef & { bookNumber: string }, counts: BookCounts) => {
+    const known = findBook(ref);
+    if (known) known.counts = counts;
+    else state.books.push({ registerType: ref.registerType, unitCode: ref.unitCode, bookYear: ref.bookYear, bookKey: ref.bookKey, bookNumber: ref.bookNumber, counts, lastActivityAt: nowIso() });
   };
 
   const remember = (entry: AgencyImportEntry) => {
     state.importsDone++;
     state.imports = [...state.imports, entry].slice(-IMPORTS_KEPT);
   };
-  const openBooks = (type: RegisterTypeCode, result: ExcelImportResult) => {
-    for (const b of result.books) {
-      const known = state.books.find((k) => k.registerType === type && k.unitCode === b.unitCode && k.bookYear === b.bookYear && k.bookKey === b.bookKey);
-      if (known) known.records = b.records;
-      else state.books.push({ registerType: type, unitCode: b.unitCode, bookYear: b.bookYear, bookKey: b.bookKey, bookNumber: b.bookNumber, records: b.records, stage: 'in_review' });
+  /** After an import the counts of every book are read again: a re-import can send approved-before-rejected records back to review. */
+  const refreshBooks = async (changed: (b: ReviewBook) => boolean) => {
+    for (const b of await agencyBooks({ agencyCode: state.code })) {
+      setCounts(b, b.counts);
+      const book = findBook(b)!;
+      if (changed(book)) touch(book);
     }
   };
-  const importOne = async (by: string, registerType: RegisterTypeCode, source: StoredSource, importKey: string) => {
-    const result = await runExcelImport({ importKey, agencyCode: state.code, registerType, actor: by, workflowId: workflowInfo().workflowId, source });
-    remember({ importId: result.importId, kind: 'excel', by, at: new Date().toISOString(), sourceSha256: source.sha256, sourceName: source.name, registerType, counts: { ...result.counts } });
-    openBooks(registerType, result);
+  const importOne = async (by: string, type: RegisterTypeCode, source: StoredSource, importKey: string) => {
+    const result: ExcelImportResult = await runExcelImport({ importKey, agencyCode: state.code, registerType: type, actor: by, workflowId, source });
+    remember({ importId: result.importId, kind: 'excel', by, at: nowIso(), sourceSha256: source.sha256, sourceName: source.name, registerType: type, counts: { ...result.counts } });
+    const imported = new Set(result.books.map((b) => bookId({ registerType: type, ...b })));
+    await refreshBooks((b) => imported.has(bookId(b)));
     // An import before the slot opens the agency early: the slot is a recommendation, not a lock.
     if (state.books.length > 0) await enter('in_review');
     else if (state.phase === 'scheduled') await enter('awaiting_import');
     return result;
   };
 
+  const notEnded = () => {
+    if (ENDED.includes(state.phase) || closing) throw appFailure(AgencyRunEnded({ agency: state.code, phase: state.phase }));
+  };
   /** Who may import, and when: an official of this agency or a coordinator, while the agency's part is open. */
   const validateActor = (by: ImportActor | undefined) => {
     if (typeof by?.username !== 'string' || by.username.trim() === '') throw appFailure(RunActorMissing({}));
     if (by.agencyCode !== undefined && by.agencyCode !== state.code) throw appFailure(ImportOtherAgency({ agency: state.code, own: by.agencyCode }));
-    if (ENDED.includes(state.phase)) throw appFailure(AgencyRunEnded({ agency: state.code, phase: state.phase }));
+    notEnded();
   };
-  const importKey = () => `${workflowInfo().workflowId}/${currentUpdateInfo()!.id}`;
+  /** Decisions are an official's, and only on the official's own agency. */
+  const validateOfficial = (by: ReviewActor | undefined) => {
+    if (typeof by?.username !== 'string' || by.username.trim() === '') throw appFailure(RunActorMissing({}));
+    if (by.role !== 'official' || by.agencyCode !== state.code) throw appFailure(ReviewNotOfficialOfAgency({ agency: state.code }));
+    notEnded();
+  };
+  const openBook = (ref: BookRef | undefined) => {
+    const b = ref && findBook(ref);
+    if (!b) throw appFailure(ReviewBookNotOpen({ book: ref ? bookId(ref) : '?' }));
+    return b;
+  };
+  /** The book, free for `by` (unclaimed, claimed by them, or its claim has lapsed). */
+  const bookFor = (by: ReviewActor, ref: BookRef | undefined) => {
+    const b = openBook(ref);
+    const claim = standingClaim(b, Date.now(), settings);
+    if (claim && claim.by !== by.username) throw appFailure(ReviewBookClaimed({ book: describeBook(b), by: claim.by, since: claim.since }));
+    return b;
+  };
+  const claim = (b: ReviewBook, by: string) => {
+    const held = standingClaim(b, Date.now(), settings);
+    b.claim = { by, since: held?.by === by ? held.since : nowIso(), lastActiveAt: nowIso() };
+    touch(b);
+    return b.claim;
+  };
+  const updateKey = () => `${workflowId}/${currentUpdateInfo()!.id}`;
 
-  setHandler(importExcel, async ({ by, registerType, source }) => importOne(by.username.trim(), registerType, source, importKey()), {
-    validator: ({ by, registerType }) => {
+  setHandler(importExcel, async ({ by, registerType: type, source }) => importOne(by.username.trim(), type, source, updateKey()), {
+    validator: ({ by, registerType: type }) => {
       validateActor(by);
-      if (!isRegisterTypeCode(String(registerType))) throw appFailure(ImportRegisterTypeInvalid({ value: String(registerType) }));
+      if (!isRegisterTypeCode(String(type))) throw appFailure(ImportRegisterTypeInvalid({ value: String(type) }));
     },
   });
 
@@ -98,28 +210,189 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
     importScans,
     async ({ by, zip, unitCode }) => {
       const actor = by.username.trim();
-      const report = await runScanImport({ importKey: importKey(), agencyCode: state.code, unitCode, actor, workflowId: workflowInfo().workflowId, zip });
+      const report = await runScanImport({ importKey: updateKey(), agencyCode: state.code, unitCode, actor, workflowId, zip });
       const { entries, attached, alreadyAttached, replaced, unmatched, rejected, missingPages } = report.counts;
-      remember({ importId: report.importId, kind: 'scans', by: actor, at: new Date().toISOString(), sourceSha256: zip.sha256, sourceName: zip.name, counts: { entries, attached, alreadyAttached, replaced, unmatched, rejected, missingPages } });
+      remember({ importId: report.importId, kind: 'scans', by: actor, at: nowIso(), sourceSha256: zip.sha256, sourceName: zip.name, counts: { entries, attached, alreadyAttached, replaced, unmatched, rejected, missingPages } });
+      // New pages make records approvable: their books count again.
+      if (attached + replaced > 0) {
+        const before = new Map(state.books.map((b) => [bookId(b), b.counts.awaitingScan]));
+        await refreshBooks((b) => before.get(bookId(b)) !== b.counts.awaitingScan);
+      }
       if (state.phase === 'scheduled') await enter('awaiting_import');
       return report;
     },
     { validator: ({ by }) => validateActor(by) },
   );
 
+  setHandler(
+    claimBook,
+    ({ by, book }) => {
+      bookFor(by, book);
+      return claim(findBook(book)!, by.username);
+    },
+    { validator: ({ by, book }) => (validateOfficial(by), bookFor(by, book), undefined) },
+  );
+
+  setHandler(
+    releaseBook,
+    ({ book }) => {
+      const b = openBook(book);
+      b.claim = undefined;
+    },
+    {
+      validator: ({ by, book }) => {
+        if (by?.role === 'coordinator') notEnded();
+        else validateOfficial(by);
+        const b = openBook(book);
+        const held = standingClaim(b, Date.now(), settings);
+        if (!held) throw appFailure(ReviewClaimNotHeld({ book: describeBook(b) }));
+        if (by.role !== 'coordinator' && held.by !== by.username) throw appFailure(ReviewBookClaimed({ book: describeBook(b), by: held.by, since: held.since }));
+      },
+    },
+  );
+
+  setHandler(
+    decideRecords,
+    async (req) => {
+      const by = req.by.username.trim();
+      // Checked again here: another official may have claimed the book since this update was validated.
+      const b = bookFor(req.by, req.book);
+      claim(b, by);
+      const result = await runDecisions({ ...req, by: { ...req.by, username: by }, batchKey: updateKey(), agencyCode: state.code, workflowId });
+      state.decisionBatches++;
+      b.counts = result.counts;
+      touch(b);
+      if (result.outcomes.some((o) => o.kind === 'approve' && o.outcome === 'decided')) lastApprovalAt = Date.now();
+      return result;
+    },
+    {
+      validator: ({ by, book, items }) => {
+        validateOfficial(by);
+        bookFor(by, book);
+        const problem = batchProblem(book.registerType, items);
+        if (problem) throw appFailure(problem);
+      },
+    },
+  );
+
+  setHandler(
+    transferNow,
+    () => {
+      transferRequested = true;
+      return state.transfer;
+    },
+    {
+      validator: ({ by }) => {
+        if (by?.role === 'coordinator') notEnded();
+        else validateOfficial(by);
+      },
+    },
+  );
+
+  setHandler(
+    closeAgency,
+    async ({ by, reason }) => {
+      closing = { by: by.username.trim(), reason: reason.trim() };
+      await condition(() => state.phase === 'completed');
+      return state;
+    },
+    {
+      validator: ({ by, reason }) => {
+        if (by?.role !== 'coordinator') throw appFailure(ReviewNotCoordinator({ action: 'close an agency' }));
+        notEnded();
+        if (typeof reason !== 'string' || reason.trim() === '') throw appFailure(AgencyCloseReasonMissing({}));
+      },
+    },
+  );
+
+  const approvedWaiting = () => state.books.reduce((n, b) => n + b.counts.approved, 0);
+  const transferDue = () =>
+    approvedWaiting() > 0 && (transferRequested || approvedWaiting() >= settings.transferBatchSize || Date.now() - lastApprovalAt >= settings.transferDelayMs);
+
+  /** Batches until no approved record waits (or the target refused them all back to review). */
+  const transferAll = async () => {
+    transferRequested = false;
+    for (;;) {
+      const batch = await transferApproved({ batchKey: `${workflowId}/transfer/${state.transfer.batches + 1}`, agencyCode: state.code, workflowId, limit: settings.transferBatchSize });
+      if (!batch) return;
+      state.transfer.batches++;
+      state.transfer.transferred += batch.accepted;
+      state.transfer.rejectedByTarget += batch.rejected;
+      state.transfer.lastBatchAt = nowIso();
+      for (const b of batch.books) {
+        setCounts(b, b.counts);
+        // A record refused by the target is work again for the agency.
+        if (batch.rejected > 0) touch(findBook(b)!);
+      }
+    }
+  };
+
+  const sendNotices = async () => {
+    const { due } = dueNotices(state.books, Date.now(), settings);
+    if (due.length === 0) return;
+    for (const { book, kind } of due) {
+      const waiting = `${book.counts.imported} hồ sơ chờ kiểm tra (${book.counts.awaitingScan} chưa có bản quét)`;
+      const messageVi =
+        kind === 'reminder'
+          ? `Nhắc việc: sổ ${describeBook(book)} của ${state.name} không có thao tác nào từ ${book.lastActivityAt}; còn ${waiting}.`
+          : `Quá hạn: sổ ${describeBook(book)} của ${state.name} không có thao tác nào từ ${book.lastActivityAt}; còn ${waiting}. Đề nghị điều phối viên đôn đốc cơ quan.`;
+      await notifyIdleBook({
+        notificationKey: `${workflowId}/${bookId(book)}/${book.lastActivityAt}/${kind}`,
+        kind,
+        provinceCode: input.provinceCode,
+        agencyCode: state.code,
+        workflowId,
+        book: { registerType: book.registerType, unitCode: book.unitCode, bookYear: book.bookYear, bookKey: book.bookKey, bookNumber: book.bookNumber },
+        idleSince: book.lastActivityAt,
+        messageVi,
+      });
+      if (kind === 'reminder') book.reminded = true;
+      else book.escalated = true;
+    }
+    await tellParent();
+  };
+
+  const historyLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT;
+
   try {
-    await registerWorkflow({ workflowId: workflowInfo().workflowId, kind: 'agency', provinceCode: input.provinceCode, agencyCode: state.code, startedBy: input.parentWorkflowId });
-    if (input.schedule) {
-      const wait = Date.parse(input.schedule.startsAt) - Date.now();
-      if (wait > 0) await condition(() => state.phase !== 'scheduled', wait);
-      await enter(state.books.length > 0 ? 'in_review' : 'awaiting_import');
+    if (!input.carried) {
+      await registerWorkflow({ workflowId, kind: 'agency', provinceCode: input.provinceCode, agencyCode: state.code, startedBy: input.parentWorkflowId });
+      if (input.schedule) {
+        const wait = Date.parse(input.schedule.startsAt) - Date.now();
+        if (wait > 0) await condition(() => state.phase !== 'scheduled', wait);
+        await enter(state.books.length > 0 ? 'in_review' : 'awaiting_import');
+      }
+      if (input.autoImport) {
+        const sources = await agencySplitSources({ runId: input.runId, agencyCode: state.code });
+        for (const s of sources) await importOne(input.autoImport.by, s.registerType, s.source, `${workflowId}/auto/${s.source.sha256}`);
+      }
     }
-    if (input.autoImport) {
-      const sources = await agencySplitSources({ runId: input.runId, agencyCode: state.code });
-      for (const s of sources) await importOne(input.autoImport.by, s.registerType, s.source, `${workflowInfo().workflowId}/auto/${s.source.sha256}`);
+    for (;;) {
+      if (closing) break;
+      if (transferDue()) await transferAll();
+      await sendNotices();
+      if (agencyFinished(state.books) && approvedWaiting() === 0) break;
+      if (historyLong()) {
+        await condition(allHandlersFinished);
+        return await continueAsNew<typeof agencyRun>({ ...input, schedule: undefined, autoImport: undefined, carried: state });
+      }
+      const { nextAt } = dueNotices(state.books, Date.now(), settings);
+      const transferAt = approvedWaiting() > 0 ? lastApprovalAt + settings.transferDelayMs : undefined;
+      const wakeAt = Math.min(nextAt ?? Infinity, transferAt ?? Infinity);
+      const woke = () => closing !== undefined || transferDue() || agencyFinished(state.books) || historyLong();
+      if (wakeAt === Infinity) await condition(woke);
+      else await condition(woke, Math.max(1, wakeAt - Date.now()));
     }
-    // Step 4 (review and transfer) ends this wait.
-    await condition(() => state.phase === 'completed');
+    if (closing) {
+      state.closed = { ...closing, at: nowIso() };
+      const left = state.books.reduce((n, b) => n + b.counts.imported + b.counts.approved, 0);
+      await recordRunEvent({ workflowId, actor: closing.by, action: 'agency.closed', details: { agency: state.code, reason: closing.reason, notTransferred: left, transferred: state.transfer.transferred } });
+    } else {
+      await recordRunEvent({ workflowId, actor: 'system', action: 'agency.completed', details: { agency: state.code, transferred: state.transfer.transferred } });
+    }
+    for (const b of state.books) b.claim = undefined;
+    await enter('completed');
+    await condition(allHandlersFinished);
     return state;
   } catch (e) {
     if (!isCancellation(e)) throw e;

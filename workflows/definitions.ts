@@ -5,6 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ExcelImportResult, ImportActor, StoredSource } from '../domain/imports/import-types';
 import type { RegisterTypeCode } from '../domain/registers/register-types';
+import type { BookClaim, BookRef, DecisionRequest, DecisionResult, ReviewActor, TransferProgress } from '../domain/review/review-types';
 import type { ScanImportReport } from '../domain/scans/scan-import';
 import type { AgencyPhase, AgencyRunState, AgencySchedule, ProvinceRunProgress } from '../domain/runs/province-run';
 
@@ -15,11 +16,21 @@ export const releaseSplit = defineUpdate<ProvinceRunProgress, [{ by: string; sch
 export const cancelRun = defineUpdate<ProvinceRunProgress, [{ by: string; reason: string }]>('cancelRun');
 /** From the split activity: rows read so far. */
 export const splitProgressSignal = defineSignal<[number]>('splitProgress');
-/** From an agency's run: its new phase. */
-export const agencyPhaseSignal = defineSignal<[{ code: string; phase: AgencyPhase }]>('agencyPhase');
+/** From an agency's run: its phase, and how many of its books are overdue (escalated to the coordinator). */
+export const agencyPhaseSignal = defineSignal<[{ code: string; phase: AgencyPhase; overdueBooks?: number }]>('agencyPhase');
 
 export const agencyRunProgress = defineQuery<AgencyRunState>('agencyRunProgress');
 /** Step 3: an official imports one Excel file of a register type, already in the content store. */
 export const importExcel = defineUpdate<ExcelImportResult, [{ by: ImportActor; registerType: RegisterTypeCode; source: StoredSource }]>('importExcel');
 /** Step 3: an official imports one .zip of scanned pages, already in the content store. */
 export const importScans = defineUpdate<ScanImportReport, [{ by: ImportActor; zip: StoredSource; unitCode?: string }]>('importScans');
+/** Step 4: an official's decisions on records of one book (a page of them at most), each decided on its own. */
+export const decideRecords = defineUpdate<DecisionResult, [DecisionRequest]>('decideRecords');
+/** Step 4: an official takes a book to review; nobody else decides on it until released or idle too long. */
+export const claimBook = defineUpdate<BookClaim, [{ by: ReviewActor; book: BookRef }]>('claimBook');
+/** The holder gives the book back, or a coordinator frees it. */
+export const releaseBook = defineUpdate<void, [{ by: ReviewActor; book: BookRef }]>('releaseBook');
+/** Send the approved records now rather than after the batching delay. */
+export const transferNow = defineUpdate<TransferProgress, [{ by: ReviewActor }]>('transferNow');
+/** A coordinator ends the agency's part early, with a reason; what is not transferred stays recorded as such. */
+export const closeAgency = defineUpdate<AgencyRunState, [{ by: ReviewActor; reason: string }]>('closeAgency');

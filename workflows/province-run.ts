@@ -85,9 +85,11 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
   setHandler(splitProgressSignal, (rows) => {
     if (state.phase === 'splitting') state.splitRows = Math.max(state.splitRows, rows);
   });
-  setHandler(agencyPhaseSignal, ({ code, phase }) => {
+  setHandler(agencyPhaseSignal, ({ code, phase, overdueBooks }) => {
     const agency = state.agencies.find((a) => a.code === code);
-    if (agency) agency.phase = phase;
+    if (!agency) return;
+    agency.phase = phase;
+    agency.overdueBooks = overdueBooks || undefined;
   });
   setHandler(
     confirmHandover,
@@ -205,7 +207,7 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
             workflowId: agencyWorkflowId(a.code, state.runId),
             // The agency's work outlives this run's history: the run continues as new while agencies work.
             parentClosePolicy: ParentClosePolicy.ABANDON,
-            args: [{ runId: state.runId, provinceCode: state.provinceCode, parentWorkflowId: workflowId, agency: { code: a.code, name: a.name, level: a.level, rows: a.rows, files: a.files }, schedule: a.schedule, autoImport: state.release?.autoImport ? { by: state.release.releasedBy } : undefined }],
+            args: [{ runId: state.runId, provinceCode: state.provinceCode, parentWorkflowId: workflowId, agency: { code: a.code, name: a.name, level: a.level, rows: a.rows, files: a.files }, schedule: a.schedule, autoImport: state.release?.autoImport ? { by: state.release.releasedBy } : undefined, review: input.review }],
           });
           a.phase = a.schedule ? 'scheduled' : 'awaiting_import';
         }),

@@ -100,15 +100,15 @@ export async function mergeStaged(client: PoolClient, target: { agencyCode: stri
     [target.agencyCode, target.registerType],
   );
   await client.query(
-    `INSERT INTO record_versions (record_id, version, data, data_sha256, import_id)
-     SELECT r.id, r.version, r.data, r.data_sha256, r.import_id
+    `INSERT INTO record_versions (record_id, version, data, data_sha256, import_id, corrected)
+     SELECT r.id, r.version, r.data, r.data_sha256, r.import_id, r.corrected
        FROM records r JOIN import_plan p ON p.record_id = r.id AND p.action = 'update'`,
   );
   await client.query(
     `UPDATE records r
         SET data = s.data::jsonb, data_sha256 = s.data_sha256, notes = s.notes::jsonb, version = r.version + 1,
             book_number = s.book_number, registration_number = s.registration_number,
-            import_id = $1, state = 'imported', updated_at = now()
+            import_id = $1, state = 'imported', corrected = false, updated_at = now()
        FROM import_plan p JOIN import_rows s USING (sheet, row_number) WHERE p.record_id = r.id AND p.action = 'update'`,
     [target.importId],
   );

@@ -6,7 +6,7 @@ import { createWorkflowRegistry, type RegisteredWorkflow } from '../../api/repos
 export interface RunEvent {
   workflowId: string;
   actor: string;
-  action: 'split.released' | 'run.cancelled';
+  action: 'split.released' | 'run.cancelled' | 'agency.closed' | 'agency.completed';
   details: Record<string, unknown>;
 }
 

@@ -41,7 +41,7 @@ interface Session {
 async function withRuns<T>(as: string | undefined, fn: (s: Session) => Promise<T>): Promise<T> {
   return withSession(as, async ({ config, temporal, pool, paths, user }) =>
     fn({
-      runs: createProvinceRuns({ temporal, pool, paths, taskQueue: config.temporal.taskQueue }),
+      runs: createProvinceRuns({ temporal, pool, paths, taskQueue: config.temporal.taskQueue, review: config.review }),
       async actor(provinceCode) {
         const u = await user();
         if (!u || !['coordinator', 'admin'].includes(u.role) || !canSee(u, { provinceCode })) throw CliUserNotAllowed({ username: u?.username ?? as ?? process.env.HOTICH_USER ?? '', province: provinceCode });

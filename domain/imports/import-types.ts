@@ -56,17 +56,6 @@ export interface AgencyImportEntry {
   counts: Record<string, number>;
 }
 
-/** A register book of the agency that has data, and so is open for review (Step 4). */
-export interface AgencyBook {
-  registerType: RegisterTypeCode;
-  unitCode: string;
-  bookYear: number;
-  bookKey: string;
-  bookNumber: string;
-  records: number;
-  stage: 'in_review';
-}
-
 export interface ExcelImportResult {
   importId: number;
   importKey: string;

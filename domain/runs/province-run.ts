@@ -2,7 +2,8 @@
  * The shape of a province run (Steps 1–2 and the hand-off to each agency): ids, phases and the
  * progress a coordinator sees. Pure: the workflows, the activities, the API and the CLI share it.
  */
-import type { AgencyBook, AgencyImportEntry } from '../imports/import-types';
+import type { AgencyImportEntry } from '../imports/import-types';
+import type { ReviewBook, ReviewSettings, TransferProgress } from '../review/review-types';
 
 /** A run is named by its province and the package's declared SHA-256: registering the same package twice finds the same run. */
 export function provinceRunId(provinceCode: string, sha256: string): string {
@@ -58,6 +59,8 @@ export interface HandoverDetails {
 }
 
 export interface ProvinceRunInput extends HandoverDetails {
+  /** Claims, reminders and transfer batching of the agencies' review (from the configuration). */
+  review?: ReviewSettings;
   runId: string;
   provinceCode: string;
   source: PackageSource;
@@ -99,13 +102,19 @@ export interface AgencyProgress {
   files: number;
   phase: AgencyPhase;
   schedule?: AgencySchedule;
+  /** Books idle past the escalation time, with work left: the coordinator follows these up. */
+  overdueBooks?: number;
 }
 
-/** What an agency's run knows: its progress, its imports (the latest ones) and its books open for review. */
+/** What an agency's run knows: its progress, its imports (the latest ones), its books in review and its transfers. */
 export interface AgencyRunState extends AgencyProgress {
   importsDone: number;
   imports: AgencyImportEntry[];
-  books: AgencyBook[];
+  books: ReviewBook[];
+  transfer: TransferProgress;
+  decisionBatches: number;
+  /** Set when a coordinator ended the agency's part before every record was transferred. */
+  closed?: { by: string; reason: string; at: string };
 }
 
 export interface SplitSummary {

@@ -55,7 +55,7 @@ test('a data-only agency imports its split files; each import is an update the h
   expect(state.phase).toBe('in_review');
   expect(state.importsDone).toBe(1);
   expect(state.imports[0]).toMatchObject({ importId: result.importId, kind: 'excel', by: 'canbo01', sourceSha256: source.sha256, registerType: first!.registerType, counts: result.counts });
-  expect(state.books.reduce((n, b) => n + b.records, 0)).toBe(result.counts.inserted);
+  expect(state.books.reduce((n, b) => n + b.counts.records, 0)).toBe(result.counts.inserted);
   const progress = await h.runs.status(runId);
   expect(progress.progress.agencies.find((a) => a.code === agency.code)?.phase).toBe('in_review');
 
@@ -74,7 +74,7 @@ test('a data-only agency imports its split files; each import is an update the h
   const updates = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
   expect(updates).toHaveLength(state.importsDone);
   const records = await h.db.pool.query<{ n: string }>('SELECT count(*) AS n FROM records WHERE agency_code = $1', [agency.code]);
-  expect(Number(records.rows[0]!.n)).toBe(state.books.reduce((n, b) => n + b.records, 0));
+  expect(Number(records.rows[0]!.n)).toBe(state.books.reduce((n, b) => n + b.counts.records, 0));
 });
 
 test('released with auto-import, every agency imports its own split files', async () => {

@@ -17,6 +17,7 @@ import { createProvinceRuns, type ProvinceRuns } from '../../services/province-r
 import { MANIFEST_FILE, type SplitManifest } from '../../activities/split/split-export';
 import { runFolders } from '../../activities/split/split-package';
 import { generateExport } from '../../cli/gen/generate';
+import type { ReviewSettings } from '../../domain/review/review-types';
 import type { Defect } from '../../domain/synthetic/defects';
 import { createTestDatabase, type TestDatabase } from './database';
 import { testEnv } from './env';
@@ -34,7 +35,8 @@ export interface ProvinceRunHarness {
   close(): Promise<void>;
 }
 
-export async function createProvinceRunHarness(name: string): Promise<ProvinceRunHarness> {
+/** `review`: settings of the agency runs (short claims, reminders and transfer delays in tests). */
+export async function createProvinceRunHarness(name: string, opts: { review?: Partial<ReviewSettings> } = {}): Promise<ProvinceRunHarness> {
   const env = await connectTestTemporal();
   const db = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(testEnv('workDir'), `${name}-`));
@@ -42,6 +44,7 @@ export async function createProvinceRunHarness(name: string): Promise<ProvinceRu
   fs.mkdirSync(paths.inbox, { recursive: true });
   const store = createLocalContentStore(paths.store);
   const taskQueue = uniqueTaskQueue(name);
+  const config = loadConfig({ NODE_ENV: 'test' });
   return {
     env,
     db,
@@ -49,13 +52,13 @@ export async function createProvinceRunHarness(name: string): Promise<ProvinceRu
     paths,
     store,
     taskQueue,
-    runs: createProvinceRuns({ temporal: env.client, pool: db.pool, paths, taskQueue }),
+    runs: createProvinceRuns({ temporal: env.client, pool: db.pool, paths, taskQueue, review: { ...config.review, ...opts.review } }),
     createWorker: () =>
       Worker.create({
         connection: env.nativeConnection,
         taskQueue,
         workflowsPath: require.resolve('../../workflows'),
-        activities: createActivities({ pool: db.pool, store, paths, limits: loadConfig({ NODE_ENV: 'test' }).imports }),
+        activities: createActivities({ pool: db.pool, store, paths, limits: config.imports }),
       }),
     async close() {
       await env.teardown();

@@ -5,6 +5,6 @@ import { createProvinceRuns } from '../../../services/province-runs';
 
 /** The services the CLI uses too, bound to this server's Temporal client, pool and store. */
 export default fp(async (app) => {
-  app.decorate('provinceRuns', createProvinceRuns({ temporal: app.temporal, pool: app.pool, paths: dataPaths(app.config), taskQueue: app.config.temporal.taskQueue }));
+  app.decorate('provinceRuns', createProvinceRuns({ temporal: app.temporal, pool: app.pool, paths: dataPaths(app.config), taskQueue: app.config.temporal.taskQueue, review: app.config.review }));
   app.decorate('agencyImports', createAgencyImports({ temporal: app.temporal, pool: app.pool, store: app.contentStore }));
 });
