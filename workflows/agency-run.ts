@@ -65,6 +65,8 @@ export interface AgencyRunInput {
   review?: ReviewSettings;
   /** The state a previous run of this workflow carried over when it continued as new. */
   carried?: AgencyRunState;
+  /** Events after which the run continues as new; lowered only to watch it happen. */
+  historyLimit?: number;
 }
 
 /** The latest imports kept in the state; every import stays in the history and in PostgreSQL. */
@@ -352,7 +354,7 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
     await tellParent();
   };
 
-  const historyLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT;
+  const historyLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? HISTORY_LIMIT);
 
   try {
     if (!input.carried) {
