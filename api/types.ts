@@ -9,6 +9,7 @@ import type { FilesRepository } from './repositories/files';
 import type { WorkflowRegistry } from './repositories/workflows';
 import type { ContentStore } from '../activities/files/content-store';
 import type { AgencyImports } from '../services/agency-imports';
+import type { AgencyReview } from '../services/agency-review';
 import type { ProvinceRuns } from '../services/province-runs';
 
 /** Who may call a route: a list of roles, or 'public'. Every route declares it. */
@@ -30,6 +31,7 @@ declare module 'fastify' {
     contentStore: ContentStore;
     provinceRuns: ProvinceRuns;
     agencyImports: AgencyImports;
+    agencyReview: AgencyReview;
   }
   interface FastifyRequest {
     principal: Principal | null;

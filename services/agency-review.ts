@@ -11,6 +11,7 @@ import { displayValue } from '../domain/profiles/cell-values';
 import { fieldsOf, isRegisterTypeCode, type RegisterTypeCode } from '../domain/registers/register-types';
 import type { RecordValues } from '../domain/registers/validate-record';
 import { ReviewRecordNotFound } from '../domain/review/review-errors';
+import { batchProblem } from '../domain/review/review-rules';
 import type { BookClaim, BookRef, DecisionItem, DecisionResult, ReviewActor, TransferProgress } from '../domain/review/review-types';
 import type { AgencyRunState } from '../domain/runs/province-run';
 import { foldKey } from '../domain/text/normalize';
@@ -215,6 +216,13 @@ export function createAgencyReview({ temporal, pool, imports }: { temporal: Clie
         const full: DecisionItem = item.kind === 'approve' ? { ...item, pages: item.pages ?? k.pages } : (item as DecisionItem);
         const key = JSON.stringify(k.book);
         byBook.set(key, { book: k.book, items: [...(byBook.get(key)?.items ?? []), full] });
+      }
+      // Every book's batch is checked before the first update: a malformed batch of a later book
+      // would otherwise refuse the request after earlier books were decided, leaving the caller
+      // without their results; thrown here, the error also keeps its recordId for the caller.
+      for (const { book, items: batch } of byBook.values()) {
+        const problem = batchProblem(book.registerType, batch);
+        if (problem) throw problem;
       }
       const handle = await handleOf(agencyCode);
       const results: DecisionResult[] = [];

@@ -16,6 +16,8 @@ export default fp(async (app) => {
         { name: 'runs', description: 'Lượt chạy cấp tỉnh (Bước 1–2)' },
         { name: 'imports', description: 'Nhập dữ liệu và tệp quét (Bước 3)' },
         { name: 'records', description: 'Bản ghi hộ tịch' },
+        { name: 'review', description: 'Kiểm tra, phê duyệt theo quyển sổ (Bước 4)' },
+        { name: 'transfers', description: 'Chuyển vào CSDL hộ tịch điện tử (Bước 4)' },
         { name: 'files', description: 'Tệp' },
         { name: 'workflows', description: 'Quy trình' },
       ],

@@ -12,15 +12,22 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: ['coordinator', 'official', 'auditor'] },
       schema: {
         tags: ['records'],
-        summary: 'Chi tiết một bản ghi và các trang sổ đã đính kèm',
+        summary: 'Chi tiết một bản ghi: các trường, trang sổ đã quét, các phiên bản, các quyết định và biên nhận chuyển',
         params: Type.Object({ recordId: Type.Integer({ minimum: 1 }) }),
         response: { 200: RecordDetailSchema, ...errorResponses },
       },
     },
     async (request) => {
-      const record = await app.recordsRepository.get(request.params.recordId);
-      if (!record || !canSee(request.principal!, record)) throw ResourceNotFound({ kind: 'bản ghi', id: String(request.params.recordId) });
-      return { ...record, pages: record.pages.map((p) => ({ ...p, url: `/api/files/${p.sha256}` })) };
+      const id = request.params.recordId;
+      const [record, review] = await Promise.all([app.recordsRepository.get(id), app.agencyReview.show(id)]);
+      if (!record || !review || !canSee(request.principal!, record)) throw ResourceNotFound({ kind: 'bản ghi', id: String(id) });
+      const url = (sha256: string) => `/api/files/${sha256}`;
+      return {
+        ...review,
+        data: record.data,
+        pages: review.pageFiles.map((p) => ({ page: p.page, sha256: p.sha256, url: url(p.sha256) })),
+        pageFiles: review.pageFiles.map((p) => ({ ...p, url: url(p.sha256) })),
+      };
     },
   );
 };

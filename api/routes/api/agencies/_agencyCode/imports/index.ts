@@ -1,22 +1,15 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { canSee } from '../../../../../../domain/access';
 import { isRegisterTypeCode } from '../../../../../../domain/registers/register-types';
 import { ImportRegisterTypeInvalid } from '../../../../../../domain/runs/run-errors';
-import { ResourceNotFound } from '../../../../../errors';
+import { agencyInScope } from '../../../../../agency-scope';
 import { AgencyCode, stateErrorResponses } from '../../../../../schemas';
 import { ZipTooLarge } from '../../../../../../formats/zip/safe-zip-reader';
 import { UploadIncomplete } from '../../../runs';
 
 /** The agency, when the caller may work on it: its officials, and the coordinators of its province. */
-async function agencyInScope(request: FastifyRequest<{ Params: { agencyCode: string } }>) {
-  const agency = await request.server.agenciesRepository.get(request.params.agencyCode);
-  if (!agency || !canSee(request.principal!, { provinceCode: agency.provinceCode, agencyCode: agency.code })) {
-    throw ResourceNotFound({ kind: 'cơ quan đăng ký', id: request.params.agencyCode });
-  }
-  return agency;
-}
+const agencyOf = (request: FastifyRequest<{ Params: { agencyCode: string } }>) => agencyInScope(request, request.params.agencyCode);
 
 const route: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -32,7 +25,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const agency = await agencyInScope(request);
+      const agency = await agencyOf(request);
       const part = await request.file();
       if (!part) throw UploadIncomplete({ missing: 'tệp' });
       const field = part.fields.registerType;
@@ -58,7 +51,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const agency = await agencyInScope(request);
+      const agency = await agencyOf(request);
       const max = app.config.imports.scanZipMaxBytes;
       const part = await request.file({ limits: { fileSize: max } });
       if (!part) throw UploadIncomplete({ missing: 'tệp' });
@@ -88,7 +81,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Unknown(), ...stateErrorResponses },
       },
     },
-    async (request) => app.agencyImports.state((await agencyInScope(request)).code),
+    async (request) => app.agencyImports.state((await agencyOf(request)).code),
   );
 };
 export default route;

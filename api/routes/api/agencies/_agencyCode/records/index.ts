@@ -1,9 +1,22 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { canSee } from '../../../../../../domain/access';
+import { REGISTER_TYPE_CODES } from '../../../../../../domain/registers/register-types';
+import { RECORD_STATES } from '../../../../../../services/agency-review';
+import { agencyInScope } from '../../../../../agency-scope';
 import { AgencyCode, errorResponses } from '../../../../../schemas';
-import { ResourceNotFound } from '../../../../../errors';
-import { RecordSummarySchema } from '../../../records/schema';
+import { ReviewListItemSchema } from '../../../records/schema';
+
+const Query = Type.Object({
+  type: Type.Optional(Type.Unsafe<(typeof REGISTER_TYPE_CODES)[number]>({ type: 'string', enum: [...REGISTER_TYPE_CODES], description: 'Loại sổ' })),
+  unit: Type.Optional(Type.String({ pattern: '^[0-9]{3}([0-9]{2})?$', description: 'Mã đơn vị giữ sổ' })),
+  year: Type.Optional(Type.Integer({ minimum: 1900, maximum: 2100, description: 'Năm của sổ' })),
+  book: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'Số quyển ("01" = "1")' })),
+  state: Type.Optional(Type.Unsafe<(typeof RECORD_STATES)[number]>({ type: 'string', enum: [...RECORD_STATES], description: 'Trạng thái hồ sơ' })),
+  scanned: Type.Optional(Type.Boolean({ description: 'true: đã có trang quét; false: chưa có' })),
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'Tìm theo họ tên, số, ngày (dd/mm/yyyy), không phân biệt dấu và hoa thường' })),
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+});
 
 const route: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -12,18 +25,27 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: ['coordinator', 'official', 'auditor'] },
       schema: {
         tags: ['records'],
-        summary: 'Danh sách bản ghi của một cơ quan đăng ký',
+        summary: 'Danh sách bản ghi của một cơ quan đăng ký, lọc theo sổ, trạng thái, đã quét hay chưa, và tìm không dấu',
         params: Type.Object({ agencyCode: AgencyCode }),
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }) }),
-        response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(RecordSummarySchema) }), ...errorResponses },
+        querystring: Query,
+        response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(ReviewListItemSchema) }), ...errorResponses },
       },
     },
     async (request) => {
-      const agency = await app.agenciesRepository.get(request.params.agencyCode);
-      if (!agency || !canSee(request.principal!, { provinceCode: agency.provinceCode, agencyCode: agency.code })) {
-        throw ResourceNotFound({ kind: 'cơ quan đăng ký', id: request.params.agencyCode });
-      }
-      return app.recordsRepository.listByAgency(agency.code, request.query);
+      const agency = await agencyInScope(request, request.params.agencyCode);
+      const q = request.query;
+      const page = await app.agencyReview.list(agency.code, {
+        registerType: q.type,
+        unitCode: q.unit,
+        bookYear: q.year,
+        bookNumber: q.book,
+        state: q.state,
+        scanned: q.scanned,
+        q: q.q,
+        limit: q.limit,
+        offset: q.offset,
+      });
+      return { total: page.total, items: page.items.map((i) => ({ ...i, agencyCode: agency.code, provinceCode: agency.provinceCode })) };
     },
   );
 };
