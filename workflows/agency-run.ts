@@ -86,13 +86,14 @@ const { importScans: runScanImport } = proxyActivities<ScanActivities>({
   retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
 });
 const { agencySplitSources } = proxyActivities<SplitSourceActivities>({ startToCloseTimeout: '30 minutes', retry: { maximumAttempts: 5 } });
-const { registerWorkflow, recordRunEvent } = proxyActivities<RunEventActivities>({ startToCloseTimeout: '1 minute' });
+const { registerWorkflows, recordRunEvent } = proxyActivities<RunEventActivities>({ startToCloseTimeout: '1 minute' });
 const { decideRecords: runDecisions, agencyBooks } = proxyActivities<ReviewActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 } });
 const { notifyIdleBook } = proxyActivities<NotificationActivities>({ startToCloseTimeout: '1 minute' });
 // The target may be down for a while: batches retry with backoff, without end, and the dashboard shows the last failure.
 const { transferApproved } = proxyActivities<TransferActivities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '2 minutes',
+  // A lost worker's batch is sent again after this long; the adapter's idempotency keys make that safe.
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
@@ -116,13 +117,20 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
   const nowIso = () => new Date().toISOString();
   let transferRequested = false;
   let lastApprovalAt = 0;
+  /** Bumped whenever a book or an approval moves the moment of the next transfer or notice, so the main loop's timer is set again. */
+  let moves = 0;
   let closing: { by: string; reason: string } | undefined;
 
   setHandler(agencyRunProgress, () => state);
   // Signalled by workflow id, so it reaches the province run after it has continued as new.
   const parent = getExternalWorkflowHandle(input.parentWorkflowId);
   const overdueBooks = () => state.books.filter((b) => b.escalated && hasWorkLeft(b)).length;
-  const tellParent = () => parent.signal(agencyPhaseSignal, { code: state.code, phase: state.phase, overdueBooks: overdueBooks() }).catch(() => undefined);
+  /** The overdue count the province run last heard (a carried state's was told before continuing as new). */
+  let toldOverdue = overdueBooks();
+  const tellParent = () => {
+    toldOverdue = overdueBooks();
+    return parent.signal(agencyPhaseSignal, { code: state.code, phase: state.phase, overdueBooks: toldOverdue }).catch(() => undefined);
+  };
   const enter = async (phase: AgencyPhase) => {
     if (state.phase === phase) return;
     state.phase = phase;
@@ -136,9 +144,11 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
     b.lastActivityAt = nowIso();
     b.reminded = false;
     b.escalated = false;
+    moves++;
   };
   const setCounts = (ref: BookRef & { bookNumber: string }, counts: BookCounts) => {
     const known = findBook(ref);
+    moves++;
     if (known) known.counts = counts;
     else state.books.push({ registerType: ref.registerType, unitCode: ref.unitCode, bookYear: ref.bookYear, bookKey: ref.bookKey, bookNumber: ref.bookNumber, counts, lastActivityAt: nowIso() });
   };
@@ -264,7 +274,10 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
       state.decisionBatches++;
       b.counts = result.counts;
       touch(b);
-      if (result.outcomes.some((o) => o.kind === 'approve' && o.outcome === 'decided')) lastApprovalAt = Date.now();
+      if (result.outcomes.some((o) => o.kind === 'approve' && o.outcome === 'decided')) {
+        lastApprovalAt = Date.now();
+        moves++;
+      }
       return result;
     },
     {
@@ -331,8 +344,8 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
 
   const sendNotices = async () => {
     const { due } = dueNotices(state.books, Date.now(), settings);
-    if (due.length === 0) return;
     for (const { book, kind } of due) {
+      const idleSince = book.lastActivityAt;
       const waiting = `${book.counts.imported} hồ sơ chờ kiểm tra (${book.counts.awaitingScan} chưa có bản quét)`;
       const messageVi =
         kind === 'reminder'
@@ -348,17 +361,21 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
         idleSince: book.lastActivityAt,
         messageVi,
       });
+      // A decision while the notice was being written started a new idle period, which has had no notice yet.
+      if (book.lastActivityAt !== idleSince) continue;
       if (kind === 'reminder') book.reminded = true;
       else book.escalated = true;
     }
-    await tellParent();
+    // Work on an overdue book clears it from the coordinator's count as soon as the loop wakes, not at the book's next notice.
+    if (overdueBooks() !== toldOverdue) await tellParent();
   };
 
   const historyLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? HISTORY_LIMIT);
 
   try {
     if (!input.carried) {
-      await registerWorkflow({ workflowId, kind: 'agency', provinceCode: input.provinceCode, agencyCode: state.code, startedBy: input.parentWorkflowId });
+      // The province run registered it before starting it; a run started on its own registers here.
+      await registerWorkflows([{ workflowId, kind: 'agency', provinceCode: input.provinceCode, agencyCode: state.code, startedBy: input.parentWorkflowId }]);
       if (input.schedule) {
         const wait = Date.parse(input.schedule.startsAt) - Date.now();
         if (wait > 0) await condition(() => state.phase !== 'scheduled', wait);
@@ -378,14 +395,19 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
         await condition(allHandlersFinished);
         return await continueAsNew<typeof agencyRun>({ ...input, schedule: undefined, autoImport: undefined, carried: state });
       }
-      const { nextAt } = dueNotices(state.books, Date.now(), settings);
+      const { due, nextAt } = dueNotices(state.books, Date.now(), settings);
+      // Notices that fell due while the last ones were being sent have no time ahead to wait for.
+      if (due.length > 0) continue;
       const transferAt = approvedWaiting() > 0 ? lastApprovalAt + settings.transferDelayMs : undefined;
       const wakeAt = Math.min(nextAt ?? Infinity, transferAt ?? Infinity);
-      const woke = () => closing !== undefined || transferDue() || agencyFinished(state.books) || historyLong();
+      const seen = moves;
+      const woke = () => closing !== undefined || transferDue() || agencyFinished(state.books) || historyLong() || moves !== seen;
       if (wakeAt === Infinity) await condition(woke);
       else await condition(woke, Math.max(1, wakeAt - Date.now()));
     }
     if (closing) {
+      // What officials approved before the close is still theirs to deliver: only the rest stays behind.
+      if (approvedWaiting() > 0) await transferAll();
       state.closed = { ...closing, at: nowIso() };
       const left = state.books.reduce((n, b) => n + b.counts.imported + b.counts.approved, 0);
       await recordRunEvent({ workflowId, actor: closing.by, action: 'agency.closed', details: { agency: state.code, reason: closing.reason, notTransferred: left, transferred: state.transfer.transferred } });

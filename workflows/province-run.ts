@@ -46,7 +46,7 @@ const { receivePackage, recordHandoverConfirmed } = proxyActivities<ReceiveActiv
   startToCloseTimeout: '30 minutes',
   retry: { maximumAttempts: 5 },
 });
-const { recordRunEvent } = proxyActivities<RunEventActivities>({ startToCloseTimeout: '1 minute' });
+const { recordRunEvent, registerWorkflows } = proxyActivities<RunEventActivities>({ startToCloseTimeout: '1 minute' });
 const { splitPackage } = proxyActivities<SplitActivities>({
   // A 1,000,000-row package splits in minutes; a lost worker is noticed by the missing heartbeat.
   startToCloseTimeout: '4 hours',
@@ -201,6 +201,8 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
         state.phase = 'in_progress';
         break;
       }
+      // Registered before they start, so an official who imports the moment the release returns finds the agency's run.
+      await registerWorkflows(batch.map((a) => ({ workflowId: agencyWorkflowId(a.code, state.runId), kind: 'agency', provinceCode: state.provinceCode, agencyCode: a.code, startedBy: workflowId })));
       await Promise.all(
         batch.map(async (a) => {
           await startChild(agencyRun, {

@@ -13,9 +13,9 @@ export interface RunEvent {
 export function createRunEventActivities({ pool }: { pool: Pool }) {
   const registry = createWorkflowRegistry(pool);
   return {
-    /** Makes a workflow findable by its agency and province (imports find the agency's run; scopes check access). */
-    async registerWorkflow(w: RegisteredWorkflow): Promise<void> {
-      await registry.register(w);
+    /** Makes workflows findable by agency and province (imports find the agency's run; scopes check access). */
+    async registerWorkflows(ws: RegisteredWorkflow[]): Promise<void> {
+      for (const w of ws) await registry.register(w);
     },
     /** Idempotent: a retry finds the entry its earlier attempt wrote. */
     async recordRunEvent(event: RunEvent): Promise<void> {

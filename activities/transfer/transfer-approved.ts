@@ -126,7 +126,14 @@ export function createTransferActivities({ pool, target }: { pool: Pool; target:
         if (o?.status === 'accepted') accepted.push({ id: Number(r.id), targetId: o.targetId, receivedAt: o.receivedAt, key: o.idempotencyKey });
         else if (o?.status === 'rejected') rejected.push({ id: Number(r.id), code: o.code, reason: o.reasonVi });
       }
-      await inTransaction(pool, async (c) => {
+      const finished = await inTransaction(pool, async (c) => {
+        // First, so that of two attempts alive at once (one lost to a heartbeat timeout) only one writes the bookkeeping.
+        const claimed = await c.query(`UPDATE transfer_batches SET status = 'done', accepted = $2, rejected = $3, attempts = attempts + 1, finished_at = now() WHERE id = $1 AND status = 'sending'`, [
+          batch.id,
+          accepted.length,
+          rejected.length,
+        ]);
+        if (claimed.rowCount === 0) return false;
         await c.query(
           `INSERT INTO transfer_receipts (record_id, idempotency_key, target_id, batch_id, received_at)
            SELECT x.id, x.key, x.target_id, $5, x.received_at FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[]) AS x(id, key, target_id, received_at)
@@ -142,18 +149,15 @@ export function createTransferActivities({ pool, target }: { pool: Pool; target:
              FROM unnest($1::bigint[], $5::text[], $6::text[]) AS x(id, code, reason) JOIN records r ON r.id = x.id`,
           [rejected.map((r) => r.id), TRANSFER_REJECTED_REASON, input.batchKey, target.name, rejected.map((r) => r.code), rejected.map((r) => r.reason)],
         );
-        await c.query(`UPDATE transfer_batches SET status = 'done', accepted = $2, rejected = $3, attempts = attempts + 1, finished_at = now() WHERE id = $1`, [
-          batch.id,
-          accepted.length,
-          rejected.length,
-        ]);
         await c.query('INSERT INTO audit_log (actor, action, subject, details) VALUES ($1, $2, $3, $4)', [
           target.name,
           'transfer.batch',
           input.batchKey,
           JSON.stringify({ agency: input.agencyCode, records: sendable.length, accepted: accepted.length, rejected: rejected.length }),
         ]);
+        return true;
       });
+      if (!finished) log.info('transfer batch finished by another attempt', { batchKey: input.batchKey });
       log.info('transfer batch done', { batchKey: input.batchKey, accepted: accepted.length, rejected: rejected.length });
       return { batchKey: input.batchKey, records: sendable.length, accepted: accepted.length, rejected: rejected.length, books: await countBooks(pool, input.agencyCode, books) };
     },

@@ -1,0 +1,174 @@
+/**
+ * Exactly once across a lost worker: the `hotich worker` process is SIGKILLed after CSDLHTĐT has
+ * committed a transfer batch but before our own bookkeeping (receipts, records' state) commits;
+ * a new worker process finishes the transfers, and every approved record ends transferred with
+ * one row in the target and one receipt, none lost, none twice.
+ *
+ * How the test stops the worker at exactly that point, without any test-only code in the worker:
+ * it holds a SHARE lock on transfer_receipts, which the target's transaction never touches and
+ * the bookkeeping transaction needs first. The worker's bookkeeping then waits in PostgreSQL,
+ * where the test sees it (pg_stat_activity) with the target's rows already committed. Killing the
+ * process there loses the bookkeeping transaction: PostgreSQL rolls it back when the lock is
+ * released and the dead client's connection is found closed.
+ *
+ * Temporal learns of the lost worker when the activity's heartbeat timeout (30 s) runs out;
+ * then the retry policy schedules the next attempt on the new worker.
+ */
+import fs from 'node:fs';
+import { Client } from 'pg';
+import { agencyWorkflowId } from '../../domain/runs/province-run';
+import type { ReviewActor } from '../../domain/review/review-types';
+import { idempotencyKeyOf } from '../../activities/transfer/transfer-approved';
+import { createAgencyImports, type AgencyImports } from '../../services/agency-imports';
+import { createAgencyReview, type AgencyReview } from '../../services/agency-review';
+import { cliEnv, startCli, type CliProcess } from '../support/cli-process';
+import { testEnv } from '../support/env';
+import { createProvinceRunHarness, scratchDir, type ProvinceRunHarness } from '../support/province-runs';
+import { importedProvince, importZip, recordsWhere, scannedBooksByAgency, waitFor } from './review-support';
+
+const BATCH = 25;
+
+let h: ProvinceRunHarness;
+let gen: string;
+let imports: AgencyImports;
+let review: AgencyReview;
+let runId: string | undefined;
+let locker: Client | undefined;
+const workers: CliProcess[] = [];
+
+const alive = (w: CliProcess) => w.child.exitCode === null && w.child.signalCode === null;
+
+async function startWorker(): Promise<CliProcess> {
+  const w = startCli(
+    ['worker'],
+    cliEnv({
+      TEMPORAL_ADDRESS: testEnv('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: h.taskQueue,
+      DATABASE_URL: h.db.url,
+      HOTICH_DATA_DIR: h.dataDir,
+      HOTICH_INBOX_DIR: h.paths.inbox,
+      LOG_LEVEL: 'warn',
+    }),
+  );
+  workers.push(w);
+  await w.waitForOutput(/is running/, 60_000);
+  return w;
+}
+
+beforeAll(async () => {
+  // Transfers leave only when asked, so the first batch is a full one.
+  h = await createProvinceRunHarness('transfer-kill', { review: { transferBatchSize: BATCH, transferDelayMs: 10 * 60_000 } });
+  gen = scratchDir('transfer-kill-gen');
+  imports = createAgencyImports({ temporal: h.env.client, pool: h.db.pool, store: h.store });
+  review = createAgencyReview({ temporal: h.env.client, pool: h.db.pool, imports });
+});
+
+afterAll(async () => {
+  await locker?.end().catch(() => undefined);
+  if (runId && workers.some(alive)) await h.runs.cancel(runId, 'dieuphoi01', 'kết thúc kiểm thử').catch(() => undefined);
+  for (const w of workers) if (alive(w)) w.child.kill('SIGKILL');
+  await Promise.all(workers.map((w) => w.exited));
+  await h?.close();
+  fs.rmSync(gen, { recursive: true, force: true });
+});
+
+test('a worker killed between the target commit and our bookkeeping: a new worker transfers every approved record exactly once', async () => {
+  const first = await startWorker();
+  const province = await importedProvince(h, gen, { seed: 305, records: 1000, scannedRatio: 0.8 });
+  runId = province.runId;
+  const [agency, scanBooks] = (await scannedBooksByAgency(h.db.pool, province.books))[0]!;
+  let pages = 0;
+  for (const b of [...scanBooks].sort((x, y) => y.numbers.length - x.numbers.length)) {
+    if (pages >= 2 * BATCH + 10) break;
+    pages += (await importZip(imports, province.out, agency, b)).counts.attached;
+  }
+  const pool = h.db.pool;
+  const scanned = await recordsWhere(pool, `r.agency_code = $1 AND EXISTS (SELECT 1 FROM attachments a WHERE a.record_id = r.id)`, [agency]);
+  const approved = scanned.slice(0, 2 * BATCH + 10);
+  expect(approved).toHaveLength(2 * BATCH + 10);
+
+  locker = new Client({ connectionString: h.db.url });
+  await locker.connect();
+  await locker.query('BEGIN');
+  await locker.query('LOCK TABLE transfer_receipts IN SHARE MODE');
+  // A full batch of approvals leaves at once, without waiting for the delay.
+  const official: ReviewActor = { username: 'canbo01', role: 'official', agencyCode: agency };
+  const outcomes = (await review.decide(agency, official, approved.map((r) => ({ recordId: r.id, kind: 'approve' as const, pages: r.pages })))).flatMap((r) => r.outcomes);
+  expect(outcomes.every((o) => o.outcome === 'decided' && o.state === 'approved')).toBe(true);
+
+  // The target has committed the first batch; our bookkeeping waits for the lock.
+  const stuck = await waitFor(`the first batch committed by the target, our bookkeeping not`, async () => {
+    const batch = await pool.query<{ id: string; status: string; records: number }>(`SELECT id, status, records FROM transfer_batches WHERE agency_code = $1 ORDER BY id`, [agency]);
+    const target = await pool.query<{ idempotency_key: string; target_id: string }>(`SELECT idempotency_key, target_id::text FROM csdlhtdt.civil_status_records ORDER BY target_id`);
+    const waiting = await pool.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO transfer_receipts%'`,
+    );
+    return batch.rows.length === 1 && batch.rows[0]!.status === 'sending' && target.rows.length === BATCH && waiting.rowCount === 1
+      ? { batch: batch.rows[0]!, target: target.rows, pid: waiting.rows[0]!.pid }
+      : undefined;
+  });
+  expect(stuck.batch.records).toBe(BATCH);
+  first.child.kill('SIGKILL');
+  expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
+  await locker.query('ROLLBACK');
+  await locker.end();
+  locker = undefined;
+  // The dead worker's transaction is rolled back: nothing of its bookkeeping remains.
+  await waitFor('the dead worker’s transaction to end', async () => {
+    const r = await pool.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1`, [stuck.pid]);
+    return r.rowCount === 0 ? true : undefined;
+  });
+  expect(await pool.query('SELECT 1 FROM transfer_receipts')).toHaveProperty('rowCount', 0);
+  expect(await pool.query(`SELECT 1 FROM records WHERE state = 'transferred'`)).toHaveProperty('rowCount', 0);
+  expect(await pool.query(`SELECT status FROM transfer_batches`)).toHaveProperty('rows', [{ status: 'sending' }]);
+
+  const handle = h.env.client.workflow.getHandle(agencyWorkflowId(agency, province.runId));
+  const pending = (await handle.describe()).raw.pendingActivities ?? [];
+  expect(pending.map((p) => p.activityType?.name)).toEqual(['transferApproved']);
+
+  await startWorker();
+  // The heartbeat timeout (30 s) has to pass before the batch is tried again.
+  await waitFor(
+    'every approved record transferred',
+    async () => {
+      const s = await review.state(agency);
+      return s.transfer.transferred === approved.length && s.transfer.batches === 3 ? s : undefined;
+    },
+    120_000,
+  );
+
+  // Every approved record: transferred, one row in the target, one receipt naming that row.
+  const ids = approved.map((r) => r.id).sort((a, b) => a - b);
+  const ours = await recordsWhere(pool, `r.agency_code = $1 AND r.state IN ('approved', 'transferred')`, [agency]);
+  expect(ours.map((r) => [r.id, r.state])).toEqual(ids.map((id) => [id, 'transferred']));
+  const target = await pool.query<{ idempotency_key: string; target_id: string; n: string }>(
+    `SELECT idempotency_key, target_id::text, count(*) OVER (PARTITION BY idempotency_key) AS n FROM csdlhtdt.civil_status_records ORDER BY idempotency_key`,
+  );
+  expect(target.rows).toHaveLength(ids.length);
+  expect(target.rows.every((t) => t.n === '1')).toBe(true);
+  expect(target.rows.map((t) => t.idempotency_key).sort()).toEqual(ids.map(idempotencyKeyOf).sort());
+  const entries = await pool.query(`SELECT DISTINCT unit_code, register_type, book_year, book_number, registration_number FROM csdlhtdt.civil_status_records`);
+  expect(entries.rowCount).toBe(ids.length);
+  const receipts = await pool.query<{ record_id: string; idempotency_key: string; target_id: string }>('SELECT record_id, idempotency_key, target_id FROM transfer_receipts ORDER BY record_id');
+  const targetIds = new Map(target.rows.map((t) => [t.idempotency_key, t.target_id]));
+  expect(receipts.rows.map((r) => [Number(r.record_id), r.idempotency_key, r.target_id])).toEqual(ids.map((id) => [id, idempotencyKeyOf(id), targetIds.get(idempotencyKeyOf(id))]));
+  // The rows the target committed before the kill are the ones the receipts name: the retry got them back, it made no copy.
+  for (const t of stuck.target) expect(targetIds.get(t.idempotency_key)).toBe(t.target_id);
+
+  const batches = await pool.query<{ batch_key: string; status: string; records: number; accepted: number; rejected: number }>(
+    'SELECT batch_key, status, records, accepted, rejected FROM transfer_batches ORDER BY id',
+  );
+  expect(batches.rows.map((b) => [b.status, b.records, b.accepted, b.rejected])).toEqual([
+    ['done', BATCH, BATCH, 0],
+    ['done', BATCH, BATCH, 0],
+    ['done', 10, 10, 0],
+  ]);
+  const items = await pool.query<{ n: string; d: string }>('SELECT count(*) AS n, count(DISTINCT record_id) AS d FROM transfer_batch_items');
+  expect(items.rows[0]).toEqual({ n: String(ids.length), d: String(ids.length) });
+
+  // The first batch really ran twice (its lost attempt and the one that finished it); the last call found nothing waiting.
+  const history = await handle.fetchHistory();
+  const transfers = new Set(history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'transferApproved').map((e) => String(e.eventId)));
+  const attempts = history.events!.filter((e) => transfers.has(String(e.activityTaskStartedEventAttributes?.scheduledEventId))).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+  expect(attempts).toEqual([2, 1, 1, 1]);
+}, 240_000);
