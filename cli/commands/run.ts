@@ -75,7 +75,8 @@ function describeStatus(s: RunStatus): string {
   if (p.cancelled) lines.push(`  Huỷ bởi ${p.cancelled.by} lúc ${p.cancelled.at}: ${p.cancelled.reason}`);
   for (const a of p.agencies) {
     const slot = a.schedule ? `, lịch ${a.schedule.startsAt}${a.schedule.place ? ` tại ${a.schedule.place}` : ''}` : '';
-    lines.push(`  ${a.code.padEnd(5)} ${a.name} — ${a.rows} dòng, ${a.files} tệp — ${AGENCY_PHASE_VI[a.phase]}${slot}`);
+    const overdue = a.overdueBooks ? ` — QUÁ HẠN: ${a.overdueBooks} sổ không có thao tác` : '';
+    lines.push(`  ${a.code.padEnd(5)} ${a.name} — ${a.rows} dòng, ${a.files} tệp — ${AGENCY_PHASE_VI[a.phase]}${slot}${overdue}`);
   }
   return `${lines.join('\n')}\n`;
 }

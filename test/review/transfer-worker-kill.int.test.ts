@@ -21,9 +21,8 @@ import type { ReviewActor } from '../../domain/review/review-types';
 import { idempotencyKeyOf } from '../../activities/transfer/transfer-approved';
 import { createAgencyImports, type AgencyImports } from '../../services/agency-imports';
 import { createAgencyReview, type AgencyReview } from '../../services/agency-review';
-import { cliEnv, startCli, type CliProcess } from '../support/cli-process';
-import { testEnv } from '../support/env';
-import { createProvinceRunHarness, scratchDir, type ProvinceRunHarness } from '../support/province-runs';
+import type { CliProcess } from '../support/cli-process';
+import { createProvinceRunHarness, scratchDir, startWorkerProcess, type ProvinceRunHarness } from '../support/province-runs';
 import { importedProvince, importZip, recordsWhere, scannedBooksByAgency, waitFor } from './review-support';
 
 const BATCH = 25;
@@ -39,17 +38,7 @@ const workers: CliProcess[] = [];
 const alive = (w: CliProcess) => w.child.exitCode === null && w.child.signalCode === null;
 
 async function startWorker(): Promise<CliProcess> {
-  const w = startCli(
-    ['worker'],
-    cliEnv({
-      TEMPORAL_ADDRESS: testEnv('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: h.taskQueue,
-      DATABASE_URL: h.db.url,
-      HOTICH_DATA_DIR: h.dataDir,
-      HOTICH_INBOX_DIR: h.paths.inbox,
-      LOG_LEVEL: 'warn',
-    }),
-  );
+  const w = startWorkerProcess(h);
   workers.push(w);
   await w.waitForOutput(/is running/, 60_000);
   return w;

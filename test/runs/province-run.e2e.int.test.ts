@@ -12,9 +12,8 @@ import type { Worker } from '@temporalio/worker';
 import { splitExport, type SplitManifest } from '../../activities/split/split-export';
 import { runFolders } from '../../activities/split/split-package';
 import { generateExport } from '../../cli/gen/generate';
-import { cliEnv, startCli, type CliProcess } from '../support/cli-process';
-import { testEnv } from '../support/env';
-import { createProvinceRunHarness, scratchDir, type ProvinceRunHarness } from '../support/province-runs';
+import type { CliProcess } from '../support/cli-process';
+import { createProvinceRunHarness, scratchDir, startWorkerProcess, type ProvinceRunHarness } from '../support/province-runs';
 import { truthBySource, verifySplitTree } from '../support/split-verification';
 
 const HANDOVER = { deliveredBy: 'Phòng PC06, Công an thành phố Hà Nội', channel: 'Mạng truyền số liệu chuyên dùng', startedBy: 'dieuphoi01' };
@@ -91,17 +90,7 @@ describe('a worker killed during the split', () => {
   });
 
   const startWorker = async () => {
-    const w = startCli(
-      ['worker'],
-      cliEnv({
-        TEMPORAL_ADDRESS: testEnv('temporalAddress'),
-        TEMPORAL_TASK_QUEUE: h.taskQueue,
-        DATABASE_URL: h.db.url,
-        HOTICH_DATA_DIR: h.dataDir,
-        HOTICH_INBOX_DIR: h.paths.inbox,
-        LOG_LEVEL: 'warn',
-      }),
-    );
+    const w = startWorkerProcess(h);
     workers.push(w);
     await w.waitForOutput(/is running/, 60_000);
     return w;

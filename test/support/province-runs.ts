@@ -20,6 +20,7 @@ import { generateExport } from '../../cli/gen/generate';
 import type { ReviewSettings } from '../../domain/review/review-types';
 import type { Defect } from '../../domain/synthetic/defects';
 import { createTestDatabase, type TestDatabase } from './database';
+import { cliEnv, startCli, type CliProcess } from './cli-process';
 import { testEnv } from './env';
 import { connectTestTemporal, uniqueTaskQueue } from './temporal';
 
@@ -66,6 +67,21 @@ export async function createProvinceRunHarness(name: string, opts: { review?: Pa
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A `hotich worker` child process on the harness's task queue, database and data folder: a worker a test can kill (it is running once it prints `is running`). */
+export function startWorkerProcess(h: ProvinceRunHarness): CliProcess {
+  return startCli(
+    ['worker'],
+    cliEnv({
+      TEMPORAL_ADDRESS: testEnv('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: h.taskQueue,
+      DATABASE_URL: h.db.url,
+      HOTICH_DATA_DIR: h.dataDir,
+      HOTICH_INBOX_DIR: h.paths.inbox,
+      LOG_LEVEL: 'warn',
+    }),
+  );
 }
 
 /** A scratch folder outside the data folder (generated inputs). */
