@@ -9,12 +9,12 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { displayValue } from '../domain/profiles/cell-values';
 import { fieldsOf, isRegisterTypeCode, type RegisterTypeCode } from '../domain/registers/register-types';
+import { searchWords } from '../domain/registers/record-search';
 import type { RecordValues } from '../domain/registers/validate-record';
 import { ReviewRecordNotFound } from '../domain/review/review-errors';
 import { batchProblem } from '../domain/review/review-rules';
 import type { BookClaim, BookRef, DecisionItem, DecisionResult, ReviewActor, TransferProgress } from '../domain/review/review-types';
 import type { AgencyRunState } from '../domain/runs/province-run';
-import { foldKey } from '../domain/text/normalize';
 import { claimBook, closeAgency, decideRecords, releaseBook, transferNow } from '../workflows/definitions';
 import { appErrorOf } from '../workflows/failures';
 import type { AgencyImports } from './agency-imports';
@@ -142,12 +142,10 @@ export function createAgencyReview({ temporal, pool, imports }: { temporal: Clie
       if (f.bookNumber) add(`r.book_key = ?`, f.bookNumber.trim().replace(/^0+(?=.)/, '').toLowerCase());
       if (f.state) add('r.state = ?', f.state);
       if (f.scanned !== undefined) where.push(`${f.scanned ? '' : 'NOT '}EXISTS (SELECT 1 FROM attachments a WHERE a.record_id = r.id)`);
-      for (const word of foldKey(f.q ?? '').split(' ').filter(Boolean)) {
-        // A date as officials write it (dd/mm/yyyy) finds any date field of the record holding it.
-        const date = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(word);
-        if (date) add('jsonb_path_exists(r.data, ?::jsonpath)', `$.* ? (@.day == ${Number(date[1])} && @.month == ${Number(date[2])} && @.year == ${Number(date[3])})`);
-        else add('r.search_text LIKE ?', `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      }
+      const { words, dates } = searchWords(f.q ?? '');
+      for (const word of words) add('r.search_text LIKE ?', `%${word}%`);
+      // A date as officials write it (dd/mm/yyyy) finds any date field of the record holding it.
+      for (const d of dates) add('jsonb_path_exists(r.data, ?::jsonpath)', `$.* ? (@.day == ${d.day} && @.month == ${d.month} && @.year == ${d.year})`);
       params.push(f.limit, f.offset);
       const r = await pool.query<ListRow & { total: string }>(
         `SELECT r.id, r.agency_code, r.register_type, r.unit_code, r.book_year, r.book_number, r.book_key, r.registration_number, r.state, r.version, r.data,

@@ -116,7 +116,8 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
   const workflowId = workflowInfo().workflowId;
   const nowIso = () => new Date().toISOString();
   let transferRequested = false;
-  let lastApprovalAt = 0;
+  /** When the oldest approval still waiting for a batch was made: approved records wait at most the transfer delay. */
+  let waitingSince: number | undefined;
   /** Bumped whenever a book or an approval moves the moment of the next transfer or notice, so the main loop's timer is set again. */
   let moves = 0;
   let closing: { by: string; reason: string } | undefined;
@@ -230,7 +231,8 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
         const before = new Map(state.books.map((b) => [bookId(b), b.counts.awaitingScan]));
         await refreshBooks((b) => before.get(bookId(b)) !== b.counts.awaitingScan);
       }
-      if (state.phase === 'scheduled') await enter('awaiting_import');
+      if (state.books.length > 0) await enter('in_review');
+      else if (state.phase === 'scheduled') await enter('awaiting_import');
       return report;
     },
     { validator: ({ by }) => validateActor(by) },
@@ -275,7 +277,7 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
       b.counts = result.counts;
       touch(b);
       if (result.outcomes.some((o) => o.kind === 'approve' && o.outcome === 'decided')) {
-        lastApprovalAt = Date.now();
+        waitingSince ??= Date.now();
         moves++;
       }
       return result;
@@ -322,14 +324,19 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
 
   const approvedWaiting = () => state.books.reduce((n, b) => n + b.counts.approved, 0);
   const transferDue = () =>
-    approvedWaiting() > 0 && (transferRequested || approvedWaiting() >= settings.transferBatchSize || Date.now() - lastApprovalAt >= settings.transferDelayMs);
+    approvedWaiting() > 0 && (transferRequested || approvedWaiting() >= settings.transferBatchSize || Date.now() - (waitingSince ?? 0) >= settings.transferDelayMs);
 
   /** Batches until no approved record waits (or the target refused them all back to review). */
   const transferAll = async () => {
     transferRequested = false;
+    waitingSince = undefined;
     for (;;) {
       const batch = await transferApproved({ batchKey: `${workflowId}/transfer/${state.transfer.batches + 1}`, agencyCode: state.code, workflowId, limit: settings.transferBatchSize });
-      if (!batch) return;
+      if (!batch) {
+        // Counts from decisions and batches that crossed may still show approved records: read them again, so the loop does not ask forever.
+        await refreshBooks(() => false);
+        return;
+      }
       state.transfer.batches++;
       state.transfer.transferred += batch.accepted;
       state.transfer.rejectedByTarget += batch.rejected;
@@ -398,7 +405,7 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
       const { due, nextAt } = dueNotices(state.books, Date.now(), settings);
       // Notices that fell due while the last ones were being sent have no time ahead to wait for.
       if (due.length > 0) continue;
-      const transferAt = approvedWaiting() > 0 ? lastApprovalAt + settings.transferDelayMs : undefined;
+      const transferAt = approvedWaiting() > 0 ? (waitingSince ?? 0) + settings.transferDelayMs : undefined;
       const wakeAt = Math.min(nextAt ?? Infinity, transferAt ?? Infinity);
       const seen = moves;
       const woke = () => closing !== undefined || transferDue() || agencyFinished(state.books) || historyLong() || moves !== seen;

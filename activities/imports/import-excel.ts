@@ -18,6 +18,7 @@ import { ImportAgencyUnknown } from '../../domain/imports/import-errors';
 import type { ExcelImportInput, ExcelImportResult, StoredSource } from '../../domain/imports/import-types';
 import { findHeaderRow, type Cell } from '../../domain/profiles/sheet-mapping';
 import { SHIPPED_PROFILES } from '../../domain/profiles/shipped';
+import { recordSearchText } from '../../domain/registers/record-search';
 import type { Problem } from '../../domain/registers/validate-record';
 import { readRowBatches, type SheetRow } from '../../formats/tabular/read-rows';
 import { createStreamingXlsxWriter } from '../../formats/xlsx/streaming-xlsx-writer';
@@ -207,7 +208,7 @@ export async function runExcelImport(deps: ImportDeps, input: ExcelImportInput, 
       target,
       ({ sheet, row, outcome }) => {
         const data = canonicalValues(outcome.values);
-        return staging!.write({ sheet, row, key: outcome.key, data, dataSha256: sha256(data), notes: JSON.stringify(outcome.notes) });
+        return staging!.write({ sheet, row, key: outcome.key, data, dataSha256: sha256(data), notes: JSON.stringify(outcome.notes), searchText: recordSearchText(outcome.values) });
       },
       onProgress,
     );

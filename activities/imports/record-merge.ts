@@ -19,6 +19,7 @@ export interface StagedRow {
   data: string;
   dataSha256: string;
   notes: string;
+  searchText: string;
 }
 
 const COPY_CHUNK = 256 * 1024;
@@ -42,7 +43,7 @@ export async function openStaging(client: PoolClient): Promise<Staging> {
       sheet integer NOT NULL, row_number integer NOT NULL, unit_code text NOT NULL,
       book_year integer NOT NULL, book_number text NOT NULL, book_key text NOT NULL,
       registration_number text NOT NULL, number_key text NOT NULL,
-      data text NOT NULL, data_sha256 text NOT NULL, notes text NOT NULL
+      data text NOT NULL, data_sha256 text NOT NULL, notes text NOT NULL, search_text text NOT NULL
     ) ON COMMIT DROP`);
   const stream: Writable = client.query(copyFrom('COPY import_rows FROM STDIN'));
   const failed = once(stream, 'error').then(([e]) => Promise.reject(e as Error));
@@ -56,7 +57,7 @@ export async function openStaging(client: PoolClient): Promise<Staging> {
   };
   return {
     async write(r) {
-      pending += `${r.sheet}\t${r.row}\t${r.key.unitCode}\t${r.key.bookYear}\t${copyText(r.key.bookNumber)}\t${copyText(r.key.bookKey)}\t${copyText(r.key.registrationNumber)}\t${copyText(r.key.numberKey)}\t${copyText(r.data)}\t${r.dataSha256}\t${copyText(r.notes)}\n`;
+      pending += `${r.sheet}\t${r.row}\t${r.key.unitCode}\t${r.key.bookYear}\t${copyText(r.key.bookNumber)}\t${copyText(r.key.bookKey)}\t${copyText(r.key.registrationNumber)}\t${copyText(r.key.numberKey)}\t${copyText(r.data)}\t${r.dataSha256}\t${copyText(r.notes)}\t${copyText(r.searchText)}\n`;
       if (pending.length >= COPY_CHUNK) await flush();
     },
     async finish() {
@@ -106,15 +107,15 @@ export async function mergeStaged(client: PoolClient, target: { agencyCode: stri
   );
   await client.query(
     `UPDATE records r
-        SET data = s.data::jsonb, data_sha256 = s.data_sha256, notes = s.notes::jsonb, version = r.version + 1,
+        SET data = s.data::jsonb, data_sha256 = s.data_sha256, notes = s.notes::jsonb, search_text = s.search_text, version = r.version + 1,
             book_number = s.book_number, registration_number = s.registration_number,
             import_id = $1, state = 'imported', corrected = false, updated_at = now()
        FROM import_plan p JOIN import_rows s USING (sheet, row_number) WHERE p.record_id = r.id AND p.action = 'update'`,
     [target.importId],
   );
   await client.query(
-    `INSERT INTO records (agency_code, unit_code, register_type, book_year, book_number, book_key, registration_number, number_key, data, data_sha256, notes, import_id)
-     SELECT $1, s.unit_code, $2, s.book_year, s.book_number, s.book_key, s.registration_number, s.number_key, s.data::jsonb, s.data_sha256, s.notes::jsonb, $3
+    `INSERT INTO records (agency_code, unit_code, register_type, book_year, book_number, book_key, registration_number, number_key, data, data_sha256, notes, search_text, import_id)
+     SELECT $1, s.unit_code, $2, s.book_year, s.book_number, s.book_key, s.registration_number, s.number_key, s.data::jsonb, s.data_sha256, s.notes::jsonb, s.search_text, $3
        FROM import_plan p JOIN import_rows s USING (sheet, row_number) WHERE p.action = 'insert'`,
     [target.agencyCode, target.registerType, target.importId],
   );

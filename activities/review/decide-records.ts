@@ -8,6 +8,7 @@ import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '../../db/transaction';
 import type { AppError } from '../../domain/errors';
 import type { RegisterTypeCode } from '../../domain/registers/register-types';
+import { recordSearchText } from '../../domain/registers/record-search';
 import type { RecordValues } from '../../domain/registers/validate-record';
 import {
   ReviewApprovalWithoutScan,
@@ -91,7 +92,11 @@ async function applyBatch(c: PoolClient, input: DecideInput): Promise<DecisionRe
         }
         await c.query('INSERT INTO record_versions (record_id, version, data, data_sha256, import_id, corrected) SELECT id, version, data, data_sha256, import_id, corrected FROM records WHERE id = $1', [item.recordId]);
         // The imported hash stays: importing the same row again leaves the correction in place.
-        await c.query(`UPDATE records SET data = $2, version = version + 1, corrected = true, state = 'imported', updated_at = now() WHERE id = $1`, [item.recordId, JSON.stringify(applied.values)]);
+        await c.query(`UPDATE records SET data = $2, search_text = $3, version = version + 1, corrected = true, state = 'imported', updated_at = now() WHERE id = $1`, [
+          item.recordId,
+          JSON.stringify(applied.values),
+          recordSearchText(applied.values),
+        ]);
         await c.query(
           `INSERT INTO decisions (record_id, record_version, kind, reason_code, comment, details, actor, batch_key) VALUES ($1, $2, 'correct', $3, $4, $5, $6, $7)`,
           [item.recordId, rec.version + 1, item.reasonCode, item.comment?.trim() ?? '', JSON.stringify({ changes: applied.changes }), by.username, input.batchKey],

@@ -3,17 +3,12 @@
 -- database itself, transfers into the electronic civil status database with receipts, and
 -- the reminders of the agency runs.
 
--- Accent-insensitive search: Vietnamese letters folded to their base letter, then lower case.
--- translate() first, because lower() of non-ASCII letters depends on the server's locale.
-CREATE FUNCTION vi_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT lower(translate(t,
-    'àáảãạÀÁẢÃẠăằắẳẵặĂẰẮẲẴẶâầấẩẫậÂẦẤẨẪẬèéẻẽẹÈÉẺẼẸêềếểễệÊỀẾỂỄỆìíỉĩịÌÍỈĨỊòóỏõọÒÓỎÕỌôồốổỗộÔỒỐỔỖỘơờớởỡợƠỜỚỞỠỢùúủũụÙÚỦŨỤưừứửữựƯỪỨỬỮỰỳýỷỹỵỲÝỶỸỴđĐ',
-    'aaaaaAAAAAaaaaaaAAAAAAaaaaaaAAAAAAeeeeeEEEEEeeeeeeEEEEEEiiiiiIIIIIoooooOOOOOooooooOOOOOOooooooOOOOOOuuuuuUUUUUuuuuuuUUUUUUyyyyyYYYYYdD'))
-$$;
-
--- The values of a record (not its keys), folded, for search by name, number or date.
-ALTER TABLE records ADD COLUMN search_text text GENERATED ALWAYS AS (vi_fold(jsonb_path_query_array(data, 'strict $.*')::text)) STORED;
+-- The words a record is found by, folded (no accents, lower case) by the code that writes its
+-- values (domain/registers/record-search.ts): a change of state does not compute them again.
+ALTER TABLE records ADD COLUMN search_text text NOT NULL DEFAULT '';
 CREATE INDEX records_review ON records (agency_code, register_type, book_year, book_key, state);
+-- The records waiting for a transfer batch, found without walking past those already sent.
+CREATE INDEX records_approved ON records (agency_code, id) WHERE state = 'approved';
 
 -- A version made by an official's correction, not by an import: the imported values are those
 -- of the latest version that is not corrected, and an import that changes the row resets it.
@@ -160,6 +155,6 @@ DROP TABLE decisions;
 DROP TABLE review_batches;
 ALTER TABLE record_versions DROP COLUMN corrected;
 ALTER TABLE records DROP COLUMN corrected;
+DROP INDEX records_approved;
 DROP INDEX records_review;
 ALTER TABLE records DROP COLUMN search_text;
-DROP FUNCTION vi_fold;

@@ -112,6 +112,13 @@ test('a corrected file makes a new version and keeps the old; an approved record
   const corrected = original.map((r) => [...r]);
   corrected[rowOf(toCorrect)]![nameCol] = 'Nguyễn Thị Ánh Tuyết';
   corrected[rowOf(toApprove)]![nameCol] = 'Trần Văn Đức';
+  // Approved as Step 4 approves: only with a page attached (the database refuses it otherwise).
+  const page = '0'.repeat(64);
+  await db.pool.query(`INSERT INTO files (sha256, size_bytes, media_type) VALUES ($1, 0, 'application/pdf') ON CONFLICT DO NOTHING`, [page]);
+  await db.pool.query(
+    `INSERT INTO attachments (record_id, sha256) SELECT id, $5 FROM records WHERE agency_code = $1 AND registration_number = $2 AND book_number = $3 AND book_year = $4`,
+    [agency.code, toApprove!.registration_number, toApprove!.book_number, toApprove!.book_year, page],
+  );
   await db.pool.query(`UPDATE records SET state = 'approved' WHERE agency_code = $1 AND registration_number = $2 AND book_number = $3 AND book_year = $4`, [
     agency.code,
     toApprove!.registration_number,
