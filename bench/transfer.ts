@@ -23,7 +23,7 @@ import { createPgTransferTarget } from '../activities/transfer/pg-transfer-targe
 import { createTransferActivities } from '../activities/transfer/transfer-approved';
 import { migrateUp } from '../db/migrate';
 import { bookKey, numberKey } from '../domain/naming/scan-name';
-import { DEFAULT_REVIEW_SETTINGS } from '../domain/review/review-types';
+import { DEFAULT_REVIEW_SETTINGS, TRANSFER_LANES } from '../domain/review/review-types';
 import { generateProvinceExport } from '../domain/synthetic/province-export';
 import { unitCatalog } from '../domain/units/catalog';
 import { routeRegisteringUnit } from '../domain/units/routing';
@@ -165,16 +165,23 @@ export async function run(args: string[]): Promise<void> {
     let accepted = 0;
     let refused = 0;
     let slowest = 0;
-    for (;;) {
+    // As the agency run sends them: TRANSFER_LANES batches at once, round after round, until one finds nothing waiting.
+    let keys = 0;
+    for (let more = true; more; ) {
       const b0 = process.hrtime.bigint();
-      const input = { batchKey: `agency/${agency.code}/bench/transfer/${batches + 1}`, agencyCode: agency.code, workflowId: `agency/${agency.code}/bench`, limit: batchSize };
+      const inputs = Array.from({ length: TRANSFER_LANES }, () => ({ batchKey: `agency/${agency.code}/bench/transfer/${++keys}`, agencyCode: agency.code, workflowId: `agency/${agency.code}/bench`, limit: batchSize }));
       // run() cannot infer the result type from the activity function.
-      const result = (await env.run(transferApproved, input)) as Awaited<ReturnType<typeof transferApproved>>;
-      if (!result) break;
+      const results = (await Promise.all(inputs.map((input) => env.run(transferApproved, input)))) as Array<Awaited<ReturnType<typeof transferApproved>>>;
       slowest = Math.max(slowest, seconds(b0));
-      batches++;
-      accepted += result.accepted;
-      refused += result.rejected;
+      for (const result of results) {
+        if (!result) {
+          more = false;
+          continue;
+        }
+        batches++;
+        accepted += result.accepted;
+        refused += result.rejected;
+      }
     }
     const transferSeconds = seconds(t);
     const transferPeak = peak.mb();
@@ -211,12 +218,12 @@ export async function run(args: string[]): Promise<void> {
 
     const rate = accepted / transferSeconds;
     const floor = floorRows / floorSeconds;
-    const verified = inTarget === records && receipts === records && transferred === records && notTransferred === 0 && refused === 0 && same === records;
+    const verified = accepted === approved && inTarget === records && receipts === records && transferred === records && notTransferred === 0 && refused === 0 && same === records;
     process.stdout.write(
-      `transfer: ${batches} batches of ≤ ${batchSize} (${heartbeats} heartbeats), ${accepted} accepted, ${refused} refused, in ${fmt(transferSeconds, 2)} s = ${fmt(rate, 0)} records/s ` +
-        `(slowest batch ${fmt(slowest * 1000, 0)} ms), peak RSS ${fmt(transferPeak, 0)} MB${peakIsTransferOnly ? ` (${fmt(rssAtStart, 0)} MB when it began)` : ' (process peak, including seeding)'} (this process; PostgreSQL not included)\n` +
+      `transfer: ${batches} batches of ≤ ${batchSize}, ${TRANSFER_LANES} at once (${heartbeats} heartbeats), ${accepted} accepted, ${refused} refused, in ${fmt(transferSeconds, 2)} s = ${fmt(rate, 0)} records/s ` +
+        `(slowest round ${fmt(slowest * 1000, 0)} ms), peak RSS ${fmt(transferPeak, 0)} MB${peakIsTransferOnly ? ` (${fmt(rssAtStart, 0)} MB when it began)` : ' (process peak, including seeding)'} (this process; PostgreSQL not included)\n` +
         `floor (one INSERT … SELECT of the same ${floorRows} rows from records into a copy of the target table): ${fmt(floorSeconds, 2)} s = ${fmt(floor, 0)} records/s; transfer/floor = ${fmt(rate / floor, 2)}\n` +
-        `verify: target rows ${inTarget}, receipts ${receipts}, records transferred ${transferred}, not transferred ${notTransferred}, target rows equal to the floor's ${same}: ${verified ? 'OK' : 'FAILED'}\n` +
+        `verify: accepted ${accepted} of ${approved}, target rows ${inTarget}, receipts ${receipts}, records transferred ${transferred}, not transferred ${notTransferred}, target rows equal to the floor's ${same}: ${verified ? 'OK' : 'FAILED'}\n` +
         `target: ≥ ${TARGET.recordsPerSecond} records/s: ${rate >= TARGET.recordsPerSecond ? 'met' : 'NOT MET'}\n`,
     );
     if (!verified) process.exitCode = 1;

@@ -38,7 +38,7 @@ import {
   ReviewNotOfficialOfAgency,
 } from '../domain/review/review-errors';
 import { agencyFinished, batchProblem, dueNotices, hasWorkLeft, standingClaim } from '../domain/review/review-rules';
-import { bookId, DEFAULT_REVIEW_SETTINGS, type BookCounts, type BookRef, type ReviewActor, type ReviewBook, type ReviewSettings } from '../domain/review/review-types';
+import { bookId, DEFAULT_REVIEW_SETTINGS, TRANSFER_LANES, type BookCounts, type BookRef, type ReviewActor, type ReviewBook, type ReviewSettings } from '../domain/review/review-types';
 import type { AgencyPhase, AgencyProgress, AgencyRunState, AgencySchedule } from '../domain/runs/province-run';
 import { AgencyRunEnded, ImportOtherAgency, ImportRegisterTypeInvalid, RunActorMissing } from '../domain/runs/run-errors';
 import {
@@ -110,7 +110,7 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
     importsDone: 0,
     imports: [],
     books: [],
-    transfer: { batches: 0, transferred: 0, rejectedByTarget: 0 },
+    transfer: { keys: 0, batches: 0, transferred: 0, rejectedByTarget: 0 },
     decisionBatches: 0,
   };
   const workflowId = workflowInfo().workflowId;
@@ -326,25 +326,29 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
   const transferDue = () =>
     approvedWaiting() > 0 && (transferRequested || approvedWaiting() >= settings.transferBatchSize || Date.now() - (waitingSince ?? 0) >= settings.transferDelayMs);
 
-  /** Batches until no approved record waits (or the target refused them all back to review). */
+  /** Batches until no approved record waits (or the target refused them all back to review), a few at once. */
   const transferAll = async () => {
     transferRequested = false;
     waitingSince = undefined;
     for (;;) {
-      const batch = await transferApproved({ batchKey: `${workflowId}/transfer/${state.transfer.batches + 1}`, agencyCode: state.code, workflowId, limit: settings.transferBatchSize });
-      if (!batch) {
+      const keys = Array.from({ length: TRANSFER_LANES }, () => `${workflowId}/transfer/${++state.transfer.keys}`);
+      const batches = await Promise.all(keys.map((batchKey) => transferApproved({ batchKey, agencyCode: state.code, workflowId, limit: settings.transferBatchSize })));
+      for (const batch of batches) {
+        if (!batch) continue;
+        state.transfer.batches++;
+        state.transfer.transferred += batch.accepted;
+        state.transfer.rejectedByTarget += batch.rejected;
+        state.transfer.lastBatchAt = nowIso();
+        for (const b of batch.books) {
+          setCounts(b, b.counts);
+          // A record refused by the target is work again for the agency.
+          if (batch.rejected > 0) touch(findBook(b)!);
+        }
+      }
+      if (batches.some((b) => !b)) {
         // Counts from decisions and batches that crossed may still show approved records: read them again, so the loop does not ask forever.
         await refreshBooks(() => false);
         return;
-      }
-      state.transfer.batches++;
-      state.transfer.transferred += batch.accepted;
-      state.transfer.rejectedByTarget += batch.rejected;
-      state.transfer.lastBatchAt = nowIso();
-      for (const b of batch.books) {
-        setCounts(b, b.counts);
-        // A record refused by the target is work again for the agency.
-        if (batch.rejected > 0) touch(findBook(b)!);
       }
     }
   };

@@ -19,20 +19,23 @@ export function createPgTransferTarget(pool: Pool): TransferTarget {
     async send(batchKey, records) {
       if (records.length === 0) return [];
       return inTransaction(pool, async (c) => {
-        const rows = JSON.stringify(
-          records.map((r) => ({
-            idempotency_key: r.idempotencyKey,
-            agency_code: r.agencyCode,
-            unit_code: r.unitCode,
-            register_type: r.registerType,
-            book_year: r.bookYear,
-            book_number: r.bookNumber,
-            registration_number: r.registrationNumber,
-            data: r.data,
-            pages: r.pages,
-            approved_by: r.approvedBy,
-          })),
-        );
+        // Built as text: the values arrive as JSON text and go into the statement unparsed.
+        const rows = `[${records
+          .map((r) => {
+            const head = JSON.stringify({
+              idempotency_key: r.idempotencyKey,
+              agency_code: r.agencyCode,
+              unit_code: r.unitCode,
+              register_type: r.registerType,
+              book_year: r.bookYear,
+              book_number: r.bookNumber,
+              registration_number: r.registrationNumber,
+              pages: r.pages,
+              approved_by: r.approvedBy,
+            });
+            return `${head.slice(0, -1)},"data":${r.dataJson}}`;
+          })
+          .join(',')}]`;
         await c.query(
           `INSERT INTO csdlhtdt.civil_status_records (idempotency_key, agency_code, unit_code, register_type, book_year, book_number, registration_number, data, pages, approved_by, batch_key)
            SELECT x.idempotency_key, x.agency_code, x.unit_code, x.register_type, x.book_year, x.book_number, x.registration_number, x.data,

@@ -9,7 +9,6 @@ import { Context, log } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { inTransaction } from '../../db/transaction';
 import { isAppError } from '../../domain/errors';
-import type { RecordValues } from '../../domain/registers/validate-record';
 import { TRANSFER_REJECTED_REASON, type BookRef, type TransferBatchResult } from '../../domain/review/review-types';
 import { countBooks } from '../review/book-counts';
 import type { TransferRecord, TransferTarget } from './transfer-target';
@@ -41,7 +40,7 @@ interface ItemRow {
   book_key: string;
   book_number: string;
   registration_number: string;
-  data: RecordValues;
+  data_json: string;
   pages: string[];
   approved_by: string | null;
 }
@@ -52,12 +51,15 @@ export function createTransferActivities({ pool, target }: { pool: Pool; target:
     inTransaction(pool, async (c) => {
       const known = await c.query<BatchRow>('SELECT id, status, records, accepted, rejected FROM transfer_batches WHERE batch_key = $1', [input.batchKey]);
       if (known.rows[0]) return known.rows[0];
+      // Batches of one agency are made one at a time: a batch made meanwhile must be visible to the
+      // query below, which a row lock alone does not ensure (the rows it locked are not changed).
+      await c.query(`SELECT pg_advisory_xact_lock(hashtext('transfer:' || $1))`, [input.agencyCode]);
       // Records of a batch another attempt left unfinished are that batch's, not this one's.
       const waiting = await c.query<{ id: string }>(
         `SELECT r.id FROM records r
           WHERE r.agency_code = $1 AND r.state = 'approved'
             AND NOT EXISTS (SELECT 1 FROM transfer_batch_items i JOIN transfer_batches b ON b.id = i.batch_id WHERE i.record_id = r.id AND b.status = 'sending')
-          ORDER BY r.id LIMIT $2 FOR UPDATE OF r SKIP LOCKED`,
+          ORDER BY r.id LIMIT $2`,
         [input.agencyCode, input.limit],
       );
       if (waiting.rows.length === 0) return undefined;
@@ -73,7 +75,7 @@ export function createTransferActivities({ pool, target }: { pool: Pool; target:
   const itemsOf = async (batchId: string) =>
     (
       await pool.query<ItemRow>(
-        `SELECT r.id, r.state, r.unit_code, r.register_type, r.book_year, r.book_key, r.book_number, r.registration_number, r.data,
+        `SELECT r.id, r.state, r.unit_code, r.register_type, r.book_year, r.book_key, r.book_number, r.registration_number, r.data::text AS data_json,
                 coalesce((SELECT array_agg(a.sha256 ORDER BY a.page) FROM attachments a WHERE a.record_id = r.id), '{}') AS pages,
                 (SELECT d.actor FROM decisions d WHERE d.record_id = r.id AND d.kind = 'approve' ORDER BY d.id DESC LIMIT 1) AS approved_by
            FROM transfer_batch_items i JOIN records r ON r.id = i.record_id
@@ -104,7 +106,7 @@ export function createTransferActivities({ pool, target }: { pool: Pool; target:
         bookYear: r.book_year,
         bookNumber: r.book_number,
         registrationNumber: r.registration_number,
-        data: r.data,
+        dataJson: r.data_json,
         pages: r.pages,
         approvedBy: r.approved_by ?? '',
       }));

@@ -4,8 +4,6 @@
  * Every implementation must be idempotent by key: sending a record again returns the receipt
  * of the first time, never a second copy.
  */
-import type { RecordValues } from '../../domain/registers/validate-record';
-
 export interface TransferRecord {
   idempotencyKey: string;
   agencyCode: string;
@@ -14,7 +12,8 @@ export interface TransferRecord {
   bookYear: number;
   bookNumber: string;
   registrationNumber: string;
-  data: RecordValues;
+  /** The record's values as JSON text, as stored: a document to deliver, not parsed again on the way. */
+  dataJson: string;
   pages: string[];
   approvedBy: string;
 }

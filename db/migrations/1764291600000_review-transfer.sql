@@ -6,7 +6,6 @@
 -- The words a record is found by, folded (no accents, lower case) by the code that writes its
 -- values (domain/registers/record-search.ts): a change of state does not compute them again.
 ALTER TABLE records ADD COLUMN search_text text NOT NULL DEFAULT '';
-CREATE INDEX records_review ON records (agency_code, register_type, book_year, book_key, state);
 -- The records waiting for a transfer batch, found without walking past those already sent.
 CREATE INDEX records_approved ON records (agency_code, id) WHERE state = 'approved';
 
@@ -156,5 +155,4 @@ DROP TABLE review_batches;
 ALTER TABLE record_versions DROP COLUMN corrected;
 ALTER TABLE records DROP COLUMN corrected;
 DROP INDEX records_approved;
-DROP INDEX records_review;
 ALTER TABLE records DROP COLUMN search_text;

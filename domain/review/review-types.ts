@@ -145,7 +145,12 @@ export interface TransferBatchResult {
   books: Array<BookRef & { bookNumber: string; counts: BookCounts }>;
 }
 
+/** Batches an agency sends at once: each is a few statements on one connection, so two keep both cores busy. */
+export const TRANSFER_LANES = 2;
+
 export interface TransferProgress {
+  /** Batch keys handed out so far (a key asked for when nothing waited stays unused): the next key is never one already used. */
+  keys: number;
   batches: number;
   transferred: number;
   rejectedByTarget: number;
