@@ -47,7 +47,7 @@ import { startSystem } from '../platform/supervisor';
 import { createAgencyImports } from '../services/agency-imports';
 import type { AgencyRunInput, agencyRun } from '../workflows/agency-run';
 import { agencyRunProgress } from '../workflows/definitions';
-import { fmt, seconds } from './support/measure';
+import { fmt, peak, seconds } from './support/measure';
 
 const TARGET = { decisionsPerSecond: 500, p99Ms: 150 } as const;
 const PROVINCE = '01';
@@ -111,18 +111,6 @@ function descendants(): Map<number, { comm: string; cpu: number; rssMb: number; 
   return out;
 }
 
-/** The kernel's high-water mark of this process's resident memory, reset so it covers the measured window. */
-const peak = {
-  reset: (): boolean => {
-    try {
-      fs.writeFileSync('/proc/self/clear_refs', '5');
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  mb: (): number => Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))![1]) / 1024,
-};
 
 const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
 

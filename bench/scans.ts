@@ -23,7 +23,7 @@ import { StreamingZipWriter } from '../formats/zip/streaming-zip-writer';
 import { loadConfig } from '../platform/config';
 import { freePort } from '../platform/ports';
 import { startEmbeddedPostgres } from '../platform/services/embedded-postgres';
-import { fmt, seconds } from './support/measure';
+import { fmt, peak, seconds } from './support/measure';
 
 const TARGET = { ratio: 0.5, rssMb: 300 } as const;
 const GIB = 1024 ** 3;
@@ -64,18 +64,6 @@ function sha256sum(file: string): Promise<void> {
   });
 }
 
-/** The kernel's high-water mark of this process's resident memory, reset so it covers the ingest alone. */
-const peak = {
-  reset: (): boolean => {
-    try {
-      fs.writeFileSync('/proc/self/clear_refs', '5');
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  mb: (): number => Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))![1]) / 1024,
-};
 
 export async function run(args: string[]): Promise<void> {
   const gib = Number(option(args, 'gib', '1'));

@@ -29,7 +29,7 @@ import { unitCatalog } from '../domain/units/catalog';
 import { routeRegisteringUnit } from '../domain/units/routing';
 import { freePort } from '../platform/ports';
 import { startEmbeddedPostgres } from '../platform/services/embedded-postgres';
-import { fmt, rssMb, seconds } from './support/measure';
+import { fmt, peak, rssMb, seconds } from './support/measure';
 
 const TARGET = { recordsPerSecond: 10_000 } as const;
 const ENTRIES_PER_BOOK = 200;
@@ -44,18 +44,6 @@ function option(args: string[], name: string, fallback: string): string {
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
 }
 
-/** The kernel's high-water mark of this process's resident memory, reset so it covers the transfer alone. */
-const peak = {
-  reset: (): boolean => {
-    try {
-      fs.writeFileSync('/proc/self/clear_refs', '5');
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  mb: (): number => Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))![1]) / 1024,
-};
 
 const count = async (pool: Pool, sql: string, params: unknown[] = []) => Number((await pool.query<{ n: string }>(sql, params)).rows[0]!.n);
 
