@@ -10,20 +10,18 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Pool } from 'pg';
+import type { Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { createLocalContentStore } from '../activities/files/content-store';
 import { runExcelImport } from '../activities/imports/import-excel';
-import { migrateUp } from '../db/migrate';
 import { displayValue } from '../domain/profiles/cell-values';
 import { fieldsOf } from '../domain/registers/register-types';
 import type { RecordValues } from '../domain/registers/validate-record';
 import { generateProvinceExport } from '../domain/synthetic/province-export';
-import { unitCatalog, type Unit } from '../domain/units/catalog';
-import { createRouter, routeRegisteringUnit, routingInputOf } from '../domain/units/routing';
+import type { Unit } from '../domain/units/catalog';
+import { createRouter, routingInputOf } from '../domain/units/routing';
 import { XlsSheetWriter } from '../formats/xls/xls-sheet-writer';
-import { freePort } from '../platform/ports';
-import { startEmbeddedPostgres } from '../platform/services/embedded-postgres';
+import { openBenchDatabase } from './support/bench-database';
 import { fmt, peakRssMb, seconds } from './support/measure';
 
 const TARGET = { rowsPerSecond: 30_000, ofCopy: 0.4 } as const;
@@ -77,23 +75,8 @@ async function countRecords(pool: Pool): Promise<number> {
 export async function run(args: string[]): Promise<void> {
   const rows = Number(option(args, 'rows', '200000'));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-import-'));
-  const pg = await startEmbeddedPostgres({ dir: path.join(work, 'pg'), port: await freePort(), password: 'bench-only', persistent: false });
+  const { pg, pool, unit, agency } = await openBenchDatabase(work);
   try {
-    const admin = new Client({ connectionString: pg.url('postgres') });
-    await admin.connect();
-    await admin.query('CREATE DATABASE bench');
-    await admin.end();
-    await migrateUp(pg.url('bench'));
-    const pool = new Pool({ connectionString: pg.url('bench'), max: 4 });
-    // Stopping the server at the end (or after a failure) ends idle connections: not news.
-    pool.on('error', () => undefined);
-    // Phường Ba Đình (00004) of Hà Nội before 1 July 2025, and the agency that keeps its registers today.
-    const unit = unitCatalog().commune('legacy', '00004')!;
-    const routed = routeRegisteringUnit({ unitCode: unit.code, unitLevel: 'commune', registeredOn: 2010, provinceCode: unit.provinceCode });
-    if (!routed.ok) throw new Error(routed.messageVi);
-    const agency = routed.agency;
-    await pool.query('INSERT INTO agencies (code, name, level, province_code) VALUES ($1, $2, $3, $4)', [agency.code, agency.name, agency.level, agency.provinceCode]);
-
     let t = process.hrtime.bigint();
     const files = writeAgencyFiles(work, rows, unit, agency.code);
     process.stdout.write(`input: ${rows} generated birth rows of ${agency.name} in ${files.length} .xls files (≤ ${ROWS_PER_FILE} rows each) in ${fmt(seconds(t), 1)} s\n`);

@@ -18,17 +18,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { Client, Pool } from 'pg';
+import type { Pool } from 'pg';
 import { createPgTransferTarget } from '../activities/transfer/pg-transfer-target';
 import { createTransferActivities } from '../activities/transfer/transfer-approved';
-import { migrateUp } from '../db/migrate';
 import { bookKey, numberKey } from '../domain/naming/scan-name';
 import { DEFAULT_REVIEW_SETTINGS, TRANSFER_LANES } from '../domain/review/review-types';
 import { generateProvinceExport } from '../domain/synthetic/province-export';
-import { unitCatalog } from '../domain/units/catalog';
-import { routeRegisteringUnit } from '../domain/units/routing';
-import { freePort } from '../platform/ports';
-import { startEmbeddedPostgres } from '../platform/services/embedded-postgres';
+import { openBenchDatabase } from './support/bench-database';
 import { fmt, peak, rssMb, seconds } from './support/measure';
 
 const TARGET = { recordsPerSecond: 10_000 } as const;
@@ -111,25 +107,8 @@ export async function run(args: string[]): Promise<void> {
   const records = Number(option(args, 'records', '100000'));
   const batchSize = DEFAULT_REVIEW_SETTINGS.transferBatchSize;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-transfer-'));
-  const pg = await startEmbeddedPostgres({ dir: path.join(work, 'pg'), port: await freePort(), password: 'bench-only', persistent: false });
-  let pool: Pool | undefined;
+  const { pg, pool, agency } = await openBenchDatabase(work);
   try {
-    const admin = new Client({ connectionString: pg.url('postgres') });
-    await admin.connect();
-    await admin.query('CREATE DATABASE bench');
-    await admin.end();
-    await migrateUp(pg.url('bench'));
-    pool = new Pool({ connectionString: pg.url('bench'), max: 4 });
-    // Stopping the server at the end (or after a failure) ends idle connections: not news.
-    pool.on('error', () => undefined);
-
-    // Phường Ba Đình (00004) of Hà Nội before 1 July 2025, and the agency that keeps its registers today.
-    const unit = unitCatalog().commune('legacy', '00004')!;
-    const routed = routeRegisteringUnit({ unitCode: unit.code, unitLevel: 'commune', registeredOn: 2010, provinceCode: unit.provinceCode });
-    if (!routed.ok) throw new Error(routed.messageVi);
-    const agency = routed.agency;
-    await pool.query('INSERT INTO agencies (code, name, level, province_code) VALUES ($1, $2, $3, $4)', [agency.code, agency.name, agency.level, agency.provinceCode]);
-
     let t = process.hrtime.bigint();
     await seedRecords(pool, records, agency.code);
     await attachAndApprove(pool, agency.code);
@@ -216,7 +195,7 @@ export async function run(args: string[]): Promise<void> {
     );
     if (!verified) process.exitCode = 1;
   } finally {
-    await pool?.end();
+    await pool.end();
     await pg.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
