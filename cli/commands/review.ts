@@ -90,8 +90,9 @@ function describeRecord(r: ReviewRecord): string {
   if (r.decisions.length > 0) {
     lines.push('  Các quyết định:');
     for (const d of r.decisions) {
-      const kind = DECISION_VI[d.kind as keyof typeof DECISION_VI] ?? d.kind;
-      const reason = d.reasonCode ? ` — ${d.reasonCode}${d.comment ? `: ${d.comment}` : ''}` : '';
+      const kind = d.kind === 'transfer_rejected' ? 'bị CSDLHTĐT trả lại' : (DECISION_VI[d.kind as keyof typeof DECISION_VI] ?? d.kind);
+      const label = d.kind === 'correct' ? CORRECTION_REASONS[d.reasonCode as CorrectionReason] : REJECT_REASONS[d.reasonCode as RejectReason];
+      const reason = d.reasonCode ? ` — ${label ?? d.reasonCode}${d.comment ? `: ${d.comment}` : ''}` : '';
       lines.push(`    ${d.at} ${d.actor} ${kind} (phiên bản ${d.version})${reason}`);
     }
   }
