@@ -17,6 +17,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -87,7 +88,10 @@ const { importScans: runScanImport } = proxyActivities<ScanActivities>({
 });
 const { agencySplitSources } = proxyActivities<SplitSourceActivities>({ startToCloseTimeout: '30 minutes', retry: { maximumAttempts: 5 } });
 const { registerWorkflows, recordRunEvent } = proxyActivities<RunEventActivities>({ startToCloseTimeout: '1 minute' });
-const { decideRecords: runDecisions, agencyBooks } = proxyActivities<ReviewActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 } });
+const { agencyBooks } = proxyActivities<ReviewActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 } });
+// A page of decisions is one short transaction an official waits for: run in the workflow task that accepted the
+// update, it costs no activity task and no second workflow task (its batch key makes a retried one return the first result).
+const { decideRecords: runDecisions } = proxyLocalActivities<ReviewActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 } });
 const { notifyIdleBook } = proxyActivities<NotificationActivities>({ startToCloseTimeout: '1 minute' });
 // The target may be down for a while: batches retry with backoff, without end, and the dashboard shows the last failure.
 const { transferApproved } = proxyActivities<TransferActivities>({
@@ -118,8 +122,6 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
   let transferRequested = false;
   /** When the oldest approval still waiting for a batch was made: approved records wait at most the transfer delay. */
   let waitingSince: number | undefined;
-  /** Bumped whenever a book or an approval moves the moment of the next transfer or notice, so the main loop's timer is set again. */
-  let moves = 0;
   let closing: { by: string; reason: string } | undefined;
 
   setHandler(agencyRunProgress, () => state);
@@ -145,11 +147,9 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
     b.lastActivityAt = nowIso();
     b.reminded = false;
     b.escalated = false;
-    moves++;
   };
   const setCounts = (ref: BookRef & { bookNumber: string }, counts: BookCounts) => {
     const known = findBook(ref);
-    moves++;
     if (known) known.counts = counts;
     else state.books.push({ registerType: ref.registerType, unitCode: ref.unitCode, bookYear: ref.bookYear, bookKey: ref.bookKey, bookNumber: ref.bookNumber, counts, lastActivityAt: nowIso() });
   };
@@ -276,10 +276,7 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
       state.decisionBatches++;
       b.counts = result.counts;
       touch(b);
-      if (result.outcomes.some((o) => o.kind === 'approve' && o.outcome === 'decided')) {
-        waitingSince ??= Date.now();
-        moves++;
-      }
+      if (result.outcomes.some((o) => o.kind === 'approve' && o.outcome === 'decided')) waitingSince ??= Date.now();
       return result;
     },
     {
@@ -330,8 +327,16 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
   const transferAll = async () => {
     transferRequested = false;
     waitingSince = undefined;
+    const decisionsBefore = state.decisionBatches;
     for (;;) {
-      const keys = Array.from({ length: TRANSFER_LANES }, () => `${workflowId}/transfer/${++state.transfer.keys}`);
+      // As many batches as the approved records fill: an empty one would cost an activity to learn nothing.
+      const lanes = Math.min(TRANSFER_LANES, Math.ceil(approvedWaiting() / settings.transferBatchSize));
+      if (lanes === 0) {
+        // Counts from decisions and batches that crossed may hide approvals made meanwhile: read them again.
+        if (state.decisionBatches !== decisionsBefore) await refreshBooks(() => false);
+        return;
+      }
+      const keys = Array.from({ length: lanes }, () => `${workflowId}/transfer/${++state.transfer.keys}`);
       const batches = await Promise.all(keys.map((batchKey) => transferApproved({ batchKey, agencyCode: state.code, workflowId, limit: settings.transferBatchSize })));
       for (const batch of batches) {
         if (!batch) continue;
@@ -381,6 +386,14 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
     if (overdueBooks() !== toldOverdue) await tellParent();
   };
 
+  /** When the loop has something to do next: a notice or a transfer falling due; -Infinity when a notice is due now. */
+  const nextWakeAt = () => {
+    const { due, nextAt } = dueNotices(state.books, Date.now(), settings);
+    if (due.length > 0) return -Infinity;
+    const transferAt = approvedWaiting() > 0 ? (waitingSince ?? 0) + settings.transferDelayMs : Infinity;
+    return Math.min(nextAt ?? Infinity, transferAt);
+  };
+
   const historyLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? HISTORY_LIMIT);
 
   try {
@@ -406,13 +419,13 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
         await condition(allHandlersFinished);
         return await continueAsNew<typeof agencyRun>({ ...input, schedule: undefined, autoImport: undefined, carried: state });
       }
-      const { due, nextAt } = dueNotices(state.books, Date.now(), settings);
+      const wakeAt = nextWakeAt();
       // Notices that fell due while the last ones were being sent have no time ahead to wait for.
-      if (due.length > 0) continue;
-      const transferAt = approvedWaiting() > 0 ? (waitingSince ?? 0) + settings.transferDelayMs : undefined;
-      const wakeAt = Math.min(nextAt ?? Infinity, transferAt ?? Infinity);
-      const seen = moves;
-      const woke = () => closing !== undefined || transferDue() || agencyFinished(state.books) || historyLong() || moves !== seen;
+      if (wakeAt === -Infinity) continue;
+      // The timer stands until something brings the next transfer or notice earlier: a decision that only moves a
+      // book's idle clock later leaves it, so a page of decisions costs the history no timer.
+      const woke = () =>
+        closing !== undefined || transferDue() || agencyFinished(state.books) || historyLong() || overdueBooks() !== toldOverdue || nextWakeAt() < wakeAt;
       if (wakeAt === Infinity) await condition(woke);
       else await condition(woke, Math.max(1, wakeAt - Date.now()));
     }
