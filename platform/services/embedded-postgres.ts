@@ -105,7 +105,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     persistent: opts.persistent,
     createPostgresUser: isRoot,
     authMethod: 'scram-sha-256',
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=' + (opts.persistent ? 'on' : 'off')],
+    postgresFlags: [
+      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=' + (opts.persistent ? 'on' : 'off')],
+      // PostgreSQL's defaults (128 MB of buffers, a checkpoint every 1 GB of WAL) are sized for any machine; a
+      // province's records and the target's copy of them outgrow both in one transfer, and the checkpoints then
+      // write whole pages again for every update: measured by `npm run bench -- transfer`.
+      ...['-c', 'shared_buffers=512MB', '-c', 'max_wal_size=4GB'],
+    ],
     onLog: (m: unknown) => remember(String(m)),
     onError: (m: unknown) => remember(String(m)),
   });
