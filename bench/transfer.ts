@@ -154,7 +154,7 @@ export async function run(args: string[]): Promise<void> {
     const transferPeak = peak.mb();
 
     const inTarget = await count(pool, 'SELECT count(*) AS n FROM csdlhtdt.civil_status_records');
-    const receipts = await count(pool, 'SELECT count(*) AS n FROM transfer_receipts');
+    const receipts = await count(pool, 'SELECT count(*) AS n FROM records WHERE target_id IS NOT NULL');
     const transferred = await count(pool, `SELECT count(*) AS n FROM records WHERE state = 'transferred'`);
     const notTransferred = await count(pool, `SELECT count(*) AS n FROM records WHERE state <> 'transferred'`);
 

@@ -179,7 +179,7 @@ export function createAgencyReview({ temporal, pool, imports }: { temporal: Clie
           [recordId],
         ),
         pool.query<{ target_id: string; received_at: Date; batch_key: string }>(
-          'SELECT t.target_id, t.received_at, b.batch_key FROM transfer_receipts t JOIN transfer_batches b ON b.id = t.batch_id WHERE t.record_id = $1',
+          'SELECT r.target_id, r.target_received_at AS received_at, b.batch_key FROM records r JOIN transfer_batches b ON b.id = r.transfer_batch_id WHERE r.id = $1',
           [recordId],
         ),
       ]);

@@ -55,21 +55,18 @@ export function createTransferActivities({ pool, target }: { pool: Pool; target:
       // query below, which a row lock alone does not ensure (the rows it locked are not changed).
       await c.query(`SELECT pg_advisory_xact_lock(hashtext('transfer:' || $1))`, [input.agencyCode]);
       // Records of a batch another attempt left unfinished are that batch's, not this one's.
-      const waiting = await c.query<{ id: string }>(
-        `SELECT r.id FROM records r
-          WHERE r.agency_code = $1 AND r.state = 'approved'
-            AND NOT EXISTS (SELECT 1 FROM transfer_batch_items i JOIN transfer_batches b ON b.id = i.batch_id WHERE i.record_id = r.id AND b.status = 'sending')
-          ORDER BY r.id LIMIT $2`,
-        [input.agencyCode, input.limit],
-      );
-      if (waiting.rows.length === 0) return undefined;
       const made = await c.query<BatchRow>(
-        `INSERT INTO transfer_batches (batch_key, agency_code, workflow_id, records) VALUES ($1, $2, $3, $4) RETURNING id, status, records, accepted, rejected`,
-        [input.batchKey, input.agencyCode, input.workflowId, waiting.rows.length],
+        `WITH busy AS (SELECT unnest(record_ids) AS id FROM transfer_batches WHERE agency_code = $2 AND status = 'sending'),
+              waiting AS (
+                SELECT r.id FROM records r
+                 WHERE r.agency_code = $2 AND r.state = 'approved' AND NOT EXISTS (SELECT 1 FROM busy WHERE busy.id = r.id)
+                 ORDER BY r.id LIMIT $4)
+         INSERT INTO transfer_batches (batch_key, agency_code, workflow_id, records, record_ids)
+         SELECT $1, $2, $3, count(*), array_agg(id ORDER BY id) FROM waiting HAVING count(*) > 0
+         RETURNING id, status, records, accepted, rejected`,
+        [input.batchKey, input.agencyCode, input.workflowId, input.limit],
       );
-      const batch = made.rows[0]!;
-      await c.query('INSERT INTO transfer_batch_items (batch_id, record_id) SELECT $1, unnest($2::bigint[])', [batch.id, waiting.rows.map((r) => r.id)]);
-      return batch;
+      return made.rows[0];
     });
 
   const itemsOf = async (batchId: string) =>
@@ -78,8 +75,8 @@ export function createTransferActivities({ pool, target }: { pool: Pool; target:
         `SELECT r.id, r.state, r.unit_code, r.register_type, r.book_year, r.book_key, r.book_number, r.registration_number, r.data::text AS data_json,
                 coalesce((SELECT array_agg(a.sha256 ORDER BY a.page) FROM attachments a WHERE a.record_id = r.id), '{}') AS pages,
                 (SELECT d.actor FROM decisions d WHERE d.record_id = r.id AND d.kind = 'approve' ORDER BY d.id DESC LIMIT 1) AS approved_by
-           FROM transfer_batch_items i JOIN records r ON r.id = i.record_id
-          WHERE i.batch_id = $1 ORDER BY r.id`,
+           FROM transfer_batches b CROSS JOIN LATERAL unnest(b.record_ids) AS i(id) JOIN records r ON r.id = i.id
+          WHERE b.id = $1 ORDER BY r.id`,
         [batchId],
       )
     ).rows;
@@ -121,11 +118,11 @@ export function createTransferActivities({ pool, target }: { pool: Pool; target:
         throw e;
       }
       const byKey = new Map(outcomes.map((o) => [o.idempotencyKey, o]));
-      const accepted: Array<{ id: number; targetId: string; receivedAt: string; key: string }> = [];
+      const accepted: Array<{ id: number; targetId: string; receivedAt: string }> = [];
       const rejected: Array<{ id: number; code: string; reason: string }> = [];
       for (const r of sendable) {
         const o = byKey.get(idempotencyKeyOf(Number(r.id)));
-        if (o?.status === 'accepted') accepted.push({ id: Number(r.id), targetId: o.targetId, receivedAt: o.receivedAt, key: o.idempotencyKey });
+        if (o?.status === 'accepted') accepted.push({ id: Number(r.id), targetId: o.targetId, receivedAt: o.receivedAt });
         else if (o?.status === 'rejected') rejected.push({ id: Number(r.id), code: o.code, reason: o.reasonVi });
       }
       const finished = await inTransaction(pool, async (c) => {
@@ -136,13 +133,13 @@ export function createTransferActivities({ pool, target }: { pool: Pool; target:
           rejected.length,
         ]);
         if (claimed.rowCount === 0) return false;
+        // The receipt goes on the record with its new state: a transferred record without one is refused by the table.
         await c.query(
-          `INSERT INTO transfer_receipts (record_id, idempotency_key, target_id, batch_id, received_at)
-           SELECT x.id, x.key, x.target_id, $5, x.received_at FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[]) AS x(id, key, target_id, received_at)
-           ON CONFLICT (record_id) DO NOTHING`,
-          [accepted.map((a) => a.id), accepted.map((a) => a.key), accepted.map((a) => a.targetId), accepted.map((a) => a.receivedAt), batch.id],
+          `UPDATE records r SET state = 'transferred', transfer_batch_id = $4, target_id = x.target_id, target_received_at = x.received_at, updated_at = now()
+             FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS x(id, target_id, received_at)
+            WHERE r.id = x.id AND r.state = 'approved'`,
+          [accepted.map((a) => a.id), accepted.map((a) => a.targetId), accepted.map((a) => a.receivedAt), batch.id],
         );
-        await c.query(`UPDATE records SET state = 'transferred', updated_at = now() WHERE id = ANY($1::bigint[]) AND state = 'approved'`, [accepted.map((a) => a.id)]);
         // Refused by the target: back to review, with the target's reason as a decision auditors can read.
         await c.query(`UPDATE records SET state = 'imported', updated_at = now() WHERE id = ANY($1::bigint[]) AND state = 'approved'`, [rejected.map((r) => r.id)]);
         await c.query(

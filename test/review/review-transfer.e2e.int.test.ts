@@ -188,6 +188,7 @@ test('review, approve, correct and transfer one agency: only approved records wi
     data: unknown;
     pages: string[];
     approved_by: string;
+    batch_key: string;
   }>(`SELECT * FROM csdlhtdt.civil_status_records WHERE idempotency_key <> 'other-system:1' ORDER BY target_id`);
   expect(target.rows).toHaveLength(transferredIds.length);
   const byKey = new Map(target.rows.map((t) => [t.idempotency_key, t]));
@@ -207,8 +208,10 @@ test('review, approve, correct and transfer one agency: only approved records wi
     expect(r.pages.length).toBeGreaterThan(0);
   }
   expect((await recordById(pool, corrected.id)).data.signer).toBe('Trần Thị Bích Hường');
-  const receipts = await pool.query<{ record_id: string; idempotency_key: string; target_id: string }>('SELECT record_id, idempotency_key, target_id FROM transfer_receipts ORDER BY record_id');
-  expect(receipts.rows.map((x) => [Number(x.record_id), x.idempotency_key, x.target_id])).toEqual(ours.map((r) => [r.id, idempotencyKeyOf(r.id), byKey.get(idempotencyKeyOf(r.id))!.target_id]));
+  const receipts = await pool.query<{ id: string; target_id: string; batch_key: string }>(
+    'SELECT r.id, r.target_id, b.batch_key FROM records r JOIN transfer_batches b ON b.id = r.transfer_batch_id WHERE r.target_id IS NOT NULL ORDER BY r.id',
+  );
+  expect(receipts.rows.map((x) => [Number(x.id), x.target_id, x.batch_key])).toEqual(ours.map((r) => [r.id, byKey.get(idempotencyKeyOf(r.id))!.target_id, byKey.get(idempotencyKeyOf(r.id))!.batch_key]));
   expect((await review.show(approved[0]!.id))!.receipt).toMatchObject({ targetId: byKey.get(idempotencyKeyOf(approved[0]!.id))!.target_id });
 
   // Refused by the target: back to review, with the target's reason on record.
@@ -219,7 +222,7 @@ test('review, approve, correct and transfer one agency: only approved records wi
   );
   expect(refusal.rows[0]).toMatchObject({ kind: 'transfer_rejected', reason_code: 'TARGET_REFUSED', details: { targetCode: 'TARGET_DUPLICATE_ENTRY' } });
   expect(refusal.rows[0]!.comment).toContain(conflicting.registration_number);
-  expect(await pool.query(`SELECT 1 FROM transfer_receipts WHERE record_id = $1`, [conflicting.id])).toHaveProperty('rowCount', 0);
+  expect(await pool.query(`SELECT 1 FROM records WHERE id = $1 AND (target_id IS NOT NULL OR transfer_batch_id IS NOT NULL)`, [conflicting.id])).toHaveProperty('rowCount', 0);
   const state = await review.state(agency);
   expect(state.transfer).toMatchObject({ transferred: transferredIds.length, rejectedByTarget: 1 });
 

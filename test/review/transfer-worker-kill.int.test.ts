@@ -1,12 +1,12 @@
 /**
  * Exactly once across a lost worker: the `hotich worker` process is SIGKILLed after CSDLHTĐT has
- * committed a transfer batch but before our own bookkeeping (receipts, records' state) commits;
+ * committed a transfer batch but before our own bookkeeping (records' state and receipts) commits;
  * a new worker process finishes the transfers, and every approved record ends transferred with
- * one row in the target and one receipt, none lost, none twice.
+ * one row in the target and its receipt, none lost, none twice.
  *
  * How the test stops the worker at exactly that point, without any test-only code in the worker:
- * it holds a SHARE lock on transfer_receipts, which the target's transaction never touches and
- * the bookkeeping transaction needs first. The worker's bookkeeping then waits in PostgreSQL,
+ * it holds a SHARE lock on audit_log, which the target's transaction never touches and the
+ * bookkeeping transaction writes last. The worker's bookkeeping then waits in PostgreSQL,
  * where the test sees it (pg_stat_activity) with the target's rows already committed. Killing the
  * process there loses the bookkeeping transaction: PostgreSQL rolls it back when the lock is
  * released and the dead client's connection is found closed.
@@ -79,7 +79,7 @@ test('a worker killed between the target commit and our bookkeeping: a new worke
   locker = new Client({ connectionString: h.db.url });
   await locker.connect();
   await locker.query('BEGIN');
-  await locker.query('LOCK TABLE transfer_receipts IN SHARE MODE');
+  await locker.query('LOCK TABLE audit_log IN SHARE MODE');
   // A full batch of approvals leaves at once, without waiting for the delay.
   const official: ReviewActor = { username: 'canbo01', role: 'official', agencyCode: agency };
   const outcomes = (await review.decide(agency, official, approved.map((r) => ({ recordId: r.id, kind: 'approve' as const, pages: r.pages })))).flatMap((r) => r.outcomes);
@@ -90,7 +90,7 @@ test('a worker killed between the target commit and our bookkeeping: a new worke
     const batch = await pool.query<{ id: string; status: string; records: number }>(`SELECT id, status, records FROM transfer_batches WHERE agency_code = $1 ORDER BY id`, [agency]);
     const target = await pool.query<{ idempotency_key: string; target_id: string }>(`SELECT idempotency_key, target_id::text FROM csdlhtdt.civil_status_records ORDER BY target_id`);
     const waiting = await pool.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO transfer_receipts%'`,
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO audit_log%'`,
     );
     const sent = batch.rows.reduce((n, b) => n + b.records, 0);
     return batch.rows.length === TRANSFER_LANES && batch.rows.every((b) => b.status === 'sending') && target.rows.length === sent && waiting.rowCount === TRANSFER_LANES
@@ -109,7 +109,7 @@ test('a worker killed between the target commit and our bookkeeping: a new worke
     const r = await pool.query(`SELECT 1 FROM pg_stat_activity WHERE pid = ANY($1)`, [stuck.pids]);
     return r.rowCount === 0 ? true : undefined;
   });
-  expect(await pool.query('SELECT 1 FROM transfer_receipts')).toHaveProperty('rowCount', 0);
+  expect(await pool.query('SELECT 1 FROM records WHERE target_id IS NOT NULL')).toHaveProperty('rowCount', 0);
   expect(await pool.query(`SELECT 1 FROM records WHERE state = 'transferred'`)).toHaveProperty('rowCount', 0);
   expect(await pool.query(`SELECT status FROM transfer_batches`)).toHaveProperty('rows', Array(TRANSFER_LANES).fill({ status: 'sending' }));
 
@@ -140,9 +140,9 @@ test('a worker killed between the target commit and our bookkeeping: a new worke
   expect(target.rows.map((t) => t.idempotency_key).sort()).toEqual(ids.map(idempotencyKeyOf).sort());
   const entries = await pool.query(`SELECT DISTINCT unit_code, register_type, book_year, book_number, registration_number FROM csdlhtdt.civil_status_records`);
   expect(entries.rowCount).toBe(ids.length);
-  const receipts = await pool.query<{ record_id: string; idempotency_key: string; target_id: string }>('SELECT record_id, idempotency_key, target_id FROM transfer_receipts ORDER BY record_id');
+  const receipts = await pool.query<{ id: string; target_id: string }>('SELECT id, target_id FROM records WHERE target_id IS NOT NULL ORDER BY id');
   const targetIds = new Map(target.rows.map((t) => [t.idempotency_key, t.target_id]));
-  expect(receipts.rows.map((r) => [Number(r.record_id), r.idempotency_key, r.target_id])).toEqual(ids.map((id) => [id, idempotencyKeyOf(id), targetIds.get(idempotencyKeyOf(id))]));
+  expect(receipts.rows.map((r) => [Number(r.id), r.target_id])).toEqual(ids.map((id) => [id, targetIds.get(idempotencyKeyOf(id))]));
   // The rows the target committed before the kill are the ones the receipts name: the retry got them back, it made no copy.
   for (const t of stuck.target) expect(targetIds.get(t.idempotency_key)).toBe(t.target_id);
 
@@ -151,7 +151,7 @@ test('a worker killed between the target commit and our bookkeeping: a new worke
   );
   expect(batches.rows.every((b) => b.status === 'done' && b.records <= BATCH && b.accepted === b.records && b.rejected === 0)).toBe(true);
   expect(batches.rows.reduce((n, b) => n + b.records, 0)).toBe(ids.length);
-  const items = await pool.query<{ n: string; d: string }>('SELECT count(*) AS n, count(DISTINCT record_id) AS d FROM transfer_batch_items');
+  const items = await pool.query<{ n: string; d: string }>('SELECT count(*) AS n, count(DISTINCT m.id) AS d FROM transfer_batches b, unnest(b.record_ids) AS m(id)');
   expect(items.rows[0]).toEqual({ n: String(ids.length), d: String(ids.length) });
 
   // The first batches really ran twice (their lost attempts and the ones that finished them); the last round found nothing more waiting.
