@@ -108,15 +108,23 @@ async function applyBatch(c: PoolClient, input: DecideInput): Promise<DecisionRe
   }
 
   if (moves.length > 0) {
+    // One statement: the records move and their decisions are recorded together.
     await c.query(
-      `UPDATE records r SET state = m.state, updated_at = now() FROM unnest($1::bigint[], $2::text[]) AS m(id, state) WHERE r.id = m.id`,
-      [moves.map((m) => m.id), moves.map((m) => m.state)],
-    );
-    await c.query(
-      `INSERT INTO decisions (record_id, record_version, kind, reason_code, comment, details, actor, batch_key)
-       SELECT m.id, m.version, m.kind, m.reason, m.comment, m.details::jsonb, $7, $8
-         FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS m(id, version, kind, reason, comment, details)`,
-      [moves.map((m) => m.id), moves.map((m) => m.version), moves.map((m) => m.kind), moves.map((m) => m.reason), moves.map((m) => m.comment), moves.map((m) => m.details), by.username, input.batchKey],
+      `WITH m AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS m(id, version, kind, state, reason, comment, details)),
+            moved AS (UPDATE records r SET state = m.state, updated_at = now() FROM m WHERE r.id = m.id)
+       INSERT INTO decisions (record_id, record_version, kind, reason_code, comment, details, actor, batch_key)
+       SELECT m.id, m.version, m.kind, m.reason, m.comment, m.details::jsonb, $8, $9 FROM m`,
+      [
+        moves.map((m) => m.id),
+        moves.map((m) => m.version),
+        moves.map((m) => m.kind),
+        moves.map((m) => m.state),
+        moves.map((m) => m.reason),
+        moves.map((m) => m.comment),
+        moves.map((m) => m.details),
+        by.username,
+        input.batchKey,
+      ],
     );
     for (const m of moves) outcomes.push({ recordId: m.id, kind: m.kind, outcome: 'decided', state: m.state, version: m.version });
   }
