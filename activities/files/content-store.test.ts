@@ -42,6 +42,40 @@ describe('local content store', () => {
     expect(fs.readdirSync(path.join(root, 'sha256'))).toEqual([]);
   });
 
+  test('bytes held in memory are stored the same way, once', async () => {
+    const store = createLocalContentStore(root);
+    const bytes = Buffer.from('%PDF-1.4 trang 1 sổ khai sinh', 'utf8');
+    const first = await store.putBytes(bytes);
+    const second = await store.putBytes(Buffer.from(bytes));
+    expect(first).toEqual({ sha256: sha(bytes), size: bytes.length, created: true });
+    expect(second).toEqual({ sha256: sha(bytes), size: bytes.length, created: false });
+    expect(await store.put(Readable.from([bytes]))).toEqual({ sha256: sha(bytes), size: bytes.length, created: false });
+    const file = store.localPath(first.sha256);
+    expect(path.relative(root, file)).toBe(path.join('sha256', first.sha256.slice(0, 2), first.sha256));
+    expect(fs.readFileSync(file)).toEqual(bytes);
+    expect(fs.statSync(file).mode & 0o222).toBe(0);
+    expect(fs.readdirSync(path.join(root, 'incoming'))).toEqual([]);
+  });
+
+  test('a store of the earlier two-level layout is moved to one level when opened', async () => {
+    const files = ['trang một', 'trang hai', 'trang ba'].map((t) => Buffer.from(t, 'utf8'));
+    for (const bytes of files) {
+      const h = sha(bytes);
+      fs.mkdirSync(path.join(root, 'sha256', h.slice(0, 2), h.slice(2, 4)), { recursive: true });
+      fs.writeFileSync(path.join(root, 'sha256', h.slice(0, 2), h.slice(2, 4), h), bytes, { mode: 0o444 });
+    }
+    const store = createLocalContentStore(root);
+    for (const bytes of files) {
+      const h = sha(bytes);
+      expect(fs.readFileSync(store.localPath(h))).toEqual(bytes);
+      expect(fs.readdirSync(path.join(root, 'sha256', h.slice(0, 2)))).toEqual([h]);
+    }
+    expect(fs.readFileSync(path.join(root, 'LAYOUT'), 'utf8')).toBe('sha256/<first two hex digits>/<sha256>\n');
+    // Opened again, nothing moves and the files are where they were.
+    const again = createLocalContentStore(root);
+    for (const bytes of files) expect(fs.readFileSync(again.localPath(sha(bytes)))).toEqual(bytes);
+  });
+
   test('unknown and malformed hashes are a coded error', async () => {
     const store = createLocalContentStore(root);
     expect(await store.has('../../etc/passwd')).toBe(false);

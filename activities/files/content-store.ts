@@ -4,7 +4,7 @@
  * Writes go to a temporary name and are renamed into place, so a crash never leaves a
  * half-written file visible under a hash, and writing the same bytes twice is a no-op.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -35,6 +35,8 @@ export interface StoredFile {
 
 export interface ContentStore {
   put(source: Readable, onProgress?: (bytes: number) => void): Promise<StoredFile>;
+  /** The same for bytes already in memory (a page of a scan zip). */
+  putBytes(bytes: Buffer): Promise<StoredFile>;
   has(sha256: string): Promise<boolean>;
   open(sha256: string): Readable;
   /** A local path for libraries that need one (readers of .xls, zip); read-only. */
@@ -46,8 +48,7 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 /**
  * The fan-out folders exist for all but the first files under them: creating them only when
- * the rename finds them missing spares each put a mkdir, which costs more than writing a
- * 100 kB scan on some disks. Asynchronous, so that many small puts (a zip of scans) overlap
+ * the rename finds them missing spares each put a mkdir. Asynchronous, so that many small puts (a zip of scans) overlap
  * their file-system calls instead of queueing on the event loop.
  */
 async function renameIntoPlace(tmp: string, target: string): Promise<void> {
@@ -60,6 +61,38 @@ async function renameIntoPlace(tmp: string, target: string): Promise<void> {
   }
 }
 
+/** The layout written and read, recorded in the store so that a store of an earlier layout is recognised and moved. */
+const LAYOUT = 'sha256/<first two hex digits>/<sha256>\n';
+
+const tolerating = (codes: string[], f: () => void) => {
+  try {
+    f();
+  } catch (e) {
+    if (!codes.includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+  }
+};
+
+/**
+ * Earlier stores fanned out over two levels (sha256/ab/cd/<sha256>): until a store held hundreds
+ * of thousands of files, nearly every new file needed a folder of its own, and a mkdir on a scan
+ * import's path costs as much as writing the page. One level of 256 folders is what git uses.
+ * Processes opening the same store at once may both move files: each step tolerates the other.
+ */
+function adoptLayout(root: string, objects: string): void {
+  const marker = path.join(root, 'LAYOUT');
+  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === LAYOUT) return;
+  for (const first of fs.readdirSync(objects)) {
+    const level1 = path.join(objects, first);
+    for (const second of fs.readdirSync(level1, { withFileTypes: true })) {
+      if (!second.isDirectory()) continue;
+      const level2 = path.join(level1, second.name);
+      for (const file of fs.readdirSync(level2)) tolerating(['ENOENT'], () => fs.renameSync(path.join(level2, file), path.join(level1, file)));
+      tolerating(['ENOENT', 'ENOTEMPTY'], () => fs.rmdirSync(level2));
+    }
+  }
+  fs.writeFileSync(marker, LAYOUT);
+}
+
 const exists = (file: string) => fs.promises.access(file).then(
   () => true,
   () => false,
@@ -70,10 +103,11 @@ export function createLocalContentStore(root: string): ContentStore {
   const incoming = path.join(root, 'incoming');
   fs.mkdirSync(objects, { recursive: true });
   fs.mkdirSync(incoming, { recursive: true });
+  adoptLayout(root, objects);
 
   const objectPath = (sha256: string): string => {
     if (!HEX64.test(sha256)) throw StoredFileMissing({ sha256 });
-    return path.join(objects, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+    return path.join(objects, sha256.slice(0, 2), sha256);
   };
 
   return {
@@ -98,6 +132,28 @@ export function createLocalContentStore(root: string): ContentStore {
         fs.rmSync(tmp, { force: true });
         throw e;
       }
+    },
+    // Synchronous calls: for a page of 100 kB, passing each call to libuv's thread pool and back
+    // costs more than the call itself on our two cores, and the page is in memory already.
+    async putBytes(bytes) {
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const target = objectPath(sha256);
+      if (fs.existsSync(target)) return { sha256, size: bytes.length, created: false };
+      const tmp = path.join(incoming, `${Date.now()}-${randomBytes(8).toString('hex')}`);
+      try {
+        fs.writeFileSync(tmp, bytes, { mode: 0o444 });
+        try {
+          fs.renameSync(tmp, target);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+          fs.mkdirSync(path.dirname(target), { recursive: true });
+          fs.renameSync(tmp, target);
+        }
+      } catch (e) {
+        fs.rmSync(tmp, { force: true });
+        throw e;
+      }
+      return { sha256, size: bytes.length, created: true };
     },
     async has(sha256) {
       return HEX64.test(sha256) && fs.existsSync(objectPath(sha256));

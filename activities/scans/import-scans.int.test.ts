@@ -4,7 +4,7 @@
  * replaces pages and keeps their history; pages without a record wait for it; a broken zip
  * leaves nothing attached.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -251,6 +251,28 @@ test('unsafe and unusable entries among good ones are rejected, each with its co
   conserved(report.counts);
   expect((await attachmentsOf(book)).map((a) => a.number)).toEqual(['1', '2']);
   expect(report.missingPages).toEqual([{ unitCode: AGENCY, registerType: 'KS', bookYear: 2018, book: '7', registrationNumbers: ['3'] }]);
+});
+
+test('pages beyond what is read whole (16 MiB) stream into the store under the same checks', async () => {
+  const book = { type: 'KS', year: 2019, book: '3' };
+  await addRecords(book, ['1', '2', '3']);
+  const large = minimalPdf(randomBytes(4096 * 4352), 4096);
+  expect(large.length).toBeGreaterThan(16 << 20);
+  const report = await importZip(
+    await storedZip('KS.2019.03.zip', [
+      { name: 'KS.2019.03.1.pdf', data: large },
+      { name: 'KS.2019.03.2.pdf', data: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), large.subarray(4)]) },
+      { name: 'KS.2019.03.3.pdf', data: large.subarray(0, large.length - 100) },
+    ]),
+  );
+  expect(report.rejected.map((r) => [r.entry, r.reason])).toEqual([
+    ['KS.2019.03.2.pdf', 'PDF_NOT_PDF'],
+    ['KS.2019.03.3.pdf', 'PDF_DAMAGED'],
+  ]);
+  expect(report.counts).toMatchObject({ entries: 3, rejected: 2, attached: 1, bytes: large.length });
+  const [attached] = await attachmentsOf(book);
+  expect(attached).toEqual({ number: '1', page: 1, sha256: createHash('sha256').update(large).digest('hex') });
+  expect(fs.readFileSync(store.localPath(attached!.sha256)).equals(large)).toBe(true);
 });
 
 test('a zip named for another book: the PDFs win and the report says so', async () => {

@@ -18,7 +18,7 @@ import { inTransaction } from '../../db/transaction';
 import { defineError, isAppError } from '../../domain/errors';
 import { bookKey, checkZipName, DEFAULT_NAMING_RULE, groupPages, numberKey, parseScanName, type EntryName, type NamingRule } from '../../domain/naming/scan-name';
 import type { PageGap, RejectedEntry, ScanImportCounts, ScanImportInput, ScanImportReport } from '../../domain/scans/scan-import';
-import { createPdfCheck } from '../../formats/pdf/pdf-structure';
+import { checkPdfBytes, createPdfCheck } from '../../formats/pdf/pdf-structure';
 import { isRejection } from '../../formats/rejection';
 import { readZipEntries } from '../../formats/zip/safe-zip-reader';
 import type { Config } from '../../platform/config';
@@ -40,6 +40,8 @@ const REJECTION_VI = {
   SCAN_RECORD_LOCKED: 'Bản ghi của trang này đã được phê duyệt hoặc đã chuyển vào Cơ sở dữ liệu hộ tịch điện tử: không thể thay trang quét bằng cách nhập lại.',
 } as const;
 
+/** Entries up to this size are read whole and stored from memory, without a stream chain each. */
+const BUFFERED_ENTRY_MAX = 16 << 20;
 /** Entries whose store writes may still be finishing while the next are read. */
 const WRITES_IN_FLIGHT = 8;
 /** Items of each list a workflow receives; the stored report keeps them all. */
@@ -83,10 +85,11 @@ async function readBack(file: string, position: number, length: number): Promise
 }
 
 /**
- * Streams every usable PDF of the zip into the store; lists every other entry with its reason.
- * The zip is read in order, but an entry's store write (create, write, close, rename: slower
- * than reading a 100 kB page from the zip on our disks) finishes while the next entries are
- * read, a few at a time, so memory stays bounded by their stream buffers.
+ * Puts every usable PDF of the zip into the store; lists every other entry with its reason.
+ * A page (up to 16 MiB, nearly all of them) is read whole, checked and stored from memory: a
+ * chain of streams per page cost more than hashing and writing it. A larger entry streams into
+ * the store, and its write finishes while the next entries are read, a few at a time, so memory
+ * stays bounded by their stream buffers.
  */
 async function storeEntries(deps: ScanImportDeps, input: ScanImportInput, rule: NamingRule, hooks: ScanImportHooks): Promise<ZipContents> {
   const limits = { maxZipBytes: deps.limits.scanZipMaxBytes, maxExpandedBytes: deps.limits.scanExpandedMaxBytes, maxEntryRatio: deps.limits.scanEntryMaxRatio };
@@ -113,6 +116,23 @@ async function storeEntries(deps: ScanImportDeps, input: ScanImportInput, rule: 
     }
   };
 
+  const storeWhole = async (slot: (typeof entries)[number], entryName: string, name: EntryName, stream: Readable): Promise<void> => {
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      const rejection = checkPdfBytes(bytes);
+      if (rejection) throw rejection;
+      const file = await deps.store.putBytes(bytes);
+      slot.accepted = { entryName, name, sha256: file.sha256, size: file.size };
+      progressed += file.size;
+      hooks.onProgress?.(progressed);
+    } catch (e) {
+      if (!isRejection(e)) throw e;
+      slot.rejected = { entry: entryName, reason: e.code, messageVi: e.messageVi };
+    }
+  };
+
   // The first failure of a write (a disk full, a zip found too large half-way) stops the import.
   let failure: { error: unknown } | undefined;
   const failed = () => {
@@ -132,6 +152,10 @@ async function storeEntries(deps: ScanImportDeps, input: ScanImportInput, rule: 
       const name = parseScanName(entryName, rule);
       if (!name.ok) {
         slot.rejected = { entry: entryName, reason: name.reason, messageVi: name.messageVi };
+        continue;
+      }
+      if (item.entry.size <= BUFFERED_ENTRY_MAX) {
+        await storeWhole(slot, entryName, name, item.stream);
         continue;
       }
       const read = finished(item.stream).catch(() => undefined);

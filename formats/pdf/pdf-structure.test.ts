@@ -3,14 +3,14 @@ import { Readable } from 'node:stream';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { isRejection } from '../rejection';
 import { minimalPdf } from './minimal-pdf';
-import { createPdfCheck } from './pdf-structure';
+import { checkPdfBytes, createPdfCheck } from './pdf-structure';
 
 function* chunksOf(bytes: Buffer, size: number): Generator<Buffer> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
-/** The check as the scan import runs it: streamed in chunks, then confirmed against the stored bytes. */
-async function verdict(bytes: Buffer, chunk = 1 << 20, readBack = (p: number, l: number) => bytes.subarray(p, p + l)): Promise<string> {
+/** The check as the scan import runs it on a large entry: streamed in chunks, then confirmed against the stored bytes. */
+async function streamedVerdict(bytes: Buffer, chunk: number, readBack: (p: number, l: number) => Buffer): Promise<string> {
   const check = createPdfCheck();
   try {
     const passed = Buffer.concat(await Readable.from(chunksOf(bytes, chunk)).pipe(check.stream).toArray());
@@ -21,6 +21,13 @@ async function verdict(bytes: Buffer, chunk = 1 << 20, readBack = (p: number, l:
     if (isRejection(e)) return e.code;
     throw e;
   }
+}
+
+/** Both ways the scan import checks a page, which must agree: on the whole bytes (pages of up to 16 MiB) and streamed. */
+async function verdict(bytes: Buffer, chunk = 1 << 20, readBack?: (p: number, l: number) => Buffer): Promise<string> {
+  const streamed = await streamedVerdict(bytes, chunk, readBack ?? ((p, l) => bytes.subarray(p, p + l)));
+  if (!readBack) expect(checkPdfBytes(bytes)?.code ?? 'ok').toBe(streamed);
+  return streamed;
 }
 
 async function pdfLibDocument(useObjectStreams: boolean): Promise<Buffer> {

@@ -47,6 +47,30 @@ function pointsAtXref(window: Buffer): boolean {
   return XREF_TABLE.test(text) || XREF_STREAM.test(text);
 }
 
+/**
+ * The verdict from a file's first bytes (`head`), its last (`end`) and its size: a rejection, the
+ * offset of a cross-reference section neither holds (to read back), or undefined when sound.
+ */
+function verdictOf(head: Buffer, end: Buffer, total: number): PdfRejectionCode | { pending: number } | undefined {
+  if (total < MAGIC.length || !head.subarray(0, MAGIC.length).equals(MAGIC)) return 'PDF_NOT_PDF';
+  const endStart = total - end.length;
+  const last = end.subarray(Math.max(0, end.length - EOF_SEARCH - 64)).toString('latin1');
+  const matches = [...last.matchAll(STARTXREF)].filter((m) => last.length - (m.index + m[0].length) <= EOF_SEARCH);
+  const offset = matches.length > 0 ? Number(matches[matches.length - 1]![1]) : NaN;
+  if (!Number.isSafeInteger(offset) || offset >= total) return 'PDF_DAMAGED';
+  const windowAt = (all: Buffer, allStart: number): Buffer | undefined =>
+    offset >= allStart && offset + Math.min(XREF_WINDOW, total - offset) <= allStart + all.length ? all.subarray(offset - allStart, offset - allStart + XREF_WINDOW) : undefined;
+  const window = windowAt(head, 0) ?? windowAt(end, endStart);
+  if (window === undefined) return { pending: offset };
+  return pointsAtXref(window) ? undefined : 'PDF_DAMAGED';
+}
+
+/** The same check on a whole file held in memory (a scan page): the Rejection, or undefined when sound. */
+export function checkPdfBytes(bytes: Buffer): Rejection | undefined {
+  const verdict = verdictOf(bytes, bytes, bytes.length);
+  return typeof verdict === 'string' ? pdfRejection(verdict) : undefined;
+}
+
 export interface PdfCheck {
   /** Pass-through for the file's bytes; destroyed with a Rejection when they are not a sound PDF. */
   stream: Transform;
@@ -62,11 +86,6 @@ export function createPdfCheck(): PdfCheck {
   let total = 0;
   /** The table's offset when it lies outside what was kept. */
   let pending: number | undefined;
-
-  const windowAt = (position: number, all: Buffer, allStart: number): Buffer | undefined =>
-    position >= allStart && position + Math.min(XREF_WINDOW, total - position) <= allStart + all.length
-      ? all.subarray(position - allStart, position - allStart + XREF_WINDOW)
-      : undefined;
 
   const stream = new Transform({
     // Takes a whole chunk of a reader (1 MiB) at once: the reader can go on to the next file
@@ -87,18 +106,11 @@ export function createPdfCheck(): PdfCheck {
       done(null, chunk);
     },
     flush(done) {
-      if (total < MAGIC.length) return done(pdfRejection('PDF_NOT_PDF'));
-      const end = joined(tail);
-      const endStart = total - end.length;
-      const last = end.subarray(Math.max(0, end.length - EOF_SEARCH - 64)).toString('latin1');
-      const matches = [...last.matchAll(STARTXREF)].filter((m) => last.length - (m.index + m[0].length) <= EOF_SEARCH);
-      const offset = matches.length > 0 ? Number(matches[matches.length - 1]![1]) : NaN;
-      if (!Number.isSafeInteger(offset) || offset >= total) return done(pdfRejection('PDF_DAMAGED'));
-      const window = windowAt(offset, joined(head), 0) ?? windowAt(offset, end, endStart);
-      if (window === undefined) pending = offset;
-      else if (!pointsAtXref(window)) return done(pdfRejection('PDF_DAMAGED'));
+      const verdict = verdictOf(joined(head), joined(tail), total);
       head.length = 0;
       tail = [];
+      if (typeof verdict === 'string') return done(pdfRejection(verdict));
+      pending = verdict?.pending;
       done();
     },
   });
