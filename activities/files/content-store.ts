@@ -104,6 +104,11 @@ export function createLocalContentStore(root: string): ContentStore {
   fs.mkdirSync(objects, { recursive: true });
   fs.mkdirSync(incoming, { recursive: true });
   adoptLayout(root, objects);
+  // Unique among processes and hosts sharing the store without asking the kernel for random
+  // bytes per file, which a zip of ten thousand pages would.
+  const temporaryPrefix = path.join(incoming, `${Date.now()}-${randomBytes(8).toString('hex')}-`);
+  let temporaries = 0;
+  const temporaryName = () => `${temporaryPrefix}${++temporaries}`;
 
   const objectPath = (sha256: string): string => {
     if (!HEX64.test(sha256)) throw StoredFileMissing({ sha256 });
@@ -112,7 +117,7 @@ export function createLocalContentStore(root: string): ContentStore {
 
   return {
     async put(source, onProgress) {
-      const tmp = path.join(incoming, `${Date.now()}-${randomBytes(8).toString('hex')}`);
+      const tmp = temporaryName();
       const tap = createHashingTap(onProgress);
       const out = fs.createWriteStream(tmp, { mode: 0o444 });
       try {
@@ -139,7 +144,7 @@ export function createLocalContentStore(root: string): ContentStore {
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const target = objectPath(sha256);
       if (fs.existsSync(target)) return { sha256, size: bytes.length, created: false };
-      const tmp = path.join(incoming, `${Date.now()}-${randomBytes(8).toString('hex')}`);
+      const tmp = temporaryName();
       try {
         fs.writeFileSync(tmp, bytes, { mode: 0o444 });
         try {
