@@ -132,24 +132,26 @@ export async function run(args: string[]): Promise<void> {
     let accepted = 0;
     let refused = 0;
     let slowest = 0;
-    // As the agency run sends them: TRANSFER_LANES batches at once, round after round, until one finds nothing waiting.
+    // As the agency run sends them: TRANSFER_LANES lanes, each sending its next batch as soon as its last is done, until one finds nothing waiting.
     let keys = 0;
-    for (let more = true; more; ) {
-      const b0 = process.hrtime.bigint();
-      const inputs = Array.from({ length: TRANSFER_LANES }, () => ({ batchKey: `agency/${agency.code}/bench/transfer/${++keys}`, agencyCode: agency.code, workflowId: `agency/${agency.code}/bench`, limit: batchSize }));
-      // run() cannot infer the result type from the activity function.
-      const results = (await Promise.all(inputs.map((input) => env.run(transferApproved, input)))) as Array<Awaited<ReturnType<typeof transferApproved>>>;
-      slowest = Math.max(slowest, seconds(b0));
-      for (const result of results) {
+    let exhausted = false;
+    const lane = async () => {
+      while (!exhausted) {
+        const b0 = process.hrtime.bigint();
+        const input = { batchKey: `agency/${agency.code}/bench/transfer/${++keys}`, agencyCode: agency.code, workflowId: `agency/${agency.code}/bench`, limit: batchSize };
+        // run() cannot infer the result type from the activity function.
+        const result = (await env.run(transferApproved, input)) as Awaited<ReturnType<typeof transferApproved>>;
+        slowest = Math.max(slowest, seconds(b0));
         if (!result) {
-          more = false;
-          continue;
+          exhausted = true;
+          return;
         }
         batches++;
         accepted += result.accepted;
         refused += result.rejected;
       }
-    }
+    };
+    await Promise.all(Array.from({ length: TRANSFER_LANES }, lane));
     const transferSeconds = seconds(t);
     const transferPeak = peak.mb();
 
@@ -187,8 +189,8 @@ export async function run(args: string[]): Promise<void> {
     const floor = floorRows / floorSeconds;
     const verified = accepted === approved && inTarget === records && receipts === records && transferred === records && notTransferred === 0 && refused === 0 && same === records;
     process.stdout.write(
-      `transfer: ${batches} batches of ≤ ${batchSize}, ${TRANSFER_LANES} at once (${heartbeats} heartbeats), ${accepted} accepted, ${refused} refused, in ${fmt(transferSeconds, 2)} s = ${fmt(rate, 0)} records/s ` +
-        `(slowest round ${fmt(slowest * 1000, 0)} ms), peak RSS ${fmt(transferPeak, 0)} MB${peakIsTransferOnly ? ` (${fmt(rssAtStart, 0)} MB when it began)` : ' (process peak, including seeding)'} (this process; PostgreSQL not included)\n` +
+      `transfer: ${batches} batches of ≤ ${batchSize}, ${TRANSFER_LANES} lanes (${heartbeats} heartbeats), ${accepted} accepted, ${refused} refused, in ${fmt(transferSeconds, 2)} s = ${fmt(rate, 0)} records/s ` +
+        `(slowest batch ${fmt(slowest * 1000, 0)} ms), peak RSS ${fmt(transferPeak, 0)} MB${peakIsTransferOnly ? ` (${fmt(rssAtStart, 0)} MB when it began)` : ' (process peak, including seeding)'} (this process; PostgreSQL not included)\n` +
         `floor (one INSERT … SELECT of the same ${floorRows} rows from records into a copy of the target table): ${fmt(floorSeconds, 2)} s = ${fmt(floor, 0)} records/s; transfer/floor = ${fmt(rate / floor, 2)}\n` +
         `verify: accepted ${accepted} of ${approved}, target rows ${inTarget}, receipts ${receipts}, records transferred ${transferred}, not transferred ${notTransferred}, target rows equal to the floor's ${same}: ${verified ? 'OK' : 'FAILED'}\n` +
         `target: ≥ ${TARGET.recordsPerSecond} records/s: ${rate >= TARGET.recordsPerSecond ? 'met' : 'NOT MET'}\n`,

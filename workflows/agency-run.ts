@@ -328,18 +328,19 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
     transferRequested = false;
     waitingSince = undefined;
     const decisionsBefore = state.decisionBatches;
-    for (;;) {
-      // As many batches as the approved records fill: an empty one would cost an activity to learn nothing.
-      const lanes = Math.min(TRANSFER_LANES, Math.ceil(approvedWaiting() / settings.transferBatchSize));
-      if (lanes === 0) {
-        // Counts from decisions and batches that crossed may hide approvals made meanwhile: read them again.
-        if (state.decisionBatches !== decisionsBefore) await refreshBooks(() => false);
-        return;
-      }
-      const keys = Array.from({ length: lanes }, () => `${workflowId}/transfer/${++state.transfer.keys}`);
-      const batches = await Promise.all(keys.map((batchKey) => transferApproved({ batchKey, agencyCode: state.code, workflowId, limit: settings.transferBatchSize })));
-      for (const batch of batches) {
-        if (!batch) continue;
+    let inFlight = 0;
+    let exhausted = false;
+    // Each lane sends its next batch as soon as its last one is done, not when the slowest of a round is, while the
+    // approved records not yet in a batch fill one: an empty batch would cost an activity to learn nothing.
+    const lane = async () => {
+      while (!exhausted && approvedWaiting() > inFlight * settings.transferBatchSize) {
+        inFlight++;
+        const batchKey = `${workflowId}/transfer/${++state.transfer.keys}`;
+        const batch = await transferApproved({ batchKey, agencyCode: state.code, workflowId, limit: settings.transferBatchSize }).finally(() => inFlight--);
+        if (!batch) {
+          exhausted = true;
+          return;
+        }
         state.transfer.batches++;
         state.transfer.transferred += batch.accepted;
         state.transfer.rejectedByTarget += batch.rejected;
@@ -350,12 +351,11 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
           if (batch.rejected > 0) touch(findBook(b)!);
         }
       }
-      if (batches.some((b) => !b)) {
-        // Counts from decisions and batches that crossed may still show approved records: read them again, so the loop does not ask forever.
-        await refreshBooks(() => false);
-        return;
-      }
-    }
+    };
+    await Promise.all(Array.from({ length: TRANSFER_LANES }, lane));
+    // Counts from decisions and batches that crossed may hide approvals made meanwhile, or still show approved records
+    // none was left for (a batch found nothing): read them again, so the loop neither misses nor asks forever.
+    if (exhausted || state.decisionBatches !== decisionsBefore) await refreshBooks(() => false);
   };
 
   const sendNotices = async () => {
