@@ -64,6 +64,7 @@ describe('local content store', () => {
       fs.mkdirSync(path.join(root, 'sha256', h.slice(0, 2), h.slice(2, 4)), { recursive: true });
       fs.writeFileSync(path.join(root, 'sha256', h.slice(0, 2), h.slice(2, 4), h), bytes, { mode: 0o444 });
     }
+    fs.writeFileSync(path.join(root, 'sha256', '.DS_Store'), 'left by a file browser');
     const store = createLocalContentStore(root);
     for (const bytes of files) {
       const h = sha(bytes);

@@ -48,8 +48,8 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 /**
  * The fan-out folders exist for all but the first files under them: creating them only when
- * the rename finds them missing spares each put a mkdir. Asynchronous, so that many small puts (a zip of scans) overlap
- * their file-system calls instead of queueing on the event loop.
+ * the rename finds them missing spares each put a mkdir. Asynchronous, as the streamed put is:
+ * a large upload or package does not hold the event loop.
  */
 async function renameIntoPlace(tmp: string, target: string): Promise<void> {
   try {
@@ -81,8 +81,9 @@ const tolerating = (codes: string[], f: () => void) => {
 function adoptLayout(root: string, objects: string): void {
   const marker = path.join(root, 'LAYOUT');
   if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === LAYOUT) return;
-  for (const first of fs.readdirSync(objects)) {
-    const level1 = path.join(objects, first);
+  for (const first of fs.readdirSync(objects, { withFileTypes: true })) {
+    if (!first.isDirectory()) continue;
+    const level1 = path.join(objects, first.name);
     for (const second of fs.readdirSync(level1, { withFileTypes: true })) {
       if (!second.isDirectory()) continue;
       const level2 = path.join(level1, second.name);
