@@ -28,6 +28,7 @@
  */
 import { createHash, randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -316,6 +317,9 @@ export async function run(args: string[]): Promise<void> {
     };
 
     const cpuBefore = process.cpuUsage();
+    // How long callbacks of this process (API, activities, officials) waited for the event loop: a request queues behind them.
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     const childrenBefore = descendants();
     const peakIsWindowOnly = peak.reset();
     let childPeakMb = 0;
@@ -373,6 +377,7 @@ export async function run(args: string[]): Promise<void> {
     clearInterval(sampler);
     const windowPeak = peak.mb();
     const cpu = process.cpuUsage(cpuBefore);
+    loopDelay.disable();
     const childrenAfter = descendants();
     // CPU of each server over the window: the CPU time of its processes (those that ended counted in their parent's),
     // summed by the child of this process they descend from, after less before.
@@ -421,6 +426,7 @@ export async function run(args: string[]): Promise<void> {
         `servers' RSS at their peak sum ${fmt(childPeakMb, 0)} MB (${[...rssByServer].map(([k, v]) => `${k} ${fmt(v, 0)} MB`).join(', ')}; shared memory counted per process)\n` +
         `cpu over the window (${cores} cores × ${fmt(elapsed, 1)} s = ${fmt(cores * elapsed, 1)} s): this process ${fmt((cpu.user + cpu.system) / 1e6, 1)} s, ` +
         `${[...cpuByServer].map(([k, v]) => `${k} ${fmt(v, 1)} s`).join(', ')}\n` +
+        `event loop delay of this process: p50 ${fmt(loopDelay.percentile(50) / 1e6, 0)} ms, p99 ${fmt(loopDelay.percentile(99) / 1e6, 0)} ms, max ${fmt(loopDelay.max / 1e6, 0)} ms\n` +
         `database: ${db.decisions} approvals recorded in ${db.batches} batches; records approved ${db.approved}, transferred meanwhile ${db.transferred}: ${consistent ? 'consistent' : 'INCONSISTENT'}\n` +
         `target: ≥ ${TARGET.decisionsPerSecond} decisions/s and p99 ≤ ${TARGET.p99Ms} ms (decision POSTs): ` +
         `${rate >= TARGET.decisionsPerSecond ? 'rate met' : 'rate NOT MET'}, ${p.p99 <= TARGET.p99Ms ? 'p99 met' : 'p99 NOT MET'}\n`,
