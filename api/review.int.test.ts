@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
+import type { Workers } from '../worker/create-worker';
 import type { ScanBook } from '../cli/gen/scan-writer';
 import { bookKey, numberKey } from '../domain/naming/scan-name';
 import { agencyWorkflowId } from '../domain/runs/province-run';
@@ -20,7 +20,7 @@ import { testEnv } from '../test/support/env';
 import { buildApp } from './app';
 
 let h: ProvinceRunHarness;
-let worker: Worker;
+let worker: Workers;
 let running: Promise<void>;
 let app: Awaited<ReturnType<typeof buildApp>>;
 let gen: string;

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
+import type { Workers } from '../worker/create-worker';
 import { generateExport } from '../cli/gen/generate';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
@@ -20,7 +20,7 @@ import { rowsOfXls } from '../test/support/split-verification';
 import { buildApp } from './app';
 
 let h: ProvinceRunHarness;
-let worker: Worker;
+let worker: Workers;
 let running: Promise<void>;
 let app: Awaited<ReturnType<typeof buildApp>>;
 let gen: string;

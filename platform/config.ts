@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { DEFAULT_REVIEW_SETTINGS } from '../domain/review/review-types';
+import { DEFAULT_REVIEW_SETTINGS, TRANSFER_LANES } from '../domain/review/review-types';
 import { defineError } from '../domain/errors';
 
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
@@ -47,6 +47,10 @@ export const ConfigSchema = Type.Object({
     scanExpandedMaxBytes: Type.Integer({ minimum: 1 }),
     scanEntryMaxRatio: Type.Integer({ minimum: 1 }),
   }),
+  worker: Type.Object({
+    /** Transfer batches one worker process sends at once, all agencies together (workflows/task-queues.ts); by default, one agency's lanes. */
+    transferConcurrency: Type.Integer({ minimum: 1, maximum: 100 }),
+  }),
   /** Step 4: how long a claim on a book lasts idle, when idle books remind and escalate, how transfers batch. */
   review: Type.Object({
     claimIdleMs: Type.Integer({ minimum: 1000 }),
@@ -82,6 +86,7 @@ export const SETTING_ENV = {
   'review.claimIdleMs': 'HOTICH_CLAIM_IDLE_MINUTES',
   'review.reminderAfterMs': 'HOTICH_REMIND_AFTER_HOURS',
   'review.escalateAfterMs': 'HOTICH_ESCALATE_AFTER_HOURS',
+  'worker.transferConcurrency': 'HOTICH_TRANSFER_CONCURRENCY',
   'review.transferBatchSize': 'HOTICH_TRANSFER_BATCH_SIZE',
   'review.transferDelayMs': 'HOTICH_TRANSFER_DELAY_SECONDS',
 } as const;
@@ -144,6 +149,9 @@ export function loadConfig(env: Env = process.env, rootDir = path.resolve(__dirn
       scanExpandedMaxBytes: int(env, 'HOTICH_SCAN_EXPANDED_MAX_BYTES', 4 * GIB),
       // Scanned PDFs are already compressed: a page that deflates a hundredfold is not a scan.
       scanEntryMaxRatio: int(env, 'HOTICH_SCAN_ENTRY_MAX_RATIO', 100),
+    },
+    worker: {
+      transferConcurrency: int(env, 'HOTICH_TRANSFER_CONCURRENCY', TRANSFER_LANES),
     },
     review: {
       claimIdleMs: int(env, 'HOTICH_CLAIM_IDLE_MINUTES', DEFAULT_REVIEW_SETTINGS.claimIdleMs / MINUTE) * MINUTE,

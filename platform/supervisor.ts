@@ -22,7 +22,7 @@ import { checkDatabase, createPool } from '../db/pool';
 import { migrateUp } from '../db/migrate';
 import { createLocalContentStore } from '../activities/files/content-store';
 import { dataPaths } from '../activities/files/data-paths';
-import { createWorker } from '../worker/create-worker';
+import { connectWorkers } from '../worker/create-worker';
 import { startApiServer } from '../api/server';
 import { ensureDevelopmentUsers, type DevLogin } from '../api/dev-users';
 import { resolveDatabaseUrl } from './database-url';
@@ -128,14 +128,14 @@ export async function startSystem(config: Config, logger: Logger, parts: { worke
     const store = createLocalContentStore(paths.store);
 
     if (parts.worker) {
-      const { worker, connection } = await createWorker({ config, logger, address: temporalAddress!, pool, store, paths });
-      const running = worker.run();
+      const { workers, connection } = await connectWorkers({ config, logger, address: temporalAddress!, pool, store, paths });
+      const running = workers.run();
       running.then(
         () => fail(new Error('worker stopped')),
         (e: unknown) => fail(e instanceof Error ? e : new Error(String(e))),
       );
       stoppers.push(['worker', async () => {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
+        workers.shutdown();
         await running.catch(() => undefined);
         await connection.close();
       }]);

@@ -3,6 +3,7 @@ import { NativeConnection, Worker, Runtime, makeTelemetryFilterString, type LogL
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { createActivities, type ActivityDeps } from '../activities';
+import { transferTaskQueue } from '../workflows/task-queues';
 
 let runtimeInstalled = false;
 
@@ -23,23 +24,47 @@ function installRuntime(logger: Logger): void {
   });
 }
 
-export interface WorkerOptions extends Omit<ActivityDeps, 'limits'> {
+export interface WorkersOptions extends Omit<ActivityDeps, 'limits'> {
   config: Config;
-  logger: Logger;
-  /** The Temporal frontend: the embedded dev server's, or TEMPORAL_ADDRESS. */
-  address: string;
+  connection: NativeConnection;
   taskQueue?: string;
 }
 
-export async function createWorker(opts: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+/** The workers of one process, run and stopped together: one stopping alone would leave a process that looks alive but does half the work. */
+export interface Workers {
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+/**
+ * A worker for the runs (workflows and their activities) on the task queue, and one for
+ * transfer batches on theirs, taking `config.worker.transferConcurrency` at a time.
+ */
+export async function createWorkers(opts: WorkersOptions): Promise<Workers> {
+  const taskQueue = opts.taskQueue ?? opts.config.temporal.taskQueue;
+  const activities = createActivities({ pool: opts.pool, store: opts.store, paths: opts.paths, target: opts.target, limits: opts.config.imports });
+  const common = { connection: opts.connection, namespace: opts.config.temporal.namespace };
+  const { transferApproved, ...runActivities } = activities;
+  const all = [
+    await Worker.create({ ...common, taskQueue, workflowsPath: require.resolve(path.join(__dirname, '../workflows')), activities: runActivities }),
+    await Worker.create({ ...common, taskQueue: transferTaskQueue(taskQueue), activities: { transferApproved }, maxConcurrentActivityTaskExecutions: opts.config.worker.transferConcurrency }),
+  ];
+  const shutdown = () => {
+    for (const w of all) if (w.getState() === 'RUNNING') w.shutdown();
+  };
+  return {
+    shutdown,
+    async run() {
+      const settled = await Promise.allSettled(all.map((w) => w.run().finally(shutdown)));
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+  };
+}
+
+/** The process's workers on their own connection to the Temporal frontend (the embedded dev server's, or TEMPORAL_ADDRESS), logging through ours. */
+export async function connectWorkers(opts: Omit<WorkersOptions, 'connection'> & { logger: Logger; address: string }): Promise<{ workers: Workers; connection: NativeConnection }> {
   installRuntime(opts.logger);
   const connection = await NativeConnection.connect({ address: opts.address });
-  const worker = await Worker.create({
-    connection,
-    namespace: opts.config.temporal.namespace,
-    taskQueue: opts.taskQueue ?? opts.config.temporal.taskQueue,
-    workflowsPath: require.resolve(path.join(__dirname, '../workflows')),
-    activities: createActivities({ pool: opts.pool, store: opts.store, paths: opts.paths, limits: opts.config.imports }),
-  });
-  return { worker, connection };
+  return { workers: await createWorkers({ ...opts, connection }), connection };
 }

@@ -54,6 +54,7 @@ import {
   transferNow,
 } from './definitions';
 import { appFailure } from './failures';
+import { transferTaskQueue } from './task-queues';
 
 export interface AgencyRunInput {
   runId: string;
@@ -93,19 +94,20 @@ const { agencyBooks } = proxyActivities<ReviewActivities>({ startToCloseTimeout:
 // update, it costs no activity task and no second workflow task (its batch key makes a retried one return the first result).
 const { decideRecords: runDecisions } = proxyLocalActivities<ReviewActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 } });
 const { notifyIdleBook } = proxyActivities<NotificationActivities>({ startToCloseTimeout: '1 minute' });
-// The target may be down for a while: batches retry with backoff, without end, and the dashboard shows the last failure.
-const { transferApproved } = proxyActivities<TransferActivities>({
-  startToCloseTimeout: '10 minutes',
-  // A lost worker's batch is sent again after this long; the adapter's idempotency keys make that safe.
-  heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
 
 const ENDED: readonly AgencyPhase[] = ['completed', 'cancelled'];
 
 const describeBook = (b: ReviewBook) => `${registerType(b.registerType).nameVi}, quyển số ${b.bookNumber} năm ${b.bookYear} (đơn vị ${b.unitCode})`;
 
 export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> {
+  // The target may be down for a while: batches retry with backoff, without end, and the dashboard shows the last failure.
+  const { transferApproved } = proxyActivities<TransferActivities>({
+    taskQueue: transferTaskQueue(workflowInfo().taskQueue),
+    startToCloseTimeout: '10 minutes',
+    // A lost worker's batch is sent again after this long; the adapter's idempotency keys make that safe.
+    heartbeatTimeout: '30 seconds',
+    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+  });
   const settings = input.review ?? DEFAULT_REVIEW_SETTINGS;
   const state: AgencyRunState = input.carried ?? {
     ...input.agency,

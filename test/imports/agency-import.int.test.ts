@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
+import type { Workers } from '../../worker/create-worker';
 import { agencyWorkflowId } from '../../domain/runs/province-run';
 import { runFolders } from '../../activities/split/split-package';
 import { createAgencyImports, type AgencyImports } from '../../services/agency-imports';
@@ -15,7 +15,7 @@ import { createProvinceRunHarness, releasedRun, scratchDir, type ProvinceRunHarn
 import { codeOf } from '../support/coded-error';
 
 let h: ProvinceRunHarness;
-let worker: Worker;
+let worker: Workers;
 let running: Promise<void>;
 let gen: string;
 let imports: AgencyImports;

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
+import type { Workers } from '../../worker/create-worker';
 import yauzl from 'yauzl';
 import type { ScanBook } from '../../cli/gen/scan-writer';
 import { bookKey, numberKey } from '../../domain/naming/scan-name';
@@ -20,7 +20,7 @@ import { agencyRunProgress } from '../../workflows/definitions';
 import { createProvinceRunHarness, releasedRun, scratchDir, type ProvinceRunHarness } from '../support/province-runs';
 
 let h: ProvinceRunHarness;
-let worker: Worker;
+let worker: Workers;
 let running: Promise<void>;
 let gen: string;
 let imports: AgencyImports;

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
+import type { Workers } from '../../worker/create-worker';
 import { runFolders } from '../../activities/split/split-package';
 import type { DecisionItem } from '../../domain/review/review-types';
 import { createAgencyImports } from '../../services/agency-imports';
@@ -15,7 +15,7 @@ import { agencyRunProgress, decideRecords, importExcel } from '../../workflows/d
 import { createProvinceRunHarness, releasedRun, scratchDir, type ProvinceRunHarness } from '../support/province-runs';
 
 let h: ProvinceRunHarness;
-let worker: Worker;
+let worker: Workers;
 let running: Promise<void>;
 let gen: string;
 

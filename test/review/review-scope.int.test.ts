@@ -6,7 +6,7 @@
  * book reminds the agency, then escalates to the coordinator, and the province run shows it.
  */
 import fs from 'node:fs';
-import type { Worker } from '@temporalio/worker';
+import type { Workers } from '../../worker/create-worker';
 import { bookId, type BookRef, type ReviewActor, type ReviewBook, type ReviewSettings } from '../../domain/review/review-types';
 import { hasWorkLeft } from '../../domain/review/review-rules';
 import { agencyWorkflowId } from '../../domain/runs/province-run';
@@ -19,7 +19,7 @@ import { codeOfAny, errorOf, importedProvince, recordsWhere, sleep, waitFor, typ
 const SETTINGS: Partial<ReviewSettings> = { claimIdleMs: 4000, reminderAfterMs: 3000, escalateAfterMs: 6000, transferDelayMs: 500 };
 
 let h: ProvinceRunHarness;
-let worker: Worker;
+let worker: Workers;
 let running: Promise<void>;
 let gen: string;
 let imports: AgencyImports;

@@ -8,7 +8,7 @@
  * update in the history; a coordinator closes the agency early.
  */
 import fs from 'node:fs';
-import type { Worker } from '@temporalio/worker';
+import type { Workers } from '../../worker/create-worker';
 import type { BookRef, DecisionResult, ReviewActor } from '../../domain/review/review-types';
 import { agencyWorkflowId } from '../../domain/runs/province-run';
 import { idempotencyKeyOf } from '../../activities/transfer/transfer-approved';
@@ -30,7 +30,7 @@ import {
 } from './review-support';
 
 let h: ProvinceRunHarness;
-let worker: Worker;
+let worker: Workers;
 let running: Promise<void>;
 let gen: string;
 let imports: AgencyImports;

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
+import type { Workers } from '../../worker/create-worker';
 import { splitExport, type SplitManifest } from '../../activities/split/split-export';
 import { runFolders } from '../../activities/split/split-package';
 import { generateExport } from '../../cli/gen/generate';
@@ -29,7 +29,7 @@ async function generateInto(h: ProvinceRunHarness, opts: { records: number; seed
 describe('a 100,000-row province', () => {
   const OPTIONS = { provinceCode: '01', records: 100_000, seed: 100 };
   let h: ProvinceRunHarness;
-  let worker: Worker;
+  let worker: Workers;
   let running: Promise<void>;
   let scratch: string;
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import yauzl from 'yauzl';
 import { Worker } from '@temporalio/worker';
+import type { Workers } from '../../worker/create-worker';
 import { generateExport } from '../../cli/gen/generate';
 import { agencyWorkflowId } from '../../domain/runs/province-run';
 import { agencyRunProgress } from '../../workflows/definitions';
@@ -15,7 +16,7 @@ import { createProvinceRunHarness, scratchDir, type ProvinceRunHarness } from '.
 import { codeOf } from '../support/coded-error';
 
 let h: ProvinceRunHarness;
-let worker: Worker;
+let worker: Workers;
 let running: Promise<void>;
 let gen: string;
 let exportFile: string;

@@ -8,11 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
 import { createLocalContentStore, type ContentStore } from '../../activities/files/content-store';
 import { dataPaths, type DataPaths } from '../../activities/files/data-paths';
 import { loadConfig } from '../../platform/config';
+import { createWorkers, type Workers } from '../../worker/create-worker';
 import { createProvinceRuns, type ProvinceRuns } from '../../services/province-runs';
 import { MANIFEST_FILE, type SplitManifest } from '../../activities/split/split-export';
 import { runFolders } from '../../activities/split/split-package';
@@ -32,7 +31,7 @@ export interface ProvinceRunHarness {
   store: ContentStore;
   taskQueue: string;
   runs: ProvinceRuns;
-  createWorker(): Promise<Worker>;
+  createWorker(): Promise<Workers>;
   close(): Promise<void>;
 }
 
@@ -54,13 +53,7 @@ export async function createProvinceRunHarness(name: string, opts: { review?: Pa
     store,
     taskQueue,
     runs: createProvinceRuns({ temporal: env.client, pool: db.pool, paths, taskQueue, review: { ...config.review, ...opts.review } }),
-    createWorker: () =>
-      Worker.create({
-        connection: env.nativeConnection,
-        taskQueue,
-        workflowsPath: require.resolve('../../workflows'),
-        activities: createActivities({ pool: db.pool, store, paths, limits: config.imports }),
-      }),
+    createWorker: () => createWorkers({ config, connection: env.nativeConnection, taskQueue, pool: db.pool, store, paths }),
     async close() {
       await env.teardown();
       await db.drop();
