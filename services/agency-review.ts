@@ -206,6 +206,9 @@ export function createAgencyReview({ temporal, pool, imports }: { temporal: Clie
      * then carries none, and the workflow refuses it.
      */
     async decide(agencyCode: string, by: ReviewActor, items: Array<DecisionItem | (Omit<Extract<DecisionItem, { kind: 'approve' }>, 'pages'> & { pages?: string[] })>): Promise<DecisionResult[]> {
+      // The run is looked up while the records are: the official waits for one round trip, not two.
+      const run = handleOf(agencyCode);
+      run.catch(() => undefined); // awaited below unless a record check refuses the request first
       const known = await booksOf(agencyCode, items.map((i) => i.recordId));
       const byBook = new Map<string, { book: BookRef; items: DecisionItem[] }>();
       for (const item of items) {
@@ -222,7 +225,7 @@ export function createAgencyReview({ temporal, pool, imports }: { temporal: Clie
         const problem = batchProblem(book.registerType, batch);
         if (problem) throw problem;
       }
-      const handle = await handleOf(agencyCode);
+      const handle = await run;
       const results: DecisionResult[] = [];
       for (const { book, items: batch } of byBook.values()) results.push(await coded(handle.executeUpdate(decideRecords, { args: [{ by, book, items: batch }] })));
       return results;

@@ -31,24 +31,37 @@ interface RecordRow {
   id: string;
   state: string;
   version: number;
-  data: RecordValues;
   corrected: boolean;
   pages: string[];
 }
 
+/** What a batch decided, kept under its key; the counts are read afresh whenever it is returned. */
+type StoredBatch = Omit<DecisionResult, 'counts'>;
+
+/** The batch key is already recorded: an earlier attempt of this activity committed the batch, and this one rolls back. */
+class BatchDecidedBefore extends Error {}
+
 const refused = (item: DecisionItem, e: AppError): DecisionOutcome => ({ recordId: item.recordId, kind: item.kind, outcome: 'refused', code: e.code, messageVi: e.messageVi });
 
-/** The values as last imported: the record's own, unless an official has corrected it since. */
-async function importedValues(c: PoolClient, rec: RecordRow): Promise<RecordValues> {
-  if (!rec.corrected) return rec.data;
-  const r = await c.query<{ data: RecordValues }>('SELECT data FROM record_versions WHERE record_id = $1 AND NOT corrected ORDER BY version DESC LIMIT 1', [rec.id]);
-  return r.rows[0]?.data ?? rec.data;
+/**
+ * The record's values now and as last imported (its own, unless an official has corrected it
+ * since). Read only for a correction: approvals and rejections, nearly every decision, never
+ * need the values, and a page of them is most of what the locked read would carry.
+ */
+async function valuesOf(c: PoolClient, rec: RecordRow): Promise<{ current: RecordValues; imported: RecordValues }> {
+  const r = await c.query<{ data: RecordValues; imported: RecordValues | null }>(
+    `SELECT r.data, CASE WHEN r.corrected THEN (SELECT v.data FROM record_versions v WHERE v.record_id = r.id AND NOT v.corrected ORDER BY v.version DESC LIMIT 1) END AS imported
+       FROM records r WHERE r.id = $1`,
+    [rec.id],
+  );
+  const row = r.rows[0]!;
+  return { current: row.data, imported: row.imported ?? row.data };
 }
 
 async function applyBatch(c: PoolClient, input: DecideInput): Promise<DecisionResult> {
   const { book, items, by } = input;
   const found = await c.query<RecordRow>(
-    `SELECT r.id, r.state, r.version, r.data, r.corrected,
+    `SELECT r.id, r.state, r.version, r.corrected,
             coalesce((SELECT array_agg(a.sha256 ORDER BY a.page) FROM attachments a WHERE a.record_id = r.id), '{}') AS pages
        FROM records r
       WHERE r.id = ANY($1::bigint[]) AND r.agency_code = $2 AND r.register_type = $3 AND r.unit_code = $4 AND r.book_year = $5 AND r.book_key = $6
@@ -57,8 +70,8 @@ async function applyBatch(c: PoolClient, input: DecideInput): Promise<DecisionRe
   );
   const records = new Map(found.rows.map((r) => [Number(r.id), r]));
   const outcomes: DecisionOutcome[] = [];
-  // Approvals and rejections are written set-based; corrections (rare, per field) one by one.
-  const moves: Array<{ id: number; version: number; kind: 'approve' | 'reject'; state: string; reason: string | null; comment: string; details: string }> = [];
+  // Decisions are recorded set-based, with the moves of approvals and rejections; a correction (rare) changes its record's values here first.
+  const decisions: Array<{ id: number; version: number; kind: DecisionItem['kind']; state: string; reason: string | null; comment: string; details: string }> = [];
 
   for (const item of items) {
     const rec = records.get(item.recordId);
@@ -78,14 +91,15 @@ async function applyBatch(c: PoolClient, input: DecideInput): Promise<DecisionRe
       case 'approve': {
         if (rec.pages.length === 0) outcomes.push(refused(item, ReviewApprovalWithoutScan({ recordId: item.recordId })));
         else if (rec.pages.join() !== item.pages.join()) outcomes.push(refused(item, ReviewPagesChanged({ recordId: item.recordId })));
-        else moves.push({ id: item.recordId, version: rec.version, kind: 'approve', state: 'approved', reason: null, comment: '', details: JSON.stringify({ pages: rec.pages }) });
+        else decisions.push({ id: item.recordId, version: rec.version, kind: 'approve', state: 'approved', reason: null, comment: '', details: JSON.stringify({ pages: rec.pages }) });
         break;
       }
       case 'reject':
-        moves.push({ id: item.recordId, version: rec.version, kind: 'reject', state: 'rejected', reason: item.reasonCode, comment: item.comment?.trim() ?? '', details: '{}' });
+        decisions.push({ id: item.recordId, version: rec.version, kind: 'reject', state: 'rejected', reason: item.reasonCode, comment: item.comment?.trim() ?? '', details: '{}' });
         break;
       case 'correct': {
-        const applied = applyCorrection(book.registerType as RegisterTypeCode, item.recordId, rec.data, await importedValues(c, rec), item.fields);
+        const values = await valuesOf(c, rec);
+        const applied = applyCorrection(book.registerType as RegisterTypeCode, item.recordId, values.current, values.imported, item.fields);
         if ('error' in applied) {
           outcomes.push(refused(item, applied.error));
           break;
@@ -97,62 +111,68 @@ async function applyBatch(c: PoolClient, input: DecideInput): Promise<DecisionRe
           JSON.stringify(applied.values),
           recordSearchText(applied.values),
         ]);
-        await c.query(
-          `INSERT INTO decisions (record_id, record_version, kind, reason_code, comment, details, actor, batch_key) VALUES ($1, $2, 'correct', $3, $4, $5, $6, $7)`,
-          [item.recordId, rec.version + 1, item.reasonCode, item.comment?.trim() ?? '', JSON.stringify({ changes: applied.changes }), by.username, input.batchKey],
-        );
-        outcomes.push({ recordId: item.recordId, kind: 'correct', outcome: 'decided', state: 'imported', version: rec.version + 1 });
+        decisions.push({
+          id: item.recordId,
+          version: rec.version + 1,
+          kind: 'correct',
+          state: 'imported',
+          reason: item.reasonCode,
+          comment: item.comment?.trim() ?? '',
+          details: JSON.stringify({ changes: applied.changes }),
+        });
         break;
       }
     }
   }
 
-  if (moves.length > 0) {
-    // One statement: the records move and their decisions are recorded together.
-    await c.query(
-      `WITH m AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS m(id, version, kind, state, reason, comment, details)),
-            moved AS (UPDATE records r SET state = m.state, updated_at = now() FROM m WHERE r.id = m.id)
-       INSERT INTO decisions (record_id, record_version, kind, reason_code, comment, details, actor, batch_key)
-       SELECT m.id, m.version, m.kind, m.reason, m.comment, m.details::jsonb, $8, $9 FROM m`,
-      [
-        moves.map((m) => m.id),
-        moves.map((m) => m.version),
-        moves.map((m) => m.kind),
-        moves.map((m) => m.state),
-        moves.map((m) => m.reason),
-        moves.map((m) => m.comment),
-        moves.map((m) => m.details),
-        by.username,
-        input.batchKey,
-      ],
-    );
-    for (const m of moves) outcomes.push({ recordId: m.id, kind: m.kind, outcome: 'decided', state: m.state, version: m.version });
-  }
+  for (const m of decisions) outcomes.push({ recordId: m.id, kind: m.kind, outcome: 'decided', state: m.state, version: m.version });
   // Outcomes in the order the official sent the decisions.
   const order = new Map(items.map((i, n) => [i.recordId, n]));
   outcomes.sort((a, b) => order.get(a.recordId)! - order.get(b.recordId)!);
-  const [counted] = await countBooks(c, input.agencyCode, [book]);
   const decided = outcomes.filter((o) => o.outcome === 'decided').length;
-  return { batchKey: input.batchKey, decided, refused: outcomes.length - decided, outcomes, counts: counted?.counts ?? EMPTY_COUNTS };
+  const stored: StoredBatch = { batchKey: input.batchKey, decided, refused: outcomes.length - decided, outcomes };
+
+  // One statement: the batch is recorded under its key, and only if the key is new are the
+  // decisions recorded with it and the approved and rejected records moved.
+  const written = await c.query<{ fresh: number }>(
+    `WITH batch AS (INSERT INTO review_batches (batch_key, agency_code, actor, result) VALUES ($9, $10, $8, $11) ON CONFLICT (batch_key) DO NOTHING RETURNING batch_key),
+          m AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS m(id, version, kind, state, reason, comment, details)
+                 WHERE EXISTS (SELECT 1 FROM batch)),
+          moved AS (UPDATE records r SET state = m.state, updated_at = now() FROM m WHERE r.id = m.id AND m.kind <> 'correct'),
+          recorded AS (INSERT INTO decisions (record_id, record_version, kind, reason_code, comment, details, actor, batch_key)
+                       SELECT m.id, m.version, m.kind, m.reason, m.comment, m.details::jsonb, $8, $9 FROM m)
+     SELECT count(*)::int AS fresh FROM batch`,
+    [
+      decisions.map((m) => m.id),
+      decisions.map((m) => m.version),
+      decisions.map((m) => m.kind),
+      decisions.map((m) => m.state),
+      decisions.map((m) => m.reason),
+      decisions.map((m) => m.comment),
+      decisions.map((m) => m.details),
+      by.username,
+      input.batchKey,
+      input.agencyCode,
+      JSON.stringify(stored),
+    ],
+  );
+  if (written.rows[0]!.fresh === 0) throw new BatchDecidedBefore();
+  return { ...stored, counts: await bookCounts(c, input) };
 }
+
+const bookCounts = async (db: Pool | PoolClient, input: DecideInput) => (await countBooks(db, input.agencyCode, [input.book]))[0]?.counts ?? EMPTY_COUNTS;
 
 export function createReviewActivities({ pool }: { pool: Pool }) {
   return {
     async decideRecords(input: DecideInput): Promise<DecisionResult> {
-      return inTransaction(pool, async (c) => {
-        const fresh = await c.query(`INSERT INTO review_batches (batch_key, agency_code, actor, result) VALUES ($1, $2, $3, 'null') ON CONFLICT (batch_key) DO NOTHING`, [
-          input.batchKey,
-          input.agencyCode,
-          input.by.username,
-        ]);
-        if (fresh.rowCount === 0) {
-          const done = await c.query<{ result: DecisionResult }>('SELECT result FROM review_batches WHERE batch_key = $1', [input.batchKey]);
-          return done.rows[0]!.result;
-        }
-        const result = await applyBatch(c, input);
-        await c.query('UPDATE review_batches SET result = $2 WHERE batch_key = $1', [input.batchKey, JSON.stringify(result)]);
-        return result;
-      });
+      try {
+        return await inTransaction(pool, (c) => applyBatch(c, input));
+      } catch (e) {
+        if (!(e instanceof BatchDecidedBefore)) throw e;
+        // An earlier attempt decided this batch: what it decided stands, with the book's counts as they are now.
+        const done = await pool.query<{ result: StoredBatch }>('SELECT result FROM review_batches WHERE batch_key = $1', [input.batchKey]);
+        return { ...done.rows[0]!.result, counts: await bookCounts(pool, input) };
+      }
     },
 
     /** The agency's books with their counts, after imports changed them. */

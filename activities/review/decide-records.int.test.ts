@@ -1,0 +1,91 @@
+/**
+ * The decisions activity against a real PostgreSQL: a batch is decided once, whatever number of
+ * attempts run it. Temporal retries a local activity whose result it did not record (a worker
+ * lost mid-task), so the second attempt must find the batch and answer what the first decided.
+ */
+import { createHash } from 'node:crypto';
+import { bookKey, numberKey } from '../../domain/naming/scan-name';
+import type { BookRef } from '../../domain/review/review-types';
+import { generateProvinceExport } from '../../domain/synthetic/province-export';
+import { createTestDatabase, type TestDatabase } from '../../test/support/database';
+import { createReviewActivities, type DecideInput } from './decide-records';
+
+const AGENCY = '00004';
+const BOOK: BookRef = { registerType: 'KS', unitCode: AGENCY, bookYear: 2020, bookKey: bookKey('01') };
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+let db: TestDatabase;
+let ids: number[];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await db.pool.query(`INSERT INTO agencies (code, name, level, province_code) VALUES ($1, 'Phường Ba Đình', 'commune', '01')`, [AGENCY]);
+  const births = [...generateProvinceExport({ provinceCode: '01', records: 60, seed: 3 })]
+    .filter((r) => r.type === 'KS')
+    .slice(0, 4)
+    .map((r, i) => JSON.stringify({ ...r.values, agencyCode: AGENCY, registerType: 'KS', bookYear: 2020, bookNumber: '01', registrationNumber: String(i + 1) }));
+  const numbers = births.map((_, i) => String(i + 1));
+  const inserted = await db.pool.query<{ id: string }>(
+    `INSERT INTO records (agency_code, unit_code, register_type, book_year, book_number, registration_number, book_key, number_key, data, data_sha256)
+     SELECT $1, $1, 'KS', 2020, '01', x.number, $2, x.number_key, x.data, encode(sha256(convert_to(x.data::text, 'UTF8')), 'hex')
+       FROM unnest($3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS x(number, number_key, data, n) ORDER BY x.n RETURNING id`,
+    [AGENCY, BOOK.bookKey, numbers, numbers.map(numberKey), births],
+  );
+  ids = inserted.rows.map((r) => Number(r.id));
+  // A page for the first three; the fourth was never scanned.
+  for (const id of ids.slice(0, 3)) {
+    await db.pool.query(`INSERT INTO files (sha256, size_bytes, media_type) VALUES ($1, 1, 'application/pdf')`, [sha(`page ${id}`)]);
+    await db.pool.query('INSERT INTO attachments (record_id, sha256) VALUES ($1, $2)', [id, sha(`page ${id}`)]);
+  }
+});
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+test('a batch retried after its first attempt committed returns what that attempt decided, and decides nothing twice', async () => {
+  const { decideRecords } = createReviewActivities({ pool: db.pool });
+  const [approved, rejected, corrected, unscanned] = ids as [number, number, number, number];
+  const input: DecideInput = {
+    batchKey: 'agency/00004/update/1',
+    agencyCode: AGENCY,
+    workflowId: 'agency/00004',
+    by: { username: 'congchuc01', role: 'official', agencyCode: AGENCY },
+    book: BOOK,
+    items: [
+      { recordId: approved, kind: 'approve', pages: [sha(`page ${approved}`)] },
+      { recordId: rejected, kind: 'reject', reasonCode: 'PAGE_UNREADABLE' },
+      { recordId: corrected, kind: 'correct', reasonCode: 'DATA_DIFFERS', fields: { signer: 'Nguyễn Văn Đức' } },
+      { recordId: unscanned, kind: 'approve', pages: [] },
+    ],
+  };
+
+  const first = await decideRecords(input);
+  expect(first.outcomes).toEqual([
+    { recordId: approved, kind: 'approve', outcome: 'decided', state: 'approved', version: 1 },
+    { recordId: rejected, kind: 'reject', outcome: 'decided', state: 'rejected', version: 1 },
+    { recordId: corrected, kind: 'correct', outcome: 'decided', state: 'imported', version: 2 },
+    expect.objectContaining({ recordId: unscanned, kind: 'approve', outcome: 'refused', code: 'REVIEW_APPROVAL_WITHOUT_SCAN' }),
+  ]);
+  expect(first).toMatchObject({ decided: 3, refused: 1, counts: { records: 4, imported: 2, approved: 1, rejected: 1, awaitingScan: 1 } });
+
+  const again = await decideRecords(input);
+  expect(again).toEqual(first);
+  const recorded = await db.pool.query<{ record_id: string; kind: string; record_version: number }>(
+    'SELECT record_id, kind, record_version FROM decisions WHERE batch_key = $1 ORDER BY record_id',
+    [input.batchKey],
+  );
+  expect(recorded.rows.map((r) => [Number(r.record_id), r.kind, r.record_version])).toEqual([
+    [approved, 'approve', 1],
+    [rejected, 'reject', 1],
+    [corrected, 'correct', 2],
+  ]);
+  // The correction was not applied a second time: one earlier version kept, the record at version 2.
+  const versions = await db.pool.query('SELECT version FROM record_versions WHERE record_id = $1', [corrected]);
+  expect(versions.rows).toEqual([{ version: 1 }]);
+  expect((await db.pool.query('SELECT version, data->>$2 AS signer FROM records WHERE id = $1', [corrected, 'signer'])).rows).toEqual([{ version: 2, signer: 'Nguyễn Văn Đức' }]);
+
+  // Counts are read afresh when a batch is answered again: another batch has moved a record since.
+  await decideRecords({ ...input, batchKey: 'agency/00004/update/2', items: [{ recordId: corrected, kind: 'reject', reasonCode: 'DATA_DIFFERS' }] });
+  expect(await decideRecords(input)).toEqual({ ...first, counts: { ...first.counts, imported: 1, rejected: 2 } });
+});
