@@ -31,7 +31,6 @@ interface RecordRow {
   id: string;
   state: string;
   version: number;
-  corrected: boolean;
   pages: string[];
 }
 
@@ -61,7 +60,7 @@ async function valuesOf(c: PoolClient, rec: RecordRow): Promise<{ current: Recor
 async function applyBatch(c: PoolClient, input: DecideInput): Promise<DecisionResult> {
   const { book, items, by } = input;
   const found = await c.query<RecordRow>(
-    `SELECT r.id, r.state, r.version, r.corrected,
+    `SELECT r.id, r.state, r.version,
             coalesce((SELECT array_agg(a.sha256 ORDER BY a.page) FROM attachments a WHERE a.record_id = r.id), '{}') AS pages
        FROM records r
       WHERE r.id = ANY($1::bigint[]) AND r.agency_code = $2 AND r.register_type = $3 AND r.unit_code = $4 AND r.book_year = $5 AND r.book_key = $6
