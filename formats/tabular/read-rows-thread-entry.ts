@@ -1,8 +1,8 @@
 /** The reader thread of read-rows-thread.ts: reads the file, and posts its rows packed, a few batches ahead at most. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError } from '../../domain/errors';
-import { packRows } from './packed-rows';
-import { readRowBatches, type SheetRow } from './read-rows';
+import { decodedText, transferables, type PackedRows } from './packed-rows';
+import { readPackedRows } from './read-rows';
 import type { ThreadMessage } from './read-rows-thread';
 
 const { file, batchRows, readAhead } = workerData as { file: string; batchRows: number; readAhead: number };
@@ -19,25 +19,19 @@ port.on('message', (m: 'more' | 'stop') => {
 
 const post = (m: ThreadMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
-async function send(rows: SheetRow[]): Promise<void> {
+async function send(rows: PackedRows): Promise<void> {
   while (credit === 0 && !stopped) await new Promise<void>((resolve) => (wake = resolve));
   if (stopped) return;
   credit--;
-  const { packed, transfer } = packRows(rows);
-  post({ kind: 'rows', packed }, transfer);
+  const packed = decodedText(rows);
+  post({ kind: 'rows', packed }, transferables(packed));
 }
 
 async function main(): Promise<void> {
-  let pending: SheetRow[] = [];
-  for await (const batch of readRowBatches(file)) {
-    for (const row of batch) pending.push(row);
-    if (pending.length >= batchRows) {
-      await send(pending);
-      pending = [];
-    }
+  for await (const rows of readPackedRows(file, batchRows)) {
+    await send(rows);
     if (stopped) return;
   }
-  if (pending.length) await send(pending);
   if (!stopped) post({ kind: 'done' });
 }
 

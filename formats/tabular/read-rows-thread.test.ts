@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readRowBatches, type SheetRow } from './read-rows';
 import { readRowBatchesInThread, THREAD_BATCH_ROWS } from './read-rows-thread';
-import { packRows, unpackRows } from './packed-rows';
+import { decodedText, packRows, unpackRows } from './packed-rows';
 
 let dir: string;
 beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'read-thread-'))));
@@ -19,9 +19,10 @@ test('packed rows come back the same: texts, numbers, booleans, empty cells and 
   const rows: SheetRow[] = [
     { sheet: 'KS', row: 1, cells: ['Họ và tên', '', null, 12.5, true, false, 'Nguyễn Thị Ánh 👩', '\ud800 lẻ'] },
     { sheet: 'KS', row: 2, cells: [] },
-    { sheet: 'KT', row: 1, cells: [null, 'x'] },
+    { sheet: 'KT', row: 1, cells: [null, 'x', 'a\u0000b', `${'Nguyễn Thị Ánh '.repeat(5)}👩`, `${'dài '.repeat(20)}\udc00`, `${'dài '.repeat(20)}\u0000`] },
   ];
-  expect(unpackRows(packRows(rows).packed)).toEqual(rows);
+  expect(unpackRows(packRows(rows))).toEqual(rows);
+  expect(unpackRows(decodedText(packRows(rows)))).toEqual(rows);
 });
 
 test('the thread reads what the reader reads, in larger batches', async () => {

@@ -14,7 +14,8 @@ import * as XLSX from '@e965/xlsx';
 import yauzl from 'yauzl';
 import { defineError, isAppError } from '../../domain/errors';
 import { readXlsRowBatches, XlsNotBiff8 } from '../xls/xls-reader';
-import { readXlsxRowBatches, type SheetCell, type SheetRow } from '../xlsx/streaming-xlsx-reader';
+import { packXlsxRows, type SheetCell, type SheetRow } from '../xlsx/streaming-xlsx-reader';
+import { RowPacker, unpackRows, type PackedRows } from './packed-rows';
 
 export type { SheetCell, SheetRow };
 
@@ -116,7 +117,7 @@ async function* readOtherXlsBatches(file: string): AsyncGenerator<SheetRow[]> {
   }
 }
 
-async function* readZipBatches(zipFile: string): AsyncGenerator<SheetRow[]> {
+async function* readZipBatches(zipFile: string, packer: RowPacker): RowSource {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(zipFile, { lazyEntries: true, autoClose: false }, (e, z) => (e ? reject(e) : resolve(z))));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotich-zip-'));
   try {
@@ -145,7 +146,7 @@ async function* readZipBatches(zipFile: string): AsyncGenerator<SheetRow[]> {
       const target = path.join(dir, name);
       await pipeline(await open(entry), fs.createWriteStream(target));
       try {
-        yield* readRowBatches(target);
+        yield* rowSource(target, packer);
       } finally {
         fs.rmSync(target, { force: true });
       }
@@ -156,16 +157,37 @@ async function* readZipBatches(zipFile: string): AsyncGenerator<SheetRow[]> {
   }
 }
 
+/** Batches of rows from the readers that make strings; undefined when the rows went into the packer (the .xlsx reader packs them from the sheet's bytes). */
+type RowSource = AsyncGenerator<SheetRow[] | undefined>;
+
+async function* rowSource(file: string, packer: RowPacker): RowSource {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.xlsx') yield* packXlsxRows(file, packer);
+  else if (ext === '.csv') yield* readCsvBatches(fs.createReadStream(file, { highWaterMark: 1 << 20 }), path.basename(file, path.extname(file)));
+  else if (ext === '.xls') yield* readXlsBatches(file);
+  else if (ext === '.zip') yield* readZipBatches(file, packer);
+  else throw InputFormatUnsupported({ file: path.basename(file) });
+}
+
 /**
  * Every row of every sheet (a .csv is one sheet named after the file), in order, a batch at a
  * time: readers that parse many rows at once hand them over together, which spares the
  * caller an await per row.
  */
 export async function* readRowBatches(file: string): AsyncGenerator<SheetRow[]> {
-  const ext = path.extname(file).toLowerCase();
-  if (ext === '.xlsx') yield* readXlsxRowBatches(file);
-  else if (ext === '.csv') yield* readCsvBatches(fs.createReadStream(file, { highWaterMark: 1 << 20 }), path.basename(file, path.extname(file)));
-  else if (ext === '.xls') yield* readXlsBatches(file);
-  else if (ext === '.zip') yield* readZipBatches(file);
-  else throw InputFormatUnsupported({ file: path.basename(file) });
+  const packer = new RowPacker();
+  for await (const rows of rowSource(file, packer)) {
+    if (rows) yield rows;
+    else if (packer.pendingRows) yield unpackRows(packer.take());
+  }
+}
+
+/** The same rows packed, about `batchRows` at a time: what a reader thread posts. */
+export async function* readPackedRows(file: string, batchRows: number): AsyncGenerator<PackedRows> {
+  const packer = new RowPacker();
+  for await (const rows of rowSource(file, packer)) {
+    if (rows) packer.addRows(rows);
+    if (packer.pendingRows >= batchRows) yield packer.take();
+  }
+  if (packer.pendingRows) yield packer.take();
 }

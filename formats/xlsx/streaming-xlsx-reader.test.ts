@@ -3,8 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import * as XLSX from '@e965/xlsx';
 import { Readable } from 'node:stream';
-import { readXlsxRowBatches, sheetRowBatches, unescapeXml, type SheetCell } from './streaming-xlsx-reader';
+import { sheetRowBatches, unescapeXml, type SheetCell } from './streaming-xlsx-reader';
+import { readRowBatches } from '../tabular/read-rows';
 import { generateExport } from '../../cli/gen/generate';
+import { StreamingZipWriter } from '../zip/streaming-zip-writer';
 import { ALL_DEFECTS } from '../../domain/synthetic/defects';
 
 let dir: string;
@@ -15,7 +17,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function ours(file: string): Promise<Record<string, SheetCell[][]>> {
   const sheets: Record<string, SheetCell[][]> = {};
-  for await (const batch of readXlsxRowBatches(file)) {
+  for await (const batch of readRowBatches(file)) {
     for (const r of batch) {
       const rows = (sheets[r.sheet] ??= []);
       expect(r.row).toBe(rows.length + 1);
@@ -68,4 +70,41 @@ test('rows cut anywhere by chunk boundaries, even inside a tag or a character, c
     for await (const batch of sheetRowBatches(Readable.from(chunks), 'S')) for (const r of batch) rows.push([r.row, r.cells]);
     expect(rows).toEqual([[1, ['Ứng Thiên', null, 7]], [2, []], [3, []], [4, [null, ' Hải Bối ']]]);
   }
+});
+
+/** A workbook of one sheet whose parts are written as given, the way Excel and other writers lay them out. */
+async function workbookOf(file: string, sheetXml: Buffer, sharedStrings: string): Promise<void> {
+  const zip = new StreamingZipWriter(file);
+  const part = (name: string, bytes: Buffer) => zip.addBuffer(name, bytes, { mtime: new Date(Date.UTC(2025, 0, 1)), level: 6 });
+  part('xl/workbook.xml', Buffer.from('<workbook><sheets><sheet name="Khai sinh" sheetId="1" r:id="rId1"/></sheets></workbook>'));
+  part('xl/_rels/workbook.xml.rels', Buffer.from('<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>'));
+  part('xl/sharedStrings.xml', Buffer.from(`<sst>${sharedStrings}</sst>`));
+  part('xl/worksheets/sheet1.xml', sheetXml);
+  await zip.close();
+}
+
+test('cells as Excel writes them (styles, shared strings) and every form the byte scan leaves to the text reading come out the same', async () => {
+  const file = path.join(dir, 'forms.xlsx');
+  const sheet = Buffer.concat([
+    Buffer.from(
+      '<worksheet><sheetData>' +
+        '<row r="1" spans="1:4"><c r="A1" s="3" t="s"><v>0</v></c><c r="B1" s="3" t="s"><v>1</v></c><c r="D1" s="2"><v>12.50</v></c></row>' +
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>A &amp; B _x000D_</t></is></c><c r="B2" t="s"><v>2</v></c><c r="C2" t="s"><v>9</v></c></row>' +
+        // A cell given twice: the later one counts, as when the row is read as text.
+        '<row r="3"><c r="B3"><v>1</v></c><c r="A3"><v>2</v></c><c r="B3" t="b"><v>1</v></c></row>' +
+        '<row r="4"><c r="A4" t="inlineStr"><is><t>',
+    ),
+    // Bytes that are not UTF-8 read as the decoder reads them: a replacement character each.
+    Buffer.from([0xc3, 0x28, 0xff]),
+    Buffer.from('</t></is></c><c r="B4" t="inlineStr"><is><t xml:space="preserve"> Ánh </t></is></c><c r="C4"><f>1+1</f><v>2</v></c><c r="D4" t="inlineStr"><is><t>a_x0000_b</t></is></c></row></sheetData></worksheet>'),
+  ]);
+  await workbookOf(file, sheet, '<si><t>Nguyễn Thị Ánh</t></si><si><t>Lê &amp; Trần</t></si><si><t>x_x0000_y</t></si>');
+  expect(await ours(file)).toEqual({
+    'Khai sinh': [
+      ['Nguyễn Thị Ánh', 'Lê & Trần', null, 12.5],
+      ['A & B \r', 'x\u0000y', null],
+      [2, true],
+      ['\uFFFD(\uFFFD', ' Ánh ', 2, 'a\u0000b'],
+    ],
+  });
 });

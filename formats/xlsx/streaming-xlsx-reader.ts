@@ -10,6 +10,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { defineError } from '../../domain/errors';
+import { RowPacker, unpackRows } from '../tabular/packed-rows';
 
 export type SheetCell = string | number | boolean | null;
 
@@ -91,25 +92,37 @@ class SharedStrings {
       this.used = 0;
     }
     this.slab.write(s, this.used);
-    if (this.count * 2 + 2 > this.starts.length) {
+    if (this.count * 3 + 3 > this.starts.length) {
       const grown = new Float64Array(this.starts.length * 2);
       grown.set(this.starts);
       this.starts = grown;
     }
-    // Slab number and offset in one number: slab * 2^32 + offset, and the byte length.
-    this.starts[this.count * 2] = this.slabs.length * 4294967296 + this.used;
-    this.starts[this.count * 2 + 1] = bytes;
+    // Slab number and offset in one number: slab * 2^32 + offset; the byte length; 1 when it holds a NUL (not packed as bytes).
+    this.starts[this.count * 3] = this.slabs.length * 4294967296 + this.used;
+    this.starts[this.count * 3 + 1] = bytes;
+    this.starts[this.count * 3 + 2] = s.includes('\0') ? 1 : 0;
     this.used += bytes;
     this.count++;
   }
 
-  get(i: number): string | undefined {
-    if (i < 0 || i >= this.count) return undefined;
-    const at = this.starts[i * 2]!;
+  private place(i: number): { slab: Buffer; offset: number } {
+    const at = this.starts[i * 3]!;
     const slabIndex = Math.floor(at / 4294967296);
-    const offset = at - slabIndex * 4294967296;
-    const slab = slabIndex === this.slabs.length ? this.slab : this.slabs[slabIndex]!;
-    return slab.toString('utf8', offset, offset + this.starts[i * 2 + 1]!);
+    return { slab: slabIndex === this.slabs.length ? this.slab : this.slabs[slabIndex]!, offset: at - slabIndex * 4294967296 };
+  }
+
+  get(i: number): string | undefined {
+    if (!(i >= 0 && i < this.count)) return undefined;
+    const { slab, offset } = this.place(i);
+    return slab.toString('utf8', offset, offset + this.starts[i * 3 + 1]!);
+  }
+
+  /** String `i` as a packed cell (an empty cell when there is no such string), without making a string of it. */
+  pack(i: number, packer: RowPacker): void {
+    if (!(i >= 0 && i < this.count)) return packer.cell(null);
+    if (this.starts[i * 3 + 2]) return packer.string(this.get(i)!);
+    const { slab, offset } = this.place(i);
+    packer.encodedText(slab, offset, offset + this.starts[i * 3 + 1]!);
   }
 }
 
@@ -206,40 +219,6 @@ function inlineText(body: string): string {
   return richText(body);
 }
 
-const INLINE_CELL = ' t="inlineStr"><is><t>';
-const INLINE_CELL_END = '</t></is></c>';
-const NUMBER_CELL = '><v>';
-const NUMBER_CELL_END = '</v></c>';
-
-/** What `plainCell` read: the cell's column, its value, and where it ends. */
-const plain = { col: 0, value: null as SheetCell, end: 0 };
-
-/**
- * The two cells writers make most, read without taking the cell apart: <c r="B7"
- * t="inlineStr"><is><t>text</t></is></c> and <c r="B7"><v>12</v></c>. Anything else is
- * left to the general reading (false).
- */
-function plainCell(xml: string, open: number): boolean {
-  let p = open + 2;
-  if (!xml.startsWith(' r="', p)) return false;
-  p += 4;
-  const letters = p;
-  let n = 0;
-  for (let c = xml.charCodeAt(p); c >= 65 && c <= 90; c = xml.charCodeAt(++p)) n = n * 26 + (c - 64);
-  if (p === letters) return false;
-  while (isDigit(xml.charCodeAt(p))) p++;
-  if (xml.charCodeAt(p++) !== 34) return false;
-  const inline = xml.startsWith(INLINE_CELL, p);
-  if (!inline && !xml.startsWith(NUMBER_CELL, p)) return false;
-  const from = p + (inline ? INLINE_CELL.length : NUMBER_CELL.length);
-  const lt = xml.indexOf('<', from);
-  if (lt < 0 || !xml.startsWith(inline ? INLINE_CELL_END : NUMBER_CELL_END, lt)) return false;
-  plain.col = n - 1;
-  plain.value = inline ? unescapeXml(xml.slice(from, lt)) : Number(xml.slice(from, lt));
-  plain.end = lt + (inline ? INLINE_CELL_END.length : NUMBER_CELL_END.length);
-  return true;
-}
-
 /**
  * The cells of a row's XML: each <c …/> or <c …>…</c>, scanned with indexOf. It reads exactly
  * what /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g would match, at a fraction of the cost.
@@ -251,13 +230,6 @@ function parseRow(xml: string, strings: SharedStrings): SheetCell[] {
   for (;;) {
     const open = xml.indexOf('<c', at);
     if (open < 0) break;
-    if (plainCell(xml, open)) {
-      while (cells.length < plain.col) cells.push(null);
-      cells[plain.col] = plain.value;
-      next = plain.col + 1;
-      at = plain.end;
-      continue;
-    }
     at = open + 1;
     if (isWordChar(xml.charCodeAt(open + 2))) continue;
     const gt = xml.indexOf('>', open + 2);
@@ -296,49 +268,190 @@ function parseRow(xml: string, strings: SharedStrings): SheetCell[] {
   return cells;
 }
 
+const bytesOf = (s: string) => Buffer.from(s, 'latin1');
+const ROW_OPEN = bytesOf('<row');
+const ROW_CLOSE = bytesOf('</row>');
+const CELL_OPEN = bytesOf('<c');
+const INLINE_BODY = bytesOf('<is><t>');
+const INLINE_END = bytesOf('</t></is></c>');
+const VALUE_END = bytesOf('</v></c>');
+const EMPTY = Buffer.alloc(0);
+const LT = 0x3c;
+const GT = 0x3e;
+const QUOTE = 0x22;
+
+function bytesAt(buf: Buffer, at: number, what: Buffer): boolean {
+  if (at + what.length > buf.length) return false;
+  for (let i = 0; i < what.length; i++) if (buf[at + i] !== what[i]) return false;
+  return true;
+}
+
+/** ASCII `text` at `at` (tested byte by byte: cheaper than a call for the few bytes of an attribute). */
+function textAt(buf: Buffer, at: number, text: string): boolean {
+  if (at + text.length > buf.length) return false;
+  for (let i = 0; i < text.length; i++) if (buf[at + i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+function isDigitByte(c: number | undefined): boolean {
+  return c !== undefined && c >= 48 && c <= 57;
+}
+
+/** The value of the digits `from`–`to`, or -1 when there are none or more than fit a number exactly. */
+function digitsValue(buf: Buffer, from: number, to: number): number {
+  if (to <= from || to - from > 15) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = buf[i]!;
+    if (c < 48 || c > 57) return -1;
+    n = n * 10 + (c - 48);
+  }
+  return n;
+}
+
 /**
- * The rows of one sheet's XML stream, blank rows included so row numbers match Excel's, a
- * batch at a time: the rows completed by each chunk of the stream.
+ * The cells writers make most, packed straight from the sheet's bytes: <c r="B7" [s="3"]
+ * [t="inlineStr"|t="s"|t="n"]> holding <is><t>text</t></is> or <v>value</v>. False when the
+ * cell is of another form (or its text needs unescaping): the row is then read as text.
  */
-export async function* sheetRowBatches(stream: Readable, sheet: string, strings: SharedStrings = new SharedStrings()): AsyncGenerator<SheetRow[]> {
-  const decoder = new StringDecoder('utf8');
-  let buffer = '';
-  let last = 0;
-  for await (const chunk of stream) {
-    buffer += decoder.write(chunk as Buffer);
-    const batch: SheetRow[] = [];
+function packPlainCell(buf: Buffer, open: number, end: number, strings: SharedStrings, packer: RowPacker): number {
+  let p = open + 2;
+  if (!textAt(buf, p, ' r="')) return -1;
+  p += 4;
+  const letters = p;
+  let col = 0;
+  for (let c = buf[p]!; c >= 65 && c <= 90; c = buf[++p]!) col = col * 26 + (c - 64);
+  if (p === letters) return -1;
+  while (isDigitByte(buf[p])) p++;
+  if (buf[p++] !== QUOTE) return -1;
+  if (textAt(buf, p, ' s="')) {
+    p += 4;
+    while (isDigitByte(buf[p])) p++;
+    if (buf[p++] !== QUOTE) return -1;
+  }
+  let type: 'n' | 's' | 'inlineStr' = 'n';
+  if (textAt(buf, p, ' t="inlineStr">')) {
+    type = 'inlineStr';
+    p += 15;
+  } else if (textAt(buf, p, ' t="s">')) {
+    type = 's';
+    p += 7;
+  } else if (textAt(buf, p, ' t="n">')) p += 7;
+  else if (buf[p] === GT) p++;
+  else return -1;
+  col--;
+  if (col < packer.cellsInRow) return -1;
+  if (type === 'inlineStr') {
+    if (!bytesAt(buf, p, INLINE_BODY)) return -1;
+    packer.nullsTo(col);
+    const lt = packer.markupFreeText(buf, p + INLINE_BODY.length, end);
+    if (lt < 0 || lt + INLINE_END.length > end || !bytesAt(buf, lt, INLINE_END)) return -1;
+    return lt + INLINE_END.length;
+  }
+  if (!textAt(buf, p, '<v>')) return -1;
+  p += 3;
+  let lt = p;
+  while (lt < end && buf[lt] !== LT) lt++;
+  if (lt + VALUE_END.length > end || !bytesAt(buf, lt, VALUE_END)) return -1;
+  if (type === 's') {
+    const i = digitsValue(buf, p, lt);
+    if (i < 0) return -1;
+    packer.nullsTo(col);
+    strings.pack(i, packer);
+  } else {
+    const n = digitsValue(buf, p, lt);
+    packer.nullsTo(col);
+    packer.number(n >= 0 ? n : Number(buf.toString('utf8', p, lt)));
+  }
+  return lt + VALUE_END.length;
+}
+
+/**
+ * A sheet's XML, chunk by chunk as it inflates, scanned as bytes: a row's cells go to the
+ * packer without the markup around them (most of the sheet's bytes) ever becoming text. A
+ * row with a cell of a form the scan does not know is read again as text by `parseRow`.
+ */
+class SheetScanner {
+  private carry: Buffer = EMPTY;
+  private last = 0;
+
+  constructor(
+    private readonly sheet: string,
+    private readonly strings: SharedStrings,
+    private readonly packer: RowPacker,
+  ) {}
+
+  /** Packs the rows this chunk completes. */
+  push(chunk: Buffer): void {
+    const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
+    const packer = this.packer;
     let from = 0;
     for (;;) {
-      const start = buffer.indexOf('<row', from);
+      const start = buf.indexOf(ROW_OPEN, from);
       if (start < 0) {
         // Keep what could be the start of a "<row" cut by the chunk boundary.
-        from = Math.max(from, buffer.length - 3);
+        from = Math.max(from, buf.length - 3);
         break;
       }
-      const tagEnd = buffer.indexOf('>', start);
+      const tagEnd = buf.indexOf(GT, start);
       if (tagEnd < 0) {
         from = start;
         break;
       }
-      const empty = buffer.charCodeAt(tagEnd - 1) === 47; // "/>"
-      const end = empty ? tagEnd + 1 : buffer.indexOf('</row>', tagEnd);
+      const empty = buf[tagEnd - 1] === 0x2f; // "/>"
+      const end = empty ? tagEnd + 1 : buf.indexOf(ROW_CLOSE, tagEnd);
       if (end < 0) {
         from = start;
         break;
       }
-      const row = rowNumber(buffer.slice(start, tagEnd)) ?? last + 1;
-      while (last + 1 < row) batch.push({ sheet, row: ++last, cells: [] });
-      last = row;
-      batch.push({ sheet, row, cells: empty ? [] : parseRow(buffer.slice(tagEnd + 1, end), strings) });
+      const row = rowNumber(buf.toString('latin1', start, tagEnd)) ?? this.last + 1;
+      while (this.last + 1 < row) {
+        packer.beginRow(this.sheet, ++this.last);
+        packer.endRow();
+      }
+      this.last = row;
+      packer.beginRow(this.sheet, row);
+      if (!empty && !this.packCells(buf, tagEnd + 1, end)) {
+        packer.clearRow();
+        for (const v of parseRow(buf.toString('utf8', tagEnd + 1, end), this.strings)) packer.cell(v);
+      }
+      packer.endRow();
       from = empty ? end : end + 6;
     }
-    buffer = buffer.slice(from);
-    if (batch.length) yield batch;
+    this.carry = from < buf.length ? Buffer.from(buf.subarray(from)) : EMPTY;
+  }
+
+  /** The row's cells, when every one is plain; false as soon as one is not. */
+  private packCells(buf: Buffer, from: number, end: number): boolean {
+    for (let at = from; ; ) {
+      // Cells usually follow one another: the next one is looked for only when it is not right there.
+      const open = buf[at] === LT && buf[at + 1] === 0x63 ? at : buf.indexOf(CELL_OPEN, at);
+      if (open < 0 || open >= end) return true;
+      // "<col…" or another tag starting with "<c" is no cell (nor is "<c" at the row's end).
+      if (isWordChar(buf[open + 2]!) || open + 2 >= end) return false;
+      at = packPlainCell(buf, open, end, this.strings, this.packer);
+      if (at < 0) return false;
+    }
   }
 }
 
-/** Every row of every sheet, in workbook order, a batch at a time. */
-export async function* readXlsxRowBatches(file: string): AsyncGenerator<SheetRow[]> {
+/** Every row of one sheet's XML stream, packed, blank rows included so row numbers match Excel's; yields after each chunk. */
+export async function* packSheetRows(stream: Readable, sheet: string, packer: RowPacker, strings: SharedStrings = new SharedStrings()): AsyncGenerator<undefined> {
+  const scanner = new SheetScanner(sheet, strings, packer);
+  for await (const chunk of stream) {
+    scanner.push(chunk as Buffer);
+    yield undefined;
+  }
+}
+
+/** The rows of one sheet's XML stream, a batch at a time: the rows completed by each chunk. */
+export async function* sheetRowBatches(stream: Readable, sheet: string): AsyncGenerator<SheetRow[]> {
+  const packer = new RowPacker();
+  for await (const _ of packSheetRows(stream, sheet, packer)) if (packer.pendingRows) yield unpackRows(packer.take());
+}
+
+/** Every row of every sheet, in workbook order, into `packer`; yields as rows come, for the caller to take them. */
+export async function* packXlsxRows(file: string, packer: RowPacker): AsyncGenerator<undefined> {
   let zip: yauzl.ZipFile;
   let entries: Map<string, yauzl.Entry>;
   try {
@@ -367,7 +480,7 @@ export async function* readXlsxRowBatches(file: string): AsyncGenerator<SheetRow
     for (const sheet of sheets) {
       const entry = entries.get(sheet.path);
       if (!entry) throw XlsxUnreadable({ file, reason: `${sheet.path} missing` });
-      yield* sheetRowBatches(await openEntry(zip, entry), sheet.name, strings);
+      yield* packSheetRows(await openEntry(zip, entry), sheet.name, packer, strings);
     }
   } finally {
     zip.close();
