@@ -23,7 +23,7 @@ import type { Problem } from '../../domain/registers/validate-record';
 import { readRowBatches, type SheetRow } from '../../formats/tabular/read-rows';
 import { createStreamingXlsxWriter } from '../../formats/xlsx/streaming-xlsx-writer';
 import type { ContentStore } from '../files/content-store';
-import { mergeStaged, openStaging, type Staging } from './record-merge';
+import { openStaging, type Staging } from './record-merge';
 import { attachWaitingScans } from '../scans/attach-waiting-scans';
 
 export const ImportFormatUnsupported = defineError<{ name: string }>(
@@ -202,7 +202,7 @@ export async function runExcelImport(deps: ImportDeps, input: ExcelImportInput, 
   let staging: Staging | undefined;
   try {
     await client.query('BEGIN');
-    staging = await openStaging(client);
+    staging = await openStaging(client, { agencyCode: target.agencyCode, registerType: target.registerType, importId: claimed.id });
     const read = await readAndStage(
       source.file,
       target,
@@ -212,10 +212,9 @@ export async function runExcelImport(deps: ImportDeps, input: ExcelImportInput, 
       },
       onProgress,
     );
-    await staging.finish();
+    const merged = await staging.finish();
     if (read.read === 0) throw ImportFileEmpty({ name: input.source.name });
 
-    const merged = await mergeStaged(client, { agencyCode: target.agencyCode, registerType: target.registerType, importId: claimed.id });
     for (const l of merged.locked) {
       read.rejections.set(rowRef(l.sheet, l.row), [{ field: 'registrationNumber', code: 'RECORD_LOCKED', severity: 'error', messageVi: LOCKED_MESSAGE_VI[l.state] ?? LOCKED_MESSAGE_VI.approved! }]);
     }

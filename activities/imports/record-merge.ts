@@ -1,8 +1,10 @@
 /**
- * Loads an import's valid rows into PostgreSQL: COPY into a staging table of the transaction,
- * then set-based statements decide each row against the records already there. A new key is
- * inserted; an identical row changes nothing; a changed row keeps the old data as a version and
- * goes back to review; a record already approved or transferred is never touched.
+ * Loads an import's valid rows into PostgreSQL, in chunks: each is COPYed into a staging table
+ * of the transaction, then set-based statements decide its rows against the records already
+ * there, while the next chunk's rows are read and checked. A new key is inserted; an identical
+ * row changes nothing; a changed row keeps the old data as a version and goes back to review;
+ * a record already approved or transferred is never touched. A key occurs once in an import
+ * (a repeated one is rejected before it is staged), so the chunks are decided independently.
  */
 import { once } from 'node:events';
 import type { PoolClient } from 'pg';
@@ -22,22 +24,35 @@ export interface StagedRow {
   searchText: string;
 }
 
-const COPY_CHUNK = 256 * 1024;
+/** Rows decided at once: the server decides one chunk while the next is read, and the last one is decided alone. */
+const CHUNK_ROWS = 8192;
+/** Rows staged between turns of the event loop. */
+const TURN_EVERY = 128;
+/** Text handed to the COPY per write: one socket write per row costs more than the row itself. */
+const COPY_PIECE = 256 * 1024;
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 const copyText = (s: string) => s.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!);
 
-/**
- * The staging table lives and dies with the transaction the client is in. Values stay text
- * there: only the rows that are inserted or updated are parsed as JSON, once.
- */
+export interface MergeTarget {
+  agencyCode: string;
+  registerType: string;
+  importId: number;
+}
+
+/** The staging and plan tables live and die with the transaction the client is in. */
 export interface Staging {
+  /** Waits only while the chunk before the one this row completes is still being decided. */
   write(row: StagedRow): Promise<void>;
-  finish(): Promise<void>;
-  /** Ends an unfinished COPY with a failure, so the connection can roll back instead of waiting for rows. */
+  /** Decides the last rows and counts what became of them all. */
+  finish(): Promise<MergeCounts>;
+  /** Waits for the chunk being decided to end (or fail), so the connection can roll back. */
   abort(): Promise<void>;
 }
 
-export async function openStaging(client: PoolClient): Promise<Staging> {
+export async function openStaging(client: PoolClient, target: MergeTarget): Promise<Staging> {
+  // Two imports of one agency's register type are decided one after the other, never interleaved.
+  await client.query(`SELECT pg_advisory_xact_lock(hashtext('import:' || $1 || ':' || $2))`, [target.agencyCode, target.registerType]);
+  // Values stay text in staging: only the rows that are inserted or updated are parsed as JSON, once.
   await client.query(`
     CREATE TEMP TABLE import_rows (
       sheet integer NOT NULL, row_number integer NOT NULL, unit_code text NOT NULL,
@@ -45,32 +60,63 @@ export async function openStaging(client: PoolClient): Promise<Staging> {
       registration_number text NOT NULL, number_key text NOT NULL,
       data text NOT NULL, data_sha256 text NOT NULL, notes text NOT NULL, search_text text NOT NULL
     ) ON COMMIT DROP`);
-  const stream: Writable = client.query(copyFrom('COPY import_rows FROM STDIN'));
-  const failed = once(stream, 'error').then(([e]) => Promise.reject(e as Error));
-  failed.catch(() => undefined);
-  // Rows go to the server in chunks: one socket write per row costs more than the row itself.
-  let pending = '';
-  const flush = async () => {
-    const chunk = pending;
-    pending = '';
-    if (chunk && !stream.write(chunk)) await Promise.race([once(stream, 'drain'), failed]);
+  // The plan holds every row's decision and keys (not its values) for the whole import.
+  await client.query(`
+    CREATE TEMP TABLE import_plan (
+      sheet integer NOT NULL, row_number integer NOT NULL, unit_code text NOT NULL, book_year integer NOT NULL,
+      book_key text NOT NULL, book_number text NOT NULL, record_id bigint, state text, action text NOT NULL
+    ) ON COMMIT DROP`);
+  let pieces: string[] = [];
+  let piece = '';
+  let rows = 0;
+  let deciding: Promise<void> = Promise.resolve();
+  const decideChunk = () => {
+    if (piece) pieces.push(piece);
+    const chunk = pieces;
+    pieces = [];
+    piece = '';
+    rows = 0;
+    if (chunk.length === 0) return;
+    deciding = deciding.then(() => loadChunk(client, chunk)).then(() => decide(client, target));
+    // Seen by the next write or by finish; never left unhandled meanwhile.
+    deciding.catch(() => undefined);
   };
   return {
     async write(r) {
-      pending += `${r.sheet}\t${r.row}\t${r.key.unitCode}\t${r.key.bookYear}\t${copyText(r.key.bookNumber)}\t${copyText(r.key.bookKey)}\t${copyText(r.key.registrationNumber)}\t${copyText(r.key.numberKey)}\t${copyText(r.data)}\t${r.dataSha256}\t${copyText(r.notes)}\t${copyText(r.searchText)}\n`;
-      if (pending.length >= COPY_CHUNK) await flush();
+      piece += `${r.sheet}\t${r.row}\t${r.key.unitCode}\t${r.key.bookYear}\t${copyText(r.key.bookNumber)}\t${copyText(r.key.bookKey)}\t${copyText(r.key.registrationNumber)}\t${copyText(r.key.numberKey)}\t${copyText(r.data)}\t${r.dataSha256}\t${copyText(r.notes)}\t${copyText(r.searchText)}\n`;
+      if (piece.length >= COPY_PIECE) {
+        pieces.push(piece);
+        piece = '';
+      }
+      if (++rows < CHUNK_ROWS) {
+        // Checking rows never waits for I/O by itself: a turn of the event loop now and then lets
+        // the server receive the chunk being decided and answer its statements meanwhile.
+        if (rows % TURN_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+        return;
+      }
+      // At most one chunk with the server and one being read: memory stays a chunk's worth.
+      await deciding;
+      decideChunk();
     },
     async finish() {
-      await flush();
-      stream.end();
-      await Promise.race([once(stream, 'finish'), failed]);
+      await deciding;
+      decideChunk();
+      await deciding;
+      return countPlan(client, target);
     },
     async abort() {
-      if (stream.writableFinished || stream.destroyed) return;
-      stream.destroy(new Error('import aborted'));
-      await failed.catch(() => undefined);
+      await deciding.catch(() => undefined);
     },
   };
+}
+
+async function loadChunk(client: PoolClient, pieces: readonly string[]): Promise<void> {
+  await client.query('TRUNCATE import_rows');
+  const stream: Writable = client.query(copyFrom('COPY import_rows FROM STDIN'));
+  const done = new Promise<void>((resolve, reject) => stream.once('finish', resolve).once('error', reject));
+  for (const p of pieces) if (!stream.write(p)) await Promise.race([once(stream, 'drain'), done]);
+  stream.end();
+  await done;
 }
 
 export interface MergeCounts {
@@ -83,13 +129,11 @@ export interface MergeCounts {
   books: ImportedBook[];
 }
 
-/** Decides every staged row against the agency's records of the type, in one pass each. */
-export async function mergeStaged(client: PoolClient, target: { agencyCode: string; registerType: string; importId: number }): Promise<MergeCounts> {
-  // Two imports of one agency's register type are decided one after the other, never interleaved.
-  await client.query(`SELECT pg_advisory_xact_lock(hashtext('import:' || $1 || ':' || $2))`, [target.agencyCode, target.registerType]);
+/** Decides the staged chunk's rows against the agency's records of the type, in one pass each. */
+async function decide(client: PoolClient, target: MergeTarget): Promise<void> {
   await client.query(
-    // The plan holds the decision and the keys, not the values: those are read once, where they are written.
-    `CREATE TEMP TABLE import_plan ON COMMIT DROP AS
+    // The values are read once, where they are written; joined with the staged chunk, the plan gives that chunk's rows.
+    `INSERT INTO import_plan
      SELECT s.sheet, s.row_number, s.unit_code, s.book_year, s.book_key, s.book_number, r.id AS record_id, r.state,
             CASE WHEN r.id IS NULL THEN 'insert'
                  WHEN r.data_sha256 = s.data_sha256 THEN 'unchanged'
@@ -103,7 +147,7 @@ export async function mergeStaged(client: PoolClient, target: { agencyCode: stri
   await client.query(
     `INSERT INTO record_versions (record_id, version, data, data_sha256, import_id, corrected)
      SELECT r.id, r.version, r.data, r.data_sha256, r.import_id, r.corrected
-       FROM records r JOIN import_plan p ON p.record_id = r.id AND p.action = 'update'`,
+       FROM import_plan p JOIN import_rows s USING (sheet, row_number) JOIN records r ON r.id = p.record_id WHERE p.action = 'update'`,
   );
   await client.query(
     `UPDATE records r
@@ -119,6 +163,10 @@ export async function mergeStaged(client: PoolClient, target: { agencyCode: stri
        FROM import_plan p JOIN import_rows s USING (sheet, row_number) WHERE p.action = 'insert'`,
     [target.agencyCode, target.registerType, target.importId],
   );
+}
+
+/** What became of every row of the import, and the books it brought data to. */
+async function countPlan(client: PoolClient, target: MergeTarget): Promise<MergeCounts> {
   const counts = await client.query<{ action: string; n: string }>(`SELECT action, count(*) AS n FROM import_plan GROUP BY action`);
   const n = (action: string) => Number(counts.rows.find((r) => r.action === action)?.n ?? 0);
   const locked = await client.query<{ sheet: number; row_number: number; state: string }>(

@@ -11,6 +11,7 @@ import { createLocalContentStore, type ContentStore } from '../../activities/fil
 import { runExcelImport } from '../../activities/imports/import-excel';
 import { splitExport, type SplitAgency, type SplitManifest } from '../../activities/split/split-export';
 import { generateExport } from '../../cli/gen/generate';
+import { createStreamingXlsxWriter } from '../../formats/xlsx/streaming-xlsx-writer';
 import type { ExcelImportInput } from '../../domain/imports/import-types';
 import type { RegisterTypeCode } from '../../domain/registers/register-types';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -208,3 +209,45 @@ test('files that cannot be imported say why and leave nothing behind', async () 
   const failed = await db.pool.query<{ failure: { code: string } }>(`SELECT failure FROM imports WHERE status = 'failed' ORDER BY id`);
   expect(failed.rows.map((r) => r.failure.code)).toEqual(['IMPORT_FILE_EMPTY', 'PROFILE_COLUMN_MISSING']);
 });
+
+test('a file of many thousand rows is decided a chunk at a time, each row once: the same file again changes nothing, a corrected one versions only its changed rows', async () => {
+  const other = manifest.agencies.filter((a) => a.level === 'commune' && a.files.some((f) => f.registerType === 'KS')).sort((a, b) => b.rows - a.rows)[1]!;
+  const [header, ...data] = sheetRows(splitFile(other, 'KS'));
+  const numberCol = header!.indexOf('Số đăng ký');
+  const nameCol = header!.indexOf('Họ và tên');
+  // The agency's rows over and over, each under a number of its own: far more rows than one chunk.
+  const rows = Array.from({ length: 20_000 }, (_, i) => data[i % data.length]!.map((c, j) => (j === numberCol ? `M${i + 1}` : c)));
+  const write = async (name: string, body: typeof rows) => {
+    const file = path.join(dir, name);
+    const w = createStreamingXlsxWriter(file);
+    w.addSheet('KS');
+    for (const r of [header!, ...body]) w.addRow(r);
+    await w.close();
+    return file;
+  };
+  const importAs = async (file: string) => runExcelImport(deps(), { importKey: `test-${++keys}`, agencyCode: other.code, registerType: 'KS', actor: 'canbo.test', source: await stored(file) });
+  const versions = async () => Number((await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM record_versions v JOIN records r ON r.id = v.record_id WHERE r.agency_code = $1`, [other.code])).rows[0]!.n);
+
+  const first = await importAs(await write('nhiều dòng.xlsx', rows));
+  const c = first.counts;
+  expect(c.read).toBe(rows.length);
+  expect(c.inserted + c.rejected).toBe(c.read);
+  expect(c.inserted).toBeGreaterThan(16_384);
+  const inDb = await db.pool.query<{ registration_number: string }>(`SELECT registration_number FROM records WHERE agency_code = $1 AND register_type = 'KS'`, [other.code]);
+  expect(inDb.rows).toHaveLength(c.inserted);
+  expect(first.books.reduce((n, b) => n + b.rows, 0)).toBe(c.inserted);
+
+  const again = await importAs(await write('nhiều dòng - lần 2.xlsx', rows));
+  expect(again.counts).toEqual({ read: rows.length, inserted: 0, updated: 0, unchanged: c.inserted, rejected: c.rejected });
+
+  // One changed row early, one in the middle and one near the end of the file: in different chunks.
+  const imported = new Set(inDb.rows.map((r) => r.registration_number));
+  const changed = [50, 9_000, 19_000].map((from) => rows.findIndex((r, i) => i >= from && imported.has(String(r[numberCol]))));
+  const corrected = rows.map((r, i) => (changed.includes(i) ? r.map((v, j) => (j === nameCol ? `Đã sửa ${i}` : v)) : r));
+  const before = await versions();
+  const fixed = await importAs(await write('nhiều dòng - đã sửa.xlsx', corrected));
+  expect(fixed.counts).toEqual({ read: rows.length, inserted: 0, updated: 3, unchanged: c.inserted - 3, rejected: c.rejected });
+  expect((await versions()) - before).toBe(3);
+  const now = await db.pool.query<{ registration_number: string; version: number }>(`SELECT registration_number, version FROM records WHERE agency_code = $1 AND version > 1 ORDER BY id`, [other.code]);
+  expect(now.rows.map((r) => r.registration_number).sort()).toEqual(changed.map((i) => `M${i + 1}`).sort());
+}, 120_000);
