@@ -31,8 +31,6 @@ const TRUE = 3;
 const FALSE = 4;
 const ASIDE = 5;
 
-/** Up to this many UTF-16 units a text is encoded in a loop: cheaper than a call into Buffer.write for the short texts most cells hold. */
-const SHORT_TEXT = 48;
 /** In Unicode mode a surrogate matches only when it is not half of a pair. */
 const NOT_PACKABLE = /\0|\p{Cs}/u;
 
@@ -137,38 +135,9 @@ export class RowPacker {
   }
 
   string(s: string): void {
+    if (NOT_PACKABLE.test(s)) return this.putAside(s);
     this.room(s.length * 3 + 1);
-    if (s.length > SHORT_TEXT) {
-      if (NOT_PACKABLE.test(s)) return this.putAside(s);
-      this.textBytes += this.text.write(s, this.textBytes, 'utf8');
-      return this.endText();
-    }
-    const b = this.text;
-    let at = this.textBytes;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 0x80) {
-        if (c === 0) return this.putAside(s);
-        b[at++] = c;
-      } else if (c < 0x800) {
-        b[at++] = 0xc0 | (c >> 6);
-        b[at++] = 0x80 | (c & 0x3f);
-      } else if (c < 0xd800 || c > 0xdfff) {
-        b[at++] = 0xe0 | (c >> 12);
-        b[at++] = 0x80 | ((c >> 6) & 0x3f);
-        b[at++] = 0x80 | (c & 0x3f);
-      } else {
-        const next = c <= 0xdbff ? s.charCodeAt(i + 1) : 0;
-        if (!(next >= 0xdc00 && next <= 0xdfff)) return this.putAside(s);
-        const cp = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
-        b[at++] = 0xf0 | (cp >> 18);
-        b[at++] = 0x80 | ((cp >> 12) & 0x3f);
-        b[at++] = 0x80 | ((cp >> 6) & 0x3f);
-        b[at++] = 0x80 | (cp & 0x3f);
-        i++;
-      }
-    }
-    this.textBytes = at;
+    this.textBytes += this.text.write(s, this.textBytes, 'utf8');
     this.endText();
   }
 
