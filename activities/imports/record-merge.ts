@@ -132,7 +132,9 @@ export interface MergeCounts {
 /** Decides the staged chunk's rows against the agency's records of the type, in one pass each. */
 async function decide(client: PoolClient, target: MergeTarget): Promise<void> {
   await client.query(
-    // The values are read once, where they are written; joined with the staged chunk, the plan gives that chunk's rows.
+    // The values are read once, where they are written; joined with the staged chunk, the plan
+    // gives that chunk's rows. Each row's record is looked up by the book index (a key names one
+    // record): joined as a whole, the agency's records were scanned again for every chunk.
     `INSERT INTO import_plan
      SELECT s.sheet, s.row_number, s.unit_code, s.book_year, s.book_key, s.book_number, r.id AS record_id, r.state,
             CASE WHEN r.id IS NULL THEN 'insert'
@@ -140,8 +142,11 @@ async function decide(client: PoolClient, target: MergeTarget): Promise<void> {
                  WHEN r.state IN ('approved', 'transferred') THEN 'locked'
                  ELSE 'update' END AS action
        FROM import_rows s
-       LEFT JOIN records r ON r.agency_code = $1 AND r.unit_code = s.unit_code AND r.register_type = $2
-        AND r.book_year = s.book_year AND r.book_key = s.book_key AND r.number_key = s.number_key`,
+       LEFT JOIN LATERAL (
+         SELECT id, state, data_sha256 FROM records r
+          WHERE r.agency_code = $1 AND r.unit_code = s.unit_code AND r.register_type = $2
+            AND r.book_year = s.book_year AND r.book_key = s.book_key AND r.number_key = s.number_key
+          LIMIT 1) r ON true`,
     [target.agencyCode, target.registerType],
   );
   await client.query(
