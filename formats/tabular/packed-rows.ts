@@ -4,7 +4,7 @@
  * objects, every cell would be serialized and rebuilt one by one), and the .xlsx reader packs
  * a cell's text straight from the sheet's bytes, so that no string is made of it until the
  * rows are used: the side that uses them decodes the batch's text as one string and splits it.
- * XML cannot hold a NUL, so a text never holds the separator (one that does is set aside).
+ * A text that holds the separator (XML cannot hold a NUL; a CSV can) is set aside instead.
  */
 import type { SheetCell, SheetRow } from '../xlsx/streaming-xlsx-reader';
 
@@ -34,7 +34,7 @@ const ASIDE = 5;
 /** In Unicode mode a surrogate matches only when it is not half of a pair. */
 const NOT_PACKABLE = /\0|\p{Cs}/u;
 
-function grown<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(a: T, need: number): T {
+function grown<T extends Uint8Array | Int32Array | Float64Array>(a: T, need: number): T {
   if (need <= a.length) return a;
   const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2));
   b.set(a);
@@ -56,10 +56,9 @@ export class RowPacker {
   private cellCount = 0;
   private numberCount = 0;
   private textBytes = 0;
-  private textCount = 0;
   /** Where the open row's cells start, and what was packed before it. */
   private rowStart = 0;
-  private readonly before = { numbers: 0, textBytes: 0, texts: 0, aside: 0 };
+  private readonly before = { numbers: 0, textBytes: 0, aside: 0 };
 
   get pendingRows(): number {
     return this.rowCount;
@@ -80,7 +79,6 @@ export class RowPacker {
     const b = this.before;
     b.numbers = this.numberCount;
     b.textBytes = this.textBytes;
-    b.texts = this.textCount;
     b.aside = this.aside.length;
   }
 
@@ -94,7 +92,6 @@ export class RowPacker {
     const b = this.before;
     this.numberCount = b.numbers;
     this.textBytes = b.textBytes;
-    this.textCount = b.texts;
     this.aside.length = b.aside;
     this.cellCount = this.rowStart;
   }
@@ -130,7 +127,6 @@ export class RowPacker {
 
   private endText(): void {
     this.text[this.textBytes++] = 0;
-    this.textCount++;
     this.kind(TEXT);
   }
 
@@ -191,7 +187,7 @@ export class RowPacker {
     // A sheet whose rows go on in the next batch is named there again.
     this.sheets = this.sheets.length ? [this.sheets[this.sheets.length - 1]!] : [];
     this.aside = [];
-    this.rowCount = this.cellCount = this.numberCount = this.textBytes = this.textCount = this.rowStart = 0;
+    this.rowCount = this.cellCount = this.numberCount = this.textBytes = this.rowStart = 0;
     return packed;
   }
 
