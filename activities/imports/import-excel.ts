@@ -161,8 +161,7 @@ async function writeErrorWorkbook(file: string, out: string, sheets: readonly Sh
       if (!sheet || !problems) continue;
       if (!opened.has(sheet.index)) {
         opened.add(sheet.index);
-        writer.addSheet(`${sheet.index + 1}. ${sheet.name}`.slice(0, 31).replace(/[:\\/?*[\]]/g, '_'));
-        writer.addRow([...sheet.headerCells!.map(cellText), ERROR_HEADERS.message, ERROR_HEADERS.code]);
+        writer.addSheet(`${sheet.index + 1}. ${sheet.name}`, [[...sheet.headerCells!.map(cellText), ERROR_HEADERS.message, ERROR_HEADERS.code]]);
       }
       const cells = sheet.headerCells!.map((_, i) => cellText(r.cells[i]));
       writer.addRow([...cells, problems.map((p) => p.messageVi).join(' '), [...new Set(problems.map((p) => p.code))].join(', ')]);

@@ -29,6 +29,8 @@ export const SPLIT_TRACE_HEADERS = ['Đơn vị đăng ký gốc', 'Ghi chú khi
 export const LEVEL_FOLDERS = { district: 'Cấp huyện', commune: 'Cấp xã' } as const;
 export const EXCEPTIONS_FILE = 'Ngoại lệ - dòng chưa xếp được.xlsx';
 export const MANIFEST_FILE = 'manifest.json';
+/** The exceptions workbook's columns before the row as it came. */
+const EXCEPTION_HEADERS = ['Mã lý do', 'Lý do', 'Trang gốc', 'Dòng gốc', 'Đơn vị có thể là'] as const;
 
 export const SplitRowsNotConserved = defineError<{ input: number; written: number; exceptions: number }>(
   'SPLIT_ROWS_NOT_CONSERVED',
@@ -134,7 +136,6 @@ class SplitRun {
   private readonly agencies = new Map<string, SplitAgency>();
   private exceptions: StreamingXlsxWriter | undefined;
   private exceptionSheet: string | undefined;
-  private readonly exceptionSheets = new Set<string>();
   private readonly byReason: Record<string, number> = {};
   inputRows = 0;
   blankRows = 0;
@@ -147,11 +148,7 @@ class SplitRun {
   private exceptionWriter(sheet: SheetState): StreamingXlsxWriter {
     this.exceptions ??= createStreamingXlsxWriter(path.join(this.work, EXCEPTIONS_FILE));
     if (this.exceptionSheet !== sheet.name) {
-      let name = sheet.name.slice(0, 31).replace(/[:\\/?*[\]]/g, '_');
-      for (let i = 2; this.exceptionSheets.has(name); i++) name = `${sheet.name.slice(0, 26)} (${i})`;
-      this.exceptionSheets.add(name);
-      this.exceptions.addSheet(name);
-      this.exceptions.addRow(['Mã lý do', 'Lý do', 'Trang gốc', 'Dòng gốc', 'Đơn vị có thể là', ...sheet.headerCells.map(cellText)]);
+      this.exceptions.addSheet(sheet.name, [[...EXCEPTION_HEADERS, ...sheet.headerCells.map(cellText)]]);
       this.exceptionSheet = sheet.name;
     }
     return this.exceptions;
@@ -242,8 +239,7 @@ class SplitRun {
     if (!this.exceptions) {
       // An empty exceptions workbook still says "nothing was left out".
       this.exceptions = createStreamingXlsxWriter(path.join(this.work, EXCEPTIONS_FILE));
-      this.exceptions.addSheet('Ngoại lệ');
-      this.exceptions.addRow(['Mã lý do', 'Lý do', 'Trang gốc', 'Dòng gốc', 'Đơn vị có thể là']);
+      this.exceptions.addSheet('Ngoại lệ', [EXCEPTION_HEADERS]);
     }
     await this.exceptions.close();
     const agencies = [...this.agencies.values()].sort((a, b) => a.level.localeCompare(b.level) || a.code.localeCompare(b.code));

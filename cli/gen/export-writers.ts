@@ -44,9 +44,7 @@ function xlsxWriter(file: string): ExportWriter {
   const xlsx = createStreamingXlsxWriter(file);
   return {
     async startType(type, preamble, header) {
-      xlsx.addSheet(type);
-      for (const row of preamble) xlsx.addRow(row);
-      xlsx.addRow(header);
+      xlsx.addSheet(type, [...preamble, header]);
     },
     async write(cells) {
       xlsx.addRow(cells);

@@ -26,3 +26,28 @@ test('text cells read back as written, less what XML cannot carry; a lone surrog
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('sheet names are made valid and unique, and a full sheet goes on in the next one under the same head', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xlsx-write-'));
+  try {
+    const file = path.join(dir, 'w.xlsx');
+    const writer = createStreamingXlsxWriter(file, { rowsPerSheet: 5 });
+    const head = [['Tiêu đề'], ['Mã lý do', 'Dòng gốc']];
+    expect(writer.addSheet('Ngoại lệ: KS/KT', head)).toBe('Ngoại lệ_ KS_KT');
+    for (let i = 1; i <= 7; i++) writer.addRow(['UNIT_MISSING', i]);
+    // Excel tells sheet names apart ignoring case; the full sheet's continuations took (2) and (3).
+    expect(writer.addSheet('ngoại lệ: ks/kt')).toBe('ngoại lệ_ ks_kt (4)');
+    writer.addRow(['x']);
+    expect(writer.addSheet("'Sổ đăng ký khai sinh năm 1995 - quyển 01'")).toBe('Sổ đăng ký khai sinh năm 1995 -');
+    expect(writer.addSheet('Sổ đăng ký khai sinh năm 1995 - quyển 02')).toBe('Sổ đăng ký khai sinh năm 19 (2)');
+    await writer.close();
+    const wb = XLSX.readFile(file);
+    expect(wb.SheetNames).toEqual(['Ngoại lệ_ KS_KT', 'Ngoại lệ_ KS_KT (2)', 'Ngoại lệ_ KS_KT (3)', 'ngoại lệ_ ks_kt (4)', 'Sổ đăng ký khai sinh năm 1995 -', 'Sổ đăng ký khai sinh năm 19 (2)']);
+    const rows = (n: string) => XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets[n]!, { header: 1, raw: true });
+    expect(rows('Ngoại lệ_ KS_KT')).toEqual([...head, ['UNIT_MISSING', 1], ['UNIT_MISSING', 2], ['UNIT_MISSING', 3]]);
+    expect(rows('Ngoại lệ_ KS_KT (2)')).toEqual([...head, ['UNIT_MISSING', 4], ['UNIT_MISSING', 5], ['UNIT_MISSING', 6]]);
+    expect(rows('Ngoại lệ_ KS_KT (3)')).toEqual([...head, ['UNIT_MISSING', 7]]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

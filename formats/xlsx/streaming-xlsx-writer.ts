@@ -162,23 +162,48 @@ function isSpace(c: number): boolean {
 const cellStarts: Buffer[] = [];
 const cellStartOf = (index: number) => (cellStarts[index] ??= Buffer.from(`<c r="${columnName(index)}`, 'latin1'));
 
+/** Rows of an .xlsx sheet, Excel's limit. */
+export const XLSX_MAX_ROWS = 1_048_576;
+const MAX_SHEET_NAME = 31;
+
+export type XlsxRow = readonly (string | number | null | undefined)[];
+
 export interface StreamingXlsxWriter {
-  addSheet(name: string): void;
-  /** Every value is written as text, so nothing is ever a formula. */
+  /**
+   * Starts a sheet named `name`, made a valid sheet name (at most 31 characters, none of
+   * : \ / ? * [ ], no apostrophe at either end) and unique in the workbook (" (2)", " (3)" …);
+   * returns the name it got. `head` (a title, the header) is written first. A sheet that
+   * reaches Excel's row limit goes on in a sheet named after it, under the same head: no row
+   * is ever past what Excel opens.
+   */
+  addSheet(name: string, head?: readonly XlsxRow[]): string;
   /** Text as inline strings (never formulas), numbers as numbers, null/undefined/'' as an empty cell. */
-  addRow(values: readonly (string | number | null | undefined)[]): void;
+  addRow(values: XlsxRow): void;
   /** Resolves when the current sheet's buffer has room again. */
   drain(): Promise<void>;
   close(): Promise<void>;
 }
 
-export function createStreamingXlsxWriter(file: string): StreamingXlsxWriter {
+/** `name` as a valid sheet name that none of `taken` (compared as Excel compares them, ignoring case) already has. */
+function uniqueSheetName(name: string, taken: ReadonlySet<string>): string {
+  const base = name.replace(/[:\\/?*[\]]/g, '_').replace(/^'+|'+$/g, '') || 'Sheet';
+  for (let n = 1; ; n++) {
+    const suffix = n === 1 ? '' : ` (${n})`;
+    const candidate = `${base.slice(0, MAX_SHEET_NAME - suffix.length).replace(/'+$/, '')}${suffix}`;
+    if (!taken.has(candidate.toLocaleLowerCase())) return candidate;
+  }
+}
+
+export function createStreamingXlsxWriter(file: string, options: { rowsPerSheet?: number } = {}): StreamingXlsxWriter {
+  const rowsPerSheet = options.rowsPerSheet ?? XLSX_MAX_ROWS;
   const zip = new StreamingZipWriter(file);
   const sheetEntry = { mtime: FIXED_MTIME, level: SHEET_LEVEL, queuedBytes: QUEUED_BYTES };
   const partEntry = { mtime: FIXED_MTIME, level: PART_LEVEL };
   const sheets: string[] = [];
+  const taken = new Set<string>();
   let open = false;
   let rowNumber = 0;
+  let current: { name: string; head: readonly XlsxRow[] } = { name: '', head: [] };
   const xml = new Utf8Pieces((bytes) => zip.write(bytes));
 
   const endSheet = () => {
@@ -188,33 +213,46 @@ export function createStreamingXlsxWriter(file: string): StreamingXlsxWriter {
     open = false;
   };
 
-  return {
-    addSheet(name) {
-      endSheet();
-      sheets.push(name);
-      rowNumber = 0;
-      zip.beginEntry(`xl/worksheets/sheet${sheets.length}.xml`, sheetEntry);
-      open = true;
-      xml.ascii(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="${NS}"><sheetData>`);
-    },
-    addRow(values) {
-      const row = String(++rowNumber);
-      xml.ascii(`<row r="${row}">`);
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i];
-        if (v === '' || v === null || v === undefined) continue;
-        xml.bytes(cellStartOf(i));
-        xml.ascii(row);
-        if (typeof v === 'number') {
-          xml.ascii(`"><v>${v}</v></c>`);
-          continue;
-        }
-        xml.ascii(isSpace(v.charCodeAt(0)) || isSpace(v.charCodeAt(v.length - 1)) ? '" t="inlineStr"><is><t xml:space="preserve">' : '" t="inlineStr"><is><t>');
-        xml.xmlText(v);
-        xml.ascii('</t></is></c>');
+  const startSheet = (name: string, head: readonly XlsxRow[]): string => {
+    if (head.length >= rowsPerSheet) throw new Error(`a sheet's head of ${head.length} rows leaves no room for rows`);
+    endSheet();
+    const unique = uniqueSheetName(name, taken);
+    taken.add(unique.toLocaleLowerCase());
+    sheets.push(unique);
+    current = { name, head };
+    rowNumber = 0;
+    zip.beginEntry(`xl/worksheets/sheet${sheets.length}.xml`, sheetEntry);
+    open = true;
+    xml.ascii(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="${NS}"><sheetData>`);
+    for (const row of head) writeRow(row);
+    return unique;
+  };
+
+  const writeRow = (values: XlsxRow): void => {
+    const row = String(++rowNumber);
+    xml.ascii(`<row r="${row}">`);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v === '' || v === null || v === undefined) continue;
+      xml.bytes(cellStartOf(i));
+      xml.ascii(row);
+      if (typeof v === 'number') {
+        xml.ascii(`"><v>${v}</v></c>`);
+        continue;
       }
-      xml.ascii('</row>');
-      if (xml.full) xml.flush();
+      xml.ascii(isSpace(v.charCodeAt(0)) || isSpace(v.charCodeAt(v.length - 1)) ? '" t="inlineStr"><is><t xml:space="preserve">' : '" t="inlineStr"><is><t>');
+      xml.xmlText(v);
+      xml.ascii('</t></is></c>');
+    }
+    xml.ascii('</row>');
+    if (xml.full) xml.flush();
+  };
+
+  return {
+    addSheet: (name, head = []) => startSheet(name, head),
+    addRow(values) {
+      if (rowNumber === rowsPerSheet) startSheet(current.name, current.head);
+      writeRow(values);
     },
     drain() {
       xml.flush();
