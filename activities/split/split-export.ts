@@ -21,7 +21,7 @@ import { agencyFolderName, createRouter, DEFAULT_ROUTING_RULES, routingInputOf, 
 import type { SheetCell, SheetRow } from '../../formats/tabular/read-rows';
 import { readRowBatchesInThread } from '../../formats/tabular/read-rows-thread';
 import { XlsSheetWriter, XLS_MAX_ROWS } from '../../formats/xls/xls-sheet-writer';
-import { createStreamingXlsxWriter, type StreamingXlsxWriter } from '../../formats/xlsx/streaming-xlsx-writer';
+import { createXlsxWriterThread, type XlsxWriterThread } from '../../formats/xlsx/xlsx-writer-thread';
 import { compileSheetPlan, extraCells, outputCells, parseFields, routingValues, type ParsedFields, type SheetPlan } from './split-row';
 
 /** Columns the split adds after the fields: where the row came from and what was done to it. */
@@ -134,7 +134,8 @@ interface SheetState {
 class SplitRun {
   private readonly writers = new Map<string, TypeWriter>();
   private readonly agencies = new Map<string, SplitAgency>();
-  private exceptions: StreamingXlsxWriter | undefined;
+  /** On a thread of its own: a third of a province's rows can be exceptions. */
+  private exceptions: XlsxWriterThread | undefined;
   private exceptionSheet: string | undefined;
   private readonly byReason: Record<string, number> = {};
   inputRows = 0;
@@ -145,8 +146,8 @@ class SplitRun {
 
   constructor(private readonly work: string) {}
 
-  private exceptionWriter(sheet: SheetState): StreamingXlsxWriter {
-    this.exceptions ??= createStreamingXlsxWriter(path.join(this.work, EXCEPTIONS_FILE));
+  private exceptionWriter(sheet: SheetState): XlsxWriterThread {
+    this.exceptions ??= createXlsxWriterThread(path.join(this.work, EXCEPTIONS_FILE));
     if (this.exceptionSheet !== sheet.name) {
       this.exceptions.addSheet(sheet.name, [[...EXCEPTION_HEADERS, ...sheet.headerCells.map(cellText)]]);
       this.exceptionSheet = sheet.name;
@@ -162,6 +163,11 @@ class SplitRun {
 
   async drain(): Promise<void> {
     await this.exceptions?.drain();
+  }
+
+  /** Ends the exceptions' thread when the split fails; the work folder is cleared by the next attempt. */
+  async abort(): Promise<void> {
+    await this.exceptions?.destroy();
   }
 
   private openPart(w: Omit<TypeWriter, 'writer' | 'rowsInPart'> & Partial<Pick<TypeWriter, 'writer' | 'rowsInPart'>>): TypeWriter {
@@ -238,7 +244,7 @@ class SplitRun {
     fs.rmSync(path.join(this.work, '.spill'), { recursive: true, force: true });
     if (!this.exceptions) {
       // An empty exceptions workbook still says "nothing was left out".
-      this.exceptions = createStreamingXlsxWriter(path.join(this.work, EXCEPTIONS_FILE));
+      this.exceptions = createXlsxWriterThread(path.join(this.work, EXCEPTIONS_FILE));
       this.exceptions.addSheet('Ngoại lệ', [EXCEPTION_HEADERS]);
     }
     await this.exceptions.close();
@@ -345,25 +351,32 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
     for (const r of all.slice(header + 1)) dataRow(s, r);
   };
 
-  for await (const batch of readRowBatchesInThread(opts.input)) {
-    for (const row of batch) {
-      if (!sheet || sheet.name !== row.sheet) {
-        if (sheet && !sheet.mapping && !sheet.failure) flushPending(sheet, sheet.pending);
-        sheet = { name: row.sheet, pending: [], headerCells: [] };
+  let finished: Awaited<ReturnType<SplitRun['finish']>>;
+  try {
+    for await (const batch of readRowBatchesInThread(opts.input)) {
+      for (const row of batch) {
+        if (!sheet || sheet.name !== row.sheet) {
+          if (sheet && !sheet.mapping && !sheet.failure) flushPending(sheet, sheet.pending);
+          sheet = { name: row.sheet, pending: [], headerCells: [] };
+        }
+        if (!sheet.mapping && !sheet.failure) {
+          sheet.pending.push(row);
+          if (sheet.pending.length >= scanRows) flushPending(sheet, sheet.pending);
+        } else dataRow(sheet, row);
+        if (++read % PROGRESS_EVERY === 0) opts.onProgress?.(read);
       }
-      if (!sheet.mapping && !sheet.failure) {
-        sheet.pending.push(row);
-        if (sheet.pending.length >= scanRows) flushPending(sheet, sheet.pending);
-      } else dataRow(sheet, row);
-      if (++read % PROGRESS_EVERY === 0) opts.onProgress?.(read);
+      // Once per batch: the exceptions workbook's stream catches up before more rows come.
+      await run.drain();
     }
-    // Once per batch: the exceptions workbook's stream catches up before more rows come.
-    await run.drain();
-  }
-  if (sheet && !sheet.mapping && !sheet.failure) flushPending(sheet, sheet.pending);
-  opts.onProgress?.(read);
+    if (sheet && !sheet.mapping && !sheet.failure) flushPending(sheet, sheet.pending);
+    opts.onProgress?.(read);
 
-  const { agencies, exceptions } = await run.finish();
+    finished = await run.finish();
+  } catch (e) {
+    await run.abort();
+    throw e;
+  }
+  const { agencies, exceptions } = finished;
   if (run.inputRows !== run.written + run.exceptionRows) throw SplitRowsNotConserved({ input: run.inputRows, written: run.written, exceptions: run.exceptionRows });
   const manifest: SplitManifest = {
     version: 1,

@@ -1,6 +1,6 @@
 /** The reader thread of read-rows-thread.ts: reads the file, and posts its rows packed, a few batches ahead at most. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isAppError } from '../../domain/errors';
+import { threadErrorOf } from '../threads/source-thread';
 import { decodedText, transferables, type PackedRows } from './packed-rows';
 import { readPackedRows } from './read-rows';
 import type { ThreadMessage } from './read-rows-thread';
@@ -36,9 +36,6 @@ async function main(): Promise<void> {
 }
 
 main()
-  .catch((e: unknown) => {
-    const error = e instanceof Error ? { message: e.message, ...(e.stack ? { stack: e.stack } : {}) } : { message: String(e) };
-    post({ kind: 'failed', error: isAppError(e) ? { ...error, code: e.code, params: e.params } : error });
-  })
+  .catch((e: unknown) => post({ kind: 'failed', error: threadErrorOf(e) }))
   // Nothing else keeps the thread: once the reader is closed, it ends.
   .finally(() => port.close());

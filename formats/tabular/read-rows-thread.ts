@@ -7,8 +7,7 @@
  */
 import { once } from 'node:events';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { declaredErrors } from '../../domain/errors';
+import { raisedInThread, startSourceThread, type ThreadError } from '../threads/source-thread';
 import { unpackRows, type PackedRows } from './packed-rows';
 // Loaded for the error codes the thread may send back (declaredErrors knows those of loaded modules).
 import './read-rows';
@@ -22,22 +21,10 @@ const THREAD_READ_AHEAD = 3;
 export type ThreadMessage =
   | { kind: 'rows'; packed: PackedRows }
   | { kind: 'done' }
-  | { kind: 'failed'; error: { code?: string; params?: object; message: string; stack?: string } };
-
-/** The thread's errors come back as they were raised: an application error with its code and Vietnamese message. */
-function raised(error: Extract<ThreadMessage, { kind: 'failed' }>['error']): Error {
-  const def = error.code === undefined ? undefined : declaredErrors().find((d) => d.code === error.code);
-  if (def) return def(error.params ?? {});
-  return Object.assign(new Error(error.message), { stack: error.stack });
-}
+  | { kind: 'failed'; error: ThreadError };
 
 export async function* readRowBatchesInThread(file: string): AsyncGenerator<SheetRow[]> {
-  // The thread runs the TypeScript sources as the process does: through tsx, with no build step.
-  const entry = path.join(__dirname, 'read-rows-thread-entry.ts');
-  const worker = new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(entry)});`, {
-    eval: true,
-    workerData: { file, batchRows: THREAD_BATCH_ROWS, readAhead: THREAD_READ_AHEAD },
-  });
+  const worker = startSourceThread(path.join(__dirname, 'read-rows-thread-entry.ts'), { file, batchRows: THREAD_BATCH_ROWS, readAhead: THREAD_READ_AHEAD });
   const inbox: ThreadMessage[] = [];
   let crash: Error | undefined;
   let exited = false;
@@ -68,7 +55,7 @@ export async function* readRowBatchesInThread(file: string): AsyncGenerator<Shee
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
-      if (m.kind === 'failed') throw raised(m.error);
+      if (m.kind === 'failed') throw raisedInThread(m.error);
       if (m.kind === 'done') {
         finished = true;
         return;

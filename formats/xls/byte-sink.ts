@@ -8,7 +8,11 @@
 import fs from 'node:fs';
 
 const CHUNK = 1 << 20;
-/** In memory, the first chunk is small: a workbook's fixed records take a few hundred bytes, and a split writes thousands of workbooks. */
+/**
+ * The first chunk is small: a workbook's fixed records take a few hundred bytes, and a split
+ * writes thousands of workbooks. A spilling sink's chunk then doubles up to SPILL_CHUNK before
+ * anything spills: most of a split's writers never hold more than a few kilobytes.
+ */
 const FIRST_CHUNK = 4 << 10;
 const SPILL_CHUNK = 64 << 10;
 const scratch = new DataView(new ArrayBuffer(8));
@@ -27,7 +31,7 @@ export class ByteSink {
    * removed by `discard`. Most writers of a split never fill one: they make no file at all.
    */
   constructor(private readonly spillFile?: string) {
-    this.chunk = new Uint8Array(spillFile ? SPILL_CHUNK : FIRST_CHUNK);
+    this.chunk = new Uint8Array(FIRST_CHUNK);
   }
 
   get length(): number {
@@ -37,6 +41,12 @@ export class ByteSink {
   /** The current chunk, with room for `n` more bytes at `pos`. */
   reserve(n: number): Uint8Array {
     if (this.pos + n > this.chunk.length) {
+      if (this.spillFile && this.pos + n <= SPILL_CHUNK) {
+        const grown = new Uint8Array(Math.min(SPILL_CHUNK, Math.max(2 * this.chunk.length, this.pos + n)));
+        grown.set(this.chunk.subarray(0, this.pos));
+        this.chunk = grown;
+        return grown;
+      }
       if (this.spillFile) {
         const full = this.chunk.subarray(0, this.pos);
         if (this.spilledBytes === 0) fs.writeFileSync(this.spillFile, full);
