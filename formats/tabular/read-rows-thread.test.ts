@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readRowBatches, type SheetRow } from './read-rows';
 import { readRowBatchesInThread, THREAD_BATCH_ROWS } from './read-rows-thread';
+import fc from 'fast-check';
 import { decodedText, packRows, unpackRows } from './packed-rows';
 
 let dir: string;
@@ -23,6 +24,18 @@ test('packed rows come back the same: texts, numbers, booleans, empty cells and 
   ];
   expect(unpackRows(packRows(rows))).toEqual(rows);
   expect(unpackRows(decodedText(packRows(rows)))).toEqual(rows);
+});
+
+test('any text comes back exactly, whatever its characters (lone surrogates, NUL, astral pairs)', () => {
+  const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ unit: fc.constantFrom('a', 'ệ', 'Đ', '\u0000', '\ud83d', '\ude00', '👩', '€'), maxLength: 80 }));
+  fc.assert(
+    fc.property(fc.array(fc.array(text, { maxLength: 6 }), { maxLength: 5 }), (cells) => {
+      const rows: SheetRow[] = cells.map((c, i) => ({ sheet: 'S', row: i + 1, cells: c }));
+      expect(unpackRows(packRows(rows))).toEqual(rows);
+      expect(unpackRows(decodedText(packRows(rows)))).toEqual(rows);
+    }),
+    { numRuns: 500 },
+  );
 });
 
 test('the thread reads what the reader reads, in larger batches', async () => {
