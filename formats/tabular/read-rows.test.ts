@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import Papa from 'papaparse';
+import { writeZip } from '../zip/zip-writer';
 import { readRowBatches } from './read-rows';
 
 let dir: string;
@@ -30,3 +32,52 @@ test('a CSV larger than several read chunks comes back row for row: quoted line 
   for await (const batch of readRowBatches(file)) for (const r of batch) numbers.push(r.row);
   expect(numbers).toEqual(rows.map((_, i) => i + 1));
 }, 60_000);
+
+describe('CSV members of a zip', () => {
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => [`Nguyễn Văn ${i}`, i % 5 === 0 ? 'dòng một\ndòng hai, "trích"' : 'Kinh', String(i)]);
+  const csvOf = (r: string[][]) => Buffer.from(`${Papa.unparse([['Họ và tên', 'Dân tộc', 'Số'], ...r], { newline: '\r\n' })}\r\n`, 'utf8');
+
+  async function read(file: string): Promise<Array<Array<string | null>>> {
+    const back: Array<Array<string | null>> = [];
+    for await (const batch of readRowBatches(file)) for (const r of batch) back.push(r.cells.map((c) => (c === null ? null : String(c))));
+    return back;
+  }
+
+  /** The central directory's uncompressed size of the zip's only member, set to `size`. */
+  function declareSize(zip: Buffer, size: number): Buffer {
+    const out = Buffer.from(zip);
+    const at = out.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    out.writeUInt32LE(size, at + 24);
+    return out;
+  }
+
+  test('deflated or stored, a member reads as the CSV itself, across many inflated pieces', async () => {
+    const csv = csvOf(rows(60_000));
+    expect(csv.length).toBeGreaterThan(16 * (64 << 10));
+    const plain = path.join(dir, 'KS.csv');
+    fs.writeFileSync(plain, csv);
+    const zip = path.join(dir, 'members.zip');
+    fs.writeFileSync(zip, writeZip([{ name: 'KS.csv', data: csv, deflate: true }, { name: 'KT.csv', data: csv }]));
+    const expected = await read(plain);
+    expect(await read(zip)).toEqual([...expected, ...expected]);
+  }, 60_000);
+
+  test('a member that inflates to more or fewer bytes than the zip declares, or does not inflate, fails the read', async () => {
+    const csv = csvOf(rows(2_000));
+    const good = writeZip([{ name: 'KS.csv', data: csv, deflate: true }]);
+    const cases: Array<[string, Buffer, RegExp]> = [
+      ['more.zip', declareSize(good, csv.length - 1), /bytes inflated, the zip declares/],
+      ['fewer.zip', declareSize(good, csv.length + 1), /bytes inflated, the zip declares/],
+    ];
+    // Deflated data overwritten halfway: it no longer inflates to what the zip declares, if it inflates at all.
+    const body = zlib.deflateRawSync(csv);
+    const cut = Buffer.from(good);
+    cut.fill(0xff, 30 + 'KS.csv'.length + Math.floor(body.length / 2), 30 + 'KS.csv'.length + Math.floor(body.length / 2) + 64);
+    cases.push(['corrupt.zip', cut, /bytes inflated, the zip declares|invalid/]);
+    for (const [name, bytes, message] of cases) {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, bytes);
+      await expect(read(file)).rejects.toThrow(message);
+    }
+  });
+});

@@ -7,8 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { pipeline as pipe, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
 import Papa from 'papaparse';
 import * as XLSX from '@e965/xlsx';
 import yauzl from 'yauzl';
@@ -117,6 +118,41 @@ async function* readOtherXlsBatches(file: string): AsyncGenerator<SheetRow[]> {
   }
 }
 
+/** Bytes a CSV member is inflated in at a time (see `openCsvMember`). */
+const INFLATE_CHUNK = 64 << 10;
+
+function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, options: yauzl.ZipFileOptions = {}): Promise<Readable> {
+  return new Promise((resolve, reject) => zip.openReadStream(entry, options, (e, stream) => (e ? reject(e) : resolve(stream))));
+}
+
+/**
+ * A deflated CSV member is inflated here in pieces of 64 KB: yauzl's inflater hands on 16 KB
+ * pieces, and every piece is one more round of stream callbacks, decoding and papaparse's chunk
+ * handling (measured, the split of 1,000,000 CSV rows: 28,700–33,800 rows/s before,
+ * 31,100–37,800 after). Pieces of 256 KB were slower again: papaparse parses each piece as one string, and
+ * strings that large go straight to the old generation (peak RSS near 700 MB). The member's size
+ * is checked against the zip's directory, as yauzl does.
+ */
+async function openCsvMember(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
+  if (entry.compressionMethod !== 8) return openEntry(zip, entry);
+  const raw = await openEntry(zip, entry, { decompress: false });
+  const declared = entry.uncompressedSize;
+  let inflated = 0;
+  const mismatch = () => new Error(`${entry.fileName}: ${inflated} bytes inflated, the zip declares ${declared}`);
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      inflated += chunk.length;
+      done(inflated > declared ? mismatch() : null, chunk);
+    },
+    flush(done) {
+      done(inflated === declared ? null : mismatch());
+    },
+  });
+  // A failure anywhere ends `counted` with it, where the CSV reader sees it.
+  pipe(raw, zlib.createInflateRaw({ chunkSize: INFLATE_CHUNK }), counted, () => undefined);
+  return counted;
+}
+
 async function* readZipBatches(zipFile: string, packer: RowPacker): RowSource {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(zipFile, { lazyEntries: true, autoClose: false }, (e, z) => (e ? reject(e) : resolve(z))));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotich-zip-'));
@@ -131,7 +167,6 @@ async function* readZipBatches(zipFile: string, packer: RowPacker): RowSource {
       zip.on('error', reject);
       zip.readEntry();
     });
-    const open = (entry: yauzl.Entry) => new Promise<Readable>((resolve, reject) => zip.openReadStream(entry, (e, stream) => (e ? reject(e) : resolve(stream))));
     let members = 0;
     for (const entry of entries) {
       const ext = path.extname(entry.fileName).toLowerCase();
@@ -140,11 +175,11 @@ async function* readZipBatches(zipFile: string, packer: RowPacker): RowSource {
       const name = `${String(members++).padStart(4, '0')}-${path.basename(entry.fileName).replace(/[^\p{L}\p{N}._ -]/gu, '_')}`;
       if (ext === '.csv') {
         // Streamed: writing the text out and reading it back took longer than parsing it.
-        yield* readCsvBatches(await open(entry), path.basename(name, path.extname(name)));
+        yield* readCsvBatches(await openCsvMember(zip, entry), path.basename(name, path.extname(name)));
         continue;
       }
       const target = path.join(dir, name);
-      await pipeline(await open(entry), fs.createWriteStream(target));
+      await pipeline(await openEntry(zip, entry), fs.createWriteStream(target));
       try {
         yield* rowSource(target, packer);
       } finally {
