@@ -15,6 +15,7 @@ import * as XLSX from '@e965/xlsx';
 import yauzl from 'yauzl';
 import { defineError, isAppError } from '../../domain/errors';
 import { readXlsRowBatches, XlsNotBiff8 } from '../xls/xls-reader';
+import { openEntryStream } from '../zip/zip-entry-stream';
 import { packXlsxRows, type SheetCell, type SheetRow } from '../xlsx/streaming-xlsx-reader';
 import { RowPacker, unpackRows, type PackedRows } from './packed-rows';
 
@@ -121,21 +122,17 @@ async function* readOtherXlsBatches(file: string): AsyncGenerator<SheetRow[]> {
 /** Bytes a CSV member is inflated in at a time (see `openCsvMember`). */
 const INFLATE_CHUNK = 64 << 10;
 
-function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, options: yauzl.ZipFileOptions = {}): Promise<Readable> {
-  return new Promise((resolve, reject) => zip.openReadStream(entry, options, (e, stream) => (e ? reject(e) : resolve(stream))));
-}
-
 /**
  * A deflated CSV member is inflated here in pieces of 64 KB: yauzl's inflater hands on 16 KB
  * pieces, and every piece is one more round of stream callbacks, decoding and papaparse's chunk
  * handling (measured, the split of 1,000,000 CSV rows: 28,700–33,800 rows/s before,
- * 31,100–37,800 after). Pieces of 256 KB were slower again: papaparse parses each piece as one string, and
- * strings that large go straight to the old generation (peak RSS near 700 MB). The member's size
- * is checked against the zip's directory, as yauzl does.
+ * 31,100–37,800 after). Pieces of 256 KB were slower again: papaparse parses each piece as one
+ * string, and strings that large go straight to the old generation (peak RSS near 700 MB). The
+ * member's size is checked against the zip's directory, as yauzl does.
  */
 async function openCsvMember(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
-  if (entry.compressionMethod !== 8) return openEntry(zip, entry);
-  const raw = await openEntry(zip, entry, { decompress: false });
+  if (entry.compressionMethod !== 8) return openEntryStream(zip, entry);
+  const raw = await openEntryStream(zip, entry, { decompress: false });
   const declared = entry.uncompressedSize;
   let inflated = 0;
   const mismatch = () => new Error(`${entry.fileName}: ${inflated} bytes inflated, the zip declares ${declared}`);
@@ -179,7 +176,7 @@ async function* readZipBatches(zipFile: string, packer: RowPacker): RowSource {
         continue;
       }
       const target = path.join(dir, name);
-      await pipeline(await openEntry(zip, entry), fs.createWriteStream(target));
+      await pipeline(await openEntryStream(zip, entry), fs.createWriteStream(target));
       try {
         yield* rowSource(target, packer);
       } finally {

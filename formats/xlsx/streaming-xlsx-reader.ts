@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { defineError } from '../../domain/errors';
 import { RowPacker, unpackRows } from '../tabular/packed-rows';
+import { openEntryStream } from '../zip/zip-entry-stream';
 
 export type SheetCell = string | number | boolean | null;
 
@@ -45,13 +46,9 @@ function listEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
   });
 }
 
-function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
-  return new Promise((resolve, reject) => zip.openReadStream(entry, (err, stream) => (err ? reject(err) : resolve(stream))));
-}
-
 async function readText(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
   const parts: Buffer[] = [];
-  for await (const chunk of await openEntry(zip, entry)) parts.push(chunk as Buffer);
+  for await (const chunk of await openEntryStream(zip, entry)) parts.push(chunk as Buffer);
   return Buffer.concat(parts).toString('utf8');
 }
 
@@ -131,7 +128,7 @@ async function readSharedStrings(zip: yauzl.ZipFile, entry: yauzl.Entry | undefi
   if (!entry) return table;
   const decoder = new StringDecoder('utf8');
   let buffer = '';
-  for await (const chunk of await openEntry(zip, entry)) {
+  for await (const chunk of await openEntryStream(zip, entry)) {
     buffer += decoder.write(chunk as Buffer);
     let from = 0;
     for (;;) {
@@ -480,7 +477,7 @@ export async function* packXlsxRows(file: string, packer: RowPacker): AsyncGener
     for (const sheet of sheets) {
       const entry = entries.get(sheet.path);
       if (!entry) throw XlsxUnreadable({ file, reason: `${sheet.path} missing` });
-      yield* packSheetRows(await openEntry(zip, entry), sheet.name, packer, strings);
+      yield* packSheetRows(await openEntryStream(zip, entry), sheet.name, packer, strings);
     }
   } finally {
     zip.close();
