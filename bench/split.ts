@@ -34,8 +34,12 @@ export async function run(args: string[]): Promise<void> {
     const input = format === 'csv' ? await zipOf(gen.files.map((f) => path.join(work, 'gen', f)), path.join(work, 'export.zip')) : path.join(work, 'gen', gen.files[0]!);
 
     t = process.hrtime.bigint();
+    // CPU of every thread of the process (the split's own, its reader and writer threads, zlib's pool).
+    const cpuBefore = process.cpuUsage();
     const manifest = await splitExport({ provinceCode: province, input, outDir: path.join(work, 'out') });
     const splitSeconds = seconds(t);
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const splitPeak = peakRssMb();
 
     t = process.hrtime.bigint();
@@ -48,6 +52,7 @@ export async function run(args: string[]): Promise<void> {
     const target = TARGET[format];
     process.stdout.write(
       `split: ${manifest.input.rows} rows (${manifest.rowsWritten} to ${manifest.agencies.length} agencies, ${manifest.exceptionRows} exceptions) in ${fmt(splitSeconds, 1)} s = ${fmt(rate, 0)} rows/s, peak RSS ${fmt(splitPeak, 0)} MB\n` +
+        `cpu: ${fmt(cpuSeconds, 1)} s over all threads = ${fmt((cpuSeconds * 1e6) / manifest.input.rows, 1)} µs per row; ${os.cpus().length} cores busy ${fmt((cpuSeconds / splitSeconds / os.cpus().length) * 100, 0)}% of the time\n` +
         `floor (reading the same input with the same parser): ${read} rows in ${fmt(readSeconds, 1)} s = ${fmt(floor, 0)} rows/s; split/floor = ${fmt(rate / floor, 2)}\n` +
         `target: ≥ ${target} rows/s, ≤ ${TARGET.rssMb} MB: ${rate >= target && splitPeak <= TARGET.rssMb ? 'met' : 'NOT MET'}\n`,
     );

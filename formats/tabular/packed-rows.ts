@@ -1,9 +1,9 @@
 /**
  * Rows packed into a few typed arrays: every text cell of a batch as UTF-8, each followed by a
  * NUL, and the rest beside it. A reader thread posts them transferred, not copied (posted as
- * objects, every cell would be serialized and rebuilt one by one), and the .xlsx reader packs
- * a cell's text straight from the sheet's bytes, so that no string is made of it until the
- * rows are used: the side that uses them decodes the batch's text as one string and splits it.
+ * objects, every cell would be serialized and rebuilt one by one), and the .xlsx and CSV
+ * readers pack a cell's text straight from the file's bytes, so that no string is made of it
+ * until the rows are used: the side that uses them decodes the batch's text as one string and splits it.
  * A text that holds the separator (XML cannot hold a NUL; a CSV can) is set aside instead.
  */
 import type { SheetCell, SheetRow } from '../xlsx/streaming-xlsx-reader';
@@ -170,6 +170,27 @@ export class RowPacker {
     this.room(to - from + 1);
     this.text.set(src.subarray(from, to), this.textBytes);
     this.textBytes += to - from;
+    this.endText();
+  }
+
+  /**
+   * A CSV field from its UTF-8 bytes, doubled quotes made single when it was quoted; a field
+   * holding a NUL is decoded and set aside.
+   */
+  csvField(src: Uint8Array, from: number, to: number, quoted: boolean): void {
+    this.room(to - from + 1);
+    const b = this.text;
+    let at = this.textBytes;
+    for (let i = from; i < to; i++) {
+      const c = src[i]!;
+      if (c === 0) {
+        const text = Buffer.from(src.buffer, src.byteOffset + from, to - from).toString('utf8');
+        return this.putAside(quoted ? text.replaceAll('""', '"') : text);
+      }
+      b[at++] = c;
+      if (quoted && c === 0x22 && src[i + 1] === 0x22) i++;
+    }
+    this.textBytes = at;
     this.endText();
   }
 

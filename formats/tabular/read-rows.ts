@@ -10,13 +10,13 @@ import path from 'node:path';
 import { pipeline as pipe, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
-import Papa from 'papaparse';
 import * as XLSX from '@e965/xlsx';
 import yauzl from 'yauzl';
 import { defineError, isAppError } from '../../domain/errors';
 import { readXlsRowBatches, XlsNotBiff8 } from '../xls/xls-reader';
 import { openEntryStream } from '../zip/zip-entry-stream';
 import { packXlsxRows, type SheetCell, type SheetRow } from '../xlsx/streaming-xlsx-reader';
+import { CsvRowScanner } from './csv-rows';
 import { RowPacker, unpackRows, type PackedRows } from './packed-rows';
 
 export type { SheetCell, SheetRow };
@@ -30,65 +30,19 @@ export const InputFormatUnsupported = defineError<{ file: string }>(
 
 export const TABULAR_EXTENSIONS = ['.xlsx', '.xls', '.csv'] as const;
 
-const READ_AHEAD = 2;
+/** Bytes of a CSV read or inflated at a time (see `openCsvMember`). */
+const CSV_PIECE = 64 << 10;
 
-/**
- * Rows of a CSV (bytes from a file or a zip member) a chunk at a time: papaparse parses each
- * chunk of text in one call, and the input waits while a batch is used.
- */
-async function* readCsvBatches(input: Readable, sheet: string): AsyncGenerator<SheetRow[]> {
-  // Decoding here (not in papaparse) keeps a character split across two chunks whole.
-  input.setEncoding('utf8');
-  const batches: string[][][] = [];
-  let finished = false;
-  let failure: unknown;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    wake?.();
-    wake = undefined;
-  };
-  Papa.parse<string[]>(input as unknown as File, {
-    skipEmptyLines: false,
-    chunk: (results) => {
-      batches.push(results.data);
-      // One batch in hand and one read ahead: reading overlaps with the caller's work, and
-      // the file stops flowing (papaparse would queue the rest of it in memory) until a batch is used.
-      if (batches.length >= READ_AHEAD) input.pause();
-      notify();
-    },
-    complete: () => {
-      finished = true;
-      notify();
-    },
-    error: (e) => {
-      failure = e;
-      notify();
-    },
-  });
-  let row = 0;
+/** Rows of a CSV (bytes from a file or a zip member), packed as each piece of it arrives; yields after each piece, for the caller to take them. */
+async function* packCsvRows(input: Readable, sheet: string, packer: RowPacker): AsyncGenerator<undefined> {
+  const scanner = new CsvRowScanner(packer, sheet);
   try {
-    for (;;) {
-      const data = batches.shift();
-      if (data) {
-        const rows: SheetRow[] = new Array(data.length);
-        for (let i = 0; i < data.length; i++) {
-          row++;
-          const fields = data[i]!;
-          const cells: SheetCell[] = new Array(fields.length);
-          for (let j = 0; j < fields.length; j++) cells[j] = fields[j] === '' ? null : fields[j]!;
-          // The BOM that marks UTF-8 for Excel is not part of the first header.
-          if (row === 1 && typeof cells[0] === 'string') cells[0] = cells[0].replace(/^\uFEFF/, '');
-          if (cells.length === 1 && cells[0] === null) cells.length = 0;
-          rows[i] = { sheet, row, cells };
-        }
-        yield rows;
-        if (batches.length < READ_AHEAD && input.isPaused()) input.resume();
-        continue;
-      }
-      if (failure) throw failure;
-      if (finished) return;
-      await new Promise<void>((resolve) => (wake = resolve));
+    for await (const chunk of input) {
+      scanner.push(chunk as Buffer);
+      yield undefined;
     }
+    scanner.end();
+    yield undefined;
   } finally {
     input.destroy();
   }
@@ -119,16 +73,13 @@ async function* readOtherXlsBatches(file: string): AsyncGenerator<SheetRow[]> {
   }
 }
 
-/** Bytes a CSV member is inflated in at a time (see `openCsvMember`). */
-const INFLATE_CHUNK = 64 << 10;
-
 /**
- * A deflated CSV member is inflated here in pieces of 64 KB: yauzl's inflater hands on 16 KB
- * pieces, and every piece is one more round of stream callbacks, decoding and papaparse's chunk
- * handling (measured, the split of 1,000,000 CSV rows: 28,700–33,800 rows/s before,
- * 31,100–37,800 after). Pieces of 256 KB were slower again: papaparse parses each piece as one
- * string, and strings that large go straight to the old generation (peak RSS near 700 MB). The
- * member's size is checked against the zip's directory, as yauzl does.
+ * A deflated CSV member is inflated here in pieces of 64 KB, not yauzl's 16 KB: every piece is
+ * one more round of stream callbacks and one more batch for the reader thread to post (measured
+ * with the string reader before csv-rows.ts, the split of 1,000,000 CSV rows went from
+ * 28,700–33,800 rows/s to 31,100–37,800). A piece is also what the main thread decodes as one
+ * string: far larger ones go straight to the old generation. The member's size is checked
+ * against the zip's directory, as yauzl does.
  */
 async function openCsvMember(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
   if (entry.compressionMethod !== 8) return openEntryStream(zip, entry);
@@ -146,7 +97,7 @@ async function openCsvMember(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Re
     },
   });
   // A failure anywhere ends `counted` with it, where the CSV reader sees it.
-  pipe(raw, zlib.createInflateRaw({ chunkSize: INFLATE_CHUNK }), counted, () => undefined);
+  pipe(raw, zlib.createInflateRaw({ chunkSize: CSV_PIECE }), counted, () => undefined);
   return counted;
 }
 
@@ -172,7 +123,7 @@ async function* readZipBatches(zipFile: string, packer: RowPacker): RowSource {
       const name = `${String(members++).padStart(4, '0')}-${path.basename(entry.fileName).replace(/[^\p{L}\p{N}._ -]/gu, '_')}`;
       if (ext === '.csv') {
         // Streamed: writing the text out and reading it back took longer than parsing it.
-        yield* readCsvBatches(await openCsvMember(zip, entry), path.basename(name, path.extname(name)));
+        yield* packCsvRows(await openCsvMember(zip, entry), path.basename(name, path.extname(name)), packer);
         continue;
       }
       const target = path.join(dir, name);
@@ -189,13 +140,13 @@ async function* readZipBatches(zipFile: string, packer: RowPacker): RowSource {
   }
 }
 
-/** Batches of rows from the readers that make strings; undefined when the rows went into the packer (the .xlsx reader packs them from the sheet's bytes). */
+/** Batches of rows from the readers that make strings; undefined when the rows went into the packer (the .xlsx and CSV readers pack them from the file's bytes). */
 type RowSource = AsyncGenerator<SheetRow[] | undefined>;
 
 async function* rowSource(file: string, packer: RowPacker): RowSource {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.xlsx') yield* packXlsxRows(file, packer);
-  else if (ext === '.csv') yield* readCsvBatches(fs.createReadStream(file, { highWaterMark: 1 << 20 }), path.basename(file, path.extname(file)));
+  else if (ext === '.csv') yield* packCsvRows(fs.createReadStream(file, { highWaterMark: CSV_PIECE }), path.basename(file, path.extname(file)), packer);
   else if (ext === '.xls') yield* readXlsBatches(file);
   else if (ext === '.zip') yield* readZipBatches(file, packer);
   else throw InputFormatUnsupported({ file: path.basename(file) });
