@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import yauzl from 'yauzl';
-import { defineError } from '../../domain/errors';
+import { defineError, isAppError } from '../../domain/errors';
 import { decodeZipEntryName } from '../../domain/naming/zip-entry-name';
 import { TABULAR_EXTENSIONS } from '../../formats/tabular/read-rows';
+import { openEntryStream, openZipFile, zipMembers } from '../../formats/zip/zip-members';
 
 export const PackageFormatUnsupported = defineError<{ name: string }>(
   'RECEIVE_FORMAT_UNSUPPORTED',
@@ -96,36 +96,29 @@ async function checkMember(name: string, stream: Readable): Promise<number> {
   return size;
 }
 
-function openZip(file: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) =>
-    yauzl.open(file, { lazyEntries: true, decodeStrings: false }, (e, z) => (e ? reject(e) : resolve(z))),
-  );
-}
-
 async function inspectZip(file: string, name: string): Promise<PackageMember[]> {
-  const zip = await openZip(file).catch((e: unknown) => {
-    throw WorkbookCorrupt({ name, expected: '.zip' }, { cause: e });
+  const corrupt = (e: unknown, member?: string) => WorkbookCorrupt({ name: member ? `${name}/${member}` : name, expected: member ? path.extname(member) : '.zip' }, { cause: e });
+  const zip = await openZipFile(file, { decodeStrings: false }).catch((e: unknown) => {
+    throw corrupt(e);
   });
   const members: PackageMember[] = [];
   try {
-    await new Promise<void>((resolve, reject) => {
-      zip.on('entry', (entry: yauzl.Entry) => {
-        const raw = entry.fileName as unknown as Buffer;
-        const member = decodeZipEntryName(raw, (entry.generalPurposeBitFlag & 0x800) !== 0).name;
-        if (member.endsWith('/') || !isTabular(member)) return zip.readEntry();
-        if (entry.generalPurposeBitFlag & 0x1) return reject(WorkbookEncrypted({ name: `${name}/${member}` }));
-        zip.openReadStream(entry, (err, stream) => {
-          if (err) return reject(WorkbookCorrupt({ name: `${name}/${member}`, expected: path.extname(member) }, { cause: err }));
-          checkMember(`${name}/${member}`, stream).then((size) => {
-            members.push({ name: member, size });
-            zip.readEntry();
-          }, reject);
-        });
-      });
-      zip.on('end', resolve);
-      zip.on('error', (e: Error) => reject(WorkbookCorrupt({ name, expected: '.zip' }, { cause: e })));
-      zip.readEntry();
+    const entries = await zipMembers(zip).catch((e: unknown) => {
+      throw corrupt(e);
     });
+    for (const entry of entries) {
+      const member = decodeZipEntryName(entry.fileName as unknown as Buffer, (entry.generalPurposeBitFlag & 0x800) !== 0).name;
+      if (member.endsWith('/') || !isTabular(member)) continue;
+      if (entry.generalPurposeBitFlag & 0x1) throw WorkbookEncrypted({ name: `${name}/${member}` });
+      const stream = await openEntryStream(zip, entry).catch((e: unknown) => {
+        throw corrupt(e, member);
+      });
+      // A member that does not inflate (bad data, not the size the zip declares) is as corrupt as one that does not open.
+      const size = await checkMember(`${name}/${member}`, stream).catch((e: unknown) => {
+        throw isAppError(e) ? e : corrupt(e, member);
+      });
+      members.push({ name: member, size });
+    }
   } finally {
     zip.close();
   }

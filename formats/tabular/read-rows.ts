@@ -11,10 +11,10 @@ import { pipeline as pipe, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import * as XLSX from '@e965/xlsx';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 import { defineError, isAppError } from '../../domain/errors';
 import { readXlsRowBatches, XlsNotBiff8 } from '../xls/xls-reader';
-import { openEntryStream } from '../zip/zip-entry-stream';
+import { openEntryStream, openZipFile, zipMembers } from '../zip/zip-members';
 import { packXlsxRows, type SheetCell, type SheetRow } from '../xlsx/streaming-xlsx-reader';
 import { CsvRowScanner } from './csv-rows';
 import { RowPacker, unpackRows, type PackedRows } from './packed-rows';
@@ -102,21 +102,11 @@ async function openCsvMember(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Re
 }
 
 async function* readZipBatches(zipFile: string, packer: RowPacker): RowSource {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(zipFile, { lazyEntries: true, autoClose: false }, (e, z) => (e ? reject(e) : resolve(z))));
+  const zip = await openZipFile(zipFile);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotich-zip-'));
   try {
-    const entries = await new Promise<yauzl.Entry[]>((resolve, reject) => {
-      const all: yauzl.Entry[] = [];
-      zip.on('entry', (entry: yauzl.Entry) => {
-        all.push(entry);
-        zip.readEntry();
-      });
-      zip.on('end', () => resolve(all));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
     let members = 0;
-    for (const entry of entries) {
+    for (const entry of await zipMembers(zip)) {
       const ext = path.extname(entry.fileName).toLowerCase();
       if (entry.fileName.endsWith('/') || !(TABULAR_EXTENSIONS as readonly string[]).includes(ext)) continue;
       // Members are named by their place and base name (the sheet name of a .csv): the zip's own paths are not trusted.

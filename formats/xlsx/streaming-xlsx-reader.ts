@@ -8,10 +8,10 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 import { defineError } from '../../domain/errors';
 import { RowPacker, unpackRows } from '../tabular/packed-rows';
-import { openEntryStream } from '../zip/zip-entry-stream';
+import { openEntryStream, openZipFile, zipMembers } from '../zip/zip-members';
 
 export type SheetCell = string | number | boolean | null;
 
@@ -29,21 +29,8 @@ export const XlsxUnreadable = defineError<{ file: string; reason: string }>(
   (p) => `Tệp ${p.file} không phải bảng tính .xlsx đọc được (${p.reason}).`,
 );
 
-function openZip(file: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => yauzl.open(file, { lazyEntries: true, autoClose: false }, (err, zip) => (err ? reject(err) : resolve(zip))));
-}
-
-function listEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
-  return new Promise((resolve, reject) => {
-    const entries = new Map<string, yauzl.Entry>();
-    zip.on('entry', (e: yauzl.Entry) => {
-      entries.set(e.fileName.replace(/^\/+/, ''), e);
-      zip.readEntry();
-    });
-    zip.once('end', () => resolve(entries));
-    zip.once('error', reject);
-    zip.readEntry();
-  });
+async function listEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
+  return new Map((await zipMembers(zip)).map((e) => [e.fileName.replace(/^\/+/, ''), e]));
 }
 
 async function readText(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
@@ -452,7 +439,7 @@ export async function* packXlsxRows(file: string, packer: RowPacker): AsyncGener
   let zip: yauzl.ZipFile;
   let entries: Map<string, yauzl.Entry>;
   try {
-    zip = await openZip(file);
+    zip = await openZipFile(file);
     entries = await listEntries(zip);
   } catch (e) {
     throw XlsxUnreadable({ file, reason: e instanceof Error ? e.message : String(e) });
