@@ -113,3 +113,22 @@ test('a quoted first header after the BOM is read as quoted (papaparse kept its 
     [4, ['Lê Văn Ư', 'Thôn 2, xã "Mới"']],
   ]);
 });
+
+describe('long rows', () => {
+  const pieces = (text: string) => {
+    const bytes = Buffer.from(text, 'utf8');
+    return Array.from({ length: Math.ceil(bytes.length / (64 << 10)) }, (_, i) => bytes.subarray(i * (64 << 10), (i + 1) * (64 << 10)));
+  };
+
+  test('a quoted field of megabytes over a hundred pieces is read whole', () => {
+    const long = `dòng một\n"trích", ${'Nguyễn Thị Ánh, '.repeat(400_000)}`;
+    const rows = scanned(pieces(`Họ và tên,Ghi chú\r\nA,"${long.replaceAll('"', '""')}"\r\nB,ngắn\r\n`));
+    expect(rows.map((r) => r.cells)).toEqual([['Họ và tên', 'Ghi chú'], ['A', long], ['B', 'ngắn']]);
+  });
+
+  test('a quote left open is refused at its row once the row passes 32 MB, not read to the end of the file', () => {
+    const text = `Họ và tên,Ghi chú\r\nA,"mở mà không đóng\r\n${'B,Nguyễn Văn An\r\n'.repeat(2_200_000)}`;
+    expect(Buffer.byteLength(text)).toBeGreaterThan(40 << 20);
+    expect(() => scanned(pieces(text))).toThrow(expect.objectContaining({ code: 'CSV_ROW_TOO_LONG', messageVi: expect.stringContaining('Tệp KS: dòng 2 dài hơn 32 MB') }));
+  });
+});

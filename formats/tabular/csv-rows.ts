@@ -9,7 +9,20 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import Papa from 'papaparse';
+import { defineError } from '../../domain/errors';
 import type { RowPacker } from './packed-rows';
+
+/** A row longer than this is a quote left open: Excel holds at most 32,767 characters in a cell. */
+const MAX_ROW_MB = 32;
+/** An unfinished row longer than this is read again only once as many bytes again have come, so a long row costs its length, not its length squared. */
+const RESCAN_AFTER = 1 << 20;
+
+export const CsvRowTooLong = defineError<{ sheet: string; row: number; maxMb: number }>(
+  'CSV_ROW_TOO_LONG',
+  'validation',
+  (p) => `${p.sheet}: row ${p.row} runs past ${p.maxMb} MB without ending (a quote left open?)`,
+  (p) => `Tệp ${p.sheet}: dòng ${p.row} dài hơn ${p.maxMb} MB mà chưa kết thúc, có thể do thiếu dấu ngoặc kép (") đóng; đề nghị bên giao kiểm tra và gửi lại.`,
+);
 
 const QUOTE = 0x22;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -19,6 +32,9 @@ const isBlankText = (bytes: Uint8Array, from: number, to: number) => from < to &
 
 export class CsvRowScanner {
   private carry: Buffer | undefined;
+  /** Pieces that came after a long unfinished row, not yet read with it. */
+  private waiting: Buffer[] = [];
+  private waitingBytes = 0;
   private delimiter = -1;
   private newline: Buffer = Buffer.from('\n');
   private row = 0;
@@ -34,7 +50,14 @@ export class CsvRowScanner {
 
   /** Packs every row the bytes so far complete; the rest waits for the next piece. */
   push(chunk: Buffer): void {
-    let data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    if (this.carry && this.carry.length > RESCAN_AFTER && this.waitingBytes + chunk.length < this.carry.length) {
+      this.waiting.push(chunk);
+      this.waitingBytes += chunk.length;
+      return;
+    }
+    let data = this.carry ? Buffer.concat([this.carry, ...this.waiting, chunk]) : chunk;
+    this.waiting = [];
+    this.waitingBytes = 0;
     if (!this.bomChecked) {
       // The BOM that marks UTF-8 for Excel is not text: a first header in quotes after it is still quoted.
       if (data.length < BOM.length && BOM.subarray(0, data.length).equals(data)) {
@@ -50,10 +73,18 @@ export class CsvRowScanner {
     }
     const used = this.scan(data, false);
     this.carry = used < data.length ? data.subarray(used) : undefined;
+    if (this.carry && this.carry.length > MAX_ROW_MB << 20) throw CsvRowTooLong({ sheet: this.sheet, row: this.row + 1, maxMb: MAX_ROW_MB });
   }
 
   /** The input has ended: what is left is the last row. */
   end(): void {
+    if (this.waiting.length) {
+      // Rows the waiting pieces complete end as they would have, had they been read as they came.
+      const data = Buffer.concat([this.carry!, ...this.waiting]);
+      this.waiting = [];
+      const used = this.scan(data, false);
+      this.carry = used < data.length ? data.subarray(used) : undefined;
+    }
     // What began like a BOM and ended before one was whole is text.
     if (this.carry?.length) {
       if (this.delimiter < 0) this.guess(this.carry, true);
