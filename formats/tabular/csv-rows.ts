@@ -4,8 +4,10 @@
  * uses it decodes the batch. The rows are those papaparse gives when it reads the same bytes as a
  * stream (the reader this replaced, kept in the tests as the reference): the delimiter and line
  * break are papaparse's own guesses from the first piece, and a quote that does not close a
- * field cleanly is read the way papaparse reads it. Blank lines stay rows with no cells, so
- * row numbers are the file's lines.
+ * field cleanly is read the way papaparse reads it. Two things differ: a BOM is taken off the
+ * bytes before anything is read (papaparse read a quoted first header after one as unquoted),
+ * and a row that never ends is refused at 32 MB. Blank lines stay rows with no cells, so row
+ * numbers are the file's lines.
  */
 import { StringDecoder } from 'node:string_decoder';
 import Papa from 'papaparse';
