@@ -16,7 +16,10 @@ import type { RowPacker } from './packed-rows';
 
 /** A row longer than this is a quote left open: Excel holds at most 32,767 characters in a cell. */
 const MAX_ROW_MB = 32;
-/** An unfinished row longer than this is read again only once as many bytes again have come, so a long row costs its length, not its length squared. */
+/**
+ * An unfinished row longer than this is read again only once as many bytes again have come, so
+ * a long row costs its length, not its length squared.
+ */
 const RESCAN_AFTER = 1 << 20;
 
 export const CsvRowTooLong = defineError<{ sheet: string; row: number; maxMb: number }>(

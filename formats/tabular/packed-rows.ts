@@ -3,8 +3,9 @@
  * NUL, and the rest beside it. A reader thread posts them transferred, not copied (posted as
  * objects, every cell would be serialized and rebuilt one by one), and the .xlsx and CSV
  * readers pack a cell's text straight from the file's bytes, so that no string is made of it
- * until the rows are used: the side that uses them decodes the batch's text as one string and splits it.
- * A text that holds the separator (XML cannot hold a NUL; a CSV can) is set aside instead.
+ * until the rows are used: the side that uses them decodes the batch's text as one string and
+ * splits it. A text that holds the separator (XML cannot hold a NUL; a CSV can) is set aside
+ * instead.
  */
 import type { SheetCell, SheetRow } from '../xlsx/streaming-xlsx-reader';
 

@@ -33,7 +33,10 @@ export const TABULAR_EXTENSIONS = ['.xlsx', '.xls', '.csv'] as const;
 /** Bytes of a CSV read or inflated at a time (see `openCsvMember`). */
 const CSV_PIECE = 64 << 10;
 
-/** Rows of a CSV (bytes from a file or a zip member), packed as each piece of it arrives; yields after each piece, for the caller to take them. */
+/**
+ * Rows of a CSV (bytes from a file or a zip member), packed as each piece of it arrives; yields
+ * after each piece, for the caller to take them.
+ */
 async function* packCsvRows(input: Readable, sheet: string, packer: RowPacker): AsyncGenerator<undefined> {
   const scanner = new CsvRowScanner(packer, sheet);
   try {
@@ -130,7 +133,10 @@ async function* readZipBatches(zipFile: string, packer: RowPacker): RowSource {
   }
 }
 
-/** Batches of rows from the readers that make strings; undefined when the rows went into the packer (the .xlsx and CSV readers pack them from the file's bytes). */
+/**
+ * Batches of rows from the readers that make strings; undefined when the rows went into the
+ * packer (the .xlsx and CSV readers pack them from the file's bytes).
+ */
 type RowSource = AsyncGenerator<SheetRow[] | undefined>;
 
 async function* rowSource(file: string, packer: RowPacker): RowSource {
