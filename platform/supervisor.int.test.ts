@@ -119,3 +119,44 @@ test('start → health green → a waiting workflow survives kill -9 of the whol
   expect(await second.exited).toEqual({ code: 0, signal: null });
   expect(processTreeAlive(secondTree)).toEqual([]);
 });
+
+const cmdline = (pid: number) => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+};
+const workerProcessOf = (tree: number[]) => tree.filter((pid) => cmdline(pid).includes('worker-process.js'));
+
+async function waitUntilGone(pids: number[], ms: number): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  while (processTreeAlive(pids).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return processTreeAlive(pids);
+}
+
+test('the worker runs in its own process: it ends when the API process is killed alone, and its end stops the API process', async () => {
+  const first = await startSystem();
+  const tree = [first.child.pid!, ...descendants(first.child.pid!)];
+  const [worker] = workerProcessOf(tree);
+  expect(worker).toBeDefined();
+  // Its log lines reach the parent's log.
+  await fetch(`http://127.0.0.1:${ports.api}/health`);
+  expect(first.stdout()).toMatch(/"process":"worker"/);
+
+  // The parent dies without stopping anything: the worker notices and ends; the servers are ended by the next start.
+  process.kill(first.child.pid!, 'SIGKILL');
+  expect(await waitUntilGone([worker!], 30_000)).toEqual([]);
+
+  const second = await startSystem();
+  expect(await waitUntilGone(tree, 15_000)).toEqual([]);
+  const secondTree = [second.child.pid!, ...descendants(second.child.pid!)];
+  const [secondWorker] = workerProcessOf(secondTree);
+  expect(secondWorker).toBeDefined();
+
+  // The worker dies: a system without a worker must not look alive, so everything stops, non-zero.
+  process.kill(secondWorker!, 'SIGKILL');
+  expect(await second.exited).toEqual({ code: 1, signal: null });
+  expect(second.stdout()).toMatch(/worker process ended \(signal SIGKILL\)/);
+  expect(await waitUntilGone(secondTree, 15_000)).toEqual([]);
+});

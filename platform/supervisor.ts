@@ -1,9 +1,10 @@
 /**
  * `npm start`: the whole system on one machine. Whatever is not configured is embedded:
  * no TEMPORAL_ADDRESS → a Temporal dev server (SQLite under ./data/temporal); no DATABASE_URL →
- * an embedded PostgreSQL (./data/postgres). Then migrations, the worker and the API, in this
- * process. Ctrl-C (or SIGTERM) stops everything in reverse order; data and in-flight workflows
- * survive, so the next start resumes them.
+ * an embedded PostgreSQL (./data/postgres). Then migrations, the worker and the API: with both,
+ * the worker runs in a child process of its own (worker/worker-process.ts), the API in this one.
+ * Ctrl-C (or SIGTERM) stops everything in reverse order; data and in-flight workflows survive,
+ * so the next start resumes them.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,6 +24,7 @@ import { migrateUp } from '../db/migrate';
 import { createLocalContentStore } from '../activities/files/content-store';
 import { dataPaths } from '../activities/files/data-paths';
 import { connectWorkers } from '../worker/create-worker';
+import { describeExit, startWorkerProcess } from '../worker/worker-process';
 import { startApiServer } from '../api/server';
 import { ensureDevelopmentUsers, type DevLogin } from '../api/dev-users';
 import { resolveDatabaseUrl } from './database-url';
@@ -127,7 +129,11 @@ export async function startSystem(config: Config, logger: Logger, parts: { worke
     const paths = dataPaths(config);
     const store = createLocalContentStore(paths.store);
 
-    if (parts.worker) {
+    if (parts.worker && parts.api) {
+      const worker = await startWorkerProcess({ config, databaseUrl: databaseUrl!, temporalAddress: temporalAddress! }, logger);
+      void worker.exited.then((exit) => fail(new Error(`worker process ended (${describeExit(exit)})`)));
+      stoppers.push(['worker', () => worker.stop()]);
+    } else if (parts.worker) {
       const { workers, connection } = await connectWorkers({ config, logger, address: temporalAddress!, pool, store, paths });
       const running = workers.run();
       running.then(
