@@ -37,8 +37,8 @@ function descendants(pid: number): number[] {
   return all;
 }
 
-async function startSystem(): Promise<CliProcess> {
-  const p = startCli(['start'], env, { newProcessGroup: true });
+async function startSystem(vars: Record<string, string> = {}): Promise<CliProcess> {
+  const p = startCli(['start'], { ...env, ...vars }, { newProcessGroup: true });
   await p.waitForOutput(/Ctrl-C/, 120_000);
   return p;
 }
@@ -136,13 +136,13 @@ async function waitUntilGone(pids: number[], ms: number): Promise<number[]> {
 }
 
 test('the worker runs in its own process: it ends when the API process is killed alone, and its end stops the API process', async () => {
-  const first = await startSystem();
+  const first = await startSystem({ LOG_LEVEL: 'info' });
   const tree = [first.child.pid!, ...descendants(first.child.pid!)];
   const [worker] = workerProcessOf(tree);
   expect(worker).toBeDefined();
-  // Its log lines reach the parent's log.
-  await fetch(`http://127.0.0.1:${ports.api}/health`);
-  expect(first.stdout()).toMatch(/"process":"worker"/);
+  // Its log lines reach the parent's log (through a pipe of their own, so perhaps just after the banner).
+  await first.waitForOutput(/"msg":"worker process ready"/, 10_000);
+  expect(first.stdout()).toContain(`"process":"worker","pid":${worker},"msg":"worker process ready"`);
 
   // The parent dies without stopping anything: the worker notices and ends; the servers are ended by the next start.
   process.kill(first.child.pid!, 'SIGKILL');

@@ -34,6 +34,7 @@ process.once('message', (start: WorkerProcessStart) => {
   startSystem(config, logger, { worker: true, api: false }).then(
     (s) => {
       started = s;
+      logger.info({ pid: process.pid }, 'worker process ready');
       process.send!(WORKER_READY);
       void s.failed.then((e) => {
         logger.error({ err: e }, 'the worker failed; the worker process ends');
