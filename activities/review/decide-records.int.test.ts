@@ -13,6 +13,7 @@ import { createReviewActivities, type DecideInput } from './decide-records';
 const AGENCY = '00004';
 const BOOK: BookRef = { registerType: 'KS', unitCode: AGENCY, bookYear: 2020, bookKey: bookKey('01') };
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+const sha256Hex = (s: string) => createHash('sha256').update(Buffer.from(s)).digest('hex');
 
 let db: TestDatabase;
 let ids: number[];
@@ -88,4 +89,41 @@ test('a batch retried after its first attempt committed returns what that attemp
   // Counts are read afresh when a batch is answered again: another batch has moved a record since.
   await decideRecords({ ...input, batchKey: 'agency/00004/update/2', items: [{ recordId: corrected, kind: 'reject', reasonCode: 'DATA_DIFFERS' }] });
   expect(await decideRecords(input)).toEqual({ ...first, counts: { ...first.counts, imported: 1, rejected: 2 } });
+});
+
+test('a page of approvals writes the new row versions on the records’ own pages, which their import left room for', async () => {
+  const book = { ...BOOK, bookKey: bookKey('02') };
+  const births = [...generateProvinceExport({ provinceCode: '01', records: 250, seed: 5 })]
+    .filter((r) => r.type === 'KS')
+    .slice(0, 50)
+    .map((r, i) => JSON.stringify({ ...r.values, agencyCode: AGENCY, registerType: 'KS', bookYear: 2020, bookNumber: '02', registrationNumber: String(i + 1) }));
+  expect(births).toHaveLength(50);
+  const numbers = births.map((_, i) => String(i + 1));
+  const inserted = await db.pool.query<{ id: string }>(
+    `INSERT INTO records (agency_code, unit_code, register_type, book_year, book_number, registration_number, book_key, number_key, data, data_sha256)
+     SELECT $1, $1, 'KS', 2020, '02', x.number, $2, x.number_key, x.data, encode(sha256(convert_to(x.data::text, 'UTF8')), 'hex')
+       FROM unnest($3::text[], $4::text[], $5::jsonb[]) AS x(number, number_key, data) RETURNING id`,
+    [AGENCY, book.bookKey, numbers, numbers.map(numberKey), births],
+  );
+  const bookIds = inserted.rows.map((r) => Number(r.id));
+  const pageOf = (ctid: string) => ctid.slice(1, ctid.indexOf(','));
+  const pagesBefore = new Map(
+    (await db.pool.query<{ id: string; ctid: string }>('SELECT id, ctid::text FROM records WHERE id = ANY($1::bigint[])', [bookIds])).rows.map((r) => [r.id, pageOf(r.ctid)]),
+  );
+  await db.pool.query(`INSERT INTO files (sha256, size_bytes, media_type) SELECT encode(sha256(id::text::bytea), 'hex'), 1, 'application/pdf' FROM unnest($1::bigint[]) AS id`, [bookIds]);
+  await db.pool.query(`INSERT INTO attachments (record_id, sha256) SELECT id, encode(sha256(id::text::bytea), 'hex') FROM unnest($1::bigint[]) AS id`, [bookIds]);
+
+  const { decideRecords } = createReviewActivities({ pool: db.pool });
+  const result = await decideRecords({
+    batchKey: 'agency/00004/update/pages',
+    agencyCode: AGENCY,
+    workflowId: 'agency/00004',
+    by: { username: 'congchuc01', role: 'official', agencyCode: AGENCY },
+    book,
+    items: bookIds.map((id) => ({ recordId: id, kind: 'approve' as const, pages: [sha256Hex(String(id))] })),
+  });
+  expect(result.decided).toBe(50);
+  const after = (await db.pool.query<{ id: string; ctid: string }>('SELECT id, ctid::text FROM records WHERE id = ANY($1::bigint[])', [bookIds])).rows;
+  const stayed = after.filter((r) => pageOf(r.ctid) === pagesBefore.get(r.id)).length;
+  expect(stayed).toBeGreaterThanOrEqual(25);
 });
