@@ -13,7 +13,6 @@ import { createReviewActivities, type DecideInput } from './decide-records';
 const AGENCY = '00004';
 const BOOK: BookRef = { registerType: 'KS', unitCode: AGENCY, bookYear: 2020, bookKey: bookKey('01') };
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-const sha256Hex = (s: string) => createHash('sha256').update(Buffer.from(s)).digest('hex');
 
 let db: TestDatabase;
 let ids: number[];
@@ -120,7 +119,7 @@ test('a page of approvals writes the new row versions on the records’ own page
     workflowId: 'agency/00004',
     by: { username: 'congchuc01', role: 'official', agencyCode: AGENCY },
     book,
-    items: bookIds.map((id) => ({ recordId: id, kind: 'approve' as const, pages: [sha256Hex(String(id))] })),
+    items: bookIds.map((id) => ({ recordId: id, kind: 'approve' as const, pages: [sha(String(id))] })),
   });
   expect(result.decided).toBe(50);
   const after = (await db.pool.query<{ id: string; ctid: string }>('SELECT id, ctid::text FROM records WHERE id = ANY($1::bigint[])', [bookIds])).rows;
