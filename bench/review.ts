@@ -3,8 +3,8 @@
  * API → Temporal update of the agency's run → decideRecords activity → PostgreSQL, with the
  * whole system as `npm start` runs it: embedded PostgreSQL (persistent, fsync on), the Temporal
  * dev server (SQLite), the worker in its own process, and the Fastify API on 127.0.0.1 in this
- * one, logging at the production level to a file. Targets on our 2-core machine: ≥ 500 decisions/s and
- * p99 ≤ 150 ms.
+ * one, logging at the production level to a file. Targets on our 2-core machine: ≥ 500
+ * decisions/s and p99 ≤ 150 ms.
  *
  * Set-up (not measured): agencies of Hà Nội (2025 communes), each with books of 200 generated
  * birth records seeded set-based in PostgreSQL (bypassing the Excel import), one agency run per
@@ -272,8 +272,8 @@ export async function run(args: string[]): Promise<void> {
     let refused = 0;
     let booksDone = 0;
     const fail = (what: string) => failures.set(what, (failures.get(what) ?? 0) + 1);
-    // The officials' browsers are other machines in use: here they share the cores (and this process, the API's) with the system, so they cost as
-    // little as a client can (node:http on kept-alive connections, not fetch's web streams).
+    // The officials' browsers are other machines in use: here they share the cores, and the API's process, with the
+    // system, so they cost as little as a client can (node:http on kept-alive connections, not fetch's web streams).
     const agent = new http.Agent({ keepAlive: true, maxSockets: books.length });
     const request = (official: string, method: 'GET' | 'POST', url: string, body?: object) =>
       new Promise<{ status: number; payload: unknown }>((resolve, reject) => {
@@ -317,7 +317,7 @@ export async function run(args: string[]): Promise<void> {
     };
 
     const cpuBefore = process.cpuUsage();
-    // How long callbacks of this process (API, activities, officials) waited for the event loop: a request queues behind them.
+    // How long callbacks of this process (API, officials) waited for the event loop: a request queues behind them.
     const loopDelay = monitorEventLoopDelay({ resolution: 5 });
     loopDelay.enable();
     const childrenBefore = descendants();
