@@ -8,7 +8,7 @@ import { parseCivilDate, formatCivilDate, type PartialDate } from '../dates/civi
 import type { FieldDef } from '../registers/register-types';
 import type { Problem, RecordValues } from '../registers/validate-record';
 import { repairCellText, type LegacyEncoding } from '../text/legacy-encoding';
-import { foldKey } from '../text/normalize';
+import { foldKey, hasLineBreak, linesOf } from '../text/normalize';
 import type { Cell } from './sheet-mapping';
 import { registerTypeFromText } from './sheet-mapping';
 
@@ -51,6 +51,22 @@ function enumIndex(field: FieldDef): Map<string, string> {
   return index;
 }
 
+/**
+ * Free text written on several lines: each line repaired and its spaces collapsed as a
+ * one-line text is, the lines kept and joined by LF (CRLF and CR alike), blank lines at the
+ * start and end dropped as a one-line text's outer spaces are.
+ */
+function freeTextValue(field: FieldDef, text: string, out: CellNotes): string {
+  const lines = linesOf(text).map((line) => repairCellText(line));
+  const repaired = lines.find((r) => r.encoding);
+  if (repaired?.encoding) out.repaired.push({ field: field.key, original: text, encoding: repaired.encoding });
+  let first = 0;
+  let last = lines.length - 1;
+  while (first <= last && lines[first]!.text === '') first++;
+  while (last >= first && lines[last]!.text === '') last--;
+  return lines.slice(first, last + 1).map((r) => r.text).join('\n');
+}
+
 /** What a cell's value is kept beside: its problems, repairs and restored zeros. */
 export type CellNotes = Omit<ParsedRow, 'values'>;
 
@@ -63,6 +79,7 @@ export function cellValue(field: FieldDef, cell: Cell, out: CellNotes): RecordVa
   const text = cell instanceof Date ? cell.toISOString() : String(cell);
   switch (field.type) {
     case 'text': {
+      if (field.freeText && hasLineBreak(text)) return freeTextValue(field, text, out);
       const r = repairCellText(text);
       if (r.encoding) out.repaired.push({ field: field.key, original: r.original, encoding: r.encoding });
       return r.text;

@@ -2,7 +2,7 @@ import { isAppError } from '../errors';
 import { fieldsOf } from '../registers/register-types';
 import { validateRecord } from '../registers/validate-record';
 import { encodeTcvn3 } from '../text/legacy-encoding';
-import { parseRowValues, displayValue } from './cell-values';
+import { cellValue, parseRowValues, displayValue } from './cell-values';
 import { loadProfile } from './profile-schema';
 import { SHIPPED_PROFILES, splitOutputHeaders } from './shipped';
 import { compileSheetMapping, findHeaderRow, mapRow, registerTypeFromText, sheetRegisterType, type Cell } from './sheet-mapping';
@@ -95,4 +95,34 @@ test('split-output re-reads what the split writes, losslessly', () => {
 test('profile files are validated', () => {
   expect(caught(() => loadProfile({ ...c06, headerRow: { mode: 'find', minMatches: 0, scanRows: 5 } })).code).toBe('PROFILE_INVALID');
   expect(caught(() => loadProfile({ ...c06, extra: 1 })).code).toBe('PROFILE_INVALID');
+});
+
+describe('free text keeps its lines; every other text is one line', () => {
+  const field = (key: string) => fieldsOf('TDCC').find((f) => f.key === key)!;
+  const value = (key: string, text: string) => {
+    const notes = { problems: [], repaired: [], restoredZeros: [] } as Parameters<typeof cellValue>[2];
+    return { value: cellValue(field(key), text, notes), repaired: notes.repaired };
+  };
+
+  test('which fields are free text is said by the dictionary', () => {
+    expect(fieldsOf('TDCC').filter((f) => f.freeText).map((f) => f.key)).toEqual(['notes', 'contentBefore', 'contentAfter', 'grounds']);
+    expect(fieldsOf('KT').filter((f) => f.freeText).map((f) => f.key)).toEqual(['notes', 'causeOfDeath']);
+  });
+
+  test('a note on two lines: CRLF and CR become LF, each line trimmed and collapsed, blank lines at the ends dropped', () => {
+    expect(value('notes', 'Đã cải chính;\r\ntheo "Quyết định" số 50').value).toBe('Đã cải chính;\ntheo "Quyết định" số 50');
+    expect(value('grounds', '\r\n Điều 7  Luật Hộ tịch\rkhoản 2\n\n  Quyết định số 50 \r\n\r\n').value).toBe('Điều 7 Luật Hộ tịch\nkhoản 2\n\nQuyết định số 50');
+    expect(value('notes', 'một dòng,  hai  khoảng trắng ').value).toBe('một dòng, hai khoảng trắng');
+  });
+
+  test('names, codes and numbers on two lines are one line', () => {
+    expect(value('fullName', 'Nguyễn\r\nVăn  An').value).toBe('Nguyễn Văn An');
+    expect(value('bookNumber', '01\n').value).toBe('01');
+    expect(value('registrationNumber', '12\r\n5').value).toBe('12 5');
+  });
+
+  test('a line in TCVN3 is repaired, the other left as it is, and the whole cell kept as received', () => {
+    const received = `${encodeTcvn3('Nguyễn Thị Hoà xin cải chính')}\r\nngày sinh`;
+    expect(value('contentBefore', received)).toEqual({ value: 'Nguyễn Thị Hoà xin cải chính\nngày sinh', repaired: [{ field: 'contentBefore', original: received, encoding: 'tcvn3' }] });
+  });
 });

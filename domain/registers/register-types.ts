@@ -22,6 +22,12 @@ export interface FieldDef {
   values?: Readonly<Record<string, string>>;
   /** Other headers exports use for this column (compared accent- and case-insensitively). */
   aliases?: readonly string[];
+  /**
+   * `text` written as sentences (a note, the grounds of a decision): its line breaks are the
+   * writer's and are kept. Every other text (names, places, numbers) is one line, its spaces
+   * collapsed.
+   */
+  freeText?: true;
 }
 
 export interface RegisterType {
@@ -50,7 +56,7 @@ export const SHARED_FIELDS: readonly FieldDef[] = [
   f('signer', 'Người ký', 'text', { aliases: ['Người ký giấy', 'Họ tên người ký'] }),
   f('signerTitle', 'Chức vụ người ký', 'text', { aliases: ['Chức vụ'] }),
   f('officer', 'Người thực hiện', 'text', { aliases: ['Cán bộ tư pháp', 'Công chức tư pháp - hộ tịch', 'Người thực hiện đăng ký'] }),
-  f('notes', 'Ghi chú', 'text'),
+  f('notes', 'Ghi chú', 'text', { freeText: true }),
   f('lateRegistration', 'Đăng ký quá hạn', 'flag', { aliases: ['Quá hạn'] }),
   f('reRegistration', 'Đăng ký lại', 'flag'),
 ];
@@ -114,7 +120,7 @@ export const REGISTER_TYPES: readonly RegisterType[] = [
       f('dateOfDeath', 'Ngày chết', 'date', { aliases: ['Ngày, tháng, năm chết', 'Ngày mất', 'Thời gian chết'] }),
       f('timeOfDeath', 'Giờ chết', 'text'),
       f('placeOfDeath', 'Nơi chết', 'text', { aliases: ['Nơi mất'] }),
-      f('causeOfDeath', 'Nguyên nhân chết', 'text', { aliases: ['Nguyên nhân'] }),
+      f('causeOfDeath', 'Nguyên nhân chết', 'text', { freeText: true, aliases: ['Nguyên nhân'] }),
       f('deathNoticeNumber', 'Số giấy báo tử', 'text'),
       f('deathNoticeDate', 'Ngày cấp giấy báo tử', 'date'),
       f('deathNoticeIssuer', 'Nơi cấp giấy báo tử', 'text'),
@@ -149,7 +155,7 @@ export const REGISTER_TYPES: readonly RegisterType[] = [
       ...person('ward', 'người được giám hộ', { required: true }),
       f('guardianshipKind', 'Loại giám hộ', 'enum', { values: { appointed: 'Giám hộ cử', legal: 'Giám hộ đương nhiên' } }),
       f('terminationDate', 'Ngày chấm dứt giám hộ', 'date'),
-      f('terminationReason', 'Lý do chấm dứt giám hộ', 'text'),
+      f('terminationReason', 'Lý do chấm dứt giám hộ', 'text', { freeText: true }),
     ],
   },
   {
@@ -165,9 +171,9 @@ export const REGISTER_TYPES: readonly RegisterType[] = [
         values: { change: 'Thay đổi', correction: 'Cải chính', supplement: 'Bổ sung', ethnicity: 'Xác định lại dân tộc' },
         aliases: ['Nội dung đăng ký'],
       }),
-      f('contentBefore', 'Nội dung trước khi thay đổi', 'text', { aliases: ['Nội dung cũ'] }),
-      f('contentAfter', 'Nội dung sau khi thay đổi', 'text', { aliases: ['Nội dung mới'] }),
-      f('grounds', 'Căn cứ', 'text'),
+      f('contentBefore', 'Nội dung trước khi thay đổi', 'text', { freeText: true, aliases: ['Nội dung cũ'] }),
+      f('contentAfter', 'Nội dung sau khi thay đổi', 'text', { freeText: true, aliases: ['Nội dung mới'] }),
+      f('grounds', 'Căn cứ', 'text', { freeText: true }),
       f('amendedRegistration', 'Việc hộ tịch được thay đổi', 'text', { aliases: ['Số, quyển số đăng ký gốc'] }),
     ],
   },
@@ -181,7 +187,7 @@ export const REGISTER_TYPES: readonly RegisterType[] = [
       f('foreignAuthority', 'Cơ quan nước ngoài đã giải quyết', 'text'),
       f('decisionNumber', 'Số giấy tờ', 'text', { aliases: ['Số quyết định'] }),
       f('decisionDate', 'Ngày cấp giấy tờ', 'date', { aliases: ['Ngày quyết định'] }),
-      f('content', 'Nội dung ghi vào sổ', 'text', { aliases: ['Nội dung'] }),
+      f('content', 'Nội dung ghi vào sổ', 'text', { freeText: true, aliases: ['Nội dung'] }),
     ],
   },
   {
@@ -194,7 +200,7 @@ export const REGISTER_TYPES: readonly RegisterType[] = [
       f('court', 'Cơ quan giải quyết', 'text', { aliases: ['Tòa án', 'Toà án'] }),
       f('decisionNumber', 'Số bản án, quyết định', 'text', { aliases: ['Số quyết định', 'Số bản án'] }),
       f('decisionDate', 'Ngày bản án, quyết định', 'date', { aliases: ['Ngày quyết định'] }),
-      f('content', 'Nội dung ghi vào sổ', 'text', { aliases: ['Nội dung'] }),
+      f('content', 'Nội dung ghi vào sổ', 'text', { freeText: true, aliases: ['Nội dung'] }),
     ],
   },
 ];

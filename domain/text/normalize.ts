@@ -29,6 +29,16 @@ export function collapseSpaces(s: string): string {
   return UNUSUAL_SPACE.test(s) ? s.replace(SPACES, ' ').trim() : s;
 }
 
+/** Whether a text holds a line break: CR, LF or both. */
+export function hasLineBreak(s: string): boolean {
+  return s.includes('\n') || s.includes('\r');
+}
+
+/** The lines of a text: CRLF, a lone CR (old Mac) and LF each end one. */
+export function linesOf(s: string): string[] {
+  return s.split(/\r\n|\r|\n/);
+}
+
 /**
  * Each precomposed letter up to the Vietnamese block that is an ASCII letter and marks, as
  * that letter (what decomposing and dropping the marks leaves), and đ/Đ as d/D; 0 for the rest.
