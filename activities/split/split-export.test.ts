@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { splitExport, type SplitManifest } from './split-export';
 import { generateExport } from '../../cli/gen/generate';
-import { ROW_DEFECTS, SHEET_DEFECTS } from '../../domain/synthetic/defects';
+import * as XLSX from '@e965/xlsx';
+import { ROW_DEFECTS, SHEET_DEFECTS, titleRows } from '../../domain/synthetic/defects';
 import type { GeneratedRow } from '../../domain/synthetic/province-export';
 import { truthBySource, verifySplitTree } from '../../test/support/split-verification';
 import { writeZip } from '../../formats/zip/zip-writer';
@@ -32,6 +33,20 @@ test('rows are conserved and each lands where the expected results say, with the
   verifySplitTree(path.join(dir, 'out'), manifest, truth, path.join(dir, 'gen', 'expected-rows.ndjson'));
 });
 
+test('cells are conserved: the non-blank cells SheetJS reads below each header are the cells in, and all are out', () => {
+  const wb = XLSX.readFile(path.join(dir, 'gen', 'export', '02-c06.xlsx'));
+  const above = 1 + titleRows('', '').length;
+  let cells = 0;
+  for (const name of wb.SheetNames) {
+    for (const row of XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets[name]!, { header: 1, raw: true, defval: null }).slice(above)) {
+      cells += row.filter((c) => c !== null && String(c).trim() !== '').length;
+    }
+  }
+  expect(manifest.cells).toEqual({ in: cells, out: cells, written: expect.any(Number), exceptions: expect.any(Number) });
+  expect(manifest.cells.exceptions).toBeGreaterThan(0);
+  expect(manifest.agencies.reduce((n, a) => n + a.cells.out, 0)).toBe(manifest.cells.written);
+});
+
 test('a retry with the same input returns the finished split; another input is refused', async () => {
   const again = await splitExport({ provinceCode: '02', input: path.join(dir, 'gen', 'export', '02-c06.xlsx'), outDir: path.join(dir, 'out') });
   expect(again).toEqual(manifest);
@@ -51,10 +66,10 @@ test('the same export as CSV files in a zip splits the same way', async () => {
   expect(fromZip.agencies.map((a) => [a.code, a.rows, a.files.map((f) => [f.path, f.rows])])).toEqual(manifest.agencies.map((a) => [a.code, a.rows, a.files.map((f) => [f.path, f.rows])]));
 }, 60_000);
 
-test('a sheet that is not an export goes to the exceptions whole, with its reason', async () => {
+test('a sheet that is not an export goes to the exceptions whole, with its reason; its header line is no row', async () => {
   const file = path.join(dir, 'odd.csv');
   fs.writeFileSync(file, '\uFEFFCột A,Cột B\nx,y\n,\nz,w\n');
   const m = await splitExport({ provinceCode: '02', input: file, outDir: path.join(dir, 'out-odd') });
-  expect(m).toMatchObject({ rowsWritten: 0, exceptionRows: 3, input: { rows: 3, blankRows: 1 } });
-  expect(Object.keys(m.exceptions.byReason)).toEqual(['PROFILE_REGISTER_TYPE_UNKNOWN']);
+  expect(m).toMatchObject({ rowsWritten: 0, exceptionRows: 2, input: { rows: 2, blankRows: 1 }, cells: { in: 4, out: 4 } });
+  expect(m.refusedSheets).toEqual([{ sheet: 'odd', code: 'PROFILE_HEADER_NOT_FOUND', messageVi: 'Không tìm thấy dòng tiêu đề trong 4 dòng đầu của trang "odd".', rows: 2 }]);
 }, 60_000);

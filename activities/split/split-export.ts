@@ -13,7 +13,9 @@ import path from 'node:path';
 import { defineError, isAppError } from '../../domain/errors';
 import { sha256OfFile } from '../files/hashing';
 import type { ImportProfile } from '../../domain/profiles/profile-schema';
-import { compileSheetMapping, findHeaderRow, registerTypeFromText, sheetRegisterType, type SheetMapping } from '../../domain/profiles/sheet-mapping';
+import { BOOK_YEAR_FROM_DATE_VI, BOOK_YEAR_UNKNOWN, yearOfDate } from '../../domain/profiles/book-year';
+import { CellNotConserved, isBlankCell, isBlankRow } from '../../domain/profiles/cell-conservation';
+import { compileSheetMapping, findHeaderRow, HeaderNotFound, RegisterTypeUnknown, registerTypeFromText, RowRegisterTypeUnknown, sheetRegisterType, type SheetMapping } from '../../domain/profiles/sheet-mapping';
 import { SHIPPED_PROFILES, splitOutputHeaders } from '../../domain/profiles/shipped';
 import { isRegisterTypeCode, registerType, type RegisterTypeCode } from '../../domain/registers/register-types';
 import type { Unit } from '../../domain/units/catalog';
@@ -22,7 +24,19 @@ import type { SheetCell, SheetRow } from '../../formats/tabular/read-rows';
 import { readRowBatchesInThread } from '../../formats/tabular/read-rows-thread';
 import { XlsSheetWriter, XLS_MAX_ROWS } from '../../formats/xls/xls-sheet-writer';
 import { createXlsxWriterThread, type XlsxWriterThread } from '../../formats/xlsx/xlsx-writer-thread';
-import { compileSheetPlan, extraCells, outputCells, parseFields, routingValues, type ParsedFields, type SheetPlan } from './split-row';
+import {
+  appendExtras,
+  checkCells,
+  compileRowLayout,
+  compileSheetPlan,
+  outputCells,
+  parseFields,
+  routingValues,
+  type CellTally,
+  type ParsedFields,
+  type RowLayout,
+  type SheetPlan,
+} from './split-row';
 
 /** Columns the split adds after the fields: where the row came from and what was done to it. */
 export const SPLIT_TRACE_HEADERS = ['Đơn vị đăng ký gốc', 'Ghi chú khi tách', 'Dòng gốc'] as const;
@@ -39,6 +53,14 @@ export const SplitRowsNotConserved = defineError<{ input: number; written: numbe
   (p) => `Sai lệch số dòng: đầu vào ${p.input} dòng, nhưng đã ghi ${p.written} dòng và ${p.exceptions} dòng ngoại lệ. Kết quả tách không được dùng.`,
 );
 
+export const SplitCellsNotConserved = defineError<{ input: number; written: number; exceptions: number }>(
+  'SPLIT_CELLS_NOT_CONSERVED',
+  'integrity',
+  (p) => `cell conservation broken: ${p.input} non-blank input cells, ${p.written} written + ${p.exceptions} in exceptions`,
+  (p) =>
+    `Sai lệch số ô dữ liệu: đầu vào có ${p.input} ô có dữ liệu, nhưng các tệp đã tách giữ ${p.written} ô và tệp ngoại lệ ${p.exceptions} ô. Kết quả tách không được dùng.`,
+);
+
 export const SplitOutputExists = defineError<{ dir: string }>(
   'SPLIT_OUTPUT_EXISTS',
   'conflict',
@@ -46,11 +68,21 @@ export const SplitOutputExists = defineError<{ dir: string }>(
   (p) => `Thư mục ${p.dir} đã chứa kết quả tách của một tệp khác; chọn thư mục khác.`,
 );
 
+/**
+ * Non-blank cells of the input rows (`in`) and of what was written for them (`out`): each row
+ * is written only when every cell it was read with arrived, so the two agree, or the split fails.
+ */
+export interface CellCount {
+  in: number;
+  out: number;
+}
+
 export interface SplitFile {
   /** Relative to the output folder, with "/" separators. */
   path: string;
   registerType: RegisterTypeCode;
   rows: number;
+  cells: CellCount;
   sha256: string;
 }
 
@@ -60,18 +92,32 @@ export interface SplitAgency {
   level: Agency['level'];
   folder: string;
   rows: number;
+  cells: CellCount;
   files: SplitFile[];
+}
+
+/** A sheet none of whose rows could be read (no header, a required column missing, no register type): every row is an exception. */
+export interface RefusedSheet {
+  sheet: string;
+  code: string;
+  messageVi: string;
+  rows: number;
 }
 
 export interface SplitManifest {
   version: 1;
   province: string;
   profile: string;
+  /** The register type given for sheets that do not say theirs (`--register-type`). */
+  registerType?: RegisterTypeCode;
   input: { name: string; sha256: string; rows: number; blankRows: number };
   rowsWritten: number;
   exceptionRows: number;
+  /** Non-blank cells read; written out = into the agencies' files + into the exceptions, kept as received. */
+  cells: CellCount & { written: number; exceptions: number };
+  refusedSheets: RefusedSheet[];
   agencies: SplitAgency[];
-  exceptions: { path: string; rows: number; byReason: Record<string, number>; sha256: string };
+  exceptions: { path: string; rows: number; cells: number; byReason: Record<string, number>; sha256: string };
 }
 
 export interface SplitOptions {
@@ -80,6 +126,11 @@ export interface SplitOptions {
   outDir: string;
   profile?: ImportProfile;
   rules?: RoutingRules;
+  /**
+   * The register type of a sheet (or CSV) whose name does not say it and that has no
+   * "Loại sổ" column (or, in that column, for rows that leave it blank).
+   */
+  registerType?: RegisterTypeCode;
   /** Rows read so far; called every few thousand rows and at the end. */
   onProgress?: (rows: number) => void;
 }
@@ -99,49 +150,74 @@ function registerTypeOfSheet(profile: ImportProfile, sheet: string): RegisterTyp
   return sheet.split(/[^A-Za-z]+/).map((w) => w.toUpperCase()).find(isRegisterTypeCode) ?? registerTypeFromText(sheet);
 }
 
-function isBlank(cells: readonly SheetCell[]): boolean {
-  for (const c of cells) if (!(c === null || (typeof c === 'string' && c.trim() === ''))) return false;
-  return true;
-}
 const cellText = (c: SheetCell | undefined) => (c === null || c === undefined ? '' : String(c));
+
+function nonBlankCells(cells: readonly SheetCell[]): number {
+  let n = 0;
+  for (const c of cells) if (!isBlankCell(c)) n++;
+  return n;
+}
+
+/** What `make` returns, or the coded reason it refused. */
+function refusalOr<T extends object>(make: () => T): T | Refusal {
+  try {
+    return make();
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    return { code: e.code, messageVi: e.messageVi };
+  }
+}
 
 interface TypeWriter {
   agency: Agency;
   type: RegisterTypeCode;
   dir: string;
   header: string[];
-  /** The extra columns this file has, by header. */
+  /** The unknown columns this file has, by header: those of the sheet that opened it. */
   extras: string[];
-  /** Each extra header's position (the last, when a header repeats). */
-  extraIndex: Map<string, number>;
+  /** Where each plan's input columns go in this file's rows. */
+  layouts: Map<SheetPlan, RowLayout>;
   part: number;
   writer: XlsSheetWriter;
   rowsInPart: number;
+  cellsInPart: CellCount;
   files: SplitFile[];
 }
 
+type Refusal = { code: string; messageVi: string };
+
 interface SheetState {
   name: string;
-  type?: RegisterTypeCode;
   pending: SheetRow[];
+  /** Set once the header is settled. */
+  started: boolean;
   mapping?: SheetMapping;
+  /** The sheet's plan when its name, or the type given, says its type. */
   plan?: SheetPlan;
-  /** Why the sheet's rows cannot be read, when they cannot. */
-  failure?: { code: string; messageVi: string };
+  /** Otherwise, the "Loại sổ" column each row's type is read from, and a plan per type (or why that type is refused). */
+  typeColumn?: number;
+  plans?: Map<RegisterTypeCode, SheetPlan | Refusal>;
+  /** Why none of the sheet's rows can be read, when none can; and how many went to the exceptions so. */
+  failure?: Refusal;
+  refusedRows: number;
   headerCells: SheetCell[];
 }
 
 class SplitRun {
   private readonly writers = new Map<string, TypeWriter>();
   private readonly agencies = new Map<string, SplitAgency>();
+  /** Layouts of plans in files not yet opened: such a file takes the plan's own unknown columns. */
+  private readonly firstLayouts = new Map<SheetPlan, RowLayout>();
   /** On a thread of its own: a third of a province's rows can be exceptions. */
   private exceptions: XlsxWriterThread | undefined;
   private exceptionSheet: string | undefined;
   private readonly byReason: Record<string, number> = {};
+  private readonly tally: CellTally = { in: 0, out: 0, lost: -1 };
   inputRows = 0;
   blankRows = 0;
   written = 0;
   exceptionRows = 0;
+  readonly cells = { in: 0, written: 0, exceptions: 0 };
   private spillCount = 0;
 
   constructor(private readonly work: string) {}
@@ -155,8 +231,14 @@ class SplitRun {
     return this.exceptions;
   }
 
+  /** The row as it was received, with why it is here; every cell of it is kept. */
   exception(sheet: SheetState, row: SheetRow, code: string, messageVi: string, candidates = ''): void {
-    this.exceptionWriter(sheet).addRow([code, messageVi, row.sheet, row.row, candidates, ...row.cells.map((c) => (typeof c === 'boolean' ? String(c) : c))]);
+    const out: Array<string | number | null> = [code, messageVi, row.sheet, row.row, candidates];
+    for (const c of row.cells) {
+      out.push(typeof c === 'boolean' ? String(c) : c);
+      if (!isBlankCell(c)) this.cells.exceptions++;
+    }
+    this.exceptionWriter(sheet).addRow(out);
     this.byReason[code] = (this.byReason[code] ?? 0) + 1;
     this.exceptionRows++;
   }
@@ -170,9 +252,9 @@ class SplitRun {
     await this.exceptions?.destroy();
   }
 
-  private openPart(w: Omit<TypeWriter, 'writer' | 'rowsInPart'> & Partial<Pick<TypeWriter, 'writer' | 'rowsInPart'>>): TypeWriter {
+  private openPart(w: Omit<TypeWriter, 'writer' | 'rowsInPart' | 'cellsInPart'> & Partial<Pick<TypeWriter, 'writer' | 'rowsInPart' | 'cellsInPart'>>): TypeWriter {
     const writer = new XlsSheetWriter({ sheetName: w.type, header: w.header, spillTo: path.join(this.work, '.spill', String(this.spillCount++)) });
-    return Object.assign(w, { writer, rowsInPart: 0 }) as TypeWriter;
+    return Object.assign(w, { writer, rowsInPart: 0, cellsInPart: { in: 0, out: 0 } }) as TypeWriter;
   }
 
   private fileName(type: RegisterTypeCode, part: number): string {
@@ -183,21 +265,44 @@ class SplitRun {
   private finishPart(w: TypeWriter): { file: string; bytes: Buffer } {
     const bytes = w.writer.finish();
     const name = this.fileName(w.type, w.part);
-    w.files.push({ path: `${w.dir}/${name}`, registerType: w.type, rows: w.rowsInPart, sha256: createHash('sha256').update(bytes).digest('hex') });
+    w.files.push({ path: `${w.dir}/${name}`, registerType: w.type, rows: w.rowsInPart, cells: w.cellsInPart, sha256: createHash('sha256').update(bytes).digest('hex') });
     return { file: path.join(this.work, w.dir, name), bytes };
   }
 
-  place(agency: Agency, type: RegisterTypeCode, sheet: SheetState, cells: Array<string | null>, extras: ReadonlyArray<readonly [string, SheetCell | undefined]>): void {
-    const key = `${agency.code}|${type}`;
+  private layoutOf(w: TypeWriter | undefined, plan: SheetPlan): RowLayout {
+    const known = w ? w.layouts.get(plan) : this.firstLayouts.get(plan);
+    if (known) return known;
+    const layout = compileRowLayout(plan, SPLIT_TRACE_HEADERS.length, w ? w.extras : plan.extras.map((e) => e.header));
+    if (w) w.layouts.set(plan, layout);
+    else this.firstLayouts.set(plan, layout);
+    return layout;
+  }
+
+  private openWriter(agency: Agency, plan: SheetPlan, layout: RowLayout): TypeWriter {
+    const dir = `${LEVEL_FOLDERS[agency.level]}/${agencyFolderName(agency)}`;
+    fs.mkdirSync(path.join(this.work, dir), { recursive: true });
+    const extras = plan.extras.map((e) => e.header);
+    const header = splitOutputHeaders(plan.type, [...SPLIT_TRACE_HEADERS, ...extras, 'Cột khác']);
+    return this.openPart({ agency, type: plan.type, dir, header, extras, layouts: new Map([[plan, layout]]), part: 1, files: [] });
+  }
+
+  /**
+   * Writes a routed row into its agency's file: `cells` holds its fields and trace columns, and
+   * its unknown columns are added here. The row is first checked against the row as read; one
+   * that would lose a cell goes to the exceptions instead, whole.
+   */
+  place(agency: Agency, plan: SheetPlan, sheet: SheetState, row: SheetRow, cells: Array<string | null>): void {
+    const key = `${agency.code}|${plan.type}`;
     let w = this.writers.get(key);
-    if (!w) {
-      const dir = `${LEVEL_FOLDERS[agency.level]}/${agencyFolderName(agency)}`;
-      fs.mkdirSync(path.join(this.work, dir), { recursive: true });
-      const extraHeaders = sheet.mapping!.columns.filter((c) => !c.field).map((c) => c.header);
-      const extraIndex = new Map(extraHeaders.map((h, i) => [h, i]));
-      w = this.openPart({ agency, type, dir, header: splitOutputHeaders(type, [...SPLIT_TRACE_HEADERS, ...extraHeaders, 'Cột khác']), extras: extraHeaders, extraIndex, part: 1, files: [] });
-      this.writers.set(key, w);
+    const layout = this.layoutOf(w, plan);
+    const others = appendExtras(layout, plan, row.cells, cells);
+    const tally = this.tally;
+    checkCells(layout, row.cells, cells, others, tally);
+    if (tally.lost >= 0) {
+      const lost = CellNotConserved({ column: tally.lost, header: tally.lost < plan.width ? cellText(sheet.headerCells[tally.lost]).trim() : '' });
+      return this.exception(sheet, row, lost.code, lost.messageVi);
     }
+    if (!w) this.writers.set(key, (w = this.openWriter(agency, plan, layout)));
     if (w.writer.remainingRows === 0) {
       // Synchronous, so placing a row never waits: a part ends once per 65,535 rows.
       const { file, bytes } = this.finishPart(w);
@@ -205,21 +310,15 @@ class SplitRun {
       w.part++;
       this.openPart(w);
     }
-    // Unknown columns go under their own header; ones this file's header lacks, into "Cột khác" as JSON.
-    const at = cells.length;
-    for (let i = 0; i < w.extras.length; i++) cells.push(null);
-    let others: Record<string, string> | undefined;
-    for (const [header, value] of extras) {
-      if (value === null || value === undefined || value === '') continue;
-      const i = w.extraIndex.get(header);
-      if (i !== undefined) cells[at + i] = cellText(value);
-      else (others ??= {})[header] = cellText(value);
-    }
-    cells.push(others ? JSON.stringify(others) : null);
     w.writer.addRow(cells);
     w.rowsInPart++;
-    const a = (this.agencies.get(agency.code) ?? this.agencies.set(agency.code, { code: agency.code, name: agency.name, level: agency.level, folder: w.dir, rows: 0, files: [] }).get(agency.code))!;
+    w.cellsInPart.in += tally.in;
+    w.cellsInPart.out += tally.out;
+    this.cells.written += tally.out;
+    const a = (this.agencies.get(agency.code) ?? this.agencies.set(agency.code, { code: agency.code, name: agency.name, level: agency.level, folder: w.dir, rows: 0, cells: { in: 0, out: 0 }, files: [] }).get(agency.code))!;
     a.rows++;
+    a.cells.in += tally.in;
+    a.cells.out += tally.out;
     this.written++;
   }
 
@@ -254,7 +353,7 @@ class SplitRun {
       await fs.promises.writeFile(path.join(this.work, a.folder, MANIFEST_FILE), `${JSON.stringify(a, null, 2)}\n`);
     }
     const exceptionsSha = (await sha256OfFile(path.join(this.work, EXCEPTIONS_FILE))).sha256;
-    return { agencies, exceptions: { path: EXCEPTIONS_FILE, rows: this.exceptionRows, byReason: this.byReason, sha256: exceptionsSha } };
+    return { agencies, exceptions: { path: EXCEPTIONS_FILE, rows: this.exceptionRows, cells: this.cells.exceptions, byReason: this.byReason, sha256: exceptionsSha } };
   }
 }
 
@@ -276,9 +375,10 @@ function candidatesOf(routed: Extract<RoutingResult, { ok: false }>): string {
   return list;
 }
 
-function traceNote(parsed: ParsedFields, successorApplied: boolean): string {
+function traceNote(parsed: ParsedFields, successorApplied: boolean, bookYearFromDate: boolean): string {
   const notes: string[] = [];
   if (successorApplied) notes.push('Chuyển về cơ quan kế thừa đơn vị đăng ký');
+  if (bookYearFromDate) notes.push(BOOK_YEAR_FROM_DATE_VI);
   for (const r of parsed.repaired) notes.push(`Đã chuyển mã ${r.encoding === 'tcvn3' ? 'TCVN3' : 'VNI'} sang Unicode ở ${r.field} (gốc: ${r.original})`);
   if (parsed.restoredZeros.length) notes.push(`Đã khôi phục số 0 đầu ở ${parsed.restoredZeros.join(', ')}`);
   for (const p of parsed.problems) notes.push(`${p.code}: ${p.messageVi}`);
@@ -293,7 +393,7 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
   const existing = path.join(target, MANIFEST_FILE);
   if (fs.existsSync(existing)) {
     const manifest = JSON.parse(fs.readFileSync(existing, 'utf8')) as SplitManifest;
-    if (manifest.input.sha256 === inputSha && manifest.profile === profile.id && manifest.province === opts.provinceCode) return manifest;
+    if (manifest.input.sha256 === inputSha && manifest.profile === profile.id && manifest.province === opts.provinceCode && manifest.registerType === opts.registerType) return manifest;
     throw SplitOutputExists({ dir: opts.outDir });
   }
   if (fs.existsSync(target) && fs.readdirSync(target).length > 0) throw SplitOutputExists({ dir: opts.outDir });
@@ -302,53 +402,92 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
   fs.mkdirSync(path.join(work, '.spill'), { recursive: true });
 
   const run = new SplitRun(work);
+  const sheets: SheetState[] = [];
   let sheet: SheetState | undefined;
   let read = 0;
   const scanRows = profile.headerRow.mode === 'find' ? profile.headerRow.scanRows : profile.headerRow.mode === 'row' ? profile.headerRow.row : 1;
 
   const route = createRouter(rules);
+  const refuse = (s: SheetState, row: SheetRow, why: Refusal) => run.exception(s, row, why.code, why.messageVi);
+
+  /** The plan of a row: its sheet's, or, in a sheet whose rows carry their type, that type's. */
+  const planOf = (s: SheetState, row: SheetRow): SheetPlan | Refusal => {
+    if (s.plan) return s.plan;
+    const cell = row.cells[s.typeColumn!];
+    const type = isBlankCell(cell) ? opts.registerType : registerTypeFromText(cellText(cell));
+    if (!type) return RowRegisterTypeUnknown({ value: isBlankCell(cell) ? '' : cellText(cell).trim() });
+    let plan = s.plans!.get(type);
+    if (!plan) s.plans!.set(type, (plan = refusalOr(() => compileSheetPlan(s.mapping!, type, profile, s.name, s.headerCells.length))));
+    return plan;
+  };
+
   const dataRow = (s: SheetState, row: SheetRow): void => {
-    if (isBlank(row.cells)) {
+    if (isBlankRow(row.cells)) {
       run.blankRows++;
       return;
     }
     run.inputRows++;
-    if (s.failure) return run.exception(s, row, s.failure.code, s.failure.messageVi);
-    const plan = s.plan!;
-    const routed = route(routingInputOf(routingValues(plan, row.cells), opts.provinceCode));
+    run.cells.in += nonBlankCells(row.cells);
+    if (s.failure) {
+      s.refusedRows++;
+      return refuse(s, row, s.failure);
+    }
+    const plan = planOf(s, row);
+    if (!('type' in plan)) return refuse(s, row, plan);
+    const values = routingValues(plan, row.cells);
+    // A row of no book cannot be placed, whatever its unit.
+    const bookYear = plan.bookYearFromDate ? yearOfDate(values.registrationDate) : undefined;
+    if (plan.bookYearFromDate && bookYear === undefined) return refuse(s, row, BOOK_YEAR_UNKNOWN);
+    const routed = route(routingInputOf(values, opts.provinceCode));
     if (!routed.ok) return run.exception(s, row, routed.reason, routed.messageVi, candidatesOf(routed));
     const parsed = parseFields(plan, row.cells);
-    const cells: Array<string | null> = outputCells(plan, row.cells, parsed);
-    cells.push(unitLabel(routed.registeringUnit), traceNote(parsed, routed.successorApplied), `${row.sheet}!${row.row}`);
-    run.place(routed.agency, s.type!, s, cells, extraCells(plan, row.cells));
+    const cells = outputCells(plan, row.cells, parsed, bookYear);
+    cells.push(unitLabel(routed.registeringUnit), traceNote(parsed, routed.successorApplied, bookYear !== undefined), `${row.sheet}!${row.row}`);
+    run.place(routed.agency, plan, s, row, cells);
   };
 
-  const startSheet = (s: SheetState): number => {
-    // The header is found among the first rows; what is above it is a title, not data.
-    const rows = s.pending.map((r) => r.cells);
-    s.pending = [];
-    const type = registerTypeOfSheet(profile, s.name);
-    let header = -1;
-    if (!type) s.failure = { code: 'PROFILE_REGISTER_TYPE_UNKNOWN', messageVi: `Không xác định được loại sổ của trang "${s.name}".` };
-    else {
-      s.type = type;
-      try {
-        header = findHeaderRow(rows, profile, s.name, type);
-        s.headerCells = rows[header] ?? [];
-        s.mapping = compileSheetMapping(s.headerCells, profile, s.name, type);
-        s.plan = compileSheetPlan(s.mapping, type);
-      } catch (e) {
-        if (!isAppError(e)) throw e;
-        s.failure = { code: e.code, messageVi: e.messageVi };
-        header = -1;
-      }
+  /**
+   * Settles a sheet's header among its first rows and how its rows are read; returns the
+   * header's index. What is above the header is a title and the header is no data, whatever
+   * the sheet lacks: when no header is recognised, the first row that is not blank is taken
+   * for it (a CSV's header line), and the rows below go to the exceptions with the reason.
+   */
+  const startSheet = (s: SheetState, rows: SheetCell[][]): number => {
+    s.started = true;
+    const named = registerTypeOfSheet(profile, s.name);
+    let header: number;
+    try {
+      header = findHeaderRow(rows, profile, s.name, named);
+    } catch (e) {
+      if (!(isAppError(e) && e.code === HeaderNotFound.code)) throw e;
+      s.failure = { code: e.code, messageVi: e.messageVi };
+      header = rows.findIndex((r) => !isBlankRow(r));
+      s.headerCells = rows[header] ?? [];
+      return header;
     }
+    s.headerCells = rows[header] ?? [];
+    const refused = refusalOr(() => {
+      const width = s.headerCells.length;
+      if (named) return (s.plan = compileSheetPlan((s.mapping = compileSheetMapping(s.headerCells, profile, s.name, named)), named, profile, s.name, width));
+      // The name says nothing: a "Loại sổ" column says each row's type, else the type given.
+      s.mapping = compileSheetMapping(s.headerCells, profile, s.name);
+      s.typeColumn = s.mapping.columns.find((c) => c.field?.key === 'registerType')?.index;
+      if (s.typeColumn !== undefined) return (s.plans = new Map());
+      if (!opts.registerType) throw RegisterTypeUnknown({ sheet: s.name });
+      return (s.plan = compileSheetPlan(s.mapping, opts.registerType, profile, s.name, width));
+    });
+    if ('code' in refused) s.failure = refused;
     return header;
   };
 
-  const flushPending = (s: SheetState, all: SheetRow[]) => {
-    const header = startSheet(s);
-    for (const r of all.slice(header + 1)) dataRow(s, r);
+  const flushPending = (s: SheetState) => {
+    const rows = s.pending;
+    s.pending = [];
+    const header = startSheet(
+      s,
+      rows.map((r) => r.cells),
+    );
+    for (const r of rows.slice(header + 1)) dataRow(s, r);
   };
 
   let finished: Awaited<ReturnType<SplitRun['finish']>>;
@@ -356,19 +495,19 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
     for await (const batch of readRowBatchesInThread(opts.input)) {
       for (const row of batch) {
         if (!sheet || sheet.name !== row.sheet) {
-          if (sheet && !sheet.mapping && !sheet.failure) flushPending(sheet, sheet.pending);
-          sheet = { name: row.sheet, pending: [], headerCells: [] };
+          if (sheet && !sheet.started) flushPending(sheet);
+          sheets.push((sheet = { name: row.sheet, pending: [], started: false, refusedRows: 0, headerCells: [] }));
         }
-        if (!sheet.mapping && !sheet.failure) {
+        if (!sheet.started) {
           sheet.pending.push(row);
-          if (sheet.pending.length >= scanRows) flushPending(sheet, sheet.pending);
+          if (sheet.pending.length >= scanRows) flushPending(sheet);
         } else dataRow(sheet, row);
         if (++read % PROGRESS_EVERY === 0) opts.onProgress?.(read);
       }
       // Once per batch: the exceptions workbook's stream catches up before more rows come.
       await run.drain();
     }
-    if (sheet && !sheet.mapping && !sheet.failure) flushPending(sheet, sheet.pending);
+    if (sheet && !sheet.started) flushPending(sheet);
     opts.onProgress?.(read);
 
     finished = await run.finish();
@@ -378,13 +517,18 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
   }
   const { agencies, exceptions } = finished;
   if (run.inputRows !== run.written + run.exceptionRows) throw SplitRowsNotConserved({ input: run.inputRows, written: run.written, exceptions: run.exceptionRows });
+  const cellsOut = run.cells.written + run.cells.exceptions;
+  if (run.cells.in !== cellsOut) throw SplitCellsNotConserved({ input: run.cells.in, written: run.cells.written, exceptions: run.cells.exceptions });
   const manifest: SplitManifest = {
     version: 1,
     province: opts.provinceCode,
     profile: profile.id,
+    ...(opts.registerType ? { registerType: opts.registerType } : {}),
     input: { name: path.basename(opts.input), sha256: inputSha, rows: run.inputRows, blankRows: run.blankRows },
     rowsWritten: run.written,
     exceptionRows: run.exceptionRows,
+    cells: { in: run.cells.in, out: cellsOut, written: run.cells.written, exceptions: run.cells.exceptions },
+    refusedSheets: sheets.filter((s) => s.failure && s.refusedRows > 0).map((s) => ({ sheet: s.name, code: s.failure!.code, messageVi: s.failure!.messageVi, rows: s.refusedRows })),
     agencies,
     exceptions,
   };

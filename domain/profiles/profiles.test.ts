@@ -62,6 +62,14 @@ describe('a C06-style sheet with a title, blank rows and aliases', () => {
     expect(e.messageVi).toBe('Trang "KS" thiếu cột bắt buộc: "Số đăng ký" (hoặc "Số ĐK", "Số", "Số đăng kí", "Số TT").');
   });
 
+  test('without a book-year column, a registration-date column will do; without either, both are named', () => {
+    expect(compileSheetMapping(['Quyển số', 'Số đăng ký', 'Ngày đăng ký', 'Họ và tên'], c06, 'KS', 'KS').bookYearFromDate).toBe(true);
+    expect(compileSheetMapping(['Năm', 'Quyển số', 'Số đăng ký', 'Ngày đăng ký', 'Họ và tên'], c06, 'KS', 'KS').bookYearFromDate).toBe(false);
+    expect(caught(() => compileSheetMapping(['Quyển số', 'Số đăng ký', 'Họ và tên'], c06, 'KS', 'KS')).messageVi).toBe(
+      'Trang "KS" thiếu cột bắt buộc: "Năm đăng ký" (hoặc "Năm", "Năm sổ", "Năm mở sổ"; hoặc cột "Ngày đăng ký" để lấy năm từ ngày).',
+    );
+  });
+
   test('no header among the first rows is a coded error', () => {
     expect(caught(() => findHeaderRow([['a'], ['b']], c06, 'KS', 'KS')).code).toBe('PROFILE_HEADER_NOT_FOUND');
   });

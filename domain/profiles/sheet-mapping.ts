@@ -11,12 +11,17 @@ import type { ImportProfile } from './profile-schema';
 
 export type Cell = string | number | boolean | Date | null | undefined;
 
-export const ColumnsMissing = defineError<{ sheet: string; columns: Array<{ label: string; aliases: string[] }> }>(
+export const ColumnsMissing = defineError<{ sheet: string; columns: Array<{ label: string; aliases: string[]; derivedFrom?: string }> }>(
   'PROFILE_COLUMN_MISSING',
   'validation',
   (p) => `sheet ${p.sheet} lacks required columns: ${p.columns.map((c) => c.label).join(', ')}`,
   (p) =>
-    `Trang "${p.sheet}" thiếu cột bắt buộc: ${p.columns.map((c) => `"${c.label}"${c.aliases.length ? ` (hoặc ${c.aliases.map((a) => `"${a}"`).join(', ')})` : ''}`).join('; ')}.`,
+    `Trang "${p.sheet}" thiếu cột bắt buộc: ${p.columns
+      .map((c) => {
+        const others = [...(c.aliases.length ? [`hoặc ${c.aliases.map((a) => `"${a}"`).join(', ')}`] : []), ...(c.derivedFrom ? [`hoặc cột "${c.derivedFrom}" để lấy năm từ ngày`] : [])];
+        return `"${c.label}"${others.length ? ` (${others.join('; ')})` : ''}`;
+      })
+      .join('; ')}.`,
 );
 
 export const HeaderNotFound = defineError<{ sheet: string; scanned: number }>(
@@ -30,7 +35,16 @@ export const RegisterTypeUnknown = defineError<{ sheet: string }>(
   'PROFILE_REGISTER_TYPE_UNKNOWN',
   'validation',
   (p) => `cannot tell the register type of sheet ${p.sheet}`,
-  (p) => `Không xác định được loại sổ của trang "${p.sheet}" (đặt tên trang theo mã loại sổ như KS, KT, KH… hoặc tên sổ).`,
+  (p) =>
+    `Không xác định được loại sổ của trang "${p.sheet}": trang không có cột "Loại sổ", tên trang và tên tệp không chứa mã loại sổ (KS, KT, KH…) hay tên sổ, và loại sổ không được chọn khi tách (--register-type).`,
+);
+
+export const RowRegisterTypeUnknown = defineError<{ value: string }>(
+  'ROW_REGISTER_TYPE_UNKNOWN',
+  'validation',
+  () => `the row's register-type cell names no register type`,
+  (p) =>
+    `Không xác định được loại sổ của dòng: cột "Loại sổ" ${p.value ? `ghi "${p.value}", không phải mã loại sổ (KS, KT, KH…) hay tên sổ` : 'để trống và loại sổ không được chọn khi tách (--register-type)'}.`,
 );
 
 /** Words that name each register type in sheet names and "Loại sổ" cells (folded). Longer first. */
@@ -64,16 +78,14 @@ function headerIndex(fields: readonly FieldDef[], profile: ImportProfile): Map<s
   return index;
 }
 
-const allFieldsCache = new Map<string, FieldDef[]>();
-/** For a sheet whose rows carry their own type ("Loại sổ" column): every field of every type. */
+let allFieldsCache: FieldDef[] | undefined;
+/**
+ * For a sheet whose rows carry their own type ("Loại sổ" column): the fields of every type, so
+ * that each type's headers are known ("Họ và tên người chết" as well as "Họ và tên"). A key
+ * means the same in every type; a row's own type maps the columns again by key.
+ */
 function allFields(): FieldDef[] {
-  let all = allFieldsCache.get('all');
-  if (!all) {
-    const seen = new Map<string, FieldDef>();
-    for (const t of REGISTER_TYPE_CODES) for (const f of fieldsOf(t)) if (!seen.has(f.key)) seen.set(f.key, f);
-    allFieldsCache.set('all', (all = [...seen.values()]));
-  }
-  return all;
+  return (allFieldsCache ??= [...new Set(REGISTER_TYPE_CODES.flatMap((t) => fieldsOf(t)))]);
 }
 
 function cellText(c: Cell): string {
@@ -102,6 +114,8 @@ export interface SheetMapping {
   columns: Array<{ index: number; header: string; field?: FieldDef }>;
   /** Fields found, in column order. */
   fields: FieldDef[];
+  /** No book-year column but a registration date: each row's book year is the year of its date. */
+  bookYearFromDate: boolean;
 }
 
 export interface MappedRow {
@@ -127,11 +141,21 @@ export function compileSheetMapping(headerCells: readonly Cell[], profile: Impor
       columns.push({ index: i, header });
     }
   }
-  const required = (type ? fieldsOf(type) : SHARED_FIELDS).filter((f) => f.required && !taken.has(f.key));
-  if (required.length) {
-    throw ColumnsMissing({ sheet, columns: required.map((f) => ({ label: f.labelVi, aliases: [...(f.aliases ?? []), ...(profile.aliases[f.key] ?? [])] })) });
+  const bookYearFromDate = !taken.has('bookYear') && taken.has('registrationDate');
+  requireColumns(sheet, type ? fieldsOf(type) : SHARED_FIELDS, taken, bookYearFromDate, profile);
+  return { registerType: type, columns, fields: columns.flatMap((c) => (c.field ? [c.field] : [])), bookYearFromDate };
+}
+
+/** Refuses a sheet that lacks a required column of `fields`, naming each with its accepted headers. */
+export function requireColumns(sheet: string, fields: readonly FieldDef[], taken: ReadonlySet<string>, bookYearFromDate: boolean, profile: ImportProfile): void {
+  const missing = fields.filter((f) => f.required && !taken.has(f.key) && !(bookYearFromDate && f.key === 'bookYear'));
+  if (missing.length) {
+    const dateLabel = fields.find((f) => f.key === 'registrationDate')?.labelVi;
+    throw ColumnsMissing({
+      sheet,
+      columns: missing.map((f) => ({ label: f.labelVi, aliases: [...(f.aliases ?? []), ...(profile.aliases[f.key] ?? [])], ...(f.key === 'bookYear' && dateLabel ? { derivedFrom: dateLabel } : {}) })),
+    });
   }
-  return { registerType: type, columns, fields: columns.flatMap((c) => (c.field ? [c.field] : [])) };
 }
 
 export function mapRow(mapping: SheetMapping, cells: readonly Cell[]): MappedRow {

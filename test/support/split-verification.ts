@@ -2,13 +2,14 @@
  * Reads a finished split back and checks it against the generator's truth: every .xls opens
  * in SheetJS, its header reads through the split-output profile, its SHA-256 is the manifest's,
  * every row lands where expected-rows.ndjson says with the exact text of the generated row,
- * and input rows = rows written + exception rows.
+ * input rows = rows written + exception rows, and the cells SheetJS finds in the files and the
+ * exceptions are those the manifest counts, as many as were read.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as XLSX from '@e965/xlsx';
-import { EXCEPTIONS_FILE, type SplitManifest } from '../../activities/split/split-export';
+import { EXCEPTIONS_FILE, SPLIT_TRACE_HEADERS, type SplitManifest } from '../../activities/split/split-export';
 import { displayValue } from '../../domain/profiles/cell-values';
 import { SHIPPED_PROFILES } from '../../domain/profiles/shipped';
 import { compileSheetMapping } from '../../domain/profiles/sheet-mapping';
@@ -23,6 +24,18 @@ export function truthBySource(opts: ProvinceExportOptions): Map<string, Generate
   const truth = new Map<string, GeneratedRow>();
   for (const row of generateProvinceExport(opts)) truth.set(`${row.type}!${(seen[row.type] = (seen[row.type] ?? 0) + 1) + above}`, row);
   return truth;
+}
+
+const blank = (c: unknown) => c === null || c === undefined || String(c).trim() === '';
+
+/** Non-blank cells of a written row that hold an input cell: all but the split's trace columns, each entry of "Cột khác" one. */
+function inputCellsOf(header: unknown[], cells: unknown[]): number {
+  let n = 0;
+  header.forEach((h, i) => {
+    if (blank(cells[i]) || (SPLIT_TRACE_HEADERS as readonly unknown[]).includes(h)) return;
+    n += h === 'Cột khác' ? Object.keys(JSON.parse(String(cells[i])) as object).length : 1;
+  });
+  return n;
 }
 
 export const rowsOfXls = (file: string) => {
@@ -57,8 +70,11 @@ export function verifySplitTree(outDir: string, manifest: SplitManifest, truth: 
   for (const e of expected) if (e.exception) wantExceptions[e.exception] = (wantExceptions[e.exception] ?? 0) + 1;
   expect(manifest.exceptions.byReason).toEqual(wantExceptions);
 
+  expect(manifest.cells.out).toBe(manifest.cells.in);
+  expect(manifest.cells.written + manifest.cells.exceptions).toBe(manifest.cells.out);
   const placed = new Map<string, string>();
   let readBack = 0;
+  let cellsWritten = 0;
   for (const agency of manifest.agencies) {
     let rows = 0;
     for (const file of agency.files) {
@@ -71,11 +87,15 @@ export function verifySplitTree(outDir: string, manifest: SplitManifest, truth: 
       expect(data).toHaveLength(file.rows);
       const origin = header!.indexOf('Dòng gốc');
       const width = fieldsOf(file.registerType).length;
-      for (const cells of data) {
-        const source = String(cells[origin]);
+      let cells = 0;
+      for (const row of data) {
+        const source = String(row[origin]);
         placed.set(source, agency.code);
-        expectExactText(truth.get(source)!, file.registerType, cells.slice(0, width));
+        expectExactText(truth.get(source)!, file.registerType, row.slice(0, width));
+        cells += inputCellsOf(header!, row);
       }
+      expect(file.cells).toEqual({ in: cells, out: cells });
+      cellsWritten += cells;
       rows += data.length;
     }
     expect(rows).toBe(agency.rows);
@@ -92,5 +112,8 @@ export function verifySplitTree(outDir: string, manifest: SplitManifest, truth: 
   const exceptionRows = exceptions.SheetNames.flatMap((n) => XLSX.utils.sheet_to_json<unknown[]>(exceptions.Sheets[n]!, { header: 1 }).slice(1));
   expect(exceptionRows).toHaveLength(manifest.exceptionRows);
   expect(readBack + exceptionRows.length).toBe(manifest.input.rows);
+  expect(cellsWritten).toBe(manifest.cells.written);
+  // The row as received follows the reason code, reason, sheet, row and candidates.
+  expect(exceptionRows.reduce((n, r) => n + r.slice(5).filter((c) => !blank(c)).length, 0)).toBe(manifest.exceptions.cells);
   return readBack;
 }
