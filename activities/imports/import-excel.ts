@@ -16,6 +16,7 @@ import { defineError, isAppError } from '../../domain/errors';
 import { canonicalValues, checkImportRow, compileImportPlan, ERROR_HEADERS, type ImportPlan, type ImportTarget } from '../../domain/imports/import-row';
 import { ImportAgencyUnknown } from '../../domain/imports/import-errors';
 import type { ExcelImportInput, ExcelImportResult, StoredSource } from '../../domain/imports/import-types';
+import { isBlankRow } from '../../domain/profiles/cell-conservation';
 import { findHeaderRow, type Cell } from '../../domain/profiles/sheet-mapping';
 import { SHIPPED_PROFILES } from '../../domain/profiles/shipped';
 import { recordSearchText } from '../../domain/registers/record-search';
@@ -54,12 +55,13 @@ interface SheetState {
   headerRow?: number;
   headerCells?: Cell[];
   plan?: ImportPlan;
+  /** Cells of the widest rejected row: the error workbook keeps every one of them. */
+  rejectedWidth: number;
 }
 
 type Rejections = Map<string, Problem[]>;
 const rowRef = (sheet: number, row: number) => `${sheet}:${row}`;
 
-const isBlank = (cells: readonly Cell[]) => cells.every((c) => c === null || c === undefined || (typeof c === 'string' && c.trim() === ''));
 
 /** The readers choose a format by extension, and the store keeps bytes under their hash alone. */
 function linkAsNamed(store: ContentStore, source: StoredSource): { file: string; dispose(): void } {
@@ -110,21 +112,24 @@ async function readAndStage(
   const scanRows = IMPORT_PROFILE.headerRow.mode === 'find' ? IMPORT_PROFILE.headerRow.scanRows : 1;
 
   const dataRow = async (sheet: SheetState, r: SheetRow) => {
-    if (isBlank(r.cells)) {
+    if (isBlankRow(r.cells)) {
       blankRows++;
       return;
     }
     read++;
     const outcome = checkImportRow(sheet.plan!, r.cells, r.row, firstRowOf);
     if (outcome.ok) await stage({ sheet: sheet.index, row: r.row, outcome });
-    else rejections.set(rowRef(sheet.index, r.row), outcome.problems);
+    else {
+      rejections.set(rowRef(sheet.index, r.row), outcome.problems);
+      sheet.rejectedWidth = Math.max(sheet.rejectedWidth, r.cells.length);
+    }
     if (read % PROGRESS_EVERY === 0) onProgress(read);
   };
   /** The header is looked for among a sheet's first rows; a sheet with nothing in them holds no data. */
   const settleHeader = async (sheet: SheetState) => {
     const rows = sheet.pending;
     sheet.pending = [];
-    if (rows.every((r) => isBlank(r.cells))) return;
+    if (rows.every((r) => isBlankRow(r.cells))) return;
     const at = findHeaderRow(rows.map((r) => r.cells), IMPORT_PROFILE, sheet.name, target.registerType);
     sheet.headerRow = rows[at]!.row;
     sheet.headerCells = rows[at]!.cells;
@@ -137,7 +142,7 @@ async function readAndStage(
     for (const r of batch) {
       if (current?.name !== r.sheet) {
         if (current && !current.plan) await settleHeader(current);
-        current = { index: sheets.length, name: r.sheet, pending: [] };
+        current = { index: sheets.length, name: r.sheet, pending: [], rejectedWidth: 0 };
         sheets.push(current);
       }
       if (current.plan) await dataRow(current, r);
@@ -159,11 +164,14 @@ async function writeErrorWorkbook(file: string, out: string, sheets: readonly Sh
       const sheet = byName.get(r.sheet);
       const problems = sheet && rejections.get(rowRef(sheet.index, r.row));
       if (!sheet || !problems) continue;
+      // A row wider than its header keeps its cells past it, under no header, as it came.
+      const width = Math.max(sheet.headerCells!.length, sheet.rejectedWidth);
       if (!opened.has(sheet.index)) {
         opened.add(sheet.index);
-        writer.addSheet(`${sheet.index + 1}. ${sheet.name}`, [[...sheet.headerCells!.map(cellText), ERROR_HEADERS.message, ERROR_HEADERS.code]]);
+        const header = Array.from({ length: width }, (_, i) => cellText(sheet.headerCells![i]));
+        writer.addSheet(`${sheet.index + 1}. ${sheet.name}`, [[...header, ERROR_HEADERS.message, ERROR_HEADERS.code]]);
       }
-      const cells = sheet.headerCells!.map((_, i) => cellText(r.cells[i]));
+      const cells = Array.from({ length: width }, (_, i) => cellText(r.cells[i]));
       writer.addRow([...cells, problems.map((p) => p.messageVi).join(' '), [...new Set(problems.map((p) => p.code))].join(', ')]);
       await writer.drain();
     }

@@ -5,6 +5,8 @@
  * every reason at once, each naming the field and the rule, so the official can fix the row and
  * import it again.
  */
+import { BOOK_YEAR_FROM_DATE_VI, BOOK_YEAR_UNKNOWN, yearOfDate } from '../profiles/book-year';
+import { CellNotConserved, isBlankCell } from '../profiles/cell-conservation';
 import { compileSheetMapping, type Cell } from '../profiles/sheet-mapping';
 import { cellValue, type CellNotes } from '../profiles/cell-values';
 import type { ImportProfile } from '../profiles/profile-schema';
@@ -26,8 +28,21 @@ export interface ImportPlan {
   columns: ReadonlyArray<{ field: FieldDef; col: number }>;
   /** Columns of no field: kept with the record, as received. */
   extras: ReadonlyArray<{ header: string; col: number }>;
+  /** Per column of the header: where its cell goes (an index into `columns`, or EXTRA, IGNORED, NOWHERE). */
+  destinations: Int32Array;
+  /** The header's cells, to name a column whose cell has no place. */
+  headers: readonly string[];
+  /** No book-year column: each row's book year is the year of its registration date. */
+  bookYearFromDate: boolean;
   route: (values: RecordValues) => RoutingResult;
 }
+
+/** A column kept with the record among its unknown columns. */
+const EXTRA = -2;
+/** A column the error workbook added ("Lỗi", "Mã lỗi"): what we wrote, not the official's data. */
+const IGNORED = -3;
+/** A column with no header: its cells have no place. */
+const NOWHERE = -1;
 
 export interface RecordKey {
   /** The unit that kept the book: the former unit a merged agency took the register from, else the agency. */
@@ -39,11 +54,12 @@ export interface RecordKey {
   numberKey: string;
 }
 
-/** What the reviewer sees beside the values: warnings, repaired text, restored zeros, extra columns. */
+/** What the reviewer sees beside the values: warnings, repaired text, restored zeros, values derived from others, extra columns. */
 export interface RecordNotes {
   warnings?: Problem[];
   repaired?: CellNotes['repaired'];
   restoredZeros?: string[];
+  derived?: Array<{ field: string; from: string; messageVi: string }>;
   extra?: Array<[header: string, value: string]>;
 }
 
@@ -59,13 +75,58 @@ export function compileImportPlan(headerCells: readonly Cell[], profile: ImportP
   const mapping = compileSheetMapping(headerCells, profile, sheet, target.registerType);
   const router = createRouter();
   const order = new Map(fieldsOf(target.registerType).map((f, i) => [f, i]));
+  // In dictionary order: a row's values then come out in that order whatever the file's column order.
+  const columns = mapping.columns.flatMap((c) => (c.field ? [{ field: c.field, col: c.index }] : [])).sort((a, b) => order.get(a.field)! - order.get(b.field)!);
+  const extras = mapping.columns.filter((c) => !c.field && !ERROR_HEADER_SET.has(c.header)).map((c) => ({ header: c.header, col: c.index }));
+  const destinations = new Int32Array(headerCells.length).fill(NOWHERE);
+  columns.forEach((c, i) => (destinations[c.col] = i));
+  for (const c of mapping.columns) if (!c.field) destinations[c.index] = ERROR_HEADER_SET.has(c.header) ? IGNORED : EXTRA;
   return {
     target,
-    // In dictionary order: a row's values then come out in that order whatever the file's column order.
-    columns: mapping.columns.flatMap((c) => (c.field ? [{ field: c.field, col: c.index }] : [])).sort((a, b) => order.get(a.field)! - order.get(b.field)!),
-    extras: mapping.columns.filter((c) => !c.field && !ERROR_HEADER_SET.has(c.header)).map((c) => ({ header: c.header, col: c.index })),
+    columns,
+    extras,
+    destinations,
+    headers: headerCells.map((c) => (c === null || c === undefined ? '' : String(c).trim())),
+    bookYearFromDate: mapping.bookYearFromDate,
     route: (values) => router(routingInputOf(values, target.provinceCode)),
   };
+}
+
+/** The values with the book year put at its place in dictionary order, as a file with the column would give them. */
+function withBookYear(type: RegisterTypeCode, values: RecordValues, bookYear: number): RecordValues {
+  const ordered: RecordValues = {};
+  for (const f of fieldsOf(type)) {
+    const v = f.key === 'bookYear' ? bookYear : values[f.key];
+    if (v !== undefined) ordered[f.key] = v;
+  }
+  return ordered;
+}
+
+/**
+ * The first column whose non-blank cell would not be kept with the record (a field left
+ * without a value and without a problem saying why, a column with no header or past the
+ * header, two cells for one place), or -1.
+ */
+function lostCell(plan: ImportPlan, cells: readonly Cell[], values: RecordValues, notes: CellNotes, extras: number): number {
+  let cellsIn = 0;
+  let kept = extras;
+  for (let c = 0; c < cells.length; c++) {
+    if (isBlankCell(cells[c])) continue;
+    cellsIn++;
+    const d = c < plan.destinations.length ? plan.destinations[c]! : NOWHERE;
+    if (d === EXTRA) continue;
+    if (d === IGNORED) {
+      kept++;
+      continue;
+    }
+    if (d === NOWHERE) return c;
+    const key = plan.columns[d]!.field.key;
+    const v = values[key];
+    if (v !== undefined && v !== '') kept++;
+    else if (!notes.problems.some((p) => p.field === key)) return c;
+    else kept++;
+  }
+  return kept < cellsIn ? cells.findIndex((c) => !isBlankCell(c)) : -1;
 }
 
 const problem = (field: string, code: string, messageVi: string): Problem => ({ field, code, severity: 'error', messageVi });
@@ -76,14 +137,26 @@ const problem = (field: string, code: string, messageVi: string): Problem => ({ 
  */
 export function checkImportRow(plan: ImportPlan, cells: readonly Cell[], rowNumber: number, firstRowOf: Map<string, number>): RowOutcome {
   const notes: CellNotes = { problems: [], repaired: [], restoredZeros: [] };
-  const values: RecordValues = {};
+  let values: RecordValues = {};
   for (const { field, col } of plan.columns) {
     const v = cellValue(field, cells[col], notes);
     if (v !== undefined) values[field.key] = v;
   }
   const { target } = plan;
+  const extra = plan.extras.flatMap(({ header, col }): Array<[string, string]> => {
+    const c = cells[col];
+    return isBlankCell(c) ? [] : [[header, String(c)]];
+  });
+  const lost = lostCell(plan, cells, values, notes, extra.length);
+  const bookYear = plan.bookYearFromDate ? yearOfDate(values.registrationDate) : undefined;
+  if (bookYear !== undefined) values = withBookYear(target.registerType, values, bookYear);
   const problems = [...notes.problems, ...validateRecord(target.registerType, values)];
-  const errors = problems.filter((p) => p.severity === 'error');
+  const errors = problems.filter((p) => p.severity === 'error' && !(plan.bookYearFromDate && p.field === 'bookYear' && p.code === 'REQUIRED_FIELD_MISSING'));
+  if (plan.bookYearFromDate && bookYear === undefined) errors.push(BOOK_YEAR_UNKNOWN);
+  if (lost >= 0) {
+    const e = CellNotConserved({ column: lost, header: plan.headers[lost] ?? '' });
+    errors.push(problem(`column ${lost + 1}`, e.code, e.messageVi));
+  }
 
   if (values.registerType !== undefined && values.registerType !== target.registerType) {
     errors.push(
@@ -119,10 +192,7 @@ export function checkImportRow(plan: ImportPlan, cells: readonly Cell[], rowNumb
   if (warnings.length) recordNotes.warnings = warnings;
   if (notes.repaired.length) recordNotes.repaired = notes.repaired;
   if (notes.restoredZeros.length) recordNotes.restoredZeros = notes.restoredZeros;
-  const extra = plan.extras.flatMap(({ header, col }): Array<[string, string]> => {
-    const c = cells[col];
-    return c === null || c === undefined || c === '' ? [] : [[header, String(c)]];
-  });
+  if (bookYear !== undefined) recordNotes.derived = [{ field: 'bookYear', from: 'registrationDate', messageVi: BOOK_YEAR_FROM_DATE_VI }];
   if (extra.length) recordNotes.extra = extra;
   return { ok: true, key, values, notes: recordNotes };
 }

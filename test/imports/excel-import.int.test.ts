@@ -210,6 +210,55 @@ test('files that cannot be imported say why and leave nothing behind', async () 
   expect(failed.rows.map((r) => r.failure.code)).toEqual(['IMPORT_FILE_EMPTY', 'PROFILE_COLUMN_MISSING']);
 });
 
+test('a file no split wrote: the book year from the date, a note on its lines; rows that would lose a cell are rejected whole and come back with every cell', async () => {
+  const file = path.join(dir, 'sổ tự làm.xls');
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(
+    wb,
+    XLSX.utils.aoa_to_sheet([
+      ['Quyển số', 'Số đăng ký', 'Ngày đăng ký', 'Họ và tên', 'Ghi chú', null],
+      ['77', '1', '10/03/2011', 'Nguyễn Văn An', 'Đã cải chính;\r\ntheo "Quyết định" số 50', null],
+      ['77', '2', '2012', 'Trần Thị Bình', null, null],
+      ['77', '3', null, 'Lê Văn Cường', null, null],
+      ['77', '4', '11/03/2011', 'Phạm Văn Dũng', null, 'ghi bên lề'],
+      ['77', '5', '11/03/2011', 'Hoàng Thị Em', null, null, 'ngoài cùng'],
+    ]),
+    'KS',
+  );
+  XLSX.writeFile(wb, file, { bookType: 'biff8' });
+  const result = await importFile(file);
+  expect(result.counts).toEqual({ read: 5, inserted: 2, updated: 0, unchanged: 0, rejected: 3 });
+  expect(result.rejectedByCode).toEqual({ BOOK_YEAR_UNKNOWN: 1, CELL_NOT_CONSERVED: 2 });
+  const records = await db.pool.query<{ registration_number: string; book_year: number; data: Record<string, unknown>; notes: { derived?: unknown[] } }>(
+    'SELECT registration_number, book_year, data, notes FROM records WHERE import_id = $1 ORDER BY registration_number',
+    [result.importId],
+  );
+  expect(records.rows.map((r) => [r.registration_number, r.book_year, r.data.bookYear, r.data.notes ?? null, r.notes.derived])).toEqual([
+    ['1', 2011, 2011, 'Đã cải chính;\ntheo "Quyết định" số 50', [{ field: 'bookYear', from: 'registrationDate', messageVi: 'Năm đăng ký lấy từ ngày đăng ký' }]],
+    ['2', 2012, 2012, null, [{ field: 'bookYear', from: 'registrationDate', messageVi: 'Năm đăng ký lấy từ ngày đăng ký' }]],
+  ]);
+  const [header, ...rejected] = sheetRows(store.localPath(result.errorFile!.sha256));
+  expect(header!.slice(-2)).toEqual(['Lỗi', 'Mã lỗi']);
+  expect(rejected.map((r) => [r[1], r.slice(0, -2).filter((c) => c !== null && c !== '').length, r[r.length - 1]])).toEqual([
+    ['3', 3, 'BOOK_YEAR_UNKNOWN'],
+    ['4', 5, 'CELL_NOT_CONSERVED'],
+    ['5', 5, 'CELL_NOT_CONSERVED'],
+  ]);
+  expect(rejected[2]![6]).toBe('ngoài cùng');
+});
+
+test('a note written on two lines in the export reaches the record on its two lines, through the split', async () => {
+  const csv = path.join(dir, '01-KS-ghi-chu.csv');
+  fs.writeFileSync(csv, '\uFEFFMã ĐVHC nơi đăng ký,Năm đăng ký,Quyển số,Số đăng ký,Ngày đăng ký,Họ và tên,Ghi chú\r\n00004,2011,88,1,10/03/2011,Nguyễn Văn An,"Đã cải chính;\r\ntheo ""Quyết định"" số 50"\r\n');
+  const split = await splitExport({ provinceCode: '01', input: csv, outDir: path.join(dir, 'split-ghi-chu') });
+  const ward = split.agencies[0]!;
+  await db.pool.query('INSERT INTO agencies (code, name, level, province_code) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING', [ward.code, ward.name, ward.level, '01']);
+  const result = await importFile(path.join(dir, 'split-ghi-chu', ward.files[0]!.path), { agencyCode: ward.code });
+  expect(result.counts).toMatchObject({ read: 1, inserted: 1 });
+  const r = await db.pool.query<{ data: { notes: string } }>('SELECT data FROM records WHERE import_id = $1', [result.importId]);
+  expect(r.rows[0]!.data.notes).toBe('Đã cải chính;\ntheo "Quyết định" số 50');
+});
+
 test('a file of many thousand rows is decided a chunk at a time, each row once: the same file again changes nothing, a corrected one versions only its changed rows', async () => {
   const other = manifest.agencies.filter((a) => a.level === 'commune' && a.files.some((f) => f.registerType === 'KS')).sort((a, b) => b.rows - a.rows)[1]!;
   const [header, ...data] = sheetRows(splitFile(other, 'KS'));
