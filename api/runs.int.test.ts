@@ -145,6 +145,26 @@ test('API: streamed upload, scope, confirm, release, downloads', async () => {
   await h.runs.cancel(runId, 'dieuphoi01', 'kết thúc kiểm thử');
 });
 
+test('API: a package of one register type that does not say it is split as the type given at run start', async () => {
+  const rows = ['Mã ĐVHC nơi đăng ký,Năm đăng ký,Quyển số,Số đăng ký,Ngày đăng ký,Họ và tên', '00004,2009,01,1,10/03/2009,Nguyễn Văn An', '00004,2009,01,2,11/03/2009,Trần Thị Bình'];
+  const bytes = Buffer.from(`\uFEFF${rows.join('\r\n')}\r\n`);
+  const body = multipart({ provinceCode: '01', sha256: sha256(bytes), deliveredBy: 'Phòng PC06', channel: 'USB mã hoá', registerType: 'ks' }, { name: 'du-lieu-xuat.csv', bytes });
+  const started = await app.inject({ method: 'POST', url: '/api/runs/upload', headers: { ...auth('dieuphoi01'), ...body.headers }, payload: body.payload });
+  expect(started.statusCode).toBe(202);
+  const { runId } = started.json() as { runId: string };
+  await h.runs.waitWhile(runId, ['receiving'], undefined, 200);
+  await h.runs.confirmHandover(runId, 'dieuphoi01');
+  const s = await h.runs.waitWhile(runId, ['splitting'], undefined, 200);
+  expect(s.progress.split).toMatchObject({ inputRows: 2, rowsWritten: 2, exceptionRows: 0 });
+  expect((JSON.parse(fs.readFileSync(path.join(runFolders(h.paths, runId).split, MANIFEST_FILE), 'utf8')) as SplitManifest).registerType).toBe('KS');
+  await h.runs.cancel(runId, 'dieuphoi01', 'kết thúc kiểm thử');
+
+  const fromInbox = (registerType: string) =>
+    app.inject({ method: 'POST', url: '/api/runs', headers: auth('dieuphoi01'), payload: { provinceCode: '01', inboxPath: 'chua-co.csv', sha256: 'ab'.repeat(32), deliveredBy: 'PC06', channel: 'USB', registerType } });
+  expect((await fromInbox('XX')).json().code).toBe('VALIDATION_FAILED');
+  expect((await fromInbox('KT')).json().code).toBe('RECEIVE_INBOX_FILE_MISSING');
+});
+
 test('CLI: hotich run start --wait, confirm-handover --wait, status --json, release --schedule, download', async () => {
   const csvGen = path.join(gen, 'csv');
   const summary = await generateExport({ provinceCode: '01', records: 1200, seed: 9, out: csvGen, format: 'csv' });
@@ -165,6 +185,9 @@ test('CLI: hotich run start --wait, confirm-handover --wait, status --json, rele
   const refused = await runCli(['run', 'start', '--province', '01', '--input', input, '--sha256', hex, '--as', 'dieuphoi79'], env);
   expect(refused.code).not.toBe(0);
   expect(refused.stderr).toContain('CLI_USER_NOT_ALLOWED');
+  const noType = await runCli(['run', 'start', '--province', '01', '--input', input, '--sha256', hex, '--register-type', 'XX'], env);
+  expect(noType.stderr).toContain('Lỗi IMPORT_REGISTER_TYPE_INVALID: "XX" không phải loại sổ hộ tịch');
+  expect(noType.code).toBe(2);
 
   const start = await runCli(['run', 'start', '--province', '01', '--input', input, '--sha256', hex, '--delivered-by', 'PC06', '--channel', 'USB mã hoá', '--wait'], env);
   expect(start.stderr).toBe('');

@@ -30,7 +30,8 @@ import {
   type ProvinceRunInput,
   type ProvinceRunProgress,
 } from '../domain/runs/province-run';
-import { RunAgencyNotFound, RunNotFound, RunProgressUnavailable, RunSplitNotReady, Sha256Invalid } from '../domain/runs/run-errors';
+import { ImportRegisterTypeInvalid, RunAgencyNotFound, RunNotFound, RunProgressUnavailable, RunSplitNotReady, Sha256Invalid } from '../domain/runs/run-errors';
+import { isRegisterTypeCode } from '../domain/registers/register-types';
 import { isAppError } from '../domain/errors';
 import { requireProvinceCode } from '../domain/units/province-code';
 import { cancelRun, confirmHandover, provinceRunProgress, releaseSplit } from '../workflows/definitions';
@@ -53,6 +54,8 @@ export interface StartRunRequest extends HandoverDetails {
   originalName: string;
   sha256: string;
   startedBy: string;
+  /** The register type of a package of one type whose sheets or files do not say it. */
+  registerType?: string;
 }
 
 export interface RunStatus {
@@ -119,6 +122,8 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
       const provinceCode = requireProvinceCode(req.provinceCode);
       const sha256 = req.sha256.trim().toLowerCase();
       if (!/^[0-9a-f]{64}$/.test(sha256)) throw Sha256Invalid({ value: req.sha256 });
+      const registerType = req.registerType?.trim().toUpperCase();
+      if (registerType !== undefined && !isRegisterTypeCode(registerType)) throw ImportRegisterTypeInvalid({ value: req.registerType! });
       assertPackageName(req.originalName);
       if (req.source.kind === 'inbox') resolveInboxFile(paths.inbox, req.source.path);
       const runId = provinceRunId(provinceCode, sha256);
@@ -146,6 +151,7 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
         channel: req.channel,
         startedBy: req.startedBy,
         review,
+        ...(registerType ? { registerType } : {}),
       };
       await registry.register({ workflowId, kind: 'province-run', provinceCode, agencyCode: null, startedBy: req.startedBy });
       await temporal.workflow.start(provinceRun, {

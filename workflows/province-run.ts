@@ -173,7 +173,15 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
       splitScope = new CancellationScope();
       try {
         const summary = await splitScope.run(() =>
-          splitPackage({ runId: state.runId, workflowId, provinceCode: state.provinceCode, packageSha256: state.package!.sha256, packageName: state.package!.name, actor: handoverBy! }),
+          splitPackage({
+            runId: state.runId,
+            workflowId,
+            provinceCode: state.provinceCode,
+            packageSha256: state.package!.sha256,
+            packageName: state.package!.name,
+            actor: handoverBy!,
+            registerType: input.registerType,
+          }),
         );
         const { agencies, ...counts } = summary;
         state.split = counts;

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { inTransaction } from '../../db/transaction';
+import type { RegisterTypeCode } from '../../domain/registers/register-types';
 import type { SplitSummary } from '../../domain/runs/province-run';
 import type { ContentStore } from '../files/content-store';
 import type { DataPaths } from '../files/data-paths';
@@ -23,6 +24,8 @@ export interface SplitPackageInput {
   packageSha256: string;
   packageName: string;
   actor: string;
+  /** For sheets that do not say their register type (see `SplitOptions.registerType`). */
+  registerType?: RegisterTypeCode;
 }
 
 const PROGRESS_SIGNAL_MS = 5000;
@@ -59,6 +62,7 @@ export function createSplitActivities({ pool, store, paths }: { pool: Pool; stor
         provinceCode: input.provinceCode,
         input: packageFile,
         outDir: folders.split,
+        registerType: input.registerType,
         onProgress: (rows) => {
           ctx.heartbeat({ rows });
           if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;

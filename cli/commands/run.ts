@@ -14,7 +14,9 @@ import { AGENCY_PHASE_VI, provinceOfRun, RUN_PHASE_VI, type AgencySchedule, type
 import { RunNotFound } from '../../domain/runs/run-errors';
 import { requireProvinceCode } from '../../domain/units/province-code';
 import { createProvinceRuns, type ProvinceRuns, type RunStatus } from '../../services/province-runs';
+import { REGISTER_TYPE_CODES } from '../../domain/registers/register-types';
 import { createProgress } from '../progress';
+import { requireRegisterType } from './split';
 import { asOption, withSession } from '../session';
 import { loadConfig } from '../../platform/config';
 
@@ -128,10 +130,12 @@ export function register(program: Command): void {
     .requiredOption('--sha256 <hex>', 'mã SHA-256 ghi trong biên bản bàn giao')
     .option('--delivered-by <who>', 'bên giao theo biên bản', 'không ghi rõ')
     .option('--channel <channel>', 'kênh truyền đã thống nhất', 'không ghi rõ')
+    .option('--register-type <code>', `loại sổ của gói chỉ có một loại sổ mà tên trang, tên tệp và cột "Loại sổ" không cho biết: ${REGISTER_TYPE_CODES.join(', ')}`)
     .option('--wait', 'chờ đến khi tiếp nhận xong')
     .option(...asOption)
-    .action(async (o: { province: string; input: string; sha256: string; deliveredBy: string; channel: string; wait?: boolean; as?: string }) => {
+    .action(async (o: { province: string; input: string; sha256: string; deliveredBy: string; channel: string; registerType?: string; wait?: boolean; as?: string }) => {
       const provinceCode = requireProvinceCode(o.province);
+      const registerType = o.registerType === undefined ? undefined : requireRegisterType(o.registerType);
       await withRuns(o.as, async ({ runs, actor }) => {
         const startedBy = await actor(provinceCode);
         const inbox = path.resolve(loadConfig().inboxDir);
@@ -140,7 +144,7 @@ export function register(program: Command): void {
         const source = inInbox
           ? { kind: 'inbox' as const, path: path.relative(inbox, file) }
           : { kind: 'staged' as const, token: (await runs.stageUpload(fs.createReadStream(file))).token };
-        const r = await runs.start({ provinceCode, source, originalName: path.basename(file), sha256: o.sha256, deliveredBy: o.deliveredBy, channel: o.channel, startedBy });
+        const r = await runs.start({ provinceCode, source, originalName: path.basename(file), sha256: o.sha256, deliveredBy: o.deliveredBy, channel: o.channel, startedBy, registerType });
         process.stdout.write(`${r.existing ? 'Gói này đã được tiếp nhận trong lượt chạy' : 'Đã bắt đầu lượt chạy'} ${r.runId}\n`);
         if (!o.wait) return;
         const s = await runs.waitWhile(r.runId, ['receiving']);

@@ -3,6 +3,7 @@
  * progress a coordinator sees. Pure: the workflows, the activities, the API and the CLI share it.
  */
 import type { AgencyImportEntry } from '../imports/import-types';
+import type { RegisterTypeCode } from '../registers/register-types';
 import type { ReviewBook, ReviewSettings, TransferProgress } from '../review/review-types';
 
 /** A run is named by its province and the package's declared SHA-256: registering the same package twice finds the same run. */
@@ -68,6 +69,8 @@ export interface ProvinceRunInput extends HandoverDetails {
   declaredSha256: string;
   /** The coordinator who registered the package (received it). */
   startedBy: string;
+  /** The register type of a package of one type whose sheets or files do not say it (the split's `registerType`). */
+  registerType?: RegisterTypeCode;
 }
 
 export interface ReceivedPackage {

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { canSee } from '../../../../domain/access';
 import { defineError } from '../../../../domain/errors';
+import { REGISTER_TYPE_CODES } from '../../../../domain/registers/register-types';
 import { requireProvinceCode } from '../../../../domain/units/province-code';
 import { ProvinceCode, RunStarted, stateErrorResponses } from '../../../schemas';
 
@@ -10,7 +11,7 @@ export const UploadIncomplete = defineError<{ missing: string }>(
   'RUN_UPLOAD_INCOMPLETE',
   'validation',
   (p) => `upload lacks ${p.missing} (send the fields before the file)`,
-  (p) => `Yêu cầu tải lên thiếu ${p.missing} (gửi các trường provinceCode, sha256, deliveredBy, channel trước tệp).`,
+  (p) => `Yêu cầu tải lên thiếu ${p.missing} (gửi các trường provinceCode, sha256, deliveredBy, channel và, nếu cần, registerType trước tệp).`,
 );
 
 export const ProvinceOutOfScope = defineError<{ province: string }>(
@@ -24,6 +25,12 @@ const Handover = {
   sha256: Type.String({ minLength: 64, maxLength: 64, description: 'SHA-256 ghi trong biên bản bàn giao' }),
   deliveredBy: Type.String({ minLength: 1, maxLength: 200, description: 'Bên giao' }),
   channel: Type.String({ minLength: 1, maxLength: 200, description: 'Kênh truyền đã thống nhất' }),
+  registerType: Type.Optional(
+    Type.Union(
+      REGISTER_TYPE_CODES.map((code) => Type.Literal(code)),
+      { description: 'Loại sổ của gói chỉ có một loại sổ mà tên trang, tên tệp và cột "Loại sổ" không cho biết' },
+    ),
+  ),
 };
 
 function provinceInScope(request: FastifyRequest, provinceCode: string): string {
@@ -63,7 +70,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: ['coordinator'] },
       schema: {
         tags: ['runs'],
-        summary: 'Bước 1: tải gói dữ liệu lên (multipart: các trường provinceCode, sha256, deliveredBy, channel rồi đến tệp) và bắt đầu lượt chạy',
+        summary: 'Bước 1: tải gói dữ liệu lên (multipart: các trường provinceCode, sha256, deliveredBy, channel, registerType nếu cần, rồi đến tệp) và bắt đầu lượt chạy',
         consumes: ['multipart/form-data'],
         response: { 200: RunStarted, 202: RunStarted, ...stateErrorResponses },
       },
@@ -78,7 +85,9 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
         return value.trim();
       };
       const provinceCode = provinceInScope(request, field('provinceCode'));
-      const declared = { sha256: field('sha256'), deliveredBy: field('deliveredBy'), channel: field('channel') };
+      const given = part.fields.registerType;
+      const registerType = given && !Array.isArray(given) && given.type === 'field' && String(given.value).trim() ? String(given.value) : undefined;
+      const declared = { sha256: field('sha256'), deliveredBy: field('deliveredBy'), channel: field('channel'), registerType };
       const staged = await app.provinceRuns.stageUpload(part.file);
       const started = await app.provinceRuns.start({
         ...declared,
