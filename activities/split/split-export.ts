@@ -422,12 +422,13 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
   };
 
   const dataRow = (s: SheetState, row: SheetRow): void => {
-    if (isBlankRow(row.cells)) {
+    const cellsIn = nonBlankCells(row.cells);
+    if (cellsIn === 0) {
       run.blankRows++;
       return;
     }
     run.inputRows++;
-    run.cells.in += nonBlankCells(row.cells);
+    run.cells.in += cellsIn;
     if (s.failure) {
       s.refusedRows++;
       return refuse(s, row, s.failure);
@@ -528,7 +529,8 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
     rowsWritten: run.written,
     exceptionRows: run.exceptionRows,
     cells: { in: run.cells.in, out: cellsOut, written: run.cells.written, exceptions: run.cells.exceptions },
-    refusedSheets: sheets.filter((s) => s.failure && s.refusedRows > 0).map((s) => ({ sheet: s.name, code: s.failure!.code, messageVi: s.failure!.messageVi, rows: s.refusedRows })),
+    // An empty sheet (a workbook's unused "Sheet2") is no refusal; one with a header or any row is.
+    refusedSheets: sheets.filter((s) => s.failure && !isBlankRow(s.headerCells)).map((s) => ({ sheet: s.name, code: s.failure!.code, messageVi: s.failure!.messageVi, rows: s.refusedRows })),
     agencies,
     exceptions,
   };
