@@ -22,7 +22,7 @@ import type { Unit } from '../../domain/units/catalog';
 import { agencyFolderName, createRouter, DEFAULT_ROUTING_RULES, routingInputOf, type Agency, type RoutingResult, type RoutingRules } from '../../domain/units/routing';
 import type { SheetCell, SheetRow } from '../../formats/tabular/read-rows';
 import { readRowBatchesInThread } from '../../formats/tabular/read-rows-thread';
-import { XlsSheetWriter, XLS_MAX_ROWS } from '../../formats/xls/xls-sheet-writer';
+import { XlsSheetWriter } from '../../formats/xls/xls-sheet-writer';
 import { createXlsxWriterThread, type XlsxWriterThread } from '../../formats/xlsx/xlsx-writer-thread';
 import {
   appendExtras,
@@ -484,10 +484,7 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
   const flushPending = (s: SheetState) => {
     const rows = s.pending;
     s.pending = [];
-    const header = startSheet(
-      s,
-      rows.map((r) => r.cells),
-    );
+    const header = startSheet(s, rows.map((r) => r.cells));
     for (const r of rows.slice(header + 1)) dataRow(s, r);
   };
 
