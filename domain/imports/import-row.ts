@@ -103,30 +103,34 @@ function withBookYear(type: RegisterTypeCode, values: RecordValues, bookYear: nu
 }
 
 /**
- * The first column whose non-blank cell would not be kept with the record (a field left
- * without a value and without a problem saying why, a column with no header or past the
- * header, two cells for one place), or -1.
+ * The first column whose non-blank cell would not be kept with the record, or -1: a column
+ * with no header or past the header, a field's cell that gave neither a value nor a problem
+ * saying why (`fieldsKept` counts those that did), an unknown column not among `extras`.
  */
-function lostCell(plan: ImportPlan, cells: readonly Cell[], values: RecordValues, notes: CellNotes, extras: number): number {
-  let cellsIn = 0;
-  let kept = extras;
+function lostCell(plan: ImportPlan, cells: readonly Cell[], values: RecordValues, notes: CellNotes, fieldsKept: number, extras: number): number {
+  let fieldCells = 0;
+  let extraCells = 0;
   for (let c = 0; c < cells.length; c++) {
     if (isBlankCell(cells[c])) continue;
-    cellsIn++;
     const d = c < plan.destinations.length ? plan.destinations[c]! : NOWHERE;
-    if (d === EXTRA) continue;
-    if (d === IGNORED) {
-      kept++;
-      continue;
-    }
     if (d === NOWHERE) return c;
-    const key = plan.columns[d]!.field.key;
-    const v = values[key];
-    if (v !== undefined && v !== '') kept++;
-    else if (!notes.problems.some((p) => p.field === key)) return c;
-    else kept++;
+    if (d === EXTRA) extraCells++;
+    else if (d >= 0) fieldCells++;
   }
-  return kept < cellsIn ? cells.findIndex((c) => !isBlankCell(c)) : -1;
+  if (fieldCells === fieldsKept && extraCells === extras) return -1;
+  // Rare: tell which cell, the long way.
+  for (let c = 0; c < cells.length; c++) {
+    const d = plan.destinations[c]!;
+    if (isBlankCell(cells[c]) || d === IGNORED) continue;
+    if (d === EXTRA ? extraCells !== extras : !kept(plan.columns[d]!.field.key, values, notes)) return c;
+  }
+  return cells.findIndex((c) => !isBlankCell(c));
+}
+
+/** Whether a field's cell became its value, or a problem says why it did not. */
+function kept(key: string, values: RecordValues, notes: CellNotes): boolean {
+  const v = values[key];
+  return (v !== undefined && v !== '') || notes.problems.some((p) => p.field === key);
 }
 
 const problem = (field: string, code: string, messageVi: string): Problem => ({ field, code, severity: 'error', messageVi });
@@ -138,16 +142,19 @@ const problem = (field: string, code: string, messageVi: string): Problem => ({ 
 export function checkImportRow(plan: ImportPlan, cells: readonly Cell[], rowNumber: number, firstRowOf: Map<string, number>): RowOutcome {
   const notes: CellNotes = { problems: [], repaired: [], restoredZeros: [] };
   let values: RecordValues = {};
+  let fieldsKept = 0;
   for (const { field, col } of plan.columns) {
+    const problems = notes.problems.length;
     const v = cellValue(field, cells[col], notes);
     if (v !== undefined) values[field.key] = v;
+    if ((v !== undefined && v !== '') || notes.problems.length > problems) fieldsKept++;
   }
   const { target } = plan;
   const extra = plan.extras.flatMap(({ header, col }): Array<[string, string]> => {
     const c = cells[col];
     return isBlankCell(c) ? [] : [[header, String(c)]];
   });
-  const lost = lostCell(plan, cells, values, notes, extra.length);
+  const lost = lostCell(plan, cells, values, notes, fieldsKept, extra.length);
   const bookYear = plan.bookYearFromDate ? yearOfDate(values.registrationDate) : undefined;
   if (bookYear !== undefined) values = withBookYear(target.registerType, values, bookYear);
   const problems = [...notes.problems, ...validateRecord(target.registerType, values)];
