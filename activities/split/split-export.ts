@@ -18,6 +18,7 @@ import { CellNotConserved, isBlankCell, isBlankRow } from '../../domain/profiles
 import { compileSheetMapping, findHeaderRow, HeaderNotFound, RegisterTypeUnknown, registerTypeFromText, RowRegisterTypeUnknown, sheetRegisterType, type SheetMapping } from '../../domain/profiles/sheet-mapping';
 import { SHIPPED_PROFILES, splitOutputHeaders } from '../../domain/profiles/shipped';
 import { isRegisterTypeCode, registerType, type RegisterTypeCode } from '../../domain/registers/register-types';
+import { legacyEncodingName } from '../../domain/text/legacy-encoding';
 import type { Unit } from '../../domain/units/catalog';
 import { agencyFolderName, createRouter, DEFAULT_ROUTING_RULES, routingInputOf, type Agency, type RoutingResult, type RoutingRules } from '../../domain/units/routing';
 import type { SheetCell, SheetRow } from '../../formats/tabular/read-rows';
@@ -379,7 +380,7 @@ function traceNote(parsed: ParsedFields, successorApplied: boolean, bookYearFrom
   const notes: string[] = [];
   if (successorApplied) notes.push('Chuyển về cơ quan kế thừa đơn vị đăng ký');
   if (bookYearFromDate) notes.push(BOOK_YEAR_FROM_DATE_VI);
-  for (const r of parsed.repaired) notes.push(`Đã chuyển mã ${r.encoding === 'tcvn3' ? 'TCVN3' : 'VNI'} sang Unicode ở ${r.field} (gốc: ${r.original})`);
+  for (const r of parsed.repaired) notes.push(`Đã chuyển mã ${legacyEncodingName(r.encoding)} sang Unicode ở ${r.field} (gốc: ${r.original})`);
   if (parsed.restoredZeros.length) notes.push(`Đã khôi phục số 0 đầu ở ${parsed.restoredZeros.join(', ')}`);
   for (const p of parsed.problems) notes.push(`${p.code}: ${p.messageVi}`);
   return notes.join('; ');

@@ -1,17 +1,23 @@
 /**
  * Vietnamese typed in the pre-Unicode encodings and read back as Windows-1252/Latin-1
  * ("mojibake"): TCVN3 (ABC; fonts .VnTime, .VnTimeH) and VNI (VNI-Windows; fonts VNI-Times).
- * Repair is conservative: text with any character beyond Latin-1 cannot be such mojibake and
- * is never touched (so every Vietnamese text written with ă, đ, ơ, ư or most toned letters is
- * safe at once); for the rest, a candidate repair is taken only when it turns words that cannot
- * be Vietnamese into Vietnamese syllables, clearly and on balance, and the result is itself
- * settled. The original value is always returned beside the repair.
+ * Repair is conservative and goes word by word, since a cell may be typed partly in the old
+ * font and completed in Unicode ("§ç Văn Lộc"). A word is repaired when it is decidably
+ * legacy-encoded (legacyWordEncoding: 8-bit characters only, no Vietnamese syllable nor ASCII
+ * as it stands, read as a syllable by exactly one of the two encodings); every other word is
+ * left as received, so Unicode text is never changed. One exception, for whole cells typed in
+ * the old font: a cell of 8-bit characters only whose decidable words show one encoding, and
+ * that the encoding reads without making any word invalid, is read wholly in that encoding
+ * (wholeCellEncoding). The original value is always returned beside the repair.
  */
 import { memoizeShortStrings } from '../memo';
 import { collapseSpaces, nfc } from './normalize';
 import { isVietnameseSyllable } from './vietnamese-syllable';
 
-export type LegacyEncoding = 'tcvn3' | 'vni';
+/** One of the two old encodings. */
+export type LegacyTable = 'tcvn3' | 'vni';
+/** What a repaired text was written in: one old encoding, or words of each. */
+export type LegacyEncoding = LegacyTable | 'tcvn3+vni';
 
 /**
  * TCVN 5712:1993, character set VN3 (the 8-bit set of the ABC fonts .VnTime/.VnArial): the
@@ -83,10 +89,17 @@ TONE_COLUMNS.forEach((tone, i) => {
 for (const [letter, vni] of VNI_SINGLE) addVni(letter, vni);
 
 /** Characters of a word: letters, marks, and the TCVN3 codes that Latin-1 shows as symbols (µ ¸ « …). */
-const WORD_RE = new RegExp(`[\\p{L}\\p{M}${[...tcvn3Decode.keys()].join('').replace(/[\]\\^-]/g, '\\$&')}]+`, 'gu');
+const WORD_CHARS = `\\p{L}\\p{M}${[...tcvn3Decode.keys()].join('').replace(/[\]\\^-]/g, '\\$&')}`;
+const WORD_RE = new RegExp(`[${WORD_CHARS}]+`, 'gu');
+const WORD_CHAR = new RegExp(`^[${WORD_CHARS}]$`, 'u');
 /** What a Windows-1252 or Latin-1 reading of bytes can produce. */
 const READABLE_AS_8_BIT = /^[\u0000-\u00ff€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]*$/u;
-const VIETNAMESE_LETTER = /^[a-zA-ZàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ]$/u;
+const ASCII = /^[\u0000-\u007f]*$/;
+
+/** The words the repair judges one by one: runs of letters, marks and TCVN3 codes ("X·", "«"). */
+export function wordsOf(text: string): string[] {
+  return text.match(WORD_RE) ?? [];
+}
 
 /**
  * Text typed in an upper-case font (.VnTimeH) holds lower-case codes for the toned capitals:
@@ -98,15 +111,16 @@ function allCapitals(s: string): boolean {
   return latin.length >= 2 && latin.every((c) => c === c.toUpperCase());
 }
 
+/** One word read as TCVN3, in a text that is (`upperText`) or is not in capitals. */
+function decodeTcvn3Word(word: string, upperText: boolean): string {
+  const decoded = [...word].map((c) => tcvn3Decode.get(c) ?? c).join('');
+  return (upperText || allCapitals(word) ? decoded.toUpperCase() : decoded).normalize('NFC');
+}
+
 export function decodeTcvn3(text: string): string {
   const upperText = allCapitals(text);
   // Every TCVN3 code is a word character, so decoding word by word decodes the whole text.
-  return text
-    .replace(WORD_RE, (word) => {
-      const decoded = [...word].map((c) => tcvn3Decode.get(c) ?? c).join('');
-      return upperText || allCapitals(word) ? decoded.toUpperCase() : decoded;
-    })
-    .normalize('NFC');
+  return text.replace(WORD_RE, (word) => decodeTcvn3Word(word, upperText)).normalize('NFC');
 }
 
 /** Unicode → TCVN3 as a .VnTime user typed it: toned capitals take the lower-case codes. */
@@ -140,112 +154,165 @@ export function encodeVni(text: string): string {
   return out;
 }
 
-const DECODERS: Record<LegacyEncoding, (text: string) => string> = { tcvn3: decodeTcvn3, vni: decodeVni };
+const TABLES: readonly LegacyTable[] = ['tcvn3', 'vni'];
+const DECODERS: Record<LegacyTable, (text: string) => string> = { tcvn3: decodeTcvn3, vni: decodeVni };
+const ENCODERS: Record<LegacyTable, (text: string) => string> = { tcvn3: encodeTcvn3, vni: encodeVni };
 
-type WordClass = 'ascii' | 'vietnamese' | 'invalid' | 'foreign';
-const WORD_SCORE: Record<WordClass, number> = { ascii: 0, vietnamese: 2, invalid: -1, foreign: -3 };
-
-function classify(word: string): WordClass {
-  if (/^[\u0000-\u007f]*$/.test(word)) return 'ascii';
-  if (![...word].every((c) => VIETNAMESE_LETTER.test(c))) return 'foreign';
-  return isVietnameseSyllable(word) ? 'vietnamese' : 'invalid';
-}
-
-/** Words of a text in order; decoding keeps word boundaries, so the lists align. */
-function words(text: string): string[] {
-  return text.match(WORD_RE) ?? [];
+/** One word read in an encoding; a VNI mark never leaves its word, so a word reads alike alone or in its text. */
+function decodeWord(encoding: LegacyTable, word: string, upperText: boolean): string {
+  return encoding === 'tcvn3' ? decodeTcvn3Word(word, upperText) : decodeVni(word);
 }
 
 /**
- * How much better a decoding reads than the text as received, or undefined when it is no
- * repair: more of its changed words (of two letters or more) must turn from something else
- * into Vietnamese syllables than end up as something else.
+ * A Vietnamese syllable written as a person types one: in lower case, in capitals, or with a
+ * capital first letter. "TuÊn" parses, but only a legacy code in mid-word puts a capital there
+ * (TCVN3 writes ấ as the byte Latin-1 shows as Ê).
  */
-function gain(original: string, decoded: string): number | undefined {
-  const originalWords = words(original);
-  const decodedWords = words(decoded);
-  if (originalWords.length !== decodedWords.length) return undefined;
-  let score = 0;
-  let evidence = 0;
-  let against = 0;
-  originalWords.forEach((word, i) => {
-    const repaired = decodedWords[i]!;
-    if (repaired === word) return;
-    const before = classify(word);
-    const after = classify(repaired);
-    score += WORD_SCORE[after] - WORD_SCORE[before];
-    // A lone sign read as a lone vowel ("×" as "ì", "«" as "ô") is no evidence either way,
-    // nor is one Vietnamese word read as another ("tháng" as TCVN3 "thỏng").
-    if ([...word].length === 1) return;
-    if (after === 'vietnamese' && before !== 'vietnamese') evidence++;
-    else if (after !== 'vietnamese') against++;
-  });
-  return score > 0 && evidence > against ? score : undefined;
+function typedAsSyllable(word: string): boolean {
+  const rest = word.slice(1);
+  return (rest === rest.toLowerCase() || word === word.toUpperCase()) && isVietnameseSyllable(word);
 }
 
-function bestDecoding(text: string): { encoding: LegacyEncoding; text: string } | undefined {
-  if (!READABLE_AS_8_BIT.test(text) || !/[\u0080-\uffff]/u.test(text)) return undefined;
-  const scored = (Object.keys(DECODERS) as LegacyEncoding[])
-    .map((encoding) => {
-      const decoded = DECODERS[encoding](text);
-      return { encoding, text: decoded, gain: gain(text, decoded) };
-    })
-    .filter((c): c is { encoding: LegacyEncoding; text: string; gain: number } => c.gain !== undefined)
-    .sort((a, b) => b.gain - a.gain);
-  const [best, second] = scored;
-  // Two encodings reading equally well is no evidence for either; a repair must itself be settled.
-  if (!best || (second && second.gain === best.gain) || bestDecoding(best.text)) return undefined;
-  return { encoding: best.encoding, text: best.text };
+/**
+ * The legacy encoding a word decidably shows, or undefined. Decidable: the word has two
+ * characters or more (a lone "«" or "×" is a sign as often as a letter), every one of them an
+ * 8-bit reading shows, it is not ASCII and not itself a Vietnamese syllable (so no word a
+ * person could have typed in Unicode or plain ASCII), and exactly one of TCVN3 and VNI reads
+ * it as a Vietnamese syllable cased as typed ("ñi" is VNI "đi" and TCVN3 "ủi": no evidence for
+ * either; TCVN3 "ÐC" reads "éC", which is no word as typed). The two tables never read a changed
+ * letter alike, so two readings are always two different words.
+ */
+export const legacyWordEncoding: (word: string) => LegacyTable | undefined = memoizeShortStrings((word) => {
+  if (word.length < 2 || !READABLE_AS_8_BIT.test(word) || ASCII.test(word) || typedAsSyllable(word)) return undefined;
+  const readAs = TABLES.filter((e) => {
+    const read = decodeWord(e, word, false);
+    return read !== word && typedAsSyllable(read);
+  });
+  return readAs.length === 1 ? readAs[0] : undefined;
+});
+
+/**
+ * The encoding a cell of 8-bit characters only was typed in as a whole, or undefined: its
+ * decidable words all show that encoding, and the encoding reads every word beyond ASCII as a
+ * Vietnamese syllable or a lone letter, except words it writes as they are ("bình" in VNI): a
+ * word it leaves as it is but would write otherwise ("Hoàng", as TCVN3 has no code for à) was
+ * not typed in it. Such a cell is read wholly in that encoding, words that are Vietnamese
+ * either way included ("Tröông Thò Hoa" is VNI "Trương Thị Hoa"): nothing in 8-bit text tells
+ * a word typed in Unicode from one typed in the old font, and whole cells typed in it are what
+ * old registers hold. The price: a cell typed partly in the old font and completed in Unicode
+ * whose letters are 8-bit too ("§ç Minh Tâm") is read as old-font text throughout ("Đỗ Minh
+ * Tõm"), as every such cell was before words were judged one by one.
+ */
+function wholeCellEncoding(text: string, cellWords: readonly string[], decided: readonly (LegacyTable | undefined)[], upperText: boolean): LegacyTable | undefined {
+  if (!READABLE_AS_8_BIT.test(text)) return undefined;
+  const encoding = decided.find((e) => e !== undefined);
+  if (encoding === undefined || decided.some((e) => e !== undefined && e !== encoding)) return undefined;
+  const readsWell = cellWords.every((w) => {
+    const read = decodeWord(encoding, w, upperText);
+    if (read === w) return ASCII.test(w) || ENCODERS[encoding](w) === w;
+    // A lone letter ("ă" from VNI "aê", "ô" from TCVN3 "«") is a syllable as often as a letter or a sign.
+    return [...read].length < 2 || typedAsSyllable(read);
+  });
+  return readsWell ? encoding : undefined;
+}
+
+function repairText(text: string): { text: string; encoding: LegacyEncoding } | undefined {
+  const cellWords = wordsOf(text);
+  const decided = cellWords.map(legacyWordEncoding);
+  if (decided.every((e) => e === undefined)) return undefined;
+  const upperText = allCapitals(text);
+  const whole = wholeCellEncoding(text, cellWords, decided, upperText);
+  if (whole) return { text: DECODERS[whole](text), encoding: whole };
+  // Word by word: a cell typed partly in the old font and completed in Unicode, or in both old encodings.
+  const used = new Set<LegacyTable>();
+  const repaired = text.replace(WORD_RE, (w) => {
+    const e = legacyWordEncoding(w);
+    if (!e) return w;
+    used.add(e);
+    return decodeWord(e, w, upperText);
+  });
+  return { text: repaired.normalize('NFC'), encoding: used.size > 1 ? 'tcvn3+vni' : [...used][0]! };
+}
+
+/** The name a note on the row gives the encoding. */
+export function legacyEncodingName(encoding: LegacyEncoding): string {
+  return { tcvn3: 'TCVN3', vni: 'VNI', 'tcvn3+vni': 'TCVN3 và VNI' }[encoding];
 }
 
 /** The legacy encoding a text shows, or null when it reads as it is. */
 export function detectLegacyEncoding(text: string): LegacyEncoding | null {
-  return bestDecoding(nfc(text))?.encoding ?? null;
+  return repairText(nfc(text))?.encoding ?? null;
 }
 
 export interface Repaired {
-  /** NFC; repaired when the value was legacy-encoded. */
+  /** NFC; repaired when the value held legacy-encoded words. */
   text: string;
   /** The value as received, always kept beside the repair. */
   original: string;
   encoding: LegacyEncoding | null;
 }
 
-/** NFC, and legacy-encoding repair when the text reads as TCVN3 or VNI mojibake. */
+/** NFC, and legacy-encoding repair of the words that read as TCVN3 or VNI mojibake. */
 export const repairVietnamese: (value: string) => Readonly<Repaired> = memoizeShortStrings((value) => {
   const normalized = nfc(value);
-  const repaired = bestDecoding(normalized);
+  const repaired = repairText(normalized);
   return Object.freeze({ text: repaired?.text ?? normalized, original: value, encoding: repaired?.encoding ?? null });
 });
-
-/** Windows-1252's characters beyond Latin-1 below U+0300: an 8-bit reading can show them. */
-const CP1252_BELOW_COMBINING = new Set([...'ŒœŠšŸŽžƒˆ˜'].map((c) => c.charCodeAt(0)));
 
 const remembered = (text: string) => repairVietnamese(collapseSpaces(text));
 
 /**
+ * How the one-pass scan of repairCellText sees each character up to U+02FF: not part of a
+ * word, an ASCII letter, a word character an 8-bit reading shows, or a letter it cannot show
+ * (ă, đ, ơ, ư, ĩ, ũ …). Built from the same definitions as the words themselves.
+ */
+const SEPARATOR = 0;
+const ASCII_LETTER = 1;
+const EIGHT_BIT = 2;
+const BEYOND = 3;
+const SCAN_CLASS = Uint8Array.from({ length: 0x300 }, (_, c) => {
+  const ch = String.fromCharCode(c);
+  if (!WORD_CHAR.test(ch)) return SEPARATOR;
+  if (c < 0x80) return ASCII_LETTER;
+  return READABLE_AS_8_BIT.test(ch) ? EIGHT_BIT : BEYOND;
+});
+
+/**
  * `repairVietnamese(collapseSpaces(text))`, told in one pass over the text when there is
- * nothing to do: no unusual space, nothing NFC would change, and either nothing beyond ASCII
- * or a character no 8-bit reading shows (as most Vietnamese has: ă, đ, ơ, ư, ạ, ễ …). Such
- * text, nearly every cell of an export, needs neither the memo nor a regular expression.
+ * nothing to do: no unusual space, nothing NFC would change, and no word that could be
+ * legacy-encoded (every word is ASCII, has a letter no 8-bit reading shows, as most
+ * Vietnamese words have, or is not decidably legacy: "Hà", "Tâm"). Such text, nearly every
+ * cell of an export, needs no memo of whole cells and no regular expression.
  */
 export function repairCellText(text: string): Readonly<Repaired> {
-  let high = false;
-  let beyond8Bit = false;
   const last = text.length - 1;
-  for (let i = 0; i <= last; i++) {
-    const c = text.charCodeAt(i);
+  let wordStart = 0;
+  let eightBit = false;
+  let beyond = false;
+  for (let i = 0; i <= last + 1; i++) {
+    const c = i > last ? 32 : text.charCodeAt(i);
+    let cls: number;
     if (c < 0x80) {
-      if (c === 32 ? i === 0 || i === last || text.charCodeAt(i - 1) === 32 : c >= 9 && c <= 13) return remembered(text);
+      if (i <= last && (c === 32 ? i === 0 || i === last || text.charCodeAt(i - 1) === 32 : c >= 9 && c <= 13)) return remembered(text);
+      cls = SCAN_CLASS[c]!;
+    } else if (c < 0x300) {
+      if (c === 0xa0) return remembered(text);
+      cls = SCAN_CLASS[c]!;
+    } else if (c >= 0x1ea0 && c <= 0x1ef9) {
+      // Precomposed Vietnamese letters; everything else from U+0300 on (marks, unusual spaces, …) takes the long way.
+      cls = BEYOND;
+    } else {
+      return remembered(text);
+    }
+    if (cls !== SEPARATOR) {
+      if (cls === EIGHT_BIT) eightBit = true;
+      else if (cls === BEYOND) beyond = true;
       continue;
     }
-    high = true;
-    if (c === 0xa0) return remembered(text);
-    if (c < 0x100) continue;
-    // Precomposed Vietnamese letters; everything else from U+0300 on (marks, unusual spaces, …) takes the long way.
-    if (c >= 0x1ea0 && c <= 0x1ef9) beyond8Bit = true;
-    else if (c >= 0x300) return remembered(text);
-    else if (!CP1252_BELOW_COMBINING.has(c)) beyond8Bit = true;
+    if (eightBit && !beyond && i - wordStart >= 2 && legacyWordEncoding(text.slice(wordStart, i))) return remembered(text);
+    wordStart = i + 1;
+    eightBit = false;
+    beyond = false;
   }
-  return high && !beyond8Bit ? remembered(text) : { text, original: text, encoding: null };
+  return { text, original: text, encoding: null };
 }
