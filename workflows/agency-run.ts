@@ -5,8 +5,10 @@
  * what came of it. A register book with data is open for review (Step 4) while more imports
  * keep coming: officials claim books and send decisions as updates (the history is the audit
  * of who decided what), approved records are transferred in batches, idle books remind the
- * agency and then the coordinator on timers. The state holds counts per book, never records,
- * and the run continues as new, carrying it, before its history grows long.
+ * agency and then the coordinator on timers. It ends when its work is done (every split file
+ * of the agency imported, no import in flight, every book decided: agency-end.ts) or when a
+ * coordinator closes it. The state holds counts per book, never records, and the run
+ * continues as new, carrying it, before its history grows long.
  */
 import {
   allHandlersFinished,
@@ -29,6 +31,7 @@ import type { RunEventActivities } from '../activities/runs/run-events';
 import type { ScanActivities } from '../activities/scans/import-scans';
 import type { TransferActivities } from '../activities/transfer/transfer-approved';
 import type { AgencyImportEntry, ExcelImportResult, ImportActor, StoredSource } from '../domain/imports/import-types';
+import { storedSourceProblem } from '../domain/imports/stored-source';
 import { isRegisterTypeCode, registerType, type RegisterTypeCode } from '../domain/registers/register-types';
 import {
   AgencyCloseReasonMissing,
@@ -38,7 +41,8 @@ import {
   ReviewNotCoordinator,
   ReviewNotOfficialOfAgency,
 } from '../domain/review/review-errors';
-import { agencyFinished, batchProblem, dueNotices, hasWorkLeft, standingClaim } from '../domain/review/review-rules';
+import { agencyWorkDone, expectSplitFiles, withImportedFile } from '../domain/review/agency-end';
+import { batchProblem, dueNotices, hasWorkLeft, standingClaim } from '../domain/review/review-rules';
 import { bookId, DEFAULT_REVIEW_SETTINGS, TRANSFER_LANES, type BookCounts, type BookRef, type ReviewActor, type ReviewBook, type ReviewSettings } from '../domain/review/review-types';
 import type { AgencyPhase, AgencyProgress, AgencyRunState, AgencySchedule } from '../domain/runs/province-run';
 import { AgencyRunEnded, ImportOtherAgency, ImportRegisterTypeInvalid, RunActorMissing } from '../domain/runs/run-errors';
@@ -87,7 +91,7 @@ const { importScans: runScanImport } = proxyActivities<ScanActivities>({
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
 });
-const { agencySplitSources } = proxyActivities<SplitSourceActivities>({ startToCloseTimeout: '30 minutes', retry: { maximumAttempts: 5 } });
+const { agencySplitSources, agencySplitFiles } = proxyActivities<SplitSourceActivities>({ startToCloseTimeout: '30 minutes', retry: { maximumAttempts: 5 } });
 const { registerWorkflows, recordRunEvent } = proxyActivities<RunEventActivities>({ startToCloseTimeout: '1 minute' });
 const { agencyBooks } = proxyActivities<ReviewActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 } });
 // A page of decisions is one short transaction an official waits for: run in the workflow task that accepted the
@@ -125,6 +129,10 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
   /** When the oldest approval still waiting for a batch was made: approved records wait at most the transfer delay. */
   let waitingSince: number | undefined;
   let closing: { by: string; reason: string } | undefined;
+  /** Set the moment the run's work is found done: from then on nothing more is accepted. */
+  let ending = false;
+  /** Imports accepted and not yet finished: they bring records the run must still review. */
+  let importsInFlight = 0;
 
   setHandler(agencyRunProgress, () => state);
   // Signalled by workflow id, so it reaches the province run after it has continued as new.
@@ -156,6 +164,18 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
     else state.books.push({ registerType: ref.registerType, unitCode: ref.unitCode, bookYear: ref.bookYear, bookKey: ref.bookKey, bookNumber: ref.bookNumber, counts, lastActivityAt: nowIso() });
   };
 
+  const workDone = () => agencyWorkDone({ splitFiles: state.splitFiles, importsInFlight, books: state.books });
+  /** An import counts as in flight from its acceptance, and starts once the run knows the split files it expects. */
+  const inFlight = async <T>(work: () => Promise<T>): Promise<T> => {
+    importsInFlight++;
+    try {
+      await condition(() => state.splitFiles !== undefined);
+      return await work();
+    } finally {
+      importsInFlight--;
+    }
+  };
+
   const remember = (entry: AgencyImportEntry) => {
     state.importsDone++;
     state.imports = [...state.imports, entry].slice(-IMPORTS_KEPT);
@@ -171,6 +191,7 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
   const importOne = async (by: string, type: RegisterTypeCode, source: StoredSource, importKey: string) => {
     const result: ExcelImportResult = await runExcelImport({ importKey, agencyCode: state.code, registerType: type, actor: by, workflowId, source });
     remember({ importId: result.importId, kind: 'excel', by, at: nowIso(), sourceSha256: source.sha256, sourceName: source.name, registerType: type, counts: { ...result.counts } });
+    state.splitFiles = withImportedFile(state.splitFiles!, type, source.sha256);
     const imported = new Set(result.books.map((b) => bookId({ registerType: type, ...b })));
     await refreshBooks((b) => imported.has(bookId(b)));
     // An import before the slot opens the agency early: the slot is a recommendation, not a lock.
@@ -180,7 +201,7 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
   };
 
   const notEnded = () => {
-    if (ENDED.includes(state.phase) || closing) throw appFailure(AgencyRunEnded({ agency: state.code, phase: state.phase }));
+    if (ENDED.includes(state.phase) || closing || ending) throw appFailure(AgencyRunEnded({ agency: state.code, phase: state.phase }));
   };
   /** Who may import, and when: an official of this agency or a coordinator, while the agency's part is open. */
   const validateActor = (by: ImportActor | undefined) => {
@@ -214,18 +235,33 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
   };
   const updateKey = () => `${workflowId}/${currentUpdateInfo()!.id}`;
 
-  setHandler(importExcel, async ({ by, registerType: type, source }) => importOne(by.username.trim(), type, source, updateKey()), {
-    validator: ({ by, registerType: type }) => {
-      validateActor(by);
-      if (!isRegisterTypeCode(String(type))) throw appFailure(ImportRegisterTypeInvalid({ value: String(type) }));
+  /** The stored file an import names, as the upload and the CLI make it: the activities take it on trust. */
+  const validateSource = (source: StoredSource | undefined) => {
+    const problem = storedSourceProblem(source);
+    if (problem) throw appFailure(problem);
+  };
+
+  setHandler(
+    importExcel,
+    async ({ by, registerType: type, source }) => {
+      const key = updateKey();
+      return inFlight(() => importOne(by.username.trim(), type, source, key));
     },
-  });
+    {
+      validator: ({ by, registerType: type, source }) => {
+        validateActor(by);
+        if (!isRegisterTypeCode(String(type))) throw appFailure(ImportRegisterTypeInvalid({ value: String(type) }));
+        validateSource(source);
+      },
+    },
+  );
 
   setHandler(
     importScans,
     async ({ by, zip, unitCode }) => {
       const actor = by.username.trim();
-      const report = await runScanImport({ importKey: updateKey(), agencyCode: state.code, unitCode, actor, workflowId, zip });
+      const importKey = updateKey();
+      const report = await inFlight(() => runScanImport({ importKey, agencyCode: state.code, unitCode, actor, workflowId, zip }));
       const { entries, attached, alreadyAttached, replaced, unmatched, rejected, missingPages } = report.counts;
       remember({ importId: report.importId, kind: 'scans', by: actor, at: nowIso(), sourceSha256: zip.sha256, sourceName: zip.name, counts: { entries, attached, alreadyAttached, replaced, unmatched, rejected, missingPages } });
       // New pages make records approvable: their books count again.
@@ -237,7 +273,7 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
       else if (state.phase === 'scheduled') await enter('awaiting_import');
       return report;
     },
-    { validator: ({ by }) => validateActor(by) },
+    { validator: ({ by, zip }) => (validateActor(by), validateSource(zip)) },
   );
 
   setHandler(
@@ -314,7 +350,8 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
     },
     {
       validator: ({ by, reason }) => {
-        if (by?.role !== 'coordinator') throw appFailure(ReviewNotCoordinator({ action: 'close an agency' }));
+        if (typeof by?.username !== 'string' || by.username.trim() === '') throw appFailure(RunActorMissing({}));
+        if (by.role !== 'coordinator') throw appFailure(ReviewNotCoordinator({ action: 'close an agency' }));
         notEnded();
         if (typeof reason !== 'string' || reason.trim() === '') throw appFailure(AgencyCloseReasonMissing({}));
       },
@@ -402,21 +439,27 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
     if (!input.carried) {
       // The province run registered it before starting it; a run started on its own registers here.
       await registerWorkflows([{ workflowId, kind: 'agency', provinceCode: input.provinceCode, agencyCode: state.code, startedBy: input.parentWorkflowId }]);
+      // Imports may arrive from the start: they wait for this list (see inFlight).
+      state.splitFiles = expectSplitFiles(await agencySplitFiles({ runId: input.runId, agencyCode: state.code }));
       if (input.schedule) {
         const wait = Date.parse(input.schedule.startsAt) - Date.now();
         if (wait > 0) await condition(() => state.phase !== 'scheduled', wait);
         await enter(state.books.length > 0 ? 'in_review' : 'awaiting_import');
       }
       if (input.autoImport) {
+        const { by } = input.autoImport;
         const sources = await agencySplitSources({ runId: input.runId, agencyCode: state.code });
-        for (const s of sources) await importOne(input.autoImport.by, s.registerType, s.source, `${workflowId}/auto/${s.source.sha256}`);
+        for (const s of sources) await inFlight(() => importOne(by, s.registerType, s.source, `${workflowId}/auto/${s.source.sha256}`));
       }
     }
     for (;;) {
       if (closing) break;
       if (transferDue()) await transferAll();
       await sendNotices();
-      if (agencyFinished(state.books) && approvedWaiting() === 0) break;
+      if (workDone() && approvedWaiting() === 0) {
+        ending = true;
+        break;
+      }
       if (historyLong()) {
         await condition(allHandlersFinished);
         return await continueAsNew<typeof agencyRun>({ ...input, schedule: undefined, autoImport: undefined, carried: state });
@@ -427,10 +470,12 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
       // The timer stands until something brings the next transfer or notice earlier: a decision that only moves a
       // book's idle clock later leaves it, so a page of decisions costs the history no timer.
       const woke = () =>
-        closing !== undefined || transferDue() || agencyFinished(state.books) || historyLong() || overdueBooks() !== toldOverdue || nextWakeAt() < wakeAt;
+        closing !== undefined || transferDue() || workDone() || historyLong() || overdueBooks() !== toldOverdue || nextWakeAt() < wakeAt;
       if (wakeAt === Infinity) await condition(woke);
       else await condition(woke, Math.max(1, wakeAt - Date.now()));
     }
+    // An import accepted before the close still lands, and counts in what the close leaves behind.
+    await condition(() => importsInFlight === 0);
     if (closing) {
       // What officials approved before the close is still theirs to deliver: only the rest stays behind.
       if (approvedWaiting() > 0) await transferAll();

@@ -144,7 +144,7 @@ export function dueNotices(books: readonly ReviewBook[], now: number, settings: 
   return { due, nextAt };
 }
 
-/** Every record of every book is transferred or rejected: the agency's part is done. */
+/** Every record of every book is transferred or rejected: the books' part of when an agency is done (agency-end.ts). */
 export function agencyFinished(books: readonly ReviewBook[]): boolean {
   return books.length > 0 && books.every((b) => !hasWorkLeft(b));
 }

@@ -4,6 +4,7 @@
  */
 import type { AgencyImportEntry } from '../imports/import-types';
 import type { RegisterTypeCode } from '../registers/register-types';
+import type { SplitFilesProgress } from '../review/agency-end';
 import type { ReviewBook, ReviewSettings, TransferProgress } from '../review/review-types';
 
 /** A run is named by its province and the package's declared SHA-256: registering the same package twice finds the same run. */
@@ -113,6 +114,8 @@ export interface AgencyProgress {
 export interface AgencyRunState extends AgencyProgress {
   importsDone: number;
   imports: AgencyImportEntry[];
+  /** The split files the run waits to see imported before it may end by itself; read when it starts. */
+  splitFiles?: SplitFilesProgress;
   books: ReviewBook[];
   transfer: TransferProgress;
   decisionBatches: number;
