@@ -1,0 +1,11 @@
+import type { ReactNode } from 'react';
+import { Navigate, useLocation } from 'react-router';
+import { useSessionState, type Session } from '../../lib/session';
+
+/** Renders its children for a signed-in user; anyone else goes to the log-in page and comes back after. */
+export function RequireSession({ children }: { children: (session: Session) => ReactNode }) {
+  const { session } = useSessionState();
+  const location = useLocation();
+  if (!session) return <Navigate to="/login" replace state={{ from: `${location.pathname}${location.search}` }} />;
+  return <>{children(session)}</>;
+}
