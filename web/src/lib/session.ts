@@ -19,7 +19,8 @@ export interface SessionEnd {
 
 interface State {
   session: Session | null;
-  ended: SessionEnd | null;
+  /** Why the last session ended: the API's reason, or the user signed out. */
+  ended: SessionEnd | 'signed-out' | null;
 }
 
 const KEY = 'hotich.session';
@@ -47,7 +48,8 @@ export const sessionStore = {
   get: (): State => state,
   token: (): string | null => state.session?.token ?? null,
   start: (session: Session): void => update({ session, ended: null }),
-  end: (reason: SessionEnd | null = null): void => update({ session: null, ended: reason }),
+  /** Without a reason: the user signed out. */
+  end: (reason?: SessionEnd): void => update({ session: null, ended: reason ?? 'signed-out' }),
   subscribe(listener: () => void): () => void {
     listeners.add(listener);
     return () => listeners.delete(listener);

@@ -40,7 +40,7 @@ export function LoginPage() {
       <form className="login-form" onSubmit={submit} aria-labelledby="login-title">
         <h1 id="login-title">{t('login.title')}</h1>
         <p className="muted">{t('login.intro')}</p>
-        {ended && !error && (
+        {ended && ended !== 'signed-out' && !error && (
           <div className="notice" role="status">
             <p>{ended.message || t('login.ended')}</p>
           </div>
