@@ -104,6 +104,7 @@ beforeAll(async () => {
   excelFile = path.join(runFolders(system.h.paths, runId).split, candidates[0]!.file.path);
   B = manifest.agencies.find((a) => a.code !== A)!.code;
   passwords['congchuc.a'] = await system.addUser('congchuc.a', 'official', { agencyCode: A, displayName: 'Trần Thị Hồng' });
+  passwords['congchuc.a2'] = await system.addUser('congchuc.a2', 'official', { agencyCode: A, displayName: 'Phạm Minh Quân' });
   passwords['congchuc.b'] = await system.addUser('congchuc.b', 'official', { agencyCode: B, displayName: 'Lê Văn Bình' });
   browser = await launchBrowser(system.url);
 }, 300_000);
@@ -265,6 +266,24 @@ test('transfers: the approved records reach CSDLHTĐT, with the batch and its re
   expect(transferred.length).toBeGreaterThanOrEqual(1);
   await screenshot(page, 'transfers');
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
+});
+
+test('a second official of the agency who opens the book the first holds is told who holds it, and may only look', async () => {
+  const { page } = browser;
+  const open = (await recordsOf(`r.agency_code = $1 AND r.unit_code = $2 AND r.book_year = $3 AND r.book_key = $4 AND r.state = 'imported'`, [A, unitOf(book), book.year, bookKey(book.book)]))[0]!;
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await signIn(page, 'congchuc.a2');
+  await page.goto(`/records/${open.id}`);
+  await page.getByRole('alert').getByText(/đang được công chức congchuc\.a kiểm tra/).waitFor();
+  await page.getByText('Mã lỗi: REVIEW_BOOK_CLAIMED').waitFor();
+  await page.getByText('Bạn không giữ sổ này nên không quyết định được.', { exact: true }).waitFor();
+  expect(await page.getByRole('button', { name: /Phê duyệt và sang hồ sơ sau/ }).isDisabled()).toBe(true);
+  await shownRecord(page);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('r');
+  expect(await page.getByRole('dialog').count()).toBe(0);
+  expect(await record(open.id)).toMatchObject({ state: 'imported' });
+  await screenshot(page, 'review-held-by-another');
 });
 
 test("another agency's official who opens a record by its address sees 'không tìm thấy'", async () => {

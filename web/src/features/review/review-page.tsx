@@ -107,8 +107,10 @@ export function ReviewPage() {
     afterLoad.current = null;
   }, [items, list.isPlaceholderData, go]);
 
-  // The next records are fetched and their pages drawn ahead, and the previous one kept.
+  // The next records are fetched and their pages drawn ahead, and the previous one kept; once
+  // the first page has shown, the panel's width is known and the drawing can start.
   const { zoom, rotation } = view;
+  const measured = shownId !== null;
   useEffect(() => {
     for (const neighbour of [items[index + 1], items[index + 2], items[index - 1]]) {
       if (!neighbour) continue;
@@ -117,7 +119,7 @@ export function ReviewPage() {
         () => undefined,
       );
     }
-  }, [index, items, queryClient, zoom, rotation]);
+  }, [index, items, queryClient, zoom, rotation, measured]);
 
   const onShown = useCallback((id: number) => {
     setShownId(id);
@@ -219,8 +221,16 @@ export function ReviewPage() {
     void send([{ recordId: record.id, kind: 'reject', reasonCode: reason, comment: comment || undefined }]);
   }
 
+  /** Why no decision other than approval can be made on the current record now, if none can. */
+  const decisionBlock: MessageKey | null = !record ? 'review.loadingRecord' : readOnly ? 'review.readOnlyBlock' : pending ? 'review.pendingBlock' : !OPEN_STATES.has(currentState ?? '') ? 'review.decidedBlock' : null;
+
+  function openReject() {
+    if (decisionBlock) return setNotice(decisionBlock);
+    setDialog('reject');
+  }
+
   function startCorrection() {
-    if (!record || readOnly || !OPEN_STATES.has(currentState ?? '')) return setNotice(readOnly ? 'review.readOnlyBlock' : 'review.decidedBlock');
+    if (decisionBlock) return setNotice(decisionBlock);
     setDraft({});
     setCorrection({ reason: 'DATA_DIFFERS', comment: '' });
     setTimeout(() => document.querySelector<HTMLInputElement>('.record-fields input')?.focus(), 0);
@@ -287,8 +297,8 @@ export function ReviewPage() {
       Enter: approve,
       a: approve,
       A: () => (e.shiftKey ? void approveSelected() : approve()),
-      r: () => record && setDialog('reject'),
-      R: () => record && setDialog('reject'),
+      r: openReject,
+      R: openReject,
       c: startCorrection,
       C: startCorrection,
       j: () => step(1),
@@ -456,16 +466,21 @@ export function ReviewPage() {
                 <button type="button" className="primary" onClick={approve} disabled={approvalBlock !== null} aria-keyshortcuts="Enter A" aria-describedby={approvalBlock ? 'approval-block' : undefined}>
                   {t('review.approve')} <kbd>Enter</kbd>
                 </button>
-                <button type="button" className="danger" onClick={() => setDialog('reject')} disabled={readOnly || !OPEN_STATES.has(currentState ?? '') || !!pending} aria-keyshortcuts="R">
+                <button type="button" className="danger" onClick={openReject} disabled={decisionBlock !== null} aria-keyshortcuts="R">
                   {t('review.reject')} <kbd>R</kbd>
                 </button>
-                <button type="button" onClick={startCorrection} disabled={readOnly || !OPEN_STATES.has(currentState ?? '') || !!pending || !!draft} aria-keyshortcuts="C">
+                <button type="button" onClick={startCorrection} disabled={decisionBlock !== null || !!draft} aria-keyshortcuts="C">
                   {t('review.correct')} <kbd>C</kbd>
                 </button>
               </div>
               {approvalBlock && approvalBlock !== 'review.pageLoadingBlock' && approvalBlock !== 'review.loadingRecord' && (
                 <p id="approval-block" className={approvalBlock === 'review.noPageBlock' ? 'notice no-page' : 'muted'} role={notice === approvalBlock ? 'alert' : undefined}>
                   {t(approvalBlock)}
+                </p>
+              )}
+              {notice && notice !== approvalBlock && (
+                <p className="notice" role="alert">
+                  {t(notice)}
                 </p>
               )}
               {draft ? (
