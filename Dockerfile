@@ -10,6 +10,8 @@ COPY scripts ./scripts
 # tsx (a runtime dependency) runs the TypeScript sources: no build step, no dev dependencies.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY . .
+# The web page is built from the sources just copied (npm ci above ran before they were there).
+RUN node scripts/build-web.js
 RUN mkdir -p /var/lib/hotich && chown node:node /var/lib/hotich
 USER node
 EXPOSE 3000

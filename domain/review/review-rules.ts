@@ -29,8 +29,11 @@ import {
   type ReviewSettings,
 } from './review-types';
 
-/** Fields that place a record in its register: a wrong one is a wrong record, not a typo to correct. */
-const PLACE_FIELDS = new Set(['agencyCode', 'districtCode', 'registerType', 'bookYear', 'bookNumber', 'registrationNumber']);
+/**
+ * Fields that place a record in its register: a wrong one is a wrong record, not a typo to
+ * correct. The web page offers no correction of these; the batch check below refuses one.
+ */
+export const PLACE_FIELDS: ReadonlySet<string> = new Set(['agencyCode', 'districtCode', 'registerType', 'bookYear', 'bookNumber', 'registrationNumber']);
 
 /** The first problem of a batch, or undefined when every decision in it is well formed. */
 export function batchProblem(type: RegisterTypeCode, items: readonly DecisionItem[]): AppError | undefined {

@@ -1,8 +1,5 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-
-const Check = Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) });
-const Health = Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]), temporal: Check, postgres: Check });
+import { HealthSchema as Health } from './schema';
 
 async function probe(fn: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
   try {

@@ -57,3 +57,20 @@ export const RecordDetailSchema = Type.Composite([
     receipt: Type.Optional(Type.Object({ targetId: Type.String(), receivedAt: Type.String(), batchKey: Type.String() }, { description: 'Biên nhận của CSDLHTĐT khi đã chuyển' })),
   }),
 ]);
+
+const ImportSourceSchema = Type.Object({ importId: Type.Integer(), sourceName: Type.String({ description: 'Tên tệp đã nhập' }), importedAt: Type.String() });
+
+/** GET /api/records/{id}/versions: where the values came from, and what they were before. */
+export const RecordHistorySchema = Type.Object({
+  current: Type.Union([ImportSourceSchema, Type.Null()], { description: 'Lần nhập của các giá trị hiện tại' }),
+  versions: Type.Array(
+    Type.Object({
+      version: Type.Integer(),
+      corrected: Type.Boolean({ description: 'Phiên bản do công chức sửa khi kiểm tra (không phải do nhập)' }),
+      source: Type.Union([ImportSourceSchema, Type.Null()]),
+      supersededAt: Type.String(),
+      fields: Type.Array(Type.Object({ key: Type.String(), value: Type.String() }), { description: 'Các trường theo từ điển dữ liệu, như ghi trong sổ' }),
+    }),
+    { description: 'Các phiên bản cũ, cũ nhất trước' },
+  ),
+});

@@ -1,0 +1,75 @@
+/**
+ * Signing in, in a real browser against the real system: Vietnamese by default, the API's
+ * refusal shown with its code, the role's frame after signing in, the English switch, a reload
+ * that keeps the session, signing out; nothing asked of any other server, no serious
+ * accessibility finding.
+ */
+import type { Browser } from './support/browser';
+import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser';
+import { startWebSystem, type WebSystem } from './support/system';
+
+let system: WebSystem;
+let browser: Browser;
+let password: string;
+
+beforeAll(async () => {
+  system = await startWebSystem('web-sign-in');
+  password = await system.addUser('congchuc.hongha', 'official', { agencyCode: '00097', displayName: 'Nguyễn Thị Lan' });
+  browser = await launchBrowser(system.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await system?.close();
+});
+
+test('an official signs in in Vietnamese, switches to English, keeps the session on reload and signs out', async () => {
+  const { page } = browser;
+  await page.goto('/');
+  await page.waitForURL('**/login');
+  expect(await page.getAttribute('html', 'lang')).toBe('vi');
+  await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+  await page.getByLabel('Tên đăng nhập').fill('congchuc.hongha');
+  await page.getByLabel('Mật khẩu').fill('sai-mat-khau');
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  const refusal = page.getByRole('alert');
+  await refusal.getByText('Tên đăng nhập hoặc mật khẩu không đúng.').waitFor();
+  await refusal.getByText('Mã lỗi: AUTH_LOGIN_FAILED').waitFor();
+  await screenshot(page, 'sign-in-refused');
+
+  await page.getByLabel('Mật khẩu').fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForURL((u) => u.pathname === '/');
+  const banner = page.getByRole('banner');
+  await banner.getByText('Nguyễn Thị Lan').waitFor();
+  await banner.getByText('Công chức hộ tịch · Cơ quan 00097').waitFor();
+  await screenshot(page, 'signed-in');
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+  await page.getByLabel('Ngôn ngữ').selectOption('en');
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  expect(await page.getAttribute('html', 'lang')).toBe('en');
+  await banner.getByText('Civil status official · Agency 00097').waitFor();
+
+  await page.reload();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL('**/login');
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  expect(browser.foreignRequests).toEqual([]);
+});
+
+test('an address of the page that does not exist says so; one of the API answers as the API', async () => {
+  const { page } = browser;
+  await page.getByLabel('Language').selectOption('vi');
+  await page.getByLabel('Tên đăng nhập').fill('congchuc.hongha');
+  await page.getByLabel('Mật khẩu').fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForURL((u) => u.pathname === '/');
+  await page.goto('/khong-co-trang-nay');
+  await page.getByRole('heading', { name: 'Không tìm thấy' }).waitFor();
+  const api = await page.request.get('/api/khong-co');
+  expect(api.status()).toBe(404);
+  expect(await api.json()).toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
+});

@@ -1,0 +1,59 @@
+/**
+ * The shapes the API answers with, taken from the API's own TypeBox schemas and from the domain
+ * and service types its routes return, never written out a second time. Type-only: nothing here
+ * reaches the bundle.
+ */
+import type { Static } from '@sinclair/typebox';
+import type { AgencyView, ErrorResponse, UserView } from '../../../api/schemas';
+import type { RecordDetailSchema, RecordHistorySchema, ReviewListItemSchema } from '../../../api/routes/api/records/schema';
+import type { HealthSchema } from '../../../api/routes/health/schema';
+import type { BookClaim, ReviewBook } from '../../../domain/review/review-types';
+import type { AgencyRunState } from '../../../domain/runs/province-run';
+import type { AgencyReview } from '../../../services/agency-review';
+
+export type User = UserView;
+export type Agency = AgencyView;
+export type { Role } from '../../../domain/access';
+export type ErrorBody = Static<typeof ErrorResponse>;
+/** POST /api/auth/login */
+export interface LoginResponse {
+  token: string;
+  user: User;
+}
+/** GET /health */
+export type Health = Static<typeof HealthSchema>;
+
+export type RecordDetail = Static<typeof RecordDetailSchema>;
+export type RecordHistory = Static<typeof RecordHistorySchema>;
+export type RecordListItem = Static<typeof ReviewListItemSchema>;
+/** GET /api/agencies/{code}/records */
+export interface RecordPage {
+  total: number;
+  items: RecordListItem[];
+}
+
+/** A book as GET /api/agencies/{code}/books gives it: a lapsed claim is no claim. */
+export type BookView = Omit<ReviewBook, 'claim'> & { claim: BookClaim | null };
+/** GET /api/agencies/{code}/books */
+export interface BooksView {
+  agencyCode: string;
+  phase: AgencyRunState['phase'];
+  books: BookView[];
+  transfer: AgencyRunState['transfer'];
+  decisionBatches: number;
+  closed: NonNullable<AgencyRunState['closed']> | null;
+}
+/** GET /api/agencies/{code}/imports */
+export type ImportsView = AgencyRunState;
+/** GET /api/agencies/{code}/decisions/mine */
+export interface MyDecisions {
+  since: string;
+  byKind: Record<string, number>;
+  records: number;
+}
+/** GET /api/agencies/{code}/transfers */
+export type TransfersView = Awaited<ReturnType<AgencyReview['transfers']>>;
+
+export type { BookClaim, BookRef, DecisionItem, DecisionResult, DecisionOutcome, ReviewBook } from '../../../domain/review/review-types';
+export type { ExcelImportResult } from '../../../domain/imports/import-types';
+export type { ScanImportReport } from '../../../domain/scans/scan-import';
