@@ -313,7 +313,7 @@ export async function applyDecisions(opts: ApplyOptions): Promise<ApplyResult> {
     agencies,
     exceptions: { ...finished.exceptions, sha256: (await sha256OfFile(path.join(out, EXCEPTIONS_FILE))).sha256 },
     custodians: [...decisions.values()].sort((a, b) => a.unitCode.localeCompare(b.unitCode)).map((d) => ({ ...d, rows: placedByUnit.get(d.unitCode) ?? 0 })),
-    placements: { placed: placedByHand, refused: outcomes.length - placedByHand },
+    ...(outcomes.length ? { placements: { placed: placedByHand, refused: outcomes.length - placedByHand } } : {}),
   };
   writeHidden(path.join(out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   opts.onProgress?.(rowsRead);

@@ -210,3 +210,61 @@ export function custodianAgencies(decisions: readonly CustodianDecision[]): Map<
   const catalog = unitCatalog();
   return new Map(decisions.map((d) => [d.unitCode, agencyOf(catalog.commune('2025', d.agencyCode)!)]));
 }
+
+/** The columns of a decisions table (CSV or Excel): the first three are required, the others may be there. */
+export const CUSTODIAN_TABLE = {
+  unit: 'Mã đơn vị cũ',
+  agency: 'Mã cơ quan lưu giữ',
+  basis: 'Căn cứ',
+  unitName: 'Tên đơn vị cũ',
+  decisionNumber: 'Số quyết định',
+  decisionDate: 'Ngày quyết định',
+} as const;
+const REQUIRED_COLUMNS = [CUSTODIAN_TABLE.unit, CUSTODIAN_TABLE.agency, CUSTODIAN_TABLE.basis];
+
+export const CustodianTableColumns = defineError<{ file: string; missing: string[]; extra: string[] }>(
+  'CUSTODIAN_TABLE_COLUMNS',
+  'validation',
+  (p) => `decisions table ${p.file}: missing columns [${p.missing.join(', ')}], unknown columns [${p.extra.join(', ')}]`,
+  (p) =>
+    `Bảng quyết định "${p.file}" không đúng mẫu${p.missing.length ? `: thiếu cột ${p.missing.map((c) => `"${c}"`).join(', ')}` : ''}${p.extra.length ? `${p.missing.length ? ';' : ':'} có cột không dùng ${p.extra.map((c) => `"${c}"`).join(', ')}` : ''}. Dùng các cột ${Object.values(CUSTODIAN_TABLE).map((c) => `"${c}"`).join(', ')} (ba cột đầu bắt buộc).`,
+);
+
+const cell = (c: unknown) => (c === null || c === undefined ? '' : String(c).normalize('NFC').trim());
+const headerKey = (h: string) => h.normalize('NFC').trim().toLocaleLowerCase('vi');
+
+/**
+ * The decisions of a table's rows (its first row the header). A row without an agency code is
+ * a unit not decided yet and is left out; the columns must be those of the template.
+ */
+export function decisionsFromTable(rows: readonly (readonly unknown[])[], file: string): CustodianDecisionInput[] {
+  const [header = [], ...data] = rows;
+  const columns = header.map((h) => cell(h));
+  const known = new Map(Object.values(CUSTODIAN_TABLE).map((c) => [headerKey(c), c]));
+  const at = new Map<string, number>();
+  const extra: string[] = [];
+  columns.forEach((h, i) => {
+    const name = known.get(headerKey(h));
+    if (name && !at.has(name)) at.set(name, i);
+    else if (h !== '') extra.push(h);
+  });
+  const missing = REQUIRED_COLUMNS.filter((c) => !at.has(c));
+  if (missing.length || extra.length) throw CustodianTableColumns({ file, missing, extra });
+  const get = (r: readonly unknown[], c: string) => (at.has(c) ? cell(r[at.get(c)!]) : '');
+  const decisions: CustodianDecisionInput[] = [];
+  for (const r of data) {
+    const unitCode = get(r, CUSTODIAN_TABLE.unit);
+    const agencyCode = get(r, CUSTODIAN_TABLE.agency);
+    if (!unitCode || !agencyCode) continue;
+    const number = get(r, CUSTODIAN_TABLE.decisionNumber);
+    const date = get(r, CUSTODIAN_TABLE.decisionDate);
+    decisions.push({
+      unitCode,
+      agencyCode,
+      ...(get(r, CUSTODIAN_TABLE.basis) ? { basis: get(r, CUSTODIAN_TABLE.basis) } : {}),
+      ...(number || date ? { committeeDecision: { number, date } } : {}),
+    });
+  }
+  if (decisions.length === 0) throw CustodianDecisionsEmpty({});
+  return decisions;
+}
