@@ -115,7 +115,10 @@ test('API: streamed upload, scope, confirm, release, downloads', async () => {
 
   const bad = await app.inject({ method: 'POST', url: `/api/runs/${runId}/release`, headers: auth('dieuphoi01'), payload: { schedules: { [mine!.code]: { startsAt: 'sáng thứ hai' } } } });
   expect(bad.json().code).toBe('VALIDATION_FAILED');
-  const released = await app.inject({ method: 'POST', url: `/api/runs/${runId}/release`, headers: auth('dieuphoi01'), payload: { schedules: { [mine!.code]: { startsAt: '2030-01-06T08:00:00+07:00', place: 'Sở Tư pháp' } } } });
+  const unconfirmed = await app.inject({ method: 'POST', url: `/api/runs/${runId}/release`, headers: auth('dieuphoi01'), payload: {} });
+  expect(unconfirmed.statusCode).toBe(409);
+  expect(unconfirmed.json()).toMatchObject({ code: 'RUN_CUSTODIANS_UNDECIDED', message: expect.stringContaining('chưa có quyết định cơ quan lưu giữ sổ') });
+  const released = await app.inject({ method: 'POST', url: `/api/runs/${runId}/release`, headers: auth('dieuphoi01'), payload: { schedules: { [mine!.code]: { startsAt: '2030-01-06T08:00:00+07:00', place: 'Sở Tư pháp' } }, withoutUndecided: true } });
   expect(released.statusCode).toBe(200);
   const after = await h.runs.waitWhile(runId, ['releasing'], undefined, 200);
   expect(after.progress.agencies.find((a) => a.code === mine!.code)?.phase).toBe('scheduled');
@@ -210,7 +213,7 @@ test('CLI: hotich run start --wait, confirm-handover --wait, status --json, rele
   const agency = status.progress.agencies[0]!;
   const scheduleFile = path.join(gen, 'lich.csv');
   fs.writeFileSync(scheduleFile, `\uFEFFMã cơ quan,Bắt đầu,Địa điểm\n${agency.code},2030-02-03T08:00:00+07:00,"Phòng 2, Sở Tư pháp"\n`);
-  const release = await runCli(['run', 'release', runId, '--schedule', scheduleFile, '--wait'], env);
+  const release = await runCli(['run', 'release', runId, '--schedule', scheduleFile, '--without-undecided', '--wait'], env);
   expect(release.code).toBe(0);
   expect(release.stdout).toContain(`${agency.code.padEnd(5)} ${agency.name}`);
   expect(release.stdout).toContain('Đã xếp lịch nhập, lịch 2030-02-03T08:00:00+07:00 tại Phòng 2, Sở Tư pháp');
