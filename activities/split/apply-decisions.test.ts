@@ -61,7 +61,7 @@ test('the split lists the divided commune and the abolished district with their 
 
 test('decisions place each unit in its custodian, under its own books, noted; a change moves them; the same again rewrites nothing', async () => {
   const first: CustodianDecision[] = checkCustodianDecisions('01', needed, [
-    { unitCode: '7', agencyCode: '25' },
+    { unitCode: '7', agencyCode: '25' }, // zeros lost in a spreadsheet
     { unitCode: '001', agencyCode: '00004', committeeDecision: { number: '123/QĐ-UBND', date: '15/06/2025' } },
   ], decided);
   const r1 = await applyDecisions({ outDir: out, provinceCode: '01', custodians: first, placements: [] });

@@ -134,6 +134,8 @@ export function resolveCustodianAgency(written: string, provinceCode: string): A
 /** The former unit a written code means among those needing a decision (a spreadsheet may have dropped its zeros). */
 function neededUnitCode(written: string, needed: NeededUnits): string {
   const w = written.trim();
+  // A code written whole is that unit ("007" a district, not commune 00007 with zeros lost).
+  if (needed[w]) return w;
   for (const level of ['commune', 'district'] as const) {
     const code = restoreUnitCode(w, level);
     if (needed[code]) return code;
