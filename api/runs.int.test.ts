@@ -123,6 +123,23 @@ test('API: streamed upload, scope, confirm, release, downloads', async () => {
   const after = await h.runs.waitWhile(runId, ['releasing'], undefined, 200);
   expect(after.progress.agencies.find((a) => a.code === mine!.code)?.phase).toBe('scheduled');
 
+  // Custodians: the coordinator of the province only; a unit left undecided at release can still be decided.
+  const custodians = (user: string) => app.inject({ method: 'GET', url: `/api/runs/${runId}/custodians`, headers: auth(user) });
+  expect((await custodians('dieuphoi79')).statusCode).toBe(404);
+  expect((await custodians('congchuc1')).statusCode).toBe(403);
+  const list = (await custodians('dieuphoi01')).json() as { units: Array<{ unitCode: string; candidates: Array<{ code: string }> }>; undecided: number };
+  expect(list.undecided).toBe(list.units.length);
+  const unit = list.units[0]!;
+  const unknown = await app.inject({ method: 'POST', url: `/api/runs/${runId}/custodians`, headers: auth('dieuphoi01'), payload: { decisions: [{ unitCode: unit.unitCode, agencyCode: '99999' }] } });
+  expect(unknown.statusCode).toBe(400);
+  expect(unknown.json()).toMatchObject({ code: 'CUSTODIAN_AGENCY_UNKNOWN', message: expect.stringContaining('không có trong danh mục') });
+  const decided = await app.inject({ method: 'POST', url: `/api/runs/${runId}/custodians`, headers: auth('dieuphoi01'), payload: { decisions: [{ unitCode: unit.unitCode, agencyCode: unit.candidates[0]!.code }] } });
+  expect(decided.statusCode).toBe(200);
+  expect(decided.json()).toMatchObject({ batch: 1, decided: 1, undecided: list.units.length - 1 });
+  // The custodian's agency run exists now (started, or already running with its own rows).
+  const custodian = (await status()).json().progress.agencies.find((a: { code: string }) => a.code === unit.candidates[0]!.code) as { phase: string };
+  expect(custodian.phase).not.toBe('waiting_release');
+
   // Step 3: the official imports a split file of their agency — before the slot, which opens the agency early.
   const manifest = JSON.parse(fs.readFileSync(path.join(runFolders(h.paths, runId).split, MANIFEST_FILE), 'utf8')) as SplitManifest;
   const file = manifest.agencies.find((a) => a.code === mine!.code)!.files[0]!;
