@@ -115,10 +115,30 @@ test('API: streamed upload, scope, confirm, release, downloads', async () => {
 
   const bad = await app.inject({ method: 'POST', url: `/api/runs/${runId}/release`, headers: auth('dieuphoi01'), payload: { schedules: { [mine!.code]: { startsAt: 'sáng thứ hai' } } } });
   expect(bad.json().code).toBe('VALIDATION_FAILED');
-  const released = await app.inject({ method: 'POST', url: `/api/runs/${runId}/release`, headers: auth('dieuphoi01'), payload: { schedules: { [mine!.code]: { startsAt: '2030-01-06T08:00:00+07:00', place: 'Sở Tư pháp' } } } });
+  const unconfirmed = await app.inject({ method: 'POST', url: `/api/runs/${runId}/release`, headers: auth('dieuphoi01'), payload: {} });
+  expect(unconfirmed.statusCode).toBe(409);
+  expect(unconfirmed.json()).toMatchObject({ code: 'RUN_CUSTODIANS_UNDECIDED', message: expect.stringContaining('chưa có quyết định cơ quan lưu giữ sổ') });
+  const released = await app.inject({ method: 'POST', url: `/api/runs/${runId}/release`, headers: auth('dieuphoi01'), payload: { schedules: { [mine!.code]: { startsAt: '2030-01-06T08:00:00+07:00', place: 'Sở Tư pháp' } }, withoutUndecided: true } });
   expect(released.statusCode).toBe(200);
   const after = await h.runs.waitWhile(runId, ['releasing'], undefined, 200);
   expect(after.progress.agencies.find((a) => a.code === mine!.code)?.phase).toBe('scheduled');
+
+  // Custodians: the coordinator of the province only; a unit left undecided at release can still be decided.
+  const custodians = (user: string) => app.inject({ method: 'GET', url: `/api/runs/${runId}/custodians`, headers: auth(user) });
+  expect((await custodians('dieuphoi79')).statusCode).toBe(404);
+  expect((await custodians('congchuc1')).statusCode).toBe(403);
+  const list = (await custodians('dieuphoi01')).json() as { units: Array<{ unitCode: string; candidates: Array<{ code: string }> }>; undecided: number };
+  expect(list.undecided).toBe(list.units.length);
+  const unit = list.units[0]!;
+  const unknown = await app.inject({ method: 'POST', url: `/api/runs/${runId}/custodians`, headers: auth('dieuphoi01'), payload: { decisions: [{ unitCode: unit.unitCode, agencyCode: '99999' }] } });
+  expect(unknown.statusCode).toBe(400);
+  expect(unknown.json()).toMatchObject({ code: 'CUSTODIAN_AGENCY_UNKNOWN', message: expect.stringContaining('không có trong danh mục') });
+  const decided = await app.inject({ method: 'POST', url: `/api/runs/${runId}/custodians`, headers: auth('dieuphoi01'), payload: { decisions: [{ unitCode: unit.unitCode, agencyCode: unit.candidates[0]!.code }] } });
+  expect(decided.statusCode).toBe(200);
+  expect(decided.json()).toMatchObject({ batch: 1, decided: 1, undecided: list.units.length - 1 });
+  // The custodian's agency run exists now (started, or already running with its own rows).
+  const custodian = (await status()).json().progress.agencies.find((a: { code: string }) => a.code === unit.candidates[0]!.code) as { phase: string };
+  expect(custodian.phase).not.toBe('waiting_release');
 
   // Step 3: the official imports a split file of their agency — before the slot, which opens the agency early.
   const manifest = JSON.parse(fs.readFileSync(path.join(runFolders(h.paths, runId).split, MANIFEST_FILE), 'utf8')) as SplitManifest;
@@ -210,7 +230,7 @@ test('CLI: hotich run start --wait, confirm-handover --wait, status --json, rele
   const agency = status.progress.agencies[0]!;
   const scheduleFile = path.join(gen, 'lich.csv');
   fs.writeFileSync(scheduleFile, `\uFEFFMã cơ quan,Bắt đầu,Địa điểm\n${agency.code},2030-02-03T08:00:00+07:00,"Phòng 2, Sở Tư pháp"\n`);
-  const release = await runCli(['run', 'release', runId, '--schedule', scheduleFile, '--wait'], env);
+  const release = await runCli(['run', 'release', runId, '--schedule', scheduleFile, '--without-undecided', '--wait'], env);
   expect(release.code).toBe(0);
   expect(release.stdout).toContain(`${agency.code.padEnd(5)} ${agency.name}`);
   expect(release.stdout).toContain('Đã xếp lịch nhập, lịch 2030-02-03T08:00:00+07:00 tại Phòng 2, Sở Tư pháp');

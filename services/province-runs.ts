@@ -15,8 +15,13 @@ import type { Pool } from 'pg';
 import yazl from 'yazl';
 import { assertPackageName } from '../activities/receive/package-inspection';
 import { resolveInboxFile, stagedFile } from '../activities/receive/receive-package';
+import os from 'node:os';
 import { runFolders } from '../activities/split/split-package';
-import { EXCEPTIONS_FILE, MANIFEST_FILE, type SplitAgency } from '../activities/split/split-export';
+import { EXCEPTIONS_FILE, MANIFEST_FILE, type AppliedCustodian, type SplitAgency, type SplitManifest } from '../activities/split/split-export';
+import { readCustodianTable } from '../activities/split/custodian-table';
+import { readPlacementWorkbook } from '../activities/split/placements-workbook';
+import type { CustodianDecisionInput, DecisionNeeded } from '../domain/runs/custodians';
+import { sha256OfFile } from '../activities/files/hashing';
 import type { DataPaths } from '../activities/files/data-paths';
 import { createHashingTap } from '../activities/files/hashing';
 import {
@@ -25,6 +30,7 @@ import {
   provinceRunWorkflowId,
   stepsOf,
   type AgencySchedule,
+  type DecisionBatchResult,
   type HandoverDetails,
   type PackageSource,
   type ProvinceRunInput,
@@ -34,7 +40,7 @@ import { ImportRegisterTypeInvalid, RunAgencyNotFound, RunNotFound, RunProgressU
 import { isRegisterTypeCode } from '../domain/registers/register-types';
 import { isAppError } from '../domain/errors';
 import { requireProvinceCode } from '../domain/units/province-code';
-import { cancelRun, confirmHandover, provinceRunProgress, releaseSplit } from '../workflows/definitions';
+import { cancelRun, confirmHandover, decideCustodians, placeExceptions, provinceRunProgress, releaseSplit } from '../workflows/definitions';
 import { appErrorOf } from '../workflows/failures';
 import { provinceRun } from '../workflows/province-run';
 import { createWorkflowRegistry } from '../api/repositories/workflows';
@@ -66,12 +72,44 @@ export interface RunStatus {
   steps: ReturnType<typeof stepsOf>;
 }
 
+/** A former unit as the coordinator sees it: what needs deciding, and what was decided, with the rows it placed. */
+export interface CustodianView extends DecisionNeeded {
+  decision?: AppliedCustodian;
+}
+
+export interface CustodianList {
+  runId: string;
+  units: CustodianView[];
+  undecided: number;
+  /** Rows still waiting for a decision. */
+  undecidedRows: number;
+  exceptionRows: number;
+  placements?: { placed: number; refused: number };
+}
+
+/** Rows a placement workbook asked for that stayed exceptions, and why. */
+export interface PlacementResult extends DecisionBatchResult {
+  refusedRows: Array<{ sheet: string; row: number; agencyCode: string; code: string }>;
+}
+
 /** Turns a coded failure that crossed Temporal back into our error; anything else passes unchanged. */
 async function coded<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (e) {
     throw appErrorOf(e) ?? e;
+  }
+}
+
+/** Readers choose a format by a file's extension: a staged upload is read under the name it came with. */
+async function withNamedFile<T>(file: string, name: string, read: (named: string) => Promise<T>): Promise<T> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotich-upload-'));
+  try {
+    const named = path.join(dir, `upload${path.extname(name).toLowerCase()}`);
+    fs.symlinkSync(path.resolve(file), named);
+    return await read(named);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -115,6 +153,17 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
       }
       const { sha256, size } = tap.digest();
       return { token, sha256, sizeBytes: size };
+    },
+
+    /** An upload staged for as long as `use` reads it, then removed: a decisions table or a returned exceptions workbook. */
+    async withUpload<T>(source: Readable, use: (file: string) => Promise<T>): Promise<T> {
+      const { token } = await this.stageUpload(source);
+      const file = stagedFile(paths, token);
+      try {
+        return await use(file);
+      } finally {
+        fs.rmSync(file, { force: true });
+      }
     },
 
     /** Starts the run of a package, or finds the run that already has it. */
@@ -170,8 +219,51 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
       return coded(handleOf(runId).executeUpdate(confirmHandover, { args: [{ by }] }));
     },
 
-    async release(runId: string, by: string, schedules?: Record<string, AgencySchedule>, opts: { autoImport?: boolean } = {}): Promise<ProvinceRunProgress> {
-      return coded(handleOf(runId).executeUpdate(releaseSplit, { args: [{ by, schedules, autoImport: opts.autoImport }] }));
+    async release(runId: string, by: string, schedules?: Record<string, AgencySchedule>, opts: { autoImport?: boolean; withoutUndecided?: boolean } = {}): Promise<ProvinceRunProgress> {
+      return coded(handleOf(runId).executeUpdate(releaseSplit, { args: [{ by, schedules, autoImport: opts.autoImport, withoutUndecided: opts.withoutUndecided }] }));
+    },
+
+    /** The former units of the split whose custodian the coordinator decides, with what is decided. */
+    async custodians(runId: string): Promise<CustodianList> {
+      const file = path.join(runFolders(paths, checked(runId)).split, MANIFEST_FILE);
+      if (!fs.existsSync(file)) throw RunSplitNotReady({ runId });
+      const manifest = JSON.parse(await fs.promises.readFile(file, 'utf8')) as SplitManifest;
+      const decided = new Map((manifest.custodians ?? []).map((c) => [c.unitCode, c]));
+      const units = manifest.decisionsNeeded.map((d) => ({ ...d, ...(decided.has(d.unitCode) ? { decision: decided.get(d.unitCode)! } : {}) }));
+      const waiting = units.filter((u) => !u.decision);
+      return {
+        runId,
+        units,
+        undecided: waiting.length,
+        undecidedRows: waiting.reduce((n, u) => n + u.rows, 0),
+        exceptionRows: manifest.exceptionRows,
+        ...(manifest.placements ? { placements: manifest.placements } : {}),
+      };
+    },
+
+    /** One batch of custodian decisions (one unit, or a table's), an update of the run. */
+    async decideCustodians(runId: string, by: string, decisions: CustodianDecisionInput[]): Promise<DecisionBatchResult> {
+      return coded(handleOf(runId).executeUpdate(decideCustodians, { args: [{ by, decisions }] }));
+    },
+
+    /** A decisions table (CSV or Excel) given as a file; `name` is the name it came with (its extension says its format). */
+    async decideCustodiansFromTable(runId: string, by: string, file: string, name: string): Promise<DecisionBatchResult> {
+      const decisions = await withNamedFile(file, name, (named) => readCustodianTable(named, name));
+      return this.decideCustodians(runId, by, decisions);
+    },
+
+    /** A returned exceptions workbook: checked against the run's split, then its placements as an update of the run. */
+    async placeExceptions(runId: string, by: string, file: string, name: string): Promise<PlacementResult> {
+      const split = runFolders(paths, checked(runId)).split;
+      if (!fs.existsSync(path.join(split, MANIFEST_FILE))) throw RunSplitNotReady({ runId });
+      const placements = await withNamedFile(file, name, (named) => readPlacementWorkbook(named, split, name));
+      const { sha256 } = await sha256OfFile(file);
+      const result = await coded(handleOf(runId).executeUpdate(placeExceptions, { args: [{ by, workbookSha256: sha256, placements }] }));
+      const refused = await pool.query<{ sheet: string; source_row: number; agency_code: string; reason_code: string }>(
+        `SELECT sheet, source_row, agency_code, reason_code FROM exception_placements WHERE run_id = $1 AND workbook_sha256 = $2 AND placed = false ORDER BY sheet, source_row`,
+        [runId, sha256],
+      );
+      return { ...result, refusedRows: refused.rows.map((r) => ({ sheet: r.sheet, row: r.source_row, agencyCode: r.agency_code, code: r.reason_code })) };
     },
 
     async cancel(runId: string, by: string, reason: string): Promise<ProvinceRunProgress> {

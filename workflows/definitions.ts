@@ -7,12 +7,20 @@ import type { ExcelImportResult, ImportActor, StoredSource } from '../domain/imp
 import type { RegisterTypeCode } from '../domain/registers/register-types';
 import type { BookClaim, BookRef, DecisionRequest, DecisionResult, ReviewActor, TransferProgress } from '../domain/review/review-types';
 import type { ScanImportReport } from '../domain/scans/scan-import';
-import type { AgencyPhase, AgencyRunState, AgencySchedule, ProvinceRunProgress } from '../domain/runs/province-run';
+import type { AgencyPhase, AgencyRunState, AgencySchedule, DecisionBatchResult, ProvinceRunProgress } from '../domain/runs/province-run';
+import type { CustodianDecisionInput } from '../domain/runs/custodians';
 
 export const provinceRunProgress = defineQuery<ProvinceRunProgress>('provinceRunProgress');
 export const confirmHandover = defineUpdate<ProvinceRunProgress, [{ by: string }]>('confirmHandover');
-/** `autoImport`: each agency's run imports its split files itself when its slot opens. */
-export const releaseSplit = defineUpdate<ProvinceRunProgress, [{ by: string; schedules?: Record<string, AgencySchedule>; autoImport?: boolean }]>('releaseSplit');
+/**
+ * `autoImport`: each agency's run imports its split files itself when its slot opens.
+ * `withoutUndecided`: the coordinator confirms releasing while former units still have no custodian.
+ */
+export const releaseSplit = defineUpdate<ProvinceRunProgress, [{ by: string; schedules?: Record<string, AgencySchedule>; autoImport?: boolean; withoutUndecided?: boolean }]>('releaseSplit');
+/** Step 2: the coordinator names the custodian of former units (a batch: one unit, or a table), changeable until release. */
+export const decideCustodians = defineUpdate<DecisionBatchResult, [{ by: string; decisions: CustodianDecisionInput[] }]>('decideCustodians');
+/** Step 2: exception rows placed by hand, from one returned exceptions workbook (its SHA-256) already checked against the split. */
+export const placeExceptions = defineUpdate<DecisionBatchResult, [{ by: string; workbookSha256: string; placements: Array<{ sheet: string; row: number; agencyCode: string }> }]>('placeExceptions');
 export const cancelRun = defineUpdate<ProvinceRunProgress, [{ by: string; reason: string }]>('cancelRun');
 /** From the split activity: rows read so far. */
 export const splitProgressSignal = defineSignal<[number]>('splitProgress');

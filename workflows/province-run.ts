@@ -22,10 +22,14 @@ import {
 import type { ReceiveActivities } from '../activities/receive/receive-package';
 import type { SplitActivities } from '../activities/split/split-package';
 import type { RunEventActivities } from '../activities/runs/run-events';
-import type { AppError } from '../domain/errors';
-import { agencyWorkflowId, type AgencySchedule, type ProvinceRunInput, type ProvinceRunProgress } from '../domain/runs/province-run';
+import { isAppError, type AppError } from '../domain/errors';
+import { checkCustodianDecisions, CustodianAlreadyReleased, type CustodianDecision } from '../domain/runs/custodians';
+import { agencyWorkflowId, type AgencyProgress, type AgencySchedule, type CustodianProgress, type DecisionBatchResult, type ProvinceRunInput, type ProvinceRunProgress } from '../domain/runs/province-run';
 import {
   CancelReasonMissing,
+  RunCustodiansUndecided,
+  RunDecisionsNotOpen,
+  RunPlacementsEmpty,
   RunActorMissing,
   RunAlreadyEnded,
   RunNotAwaitingHandover,
@@ -34,7 +38,7 @@ import {
   ScheduleTimeInvalid,
 } from '../domain/runs/run-errors';
 import { agencyRun } from './agency-run';
-import { agencyPhaseSignal, cancelRun, confirmHandover, provinceRunProgress, releaseSplit, splitProgressSignal } from './definitions';
+import { agencyPhaseSignal, cancelRun, confirmHandover, decideCustodians, placeExceptions, provinceRunProgress, releaseSplit, splitProgressSignal } from './definitions';
 import { appFailure, runFailureOf } from './failures';
 
 /** Agency runs started at once: a province can have 600+ agencies. */
@@ -55,7 +59,16 @@ const { splitPackage } = proxyActivities<SplitActivities>({
   cancellationType: 'WAIT_CANCELLATION_COMPLETED',
 });
 
+const { recordDecisions, applyRunDecisions } = proxyActivities<SplitActivities>({
+  // Rewrites only the agencies a decision changes, from the split's exceptions: minutes at most.
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', maximumAttempts: 10 },
+});
+
 const ENDED = ['completed', 'failed', 'cancelled'] as const;
+/** The phases in which the split's decisions are taken: once split, until the run ends. */
+const DECISIONS_OPEN = ['awaiting_release', 'releasing', 'in_progress'] as const;
 
 function reject(e: AppError<object>): never {
   throw appFailure(e);
@@ -63,6 +76,16 @@ function reject(e: AppError<object>): never {
 
 function requireActor(by: unknown): void {
   if (typeof by !== 'string' || by.trim() === '') reject(RunActorMissing({}));
+}
+
+/** A domain check whose coded error becomes the update's refusal. */
+function checked<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (isAppError(e)) reject(e);
+    throw e;
+  }
 }
 
 function validateSchedules(state: ProvinceRunProgress, schedules: Record<string, AgencySchedule> | undefined): void {
@@ -80,6 +103,58 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
   let release: { by: string; schedules: Record<string, AgencySchedule>; autoImport: boolean } | undefined;
   let splitScope: CancellationScope | undefined;
   const now = () => new Date(Date.now()).toISOString();
+  /** Decision batches apply one after another, in the order accepted. */
+  let decisionQueue: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = decisionQueue.then(work);
+    decisionQueue = next.catch(() => undefined);
+    return next;
+  };
+  const undecided = (c: CustodianProgress) => Object.keys(c.needed).filter((u) => !c.decided[u]);
+  const requireDecisionsOpen = (): CustodianProgress => {
+    if (!state.custodians || !(DECISIONS_OPEN as readonly string[]).includes(state.phase) || state.cancelled) reject(RunDecisionsNotOpen({ phase: state.phase }));
+    return state.custodians!;
+  };
+
+  /** Starts agency runs for the agencies still waiting for release, a batch at a time. */
+  const startAgencies = async (batch: AgencyProgress[]) => {
+    // Registered before they start, so an official who imports the moment the release returns finds the agency's run.
+    await registerWorkflows(batch.map((a) => ({ workflowId: agencyWorkflowId(a.code, state.runId), kind: 'agency', provinceCode: state.provinceCode, agencyCode: a.code, startedBy: workflowId })));
+    await Promise.all(
+      batch.map(async (a) => {
+        await startChild(agencyRun, {
+          workflowId: agencyWorkflowId(a.code, state.runId),
+          // The agency's work outlives this run's history: the run continues as new while agencies work.
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          args: [{ runId: state.runId, provinceCode: state.provinceCode, parentWorkflowId: workflowId, agency: { code: a.code, name: a.name, level: a.level, rows: a.rows, files: a.files }, schedule: a.schedule, autoImport: state.release?.autoImport ? { by: state.release.releasedBy } : undefined, review: input.review }],
+        });
+        a.phase = a.schedule ? 'scheduled' : 'awaiting_import';
+      }),
+    );
+  };
+
+  /** Applies every decision up to `batch` to the split and takes the new counts and agencies; after release, hands new agencies their run. */
+  const applyBatch = async (batch: number): Promise<DecisionBatchResult & { placed: number; refused: number }> => {
+    const c = state.custodians!;
+    const applied = await applyRunDecisions({ runId: state.runId, provinceCode: state.provinceCode, registerType: input.registerType, batch });
+    const { agencies, ...counts } = applied.summary;
+    state.split = counts;
+    const listed = new Map(agencies.map((a) => [a.code, a]));
+    // An agency that only held a unit whose decision moved elsewhere before release has nothing left.
+    state.agencies = state.agencies.filter((a) => listed.has(a.code) || a.phase !== 'waiting_release');
+    for (const a of agencies) {
+      const known = state.agencies.find((x) => x.code === a.code);
+      if (known) Object.assign(known, { rows: a.rows, files: a.files });
+      else state.agencies.push({ ...a, phase: 'waiting_release' });
+    }
+    c.applied = Math.max(c.applied, batch);
+    if (state.phase === 'in_progress') {
+      for (let waiting = state.agencies.filter((a) => a.phase === 'waiting_release'); waiting.length; waiting = state.agencies.filter((a) => a.phase === 'waiting_release')) {
+        await startAgencies(waiting.slice(0, CHILD_START_BATCH));
+      }
+    }
+    return { batch, undecided: undecided(c).length, exceptionRows: counts.exceptionRows, placed: applied.placed, refused: applied.refused };
+  };
 
   setHandler(provinceRunProgress, () => state);
   setHandler(splitProgressSignal, (rows) => {
@@ -113,10 +188,57 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
       return state;
     },
     {
-      validator: ({ by, schedules }) => {
+      validator: ({ by, schedules, withoutUndecided }) => {
         requireActor(by);
         if (state.phase !== 'awaiting_release' || release) reject(RunNotAwaitingRelease({ phase: state.phase }));
         validateSchedules(state, schedules);
+        const left = state.custodians ? undecided(state.custodians) : [];
+        if (left.length && withoutUndecided !== true) reject(RunCustodiansUndecided({ count: left.length, units: left.slice(0, 10) }));
+      },
+    },
+  );
+  setHandler(
+    decideCustodians,
+    ({ by, decisions }) => {
+      const c = state.custodians!;
+      const taken: CustodianDecision[] = checkCustodianDecisions(state.provinceCode, c.needed, decisions, { by: by.trim(), at: now() });
+      const batch = ++c.batches;
+      for (const d of taken) c.decided[d.unitCode] = d.agencyCode;
+      return inTurn(async () => {
+        await recordDecisions({ runId: state.runId, workflowId, batch, custodians: taken });
+        const applied = await applyBatch(batch);
+        return { batch, decided: taken.length, undecided: applied.undecided, exceptionRows: applied.exceptionRows };
+      });
+    },
+    {
+      validator: ({ by, decisions }) => {
+        requireActor(by);
+        const c = requireDecisionsOpen();
+        const taken = checked(() => checkCustodianDecisions(state.provinceCode, c.needed, decisions, { by, at: '' }));
+        // Changeable until release; after it, only units still undecided.
+        if (release || state.release) for (const d of taken) if (c.decided[d.unitCode] && c.decided[d.unitCode] !== d.agencyCode) reject(CustodianAlreadyReleased({ code: d.unitCode }));
+      },
+    },
+  );
+  setHandler(
+    placeExceptions,
+    ({ by, workbookSha256, placements }) => {
+      const c = state.custodians!;
+      if (c.workbooks.includes(workbookSha256)) return Promise.resolve({ batch: c.batches, duplicate: true, undecided: undecided(c).length, exceptionRows: state.split?.exceptionRows ?? 0 });
+      c.workbooks.push(workbookSha256);
+      const batch = ++c.batches;
+      return inTurn(async () => {
+        await recordDecisions({ runId: state.runId, workflowId, batch, placements: { workbookSha256, by: by.trim(), at: now(), rows: placements } });
+        const result = await applyBatch(batch);
+        c.placed += result.placed;
+        return result;
+      });
+    },
+    {
+      validator: ({ by, workbookSha256, placements }) => {
+        requireActor(by);
+        requireDecisionsOpen();
+        if (typeof workbookSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(workbookSha256) || !Array.isArray(placements) || placements.length === 0) reject(RunPlacementsEmpty({}));
       },
     },
   );
@@ -183,10 +305,11 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
             registerType: input.registerType,
           }),
         );
-        const { agencies, ...counts } = summary;
+        const { agencies, needed, ...counts } = summary;
         state.split = counts;
         state.splitRows = summary.inputRows;
         state.agencies = agencies.map((a) => ({ ...a, phase: 'waiting_release' }));
+        state.custodians = { needed, decided: {}, batches: 0, applied: 0, workbooks: [], placed: 0 };
       } catch (e) {
         if (state.cancelled && isCancellation(e)) return await endCancelled();
         fail(e);
@@ -195,11 +318,13 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
       }
 
       state.phase = 'awaiting_release';
-      await condition(() => release !== undefined || state.cancelled !== undefined);
+      // Released once every decision taken before it is applied, so the agencies are those of the split as decided.
+      await condition(() => (release !== undefined && state.custodians!.applied === state.custodians!.batches) || state.cancelled !== undefined);
       if (state.cancelled) return await endCancelled();
-      state.release = { releasedBy: release!.by, releasedAt: now(), scheduled: Object.keys(release!.schedules).length, autoImport: release!.autoImport };
+      const left = undecided(state.custodians!);
+      state.release = { releasedBy: release!.by, releasedAt: now(), scheduled: Object.keys(release!.schedules).length, autoImport: release!.autoImport, ...(left.length ? { withoutUndecided: left } : {}) };
       for (const a of state.agencies) if (release!.schedules[a.code]) a.schedule = release!.schedules[a.code];
-      await recordRunEvent({ workflowId, actor: release!.by, action: 'split.released', details: { agencies: state.agencies.length, scheduled: state.release.scheduled } });
+      await recordRunEvent({ workflowId, actor: release!.by, action: 'split.released', details: { agencies: state.agencies.length, scheduled: state.release.scheduled, undecidedUnits: left } });
       state.phase = 'releasing';
     }
 
@@ -209,19 +334,7 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
         state.phase = 'in_progress';
         break;
       }
-      // Registered before they start, so an official who imports the moment the release returns finds the agency's run.
-      await registerWorkflows(batch.map((a) => ({ workflowId: agencyWorkflowId(a.code, state.runId), kind: 'agency', provinceCode: state.provinceCode, agencyCode: a.code, startedBy: workflowId })));
-      await Promise.all(
-        batch.map(async (a) => {
-          await startChild(agencyRun, {
-            workflowId: agencyWorkflowId(a.code, state.runId),
-            // The agency's work outlives this run's history: the run continues as new while agencies work.
-            parentClosePolicy: ParentClosePolicy.ABANDON,
-            args: [{ runId: state.runId, provinceCode: state.provinceCode, parentWorkflowId: workflowId, agency: { code: a.code, name: a.name, level: a.level, rows: a.rows, files: a.files }, schedule: a.schedule, autoImport: state.release?.autoImport ? { by: state.release.releasedBy } : undefined, review: input.review }],
-          });
-          a.phase = a.schedule ? 'scheduled' : 'awaiting_import';
-        }),
-      );
+      await startAgencies(batch);
       if (state.cancelled) return await endCancelled();
       if (workflowInfo().historyLength > HISTORY_LIMIT) break;
     }
@@ -229,10 +342,8 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
     const allDone = () => state.agencies.every((a) => a.phase === 'completed' || a.phase === 'cancelled');
     await condition(() => allDone() || state.cancelled !== undefined || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT);
     if (state.cancelled) return await endCancelled();
-    if (!allDone()) {
-      await condition(allHandlersFinished);
-      return await continueAsNew<typeof provinceRun>(input, state);
-    }
+    await condition(allHandlersFinished);
+    if (!allDone()) return await continueAsNew<typeof provinceRun>(input, state);
     state.phase = 'completed';
     return state;
   } catch (e) {

@@ -20,8 +20,10 @@ import { SHIPPED_PROFILES, splitOutputHeaders } from '../../domain/profiles/ship
 import { isRegisterTypeCode, registerType, type RegisterTypeCode } from '../../domain/registers/register-types';
 import { legacyEncodingName } from '../../domain/text/legacy-encoding';
 import type { Unit } from '../../domain/units/catalog';
-import { agencyFolderName, createRouter, DEFAULT_ROUTING_RULES, routingInputOf, type Agency, type RoutingResult, type RoutingRules } from '../../domain/units/routing';
+import type { CustodianDecision, DecisionNeeded } from '../../domain/runs/custodians';
+import { agencyFolderName, agencyOf, createRouter, DEFAULT_ROUTING_RULES, routingInputOf, type Agency, type RoutingResult, type RoutingRules } from '../../domain/units/routing';
 import type { SheetCell, SheetRow } from '../../formats/tabular/read-rows';
+import type { RecordValues } from '../../domain/registers/validate-record';
 import { readRowBatchesInThread } from '../../formats/tabular/read-rows-thread';
 import { XlsSheetWriter } from '../../formats/xls/xls-sheet-writer';
 import { createXlsxWriterThread, type XlsxWriterThread } from '../../formats/xlsx/xlsx-writer-thread';
@@ -44,8 +46,15 @@ export const SPLIT_TRACE_HEADERS = ['Đơn vị đăng ký gốc', 'Ghi chú khi
 export const LEVEL_FOLDERS = { district: 'Cấp huyện', commune: 'Cấp xã' } as const;
 export const EXCEPTIONS_FILE = 'Ngoại lệ - dòng chưa xếp được.xlsx';
 export const MANIFEST_FILE = 'manifest.json';
-/** The exceptions workbook's columns before the row as it came. */
-const EXCEPTION_HEADERS = ['Mã lý do', 'Lý do', 'Trang gốc', 'Dòng gốc', 'Đơn vị có thể là'] as const;
+/**
+ * The exceptions workbook's columns before the row as it came. The coordinator may fill
+ * "Mã cơ quan nhận" with the agency a row goes to and upload the workbook back (placements).
+ */
+export const EXCEPTION_HEADERS = ['Mã lý do', 'Lý do', 'Trang gốc', 'Dòng gốc', 'Đơn vị có thể là', 'Mã cơ quan nhận'] as const;
+export const PLACEMENT_COLUMN = EXCEPTION_HEADERS.indexOf('Mã cơ quan nhận');
+/** The exceptions workbook's last sheet: which package its rows came from, checked when it comes back. */
+export const EXCEPTIONS_INFO_SHEET = 'Thông tin';
+export const EXCEPTIONS_INFO_SHA_LABEL = 'SHA-256 của gói dữ liệu';
 
 export const SplitRowsNotConserved = defineError<{ input: number; written: number; exceptions: number }>(
   'SPLIT_ROWS_NOT_CONSERVED',
@@ -82,6 +91,8 @@ export interface SplitFile {
   /** Relative to the output folder, with "/" separators. */
   path: string;
   registerType: RegisterTypeCode;
+  /** A file of rows placed by the coordinator: the books of a former unit kept by this agency, or rows placed by hand. */
+  placedBy?: { custodianOf: string } | { hand: true };
   rows: number;
   cells: CellCount;
   sha256: string;
@@ -105,6 +116,11 @@ export interface RefusedSheet {
   rows: number;
 }
 
+/** A custodian decision as the split applied it. */
+export interface AppliedCustodian extends CustodianDecision {
+  rows: number;
+}
+
 export interface SplitManifest {
   version: 1;
   province: string;
@@ -119,6 +135,12 @@ export interface SplitManifest {
   refusedSheets: RefusedSheet[];
   agencies: SplitAgency[];
   exceptions: { path: string; rows: number; cells: number; byReason: Record<string, number>; sha256: string };
+  /** Former units whose rows wait for the coordinator to name their custodian (none decided yet in this list's counts). */
+  decisionsNeeded: DecisionNeeded[];
+  /** The coordinator's custodian decisions applied, with the rows each placed. */
+  custodians?: AppliedCustodian[];
+  /** Exception rows placed by hand: how many, and the rows asked for that stayed exceptions. */
+  placements?: { placed: number; refused: number };
 }
 
 export interface SplitOptions {
@@ -169,9 +191,17 @@ function refusalOr<T extends object>(make: () => T): T | Refusal {
   }
 }
 
+/** Rows the coordinator placed go into files of their own in the agency's folder, named for why. */
+export interface FileTag {
+  /** Added to the file's name: "00127 - Xã Tiên Dương (cũ)", "xếp tay". */
+  label: string;
+  placedBy: NonNullable<SplitFile['placedBy']>;
+}
+
 interface TypeWriter {
   agency: Agency;
   type: RegisterTypeCode;
+  tag?: FileTag;
   dir: string;
   header: string[];
   /** The unknown columns this file has, by header: those of the sheet that opened it. */
@@ -187,7 +217,7 @@ interface TypeWriter {
 
 type Refusal = { code: string; messageVi: string };
 
-interface SheetState {
+export interface SheetState {
   name: string;
   pending: SheetRow[];
   /** Set once the header is settled. */
@@ -204,7 +234,16 @@ interface SheetState {
   headerCells: SheetCell[];
 }
 
-class SplitRun {
+/** A former unit's rows waiting for a custodian decision, as counted while splitting. */
+interface PendingUnit {
+  unit: Unit;
+  reason: DecisionNeeded['reason'];
+  candidates: Unit[];
+  rows: number;
+  books: Map<RegisterTypeCode, { rows: number; books: Set<string> }>;
+}
+
+export class SplitRun {
   private readonly writers = new Map<string, TypeWriter>();
   private readonly agencies = new Map<string, SplitAgency>();
   /** Layouts of plans in files not yet opened: such a file takes the plan's own unknown columns. */
@@ -220,8 +259,13 @@ class SplitRun {
   exceptionRows = 0;
   readonly cells = { in: 0, written: 0, exceptions: 0 };
   private spillCount = 0;
+  private readonly pendingUnits = new Map<string, PendingUnit>();
 
-  constructor(private readonly work: string) {}
+  /** `input`: the package's name and SHA-256, written in the exceptions workbook's last sheet. */
+  constructor(
+    private readonly work: string,
+    private readonly input: { name: string; sha256: string },
+  ) {}
 
   private exceptionWriter(sheet: SheetState): XlsxWriterThread {
     this.exceptions ??= createXlsxWriterThread(path.join(this.work, EXCEPTIONS_FILE));
@@ -234,7 +278,7 @@ class SplitRun {
 
   /** The row as it was received, with why it is here; every cell of it is kept. */
   exception(sheet: SheetState, row: SheetRow, code: string, messageVi: string, candidates = ''): void {
-    const out: Array<string | number | null> = [code, messageVi, row.sheet, row.row, candidates];
+    const out: Array<string | number | null> = [code, messageVi, row.sheet, row.row, candidates, null];
     for (const c of row.cells) {
       out.push(typeof c === 'boolean' ? String(c) : c);
       if (!isBlankCell(c)) this.cells.exceptions++;
@@ -242,6 +286,45 @@ class SplitRun {
     this.exceptionWriter(sheet).addRow(out);
     this.byReason[code] = (this.byReason[code] ?? 0) + 1;
     this.exceptionRows++;
+  }
+
+  /** An exception row carried over from an earlier exceptions workbook as it stands there (its placement cell emptied). */
+  keepException(sheet: SheetState, prefix: readonly SheetCell[], row: SheetRow): void {
+    const out: Array<string | number | null> = EXCEPTION_HEADERS.map((_, i) => (i === PLACEMENT_COLUMN ? null : (prefix[i] as string | number | null) ?? null));
+    for (const c of row.cells) {
+      out.push(typeof c === 'boolean' ? String(c) : c);
+      if (!isBlankCell(c)) this.cells.exceptions++;
+    }
+    this.exceptionWriter(sheet).addRow(out);
+    const code = cellText(prefix[0]);
+    this.byReason[code] = (this.byReason[code] ?? 0) + 1;
+    this.exceptionRows++;
+  }
+
+  /** Counts a row of a former unit that waits for its custodian: rows and books per register type. */
+  pending(unit: Unit, reason: DecisionNeeded['reason'], candidates: Unit[], type: RegisterTypeCode, book: string): void {
+    let p = this.pendingUnits.get(unit.code);
+    if (!p) this.pendingUnits.set(unit.code, (p = { unit, reason, candidates, rows: 0, books: new Map() }));
+    p.rows++;
+    let t = p.books.get(type);
+    if (!t) p.books.set(type, (t = { rows: 0, books: new Set() }));
+    t.rows++;
+    t.books.add(book);
+  }
+
+  decisionsNeeded(): DecisionNeeded[] {
+    return [...this.pendingUnits.values()]
+      .sort((a, b) => a.unit.code.length - b.unit.code.length || a.unit.code.localeCompare(b.unit.code))
+      .map((p) => ({
+        unitCode: p.unit.code,
+        unitName: p.unit.name,
+        level: p.unit.level === 'district' ? 'district' : 'commune',
+        reason: p.reason,
+        rows: p.rows,
+        registers: Object.fromEntries([...p.books].map(([type, t]) => [type, { rows: t.rows, books: t.books.size }])),
+        candidates: p.candidates.map((u) => ({ code: u.code, name: agencyOf(u).name })),
+        ...(p.unit.level === 'district' ? { seatKnown: false as const } : {}),
+      }));
   }
 
   async drain(): Promise<void> {
@@ -258,15 +341,23 @@ class SplitRun {
     return Object.assign(w, { writer, rowsInPart: 0, cellsInPart: { in: 0, out: 0 } }) as TypeWriter;
   }
 
-  private fileName(type: RegisterTypeCode, part: number): string {
-    return `${type} - ${registerType(type).nameVi}${part > 1 ? ` (${part})` : ''}.xls`;
+  private fileName(w: TypeWriter): string {
+    const name = `${w.type} - ${registerType(w.type).nameVi}${w.tag ? ` - ${w.tag.label}` : ''}`.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_');
+    return `${name}${w.part > 1 ? ` (${w.part})` : ''}.xls`;
   }
 
   /** The part's bytes, listed among the writer's files; the caller writes them to the returned path. */
   private finishPart(w: TypeWriter): { file: string; bytes: Buffer } {
     const bytes = w.writer.finish();
-    const name = this.fileName(w.type, w.part);
-    w.files.push({ path: `${w.dir}/${name}`, registerType: w.type, rows: w.rowsInPart, cells: w.cellsInPart, sha256: createHash('sha256').update(bytes).digest('hex') });
+    const name = this.fileName(w);
+    w.files.push({
+      path: `${w.dir}/${name}`,
+      registerType: w.type,
+      ...(w.tag ? { placedBy: w.tag.placedBy } : {}),
+      rows: w.rowsInPart,
+      cells: w.cellsInPart,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
     return { file: path.join(this.work, w.dir, name), bytes };
   }
 
@@ -279,12 +370,12 @@ class SplitRun {
     return layout;
   }
 
-  private openWriter(agency: Agency, plan: SheetPlan, layout: RowLayout): TypeWriter {
+  private openWriter(agency: Agency, plan: SheetPlan, layout: RowLayout, tag: FileTag | undefined): TypeWriter {
     const dir = `${LEVEL_FOLDERS[agency.level]}/${agencyFolderName(agency)}`;
     fs.mkdirSync(path.join(this.work, dir), { recursive: true });
     const extras = plan.extras.map((e) => e.header);
     const header = splitOutputHeaders(plan.type, [...SPLIT_TRACE_HEADERS, ...extras, 'Cột khác']);
-    return this.openPart({ agency, type: plan.type, dir, header, extras, layouts: new Map([[plan, layout]]), part: 1, files: [] });
+    return this.openPart({ agency, type: plan.type, ...(tag ? { tag } : {}), dir, header, extras, layouts: new Map([[plan, layout]]), part: 1, files: [] });
   }
 
   /**
@@ -292,8 +383,8 @@ class SplitRun {
    * its unknown columns are added here. The row is first checked against the row as read; one
    * that would lose a cell goes to the exceptions instead, whole.
    */
-  place(agency: Agency, plan: SheetPlan, sheet: SheetState, row: SheetRow, cells: Array<string | null>): void {
-    const key = `${agency.code}|${plan.type}`;
+  place(agency: Agency, plan: SheetPlan, sheet: SheetState, row: SheetRow, cells: Array<string | null>, tag?: FileTag): boolean {
+    const key = `${agency.code}|${plan.type}|${tag?.label ?? ''}`;
     let w = this.writers.get(key);
     const layout = this.layoutOf(w, plan);
     const others = appendExtras(layout, plan, row.cells, cells);
@@ -301,9 +392,10 @@ class SplitRun {
     checkCells(layout, row.cells, cells, others, tally);
     if (tally.lost >= 0) {
       const lost = CellNotConserved({ column: tally.lost, header: tally.lost < plan.width ? cellText(sheet.headerCells[tally.lost]).trim() : '' });
-      return this.exception(sheet, row, lost.code, lost.messageVi);
+      this.exception(sheet, row, lost.code, lost.messageVi);
+      return false;
     }
-    if (!w) this.writers.set(key, (w = this.openWriter(agency, plan, layout)));
+    if (!w) this.writers.set(key, (w = this.openWriter(agency, plan, layout, tag)));
     if (w.writer.remainingRows === 0) {
       // Synchronous, so placing a row never waits: a part ends once per 65,535 rows.
       const { file, bytes } = this.finishPart(w);
@@ -321,6 +413,7 @@ class SplitRun {
     a.cells.in += tally.in;
     a.cells.out += tally.out;
     this.written++;
+    return true;
   }
 
   async finish(): Promise<{ agencies: SplitAgency[]; exceptions: SplitManifest['exceptions'] }> {
@@ -347,6 +440,14 @@ class SplitRun {
       this.exceptions = createXlsxWriterThread(path.join(this.work, EXCEPTIONS_FILE));
       this.exceptions.addSheet('Ngoại lệ', [EXCEPTION_HEADERS]);
     }
+    this.exceptions.addSheet(EXCEPTIONS_INFO_SHEET, [
+      ['Tệp dữ liệu gốc', this.input.name],
+      [EXCEPTIONS_INFO_SHA_LABEL, this.input.sha256],
+      [
+        'Cách xếp tay',
+        'Điền mã cơ quan nhận (mã xã/phường hiện hành) vào cột "Mã cơ quan nhận" của những dòng xếp được, giữ nguyên mọi cột khác và trang này, rồi tải tệp lên lại. Dòng của xã bị chia hoặc huyện không còn được xếp theo quyết định cơ quan lưu giữ, không xếp tay.',
+      ],
+    ]);
     await this.exceptions.close();
     const agencies = [...this.agencies.values()].sort((a, b) => a.level.localeCompare(b.level) || a.code.localeCompare(b.code));
     for (const a of agencies) {
@@ -361,7 +462,7 @@ class SplitRun {
 const unitLabels = new WeakMap<Unit, string>();
 
 /** "00004 - Phường Ba Đình": how a unit is named in the output, made once per unit. */
-function unitLabel(unit: Unit): string {
+export function unitLabel(unit: Unit): string {
   let label = unitLabels.get(unit);
   if (label === undefined) unitLabels.set(unit, (label = `${unit.code} - ${unit.name}`));
   return label;
@@ -376,15 +477,105 @@ function candidatesOf(routed: Extract<RoutingResult, { ok: false }>): string {
   return list;
 }
 
-function traceNote(parsed: ParsedFields, successorApplied: boolean, bookYearFromDate: boolean): string {
+function traceNote(parsed: ParsedFields, successorApplied: boolean, bookYearFromDate: boolean, placed: string | undefined): string {
   const notes: string[] = [];
-  if (successorApplied) notes.push('Chuyển về cơ quan kế thừa đơn vị đăng ký');
+  if (placed) notes.push(placed);
+  else if (successorApplied) notes.push('Chuyển về cơ quan kế thừa đơn vị đăng ký');
   if (bookYearFromDate) notes.push(BOOK_YEAR_FROM_DATE_VI);
   for (const r of parsed.repaired) notes.push(`Đã chuyển mã ${legacyEncodingName(r.encoding)} sang Unicode ở ${r.field} (gốc: ${r.original})`);
   if (parsed.restoredZeros.length) notes.push(`Đã khôi phục số 0 đầu ở ${parsed.restoredZeros.join(', ')}`);
   for (const p of parsed.problems) notes.push(`${p.code}: ${p.messageVi}`);
   return notes.join('; ');
 }
+
+/** What becomes of one data row: written into an agency's file, or an exception with its reason. */
+export type RowOutcome =
+  | { kind: 'place'; agency: Agency; plan: SheetPlan; routed: Extract<RoutingResult, { ok: true }> | undefined; values: RecordValues; bookYear: number | undefined }
+  | { kind: 'refuse'; code: string; messageVi: string; candidates: string; plan?: SheetPlan; routed?: Extract<RoutingResult, { ok: false }>; values?: RecordValues; bookYear?: number };
+
+/**
+ * How a split reads sheets: settles each sheet's header among its first rows, gives each row
+ * its plan, and routes it. The split uses it on the export; the coordinator's decisions use it
+ * again on the exceptions' rows, so a row is read the same way both times.
+ */
+export function createSheetReader(profile: ImportProfile, registerTypeGiven: RegisterTypeCode | undefined, route: (input: ReturnType<typeof routingInputOf>) => RoutingResult, provinceCode: string) {
+  /** The plan of a row: its sheet's, or, in a sheet whose rows carry their type, that type's. */
+  const planOf = (s: SheetState, row: SheetRow): SheetPlan | Refusal => {
+    if (s.plan) return s.plan;
+    const cell = row.cells[s.typeColumn!];
+    const type = isBlankCell(cell) ? registerTypeGiven : registerTypeFromText(cellText(cell));
+    if (!type) return RowRegisterTypeUnknown({ value: isBlankCell(cell) ? '' : cellText(cell).trim() });
+    let plan = s.plans!.get(type);
+    if (!plan) s.plans!.set(type, (plan = refusalOr(() => compileSheetPlan(s.mapping!, type, profile, s.name, s.headerCells.length))));
+    return plan;
+  };
+
+  return {
+    /**
+     * Settles a sheet's header among its first rows and how its rows are read; returns the
+     * header's index. What is above the header is a title and the header is no data, whatever
+     * the sheet lacks: when no header is recognised, the first row that is not blank is taken
+     * for it (a CSV's header line), and the rows below go to the exceptions with the reason.
+     */
+    startSheet(s: SheetState, rows: SheetCell[][]): number {
+      s.started = true;
+      const named = registerTypeOfSheet(profile, s.name);
+      let header: number;
+      try {
+        header = findHeaderRow(rows, profile, s.name, named);
+      } catch (e) {
+        if (!(isAppError(e) && e.code === HeaderNotFound.code)) throw e;
+        s.failure = { code: e.code, messageVi: e.messageVi };
+        header = rows.findIndex((r) => !isBlankRow(r));
+        s.headerCells = rows[header] ?? [];
+        return header;
+      }
+      s.headerCells = rows[header] ?? [];
+      const refused = refusalOr(() => {
+        const width = s.headerCells.length;
+        if (named) return (s.plan = compileSheetPlan((s.mapping = compileSheetMapping(s.headerCells, profile, s.name, named)), named, profile, s.name, width));
+        // The name says nothing: a "Loại sổ" column says each row's type, else the type given.
+        s.mapping = compileSheetMapping(s.headerCells, profile, s.name);
+        s.typeColumn = s.mapping.columns.find((c) => c.field?.key === 'registerType')?.index;
+        if (s.typeColumn !== undefined) return (s.plans = new Map());
+        if (!registerTypeGiven) throw RegisterTypeUnknown({ sheet: s.name });
+        return (s.plan = compileSheetPlan(s.mapping, registerTypeGiven, profile, s.name, width));
+      });
+      if ('code' in refused) s.failure = refused;
+      return header;
+    },
+
+    /** Where a data row goes, read only as far as routing needs. */
+    classify(s: SheetState, row: SheetRow): RowOutcome {
+      if (s.failure) return { kind: 'refuse', code: s.failure.code, messageVi: s.failure.messageVi, candidates: '' };
+      const plan = planOf(s, row);
+      if (!('type' in plan)) return { kind: 'refuse', code: plan.code, messageVi: plan.messageVi, candidates: '' };
+      const values = routingValues(plan, row.cells);
+      // A row of no book cannot be placed, whatever its unit.
+      const bookYear = plan.bookYearFromDate ? yearOfDate(values.registrationDate) : undefined;
+      if (plan.bookYearFromDate && bookYear === undefined) return { kind: 'refuse', code: BOOK_YEAR_UNKNOWN.code, messageVi: BOOK_YEAR_UNKNOWN.messageVi, candidates: '', plan, values };
+      const routed = route(routingInputOf(values, provinceCode));
+      if (!routed.ok) return { kind: 'refuse', code: routed.reason, messageVi: routed.messageVi, candidates: candidatesOf(routed), plan, routed, values, bookYear };
+      return { kind: 'place', agency: routed.agency, plan, routed, values, bookYear };
+    },
+  };
+}
+
+/** The cells written for a placed row: its fields, then the trace columns (the unknown columns are added by `place`). */
+export function placedCells(plan: SheetPlan, row: SheetRow, bookYear: number | undefined, unit: string, successorApplied: boolean, placed?: string): Array<string | null> {
+  const parsed = parseFields(plan, row.cells);
+  const cells = outputCells(plan, row.cells, parsed, bookYear);
+  cells.push(unit, traceNote(parsed, successorApplied, bookYear !== undefined, placed), `${row.sheet}!${row.row}`);
+  return cells;
+}
+
+/** A book of a row as counted in `decisionsNeeded`: its year and number as written. */
+export function bookOf(plan: SheetPlan, row: SheetRow, values: RecordValues, bookYear: number | undefined): string {
+  const number = plan.fields.find((f) => f.field.key === 'bookNumber');
+  return `${bookYear ?? values.bookYear ?? ''}|${number ? cellText(row.cells[number.col]).trim() : ''}`;
+}
+
+export const newSheet = (name: string): SheetState => ({ name, pending: [], started: false, refusedRows: 0, headerCells: [] });
 
 export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
   const profile = opts.profile ?? SHIPPED_PROFILES['c06-default']!;
@@ -402,25 +593,12 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(path.join(work, '.spill'), { recursive: true });
 
-  const run = new SplitRun(work);
+  const run = new SplitRun(work, { name: path.basename(opts.input), sha256: inputSha });
   const sheets: SheetState[] = [];
   let sheet: SheetState | undefined;
   let read = 0;
   const scanRows = profile.headerRow.mode === 'find' ? profile.headerRow.scanRows : profile.headerRow.mode === 'row' ? profile.headerRow.row : 1;
-
-  const route = createRouter(rules);
-  const refuse = (s: SheetState, row: SheetRow, why: Refusal) => run.exception(s, row, why.code, why.messageVi);
-
-  /** The plan of a row: its sheet's, or, in a sheet whose rows carry their type, that type's. */
-  const planOf = (s: SheetState, row: SheetRow): SheetPlan | Refusal => {
-    if (s.plan) return s.plan;
-    const cell = row.cells[s.typeColumn!];
-    const type = isBlankCell(cell) ? opts.registerType : registerTypeFromText(cellText(cell));
-    if (!type) return RowRegisterTypeUnknown({ value: isBlankCell(cell) ? '' : cellText(cell).trim() });
-    let plan = s.plans!.get(type);
-    if (!plan) s.plans!.set(type, (plan = refusalOr(() => compileSheetPlan(s.mapping!, type, profile, s.name, s.headerCells.length))));
-    return plan;
-  };
+  const reader = createSheetReader(profile, opts.registerType, createRouter(rules), opts.provinceCode);
 
   const dataRow = (s: SheetState, row: SheetRow): void => {
     const cellsIn = nonBlankCells(row.cells);
@@ -430,62 +608,21 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
     }
     run.inputRows++;
     run.cells.in += cellsIn;
-    if (s.failure) {
-      s.refusedRows++;
-      return refuse(s, row, s.failure);
+    if (s.failure) s.refusedRows++;
+    const outcome = reader.classify(s, row);
+    if (outcome.kind === 'refuse') {
+      const pending = outcome.routed?.pending;
+      if (pending) run.pending(pending.unit, outcome.code as DecisionNeeded['reason'], outcome.routed!.candidates ?? [], outcome.plan!.type, bookOf(outcome.plan!, row, outcome.values!, outcome.bookYear));
+      return run.exception(s, row, outcome.code, outcome.messageVi, outcome.candidates);
     }
-    const plan = planOf(s, row);
-    if (!('type' in plan)) return refuse(s, row, plan);
-    const values = routingValues(plan, row.cells);
-    // A row of no book cannot be placed, whatever its unit.
-    const bookYear = plan.bookYearFromDate ? yearOfDate(values.registrationDate) : undefined;
-    if (plan.bookYearFromDate && bookYear === undefined) return refuse(s, row, BOOK_YEAR_UNKNOWN);
-    const routed = route(routingInputOf(values, opts.provinceCode));
-    if (!routed.ok) return run.exception(s, row, routed.reason, routed.messageVi, candidatesOf(routed));
-    const parsed = parseFields(plan, row.cells);
-    const cells = outputCells(plan, row.cells, parsed, bookYear);
-    cells.push(unitLabel(routed.registeringUnit), traceNote(parsed, routed.successorApplied, bookYear !== undefined), `${row.sheet}!${row.row}`);
-    run.place(routed.agency, plan, s, row, cells);
-  };
-
-  /**
-   * Settles a sheet's header among its first rows and how its rows are read; returns the
-   * header's index. What is above the header is a title and the header is no data, whatever
-   * the sheet lacks: when no header is recognised, the first row that is not blank is taken
-   * for it (a CSV's header line), and the rows below go to the exceptions with the reason.
-   */
-  const startSheet = (s: SheetState, rows: SheetCell[][]): number => {
-    s.started = true;
-    const named = registerTypeOfSheet(profile, s.name);
-    let header: number;
-    try {
-      header = findHeaderRow(rows, profile, s.name, named);
-    } catch (e) {
-      if (!(isAppError(e) && e.code === HeaderNotFound.code)) throw e;
-      s.failure = { code: e.code, messageVi: e.messageVi };
-      header = rows.findIndex((r) => !isBlankRow(r));
-      s.headerCells = rows[header] ?? [];
-      return header;
-    }
-    s.headerCells = rows[header] ?? [];
-    const refused = refusalOr(() => {
-      const width = s.headerCells.length;
-      if (named) return (s.plan = compileSheetPlan((s.mapping = compileSheetMapping(s.headerCells, profile, s.name, named)), named, profile, s.name, width));
-      // The name says nothing: a "Loại sổ" column says each row's type, else the type given.
-      s.mapping = compileSheetMapping(s.headerCells, profile, s.name);
-      s.typeColumn = s.mapping.columns.find((c) => c.field?.key === 'registerType')?.index;
-      if (s.typeColumn !== undefined) return (s.plans = new Map());
-      if (!opts.registerType) throw RegisterTypeUnknown({ sheet: s.name });
-      return (s.plan = compileSheetPlan(s.mapping, opts.registerType, profile, s.name, width));
-    });
-    if ('code' in refused) s.failure = refused;
-    return header;
+    const { routed } = outcome;
+    run.place(outcome.agency, outcome.plan, s, row, placedCells(outcome.plan, row, outcome.bookYear, unitLabel(routed!.registeringUnit), routed!.successorApplied));
   };
 
   const flushPending = (s: SheetState) => {
     const rows = s.pending;
     s.pending = [];
-    const header = startSheet(s, rows.map((r) => r.cells));
+    const header = reader.startSheet(s, rows.map((r) => r.cells));
     for (const r of rows.slice(header + 1)) dataRow(s, r);
   };
 
@@ -495,7 +632,7 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
       for (const row of batch) {
         if (!sheet || sheet.name !== row.sheet) {
           if (sheet && !sheet.started) flushPending(sheet);
-          sheets.push((sheet = { name: row.sheet, pending: [], started: false, refusedRows: 0, headerCells: [] }));
+          sheets.push((sheet = newSheet(row.sheet)));
         }
         if (!sheet.started) {
           sheet.pending.push(row);
@@ -531,6 +668,7 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
     refusedSheets: sheets.filter((s) => s.failure && !isBlankRow(s.headerCells)).map((s) => ({ sheet: s.name, code: s.failure!.code, messageVi: s.failure!.messageVi, rows: s.refusedRows })),
     agencies,
     exceptions,
+    decisionsNeeded: run.decisionsNeeded(),
   };
   await fs.promises.writeFile(path.join(work, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   if (fs.existsSync(target)) fs.rmdirSync(target);

@@ -14,7 +14,10 @@ import type { RegisterTypeCode } from '../../domain/registers/register-types';
 import type { SplitSummary } from '../../domain/runs/province-run';
 import type { ContentStore } from '../files/content-store';
 import type { DataPaths } from '../files/data-paths';
-import { splitExport, type SplitManifest } from './split-export';
+import { splitExport, type SplitAgency, type SplitManifest } from './split-export';
+import { applyDecisions, type HandPlacement } from './apply-decisions';
+import type { WorkbookPlacement } from './placements-workbook';
+import type { CustodianDecision, NeededUnits } from '../../domain/runs/custodians';
 import { splitProgressSignal } from '../../workflows/definitions';
 
 export interface SplitPackageInput {
@@ -36,19 +39,38 @@ export function runFolders(paths: DataPaths, runId: string): { root: string; pac
   return { root, packageDir: path.join(root, 'package'), split: path.join(root, 'split') };
 }
 
+const agencySummary = (a: SplitAgency) => ({ code: a.code, name: a.name, level: a.level, rows: a.rows, files: a.files.length });
+
 function summaryOf(manifest: SplitManifest): SplitSummary {
   return {
     inputRows: manifest.input.rows,
     rowsWritten: manifest.rowsWritten,
     exceptionRows: manifest.exceptionRows,
     exceptionsByReason: manifest.exceptions.byReason,
-    agencies: manifest.agencies.map((a) => ({ code: a.code, name: a.name, level: a.level, rows: a.rows, files: a.files.length })),
+    agencies: manifest.agencies.map(agencySummary),
   };
 }
 
+/** A batch of the coordinator's decisions, as the run accepted it: custodians, or the placements of one uploaded workbook. */
+export interface DecisionBatch {
+  runId: string;
+  workflowId: string;
+  batch: number;
+  custodians?: CustodianDecision[];
+  placements?: { workbookSha256: string; by: string; at: string; rows: WorkbookPlacement[] };
+}
+
+export interface AppliedDecisions {
+  summary: SplitSummary;
+  /** Agencies whose folder changed: their files now (none when the folder went). */
+  changed: SplitSummary['agencies'];
+  /** Rows placed by hand in this batch, and those that stayed exceptions. */
+  placed: number;
+  refused: number;
+}
 export function createSplitActivities({ pool, store, paths }: { pool: Pool; store: ContentStore; paths: DataPaths }) {
   return {
-    async splitPackage(input: SplitPackageInput): Promise<SplitSummary> {
+    async splitPackage(input: SplitPackageInput): Promise<SplitSummary & { needed: NeededUnits }> {
       const folders = runFolders(paths, input.runId);
       fs.mkdirSync(folders.packageDir, { recursive: true });
       // The readers pick the format by the file's extension; the store keeps bytes under their hash.
@@ -92,7 +114,94 @@ export function createSplitActivities({ pool, store, paths }: { pool: Pool; stor
           ]);
         }
       });
-      return summaryOf(manifest);
+      const needed: NeededUnits = Object.fromEntries(manifest.decisionsNeeded.map((d) => [d.unitCode, d.candidates.map((c) => c.code)]));
+      return { ...summaryOf(manifest), needed };
+    },
+
+    /** Keeps a batch of decisions in PostgreSQL with who, when and on what basis, and on the audit log; once, whatever the retries. */
+    async recordDecisions(input: DecisionBatch): Promise<void> {
+      await inTransaction(pool, async (c) => {
+        for (const d of input.custodians ?? []) {
+          await c.query(
+            `INSERT INTO custodian_decisions (run_id, batch, unit_code, unit_name, agency_code, agency_name, candidate, basis, committee_decision_number, committee_decision_date, decided_by, decided_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (run_id, batch, unit_code) DO NOTHING`,
+            [input.runId, input.batch, d.unitCode, d.unitName, d.agencyCode, d.agencyName, d.candidate, d.basis ?? null, d.committeeDecision?.number || null, d.committeeDecision?.date || null, d.decidedBy, d.decidedAt],
+          );
+        }
+        const p = input.placements;
+        for (const r of p?.rows ?? []) {
+          await c.query(
+            `INSERT INTO exception_placements (run_id, batch, workbook_sha256, sheet, source_row, agency_code, placed_by, placed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (run_id, batch, sheet, source_row) DO NOTHING`,
+            [input.runId, input.batch, p!.workbookSha256, r.sheet, r.row, r.agencyCode, p!.by, p!.at],
+          );
+        }
+        const action = input.custodians ? 'split.custodians_decided' : 'split.exceptions_placed';
+        const logged = await c.query(`SELECT 1 FROM audit_log WHERE action = $1 AND subject = $2 AND details->>'batch' = $3`, [action, input.workflowId, String(input.batch)]);
+        if (!logged.rowCount) {
+          const details = input.custodians
+            ? { batch: input.batch, decisions: input.custodians.map((d) => ({ unit: d.unitCode, agency: d.agencyCode, committeeDecision: d.committeeDecision?.number })) }
+            : { batch: input.batch, workbookSha256: p!.workbookSha256, rows: p!.rows.length };
+          await c.query('INSERT INTO audit_log (actor, action, subject, details) VALUES ($1, $2, $3, $4)', [input.custodians?.[0]?.decidedBy ?? p!.by, action, input.workflowId, JSON.stringify(details)]);
+        }
+      });
+    },
+
+    /**
+     * Applies every current decision of the run to its split (see applyDecisions): the same
+     * decisions give the same files, so a retry places no row twice.
+     */
+    async applyRunDecisions(input: { runId: string; provinceCode: string; registerType?: RegisterTypeCode; batch: number }): Promise<AppliedDecisions> {
+      const custodians = await pool.query<{ unit_code: string; unit_name: string; agency_code: string; agency_name: string; candidate: boolean; basis: string | null; number: string | null; date: string | null; decided_by: string; decided_at: Date }>(
+        `SELECT DISTINCT ON (unit_code) unit_code, unit_name, agency_code, agency_name, candidate, basis, committee_decision_number AS number, to_char(committee_decision_date, 'YYYY-MM-DD') AS date, decided_by, decided_at
+         FROM custodian_decisions WHERE run_id = $1 AND batch <= $2 ORDER BY unit_code, batch DESC`,
+        [input.runId, input.batch],
+      );
+      const placements = await pool.query<{ sheet: string; source_row: number; agency_code: string; placed_by: string; placed_at: Date; batch: number }>(
+        `SELECT DISTINCT ON (sheet, source_row) sheet, source_row, agency_code, placed_by, placed_at, batch
+         FROM exception_placements WHERE run_id = $1 AND batch <= $2 ORDER BY sheet, source_row, batch DESC`,
+        [input.runId, input.batch],
+      );
+      const ctx = Context.current();
+      const hand: HandPlacement[] = placements.rows.map((r) => ({ sheet: r.sheet, row: r.source_row, agencyCode: r.agency_code, placedBy: r.placed_by, placedAt: r.placed_at.toISOString() }));
+      const { manifest, placements: outcomes, changed } = await applyDecisions({
+        outDir: runFolders(paths, input.runId).split,
+        provinceCode: input.provinceCode,
+        registerType: input.registerType,
+        custodians: custodians.rows.map((r) => ({
+          unitCode: r.unit_code,
+          unitName: r.unit_name,
+          agencyCode: r.agency_code,
+          agencyName: r.agency_name,
+          candidate: r.candidate,
+          ...(r.basis ? { basis: r.basis } : {}),
+          ...(r.number || r.date ? { committeeDecision: { number: r.number ?? '', date: r.date ?? '' } } : {}),
+          decidedBy: r.decided_by,
+          decidedAt: r.decided_at.toISOString(),
+        })),
+        placements: hand,
+        onProgress: (rows) => ctx.heartbeat({ rows }),
+      });
+      const thisBatch = new Set(placements.rows.filter((r) => r.batch === input.batch).map((r) => `${r.sheet}!${r.source_row}`));
+      let placed = 0;
+      let refused = 0;
+      await inTransaction(pool, async (c) => {
+        for (const o of outcomes) {
+          if (thisBatch.has(`${o.sheet}!${o.row}`)) {
+            if (o.placed) placed++;
+            else refused++;
+          }
+          await c.query('UPDATE exception_placements SET placed = $4, reason_code = $5 WHERE run_id = $1 AND sheet = $2 AND source_row = $3 AND batch <= $6', [input.runId, o.sheet, o.row, o.placed, o.code ?? null, input.batch]);
+        }
+        for (const a of manifest.agencies) {
+          await c.query(
+            `INSERT INTO agencies (code, name, level, province_code) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, level = EXCLUDED.level, province_code = EXCLUDED.province_code`,
+            [a.code, a.name, a.level, input.provinceCode],
+          );
+        }
+      });
+      return { summary: summaryOf(manifest), changed: changed.map(agencySummary), placed, refused };
     },
   };
 }

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as XLSX from '@e965/xlsx';
-import { EXCEPTIONS_FILE, splitExport, type SplitManifest } from './split-export';
+import { EXCEPTION_HEADERS, EXCEPTIONS_FILE, splitExport, type SplitManifest } from './split-export';
 import { BOOK_YEAR_FROM_DATE_VI } from '../../domain/profiles/book-year';
 import { rowsOfXls } from '../../test/support/split-verification';
 
@@ -42,8 +42,8 @@ function written(out: string, manifest: SplitManifest, agency: string, type: str
 /** The exceptions workbook, each row as its reason code and the row as received. */
 function exceptions(out: string): Array<{ sheet: string; code: string; reason: string; origin: string; cells: unknown[] }> {
   const wb = XLSX.readFile(path.join(out, EXCEPTIONS_FILE));
-  return wb.SheetNames.flatMap((sheet) =>
-    XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets[sheet]!, { header: 1, raw: true, defval: null }).slice(1).map((r) => ({ sheet, code: String(r[0]), reason: String(r[1]), origin: `${String(r[2])}!${String(r[3])}`, cells: r.slice(5) })),
+  return wb.SheetNames.slice(0, -1).flatMap((sheet) =>
+    XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets[sheet]!, { header: 1, raw: true, defval: null }).slice(1).map((r) => ({ sheet, code: String(r[0]), reason: String(r[1]), origin: `${String(r[2])}!${String(r[3])}`, cells: r.slice(EXCEPTION_HEADERS.length) })),
   );
 }
 

@@ -13,7 +13,11 @@ import { defineError } from '../../domain/errors';
 import { AGENCY_PHASE_VI, provinceOfRun, RUN_PHASE_VI, type AgencySchedule, type ProvinceRunProgress } from '../../domain/runs/province-run';
 import { RunNotFound } from '../../domain/runs/run-errors';
 import { requireProvinceCode } from '../../domain/units/province-code';
-import { createProvinceRuns, type ProvinceRuns, type RunStatus } from '../../services/province-runs';
+import { createProvinceRuns, type CustodianList, type ProvinceRuns, type RunStatus } from '../../services/province-runs';
+import readline from 'node:readline/promises';
+import { isAppError } from '../../domain/errors';
+import { RunCustodiansUndecided } from '../../domain/runs/run-errors';
+import type { DecisionBatchResult } from '../../domain/runs/province-run';
 import { REGISTER_TYPE_CODES } from '../../domain/registers/register-types';
 import { createProgress } from '../progress';
 import { requireRegisterType } from './split';
@@ -72,7 +76,14 @@ function describeStatus(s: RunStatus): string {
     const reasons = Object.entries(p.split.exceptionsByReason).map(([code, n]) => `${code}: ${n}`).join(', ');
     lines.push(`  Kết quả tách: ${p.split.inputRows} dòng = ${p.split.rowsWritten} dòng vào ${p.agencies.length} cơ quan + ${p.split.exceptionRows} dòng ngoại lệ${reasons ? ` (${reasons})` : ''}`);
   }
+  if (p.custodians && Object.keys(p.custodians.needed).length) {
+    const total = Object.keys(p.custodians.needed).length;
+    const decided = Object.keys(p.custodians.decided).length;
+    lines.push(`  Cơ quan lưu giữ sổ của xã bị chia, huyện không còn: đã quyết định ${decided}/${total} đơn vị cũ${decided < total ? ` (xem: hotich run custodians ${p.runId})` : ''}`);
+  }
+  if (p.custodians?.placed) lines.push(`  Dòng ngoại lệ đã xếp tay: ${p.custodians.placed}`);
   if (p.release) lines.push(`  Giao dữ liệu: ${p.release.releasedBy} lúc ${p.release.releasedAt}, ${p.release.scheduled} cơ quan có lịch nhập`);
+  if (p.release?.withoutUndecided) lines.push(`  Giao khi còn ${p.release.withoutUndecided.length} đơn vị cũ chưa có cơ quan lưu giữ: ${p.release.withoutUndecided.join(', ')}`);
   if (p.failure) lines.push(`  Lỗi [${p.failure.code}]: ${p.failure.messageVi}`);
   if (p.cancelled) lines.push(`  Huỷ bởi ${p.cancelled.by} lúc ${p.cancelled.at}: ${p.cancelled.reason}`);
   for (const a of p.agencies) {
@@ -118,6 +129,37 @@ export function readScheduleFile(file: string): Record<string, AgencySchedule> {
   return schedules;
 }
 
+
+function describeCustodians(l: CustodianList): string {
+  const lines = [`Lượt chạy ${l.runId}: ${l.units.length} đơn vị cũ cần quyết định cơ quan lưu giữ sổ, còn ${l.undecided} chưa quyết định (${l.undecidedRows} dòng); ${l.exceptionRows} dòng ngoại lệ.`];
+  for (const u of l.units) {
+    const registers = Object.entries(u.registers).map(([t, r]) => `${t} ${r.rows} dòng/${r.books} quyển`).join(', ');
+    lines.push(`  ${u.unitCode.padEnd(5)} ${u.unitName} — ${u.rows} dòng (${registers})`);
+    if (u.decision) {
+      const d = u.decision;
+      const committee = d.committeeDecision ? `, QĐ ${d.committeeDecision.number}${d.committeeDecision.date ? ` ngày ${d.committeeDecision.date}` : ''}` : '';
+      lines.push(`        → ${d.agencyCode} ${d.agencyName}: ${d.rows} dòng; ${d.decidedBy} lúc ${d.decidedAt}${committee}${d.basis ? `; căn cứ: ${d.basis}` : ''}`);
+    } else {
+      lines.push(`        có thể giao: ${u.candidates.map((c) => `${c.code} ${c.name}`).join('; ')}${u.level === 'district' ? ' (danh mục không ghi nơi đặt trụ sở huyện cũ)' : ''}`);
+    }
+  }
+  if (l.placements) lines.push(`Xếp tay: ${l.placements.placed} dòng đã xếp, ${l.placements.refused} dòng không xếp được.`);
+  return `${lines.join('\n')}\n`;
+}
+
+const describeBatch = (r: DecisionBatchResult) =>
+  `${r.duplicate ? 'Tệp này đã được xếp trước đó; không có gì thay đổi. ' : ''}${r.decided !== undefined ? `Đã ghi ${r.decided} quyết định cơ quan lưu giữ. ` : ''}${r.placed !== undefined && !r.duplicate ? `Đã xếp ${r.placed} dòng, ${r.refused} dòng không xếp được. ` : ''}Còn ${r.undecided} đơn vị cũ chưa quyết định, ${r.exceptionRows} dòng ngoại lệ.\n`;
+
+/** Asks on a terminal; anything but yes is no. Without a terminal, no. */
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^(c|có|co|y|yes)$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
 
 export function register(program: Command): void {
   const run = program.command('run').description('Lượt chạy cấp tỉnh: tiếp nhận (Bước 1), tách (Bước 2) và giao dữ liệu cho các cơ quan');
@@ -187,14 +229,75 @@ export function register(program: Command): void {
     .description('Duyệt kết quả tách và giao dữ liệu cho từng cơ quan (có thể kèm lịch nhập)')
     .option('--schedule <file>', 'lịch nhập: .csv (Mã cơ quan, Bắt đầu, Địa điểm) hoặc .json')
     .option('--auto-import', 'mỗi cơ quan tự nhập các tệp đã tách của mình khi đến lịch')
+    .option('--without-undecided', 'xác nhận giao dữ liệu khi còn đơn vị cũ chưa có cơ quan lưu giữ (dòng của chúng ở lại tệp ngoại lệ)')
     .option('--wait', 'chờ đến khi mọi cơ quan đã nhận việc')
     .option(...asOption)
-    .action(async (runId: string, o: { schedule?: string; autoImport?: boolean; wait?: boolean; as?: string }) => {
+    .action(async (runId: string, o: { schedule?: string; autoImport?: boolean; withoutUndecided?: boolean; wait?: boolean; as?: string }) => {
       const schedules = o.schedule ? readScheduleFile(o.schedule) : undefined;
       await withRuns(o.as, async ({ runs, actor }) => {
-        await runs.release(runId, await actor(provinceOf(runId)), schedules, { autoImport: o.autoImport });
+        const by = await actor(provinceOf(runId));
+        try {
+          await runs.release(runId, by, schedules, { autoImport: o.autoImport, withoutUndecided: o.withoutUndecided });
+        } catch (e) {
+          if (!(isAppError(e) && e.code === RunCustodiansUndecided.code)) throw e;
+          // Undecided units are listed, and the coordinator confirms leaving their rows as exceptions.
+          const waiting = (await runs.custodians(runId)).units.filter((u) => !u.decision);
+          process.stderr.write(`${e.messageVi}\n${waiting.map((u) => `  ${u.unitCode} ${u.unitName}: ${u.rows} dòng\n`).join('')}`);
+          if (!(await confirm('Giao dữ liệu mà không có các đơn vị này? (c/K) '))) throw e;
+          await runs.release(runId, by, schedules, { autoImport: o.autoImport, withoutUndecided: true });
+        }
         process.stdout.write(`Đã duyệt kết quả tách lượt chạy ${runId}.\n`);
         if (o.wait) process.stdout.write(describeStatus(await runs.waitWhile(runId, ['releasing'])));
+      });
+    });
+
+  run
+    .command('custodians <runId>')
+    .description('Các xã bị chia và huyện không còn có sổ trong gói dữ liệu: số dòng, số quyển, cơ quan có thể giao, và quyết định đã có')
+    .option('--json', 'in dạng JSON')
+    .option(...asOption)
+    .action(async (runId: string, o: { json?: boolean; as?: string }) => {
+      await withRuns(o.as, async ({ runs, actor }) => {
+        await actor(provinceOf(runId));
+        const list = await runs.custodians(runId);
+        process.stdout.write(o.json ? `${JSON.stringify(list, null, 2)}\n` : describeCustodians(list));
+      });
+    });
+
+  run
+    .command('decide-custodians <runId>')
+    .description('Quyết định cơ quan lưu giữ sổ của đơn vị cũ: cả bảng (--file) hoặc từng đơn vị (--unit, --agency); thay đổi được đến khi giao dữ liệu')
+    .option('--file <table>', 'bảng .csv/.xlsx: "Mã đơn vị cũ", "Mã cơ quan lưu giữ", "Căn cứ" (tuỳ chọn "Tên đơn vị cũ", "Số quyết định", "Ngày quyết định")')
+    .option('--unit <code>', 'mã đơn vị cũ (xã bị chia hoặc huyện)')
+    .option('--agency <code>', 'mã xã/phường hiện hành lưu giữ sổ')
+    .option('--basis <text>', 'căn cứ (bắt buộc khi cơ quan không nằm trong các đơn vị kế thừa)')
+    .option('--decision-number <number>', 'số quyết định của UBND tỉnh')
+    .option('--decision-date <date>', 'ngày quyết định (dd/mm/yyyy)')
+    .option('--json', 'in kết quả dạng JSON')
+    .option(...asOption)
+    .action(async (runId: string, o: { file?: string; unit?: string; agency?: string; basis?: string; decisionNumber?: string; decisionDate?: string; json?: boolean; as?: string }) => {
+      await withRuns(o.as, async ({ runs, actor }) => {
+        const by = await actor(provinceOf(runId));
+        const committeeDecision = o.decisionNumber || o.decisionDate ? { number: o.decisionNumber ?? '', date: o.decisionDate ?? '' } : undefined;
+        const result = o.file
+          ? await runs.decideCustodiansFromTable(runId, by, o.file, path.basename(o.file))
+          : await runs.decideCustodians(runId, by, [{ unitCode: o.unit ?? '', agencyCode: o.agency ?? '', ...(o.basis ? { basis: o.basis } : {}), ...(committeeDecision ? { committeeDecision } : {}) }]);
+        process.stdout.write(o.json ? `${JSON.stringify(result, null, 2)}\n` : describeBatch(result));
+      });
+    });
+
+  run
+    .command('place-exceptions <runId>')
+    .description('Xếp tay các dòng ngoại lệ: tải lên tệp ngoại lệ của lượt chạy đã điền cột "Mã cơ quan nhận"')
+    .requiredOption('--file <workbook>', 'tệp ngoại lệ (.xlsx) đã điền')
+    .option('--json', 'in kết quả dạng JSON')
+    .option(...asOption)
+    .action(async (runId: string, o: { file: string; json?: boolean; as?: string }) => {
+      await withRuns(o.as, async ({ runs, actor }) => {
+        const result = await runs.placeExceptions(runId, await actor(provinceOf(runId)), o.file, path.basename(o.file));
+        if (o.json) return void process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        process.stdout.write(describeBatch(result));
+        for (const r of result.refusedRows) process.stdout.write(`  Dòng ${r.sheet}!${r.row} (${r.agencyCode}) chưa xếp: ${r.code}\n`);
       });
     });
 

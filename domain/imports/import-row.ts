@@ -171,6 +171,7 @@ export function checkImportRow(plan: ImportPlan, cells: readonly Cell[], rowNumb
     );
   }
   // Only a row that names another agency's unit is refused: an official's own file may carry no unit columns at all.
+  // A row of a former unit whose custodian the coordinator named (a divided commune, a district) keeps that unit's books.
   const routed = plan.route(values);
   if (routed.ok && routed.agency.code !== target.agencyCode) {
     errors.push(problem('agencyCode', 'ROW_OTHER_AGENCY', `Nơi đăng ký: dòng thuộc ${routed.agency.name} (mã ${routed.agency.code}), không phải ${target.agencyName} đang nhập.`));
@@ -183,7 +184,7 @@ export function checkImportRow(plan: ImportPlan, cells: readonly Cell[], rowNumb
   const registrationNumber = typeof values.registrationNumber === 'string' ? values.registrationNumber.trim() : '';
   const key =
     typeof values.bookYear === 'number' && bookNumber !== '' && registrationNumber !== ''
-      ? { unitCode: routed.ok ? routed.registeringUnit.code : target.agencyCode, bookYear: values.bookYear, bookNumber, bookKey: bookKey(bookNumber), registrationNumber, numberKey: numberKey(registrationNumber) }
+      ? { unitCode: routed.ok ? routed.registeringUnit.code : (routed.pending?.registeringUnit.code ?? target.agencyCode), bookYear: values.bookYear, bookNumber, bookKey: bookKey(bookNumber), registrationNumber, numberKey: numberKey(registrationNumber) }
       : undefined;
   if (key && errors.length === 0) {
     const identity = `${key.unitCode}|${key.bookYear}|${key.bookKey}|${key.numberKey}`;

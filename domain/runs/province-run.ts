@@ -5,6 +5,7 @@
 import type { AgencyImportEntry } from '../imports/import-types';
 import type { RegisterTypeCode } from '../registers/register-types';
 import type { SplitFilesProgress } from '../review/agency-end';
+import type { NeededUnits } from './custodians';
 import type { ReviewBook, ReviewSettings, TransferProgress } from '../review/review-types';
 
 /** A run is named by its province and the package's declared SHA-256: registering the same package twice finds the same run. */
@@ -131,6 +132,34 @@ export interface SplitSummary {
   agencies: Array<Omit<AgencyProgress, 'phase' | 'schedule'>>;
 }
 
+/** The coordinator's decisions on the split: small state (codes and counts); who decided what is in the history and PostgreSQL. */
+export interface CustodianProgress {
+  /** Former units whose custodian is to be decided, each with the codes of its candidate agencies. */
+  needed: NeededUnits;
+  /** The custodian decided for each decided unit. */
+  decided: Record<string, string>;
+  /** Batches of decisions (custodians, or one placement workbook) accepted, and applied to the split. */
+  batches: number;
+  applied: number;
+  /** SHA-256 of each placement workbook taken: the same upload again changes nothing. */
+  workbooks: string[];
+  /** Rows placed by hand. */
+  placed: number;
+}
+
+/** What a batch of decisions did. */
+export interface DecisionBatchResult {
+  batch: number;
+  /** Custodian decisions taken, or rows placed and refused from a workbook. */
+  decided?: number;
+  placed?: number;
+  refused?: number;
+  /** The same workbook was taken before: nothing changed. */
+  duplicate?: boolean;
+  undecided: number;
+  exceptionRows: number;
+}
+
 export interface RunFailure {
   code: string;
   message: string;
@@ -146,8 +175,9 @@ export interface ProvinceRunProgress {
   /** Rows read so far while splitting; the input's rows once done. */
   splitRows: number;
   split?: Omit<SplitSummary, 'agencies'>;
-  release?: { releasedBy: string; releasedAt: string; scheduled: number; autoImport?: boolean };
+  release?: { releasedBy: string; releasedAt: string; scheduled: number; autoImport?: boolean; withoutUndecided?: string[] };
   agencies: AgencyProgress[];
+  custodians?: CustodianProgress;
   failure?: RunFailure;
   cancelled?: { by: string; reason: string; at: string };
 }

@@ -107,3 +107,25 @@ export const ImportRegisterTypeInvalid = defineError<{ value: string }>(
   (p) => `${p.value} is not a register type`,
   (p) => `"${p.value}" không phải loại sổ hộ tịch; chọn một trong: ${REGISTER_TYPE_CODES.join(', ')}.`,
 );
+
+export const RunDecisionsNotOpen = defineError<{ phase: RunPhase }>(
+  'RUN_DECISIONS_NOT_OPEN',
+  'conflict',
+  (p) => `the run is ${p.phase}: the split's decisions are taken once it is split and until it ends`,
+  (p) => `Lượt chạy đang ở bước "${RUN_PHASE_VI[p.phase]}": chỉ quyết định cơ quan lưu giữ sổ và xếp tay dòng ngoại lệ sau khi tách xong và trước khi lượt chạy kết thúc.`,
+);
+
+export const RunCustodiansUndecided = defineError<{ count: number; units: string[] }>(
+  'RUN_CUSTODIANS_UNDECIDED',
+  'conflict',
+  (p) => `${p.count} former units have no custodian yet (${p.units.join(', ')}); release with confirmation to leave their rows as exceptions`,
+  (p) =>
+    `Còn ${p.count} đơn vị cũ chưa có quyết định cơ quan lưu giữ sổ (${p.units.join(', ')}${p.count > p.units.length ? ', …' : ''}); các dòng của chúng sẽ ở lại tệp ngoại lệ. Quyết định trước (hotich run decide-custodians), hoặc xác nhận giao dữ liệu mà không có các đơn vị này (--without-undecided).`,
+);
+
+export const RunPlacementsEmpty = defineError(
+  'RUN_PLACEMENTS_EMPTY',
+  'validation',
+  () => 'no placement given',
+  () => 'Không có dòng nào được xếp: điền cột "Mã cơ quan nhận" trong tệp ngoại lệ.',
+);

@@ -100,7 +100,8 @@ export function expectedPlacement(unit: Unit): GeneratedRow['expected'] {
     return absorption?.kind === 'absorbed' ? expectedPlacement(absorption.into) : { exception: 'UNIT_SPLIT_NEEDS_DECISION' };
   }
   const s = catalog.successorOf(unit);
-  if (unit.level === 'district') return { agency: agencyOf(s?.kind === 'same-or-merged' ? s.to : unit) };
+  // A district's registers wait for the coordinator to name their custodian, but an island district's, which became one commune.
+  if (unit.level === 'district') return s?.kind === 'same-or-merged' ? { agency: agencyOf(s.to) } : { exception: 'UNIT_DISTRICT_NEEDS_DECISION' };
   if (!s) throw new Error(`catalog unit ${unit.code} has no successor`);
   return s.kind === 'divided' ? { exception: 'UNIT_SPLIT_NEEDS_DECISION' } : { agency: agencyOf(s.to) };
 }

@@ -26,17 +26,25 @@ export interface Agency {
 export interface RoutingRules {
   /**
    * Divided communes (471 pre-2025 communes went to several 2025 communes): 'decide' sends the
-   * row to the exceptions for a person; 'package-default' takes the part the catalog marks.
+   * row to the exceptions until the coordinator names the custodian; 'package-default' takes
+   * the part the catalog marks.
    */
   dividedCommunes: 'decide' | 'package-default';
   /**
-   * Registers of pre-2025 districts (district level, abolished on 1 July 2025): kept in a
-   * folder of the district (the split's district level) — working assumption, see README.
+   * Registers of pre-2025 districts (the district level was abolished on 1 July 2025): 'decide'
+   * sends them to the exceptions until the coordinator names the custodian; 'district' keeps
+   * them in a folder of the district, an agency that no longer exists (for reading old splits).
    */
-  districtRegisters: 'district';
+  districtRegisters: 'decide' | 'district';
+  /**
+   * The coordinator's decisions: the current agency that keeps the books of each former unit
+   * (a divided commune, an abolished district, a former unit whose taker is not known), by the
+   * former unit's code. Such a unit's rows go there instead of to the exceptions.
+   */
+  custodians?: ReadonlyMap<string, Agency>;
 }
 
-export const DEFAULT_ROUTING_RULES: RoutingRules = { dividedCommunes: 'decide', districtRegisters: 'district' };
+export const DEFAULT_ROUTING_RULES: RoutingRules = { dividedCommunes: 'decide', districtRegisters: 'decide' };
 
 export interface RoutingInput {
   /** The code as written: 5-digit commune or 3-digit district (a spreadsheet may have dropped zeros). */
@@ -57,18 +65,39 @@ export type RoutingFailure =
   | 'UNIT_NOT_FOUND'
   | 'UNIT_NAME_AMBIGUOUS'
   | 'UNIT_SPLIT_NEEDS_DECISION'
+  | 'UNIT_DISTRICT_NEEDS_DECISION'
   | 'UNIT_OTHER_PROVINCE'
   | 'UNIT_MISSING';
 
+/** The reasons a coordinator's custodian decision resolves. */
+export const CUSTODIAN_REASONS: readonly RoutingFailure[] = ['UNIT_SPLIT_NEEDS_DECISION', 'UNIT_DISTRICT_NEEDS_DECISION'];
+
 export type RoutingResult =
-  | { ok: true; agency: Agency; registeringUnit: Unit; currentUnit: Unit; matchedBy: 'code' | 'name'; successorApplied: boolean }
-  | { ok: false; reason: RoutingFailure; messageVi: string; candidates?: Unit[] };
+  | {
+      ok: true;
+      agency: Agency;
+      registeringUnit: Unit;
+      currentUnit: Unit;
+      matchedBy: 'code' | 'name';
+      successorApplied: boolean;
+      /** Set when the agency keeps the books by the coordinator's decision: the former unit decided. */
+      custodianOf?: Unit;
+    }
+  | {
+      ok: false;
+      reason: RoutingFailure;
+      messageVi: string;
+      candidates?: Unit[];
+      /** For a reason in CUSTODIAN_REASONS: the former unit whose custodian is to be decided, and the unit the row names. */
+      pending?: { unit: Unit; registeringUnit: Unit };
+    };
 
 const MESSAGES_VI: Record<RoutingFailure, string> = {
   UNIT_UNKNOWN_CODE: 'Mã đơn vị hành chính nơi đăng ký không có trong danh mục.',
   UNIT_NOT_FOUND: 'Không tìm thấy đơn vị hành chính nơi đăng ký theo tên.',
   UNIT_NAME_AMBIGUOUS: 'Tên đơn vị hành chính nơi đăng ký ứng với nhiều đơn vị; cần mã đơn vị hoặc tên huyện để phân biệt.',
   UNIT_SPLIT_NEEDS_DECISION: 'Xã/phường nơi đăng ký đã được chia cho nhiều đơn vị mới từ 01/7/2025; cần người điều phối quyết định cơ quan lưu giữ sổ.',
+  UNIT_DISTRICT_NEEDS_DECISION: 'Huyện/quận nơi đăng ký không còn từ 01/7/2025 (bỏ cấp huyện); cần người điều phối quyết định cơ quan lưu giữ sổ.',
   UNIT_OTHER_PROVINCE: 'Đơn vị hành chính nơi đăng ký thuộc tỉnh khác.',
   UNIT_MISSING: 'Dòng dữ liệu không có mã hoặc tên đơn vị hành chính nơi đăng ký.',
 };
@@ -127,12 +156,67 @@ function byName(input: RoutingInput, provinceCode: string, generation: 'legacy' 
   return unitsByName(query).map((n) => n.unit);
 }
 
-/** A unit merged away before 2025 stands for the unit that took it over. */
-function lastStateOf(unit: Unit): Unit | RoutingResult {
-  if (!unit.former) return unit;
+/** A unit merged away before 2025 stands for the unit that took it over, or is itself the unit to decide for. */
+function lastStateOf(unit: Unit): { unit: Unit; unresolved: boolean } {
+  if (!unit.former) return { unit, unresolved: false };
   const absorption = unitCatalog().absorptionOf(unit);
-  if (absorption?.kind === 'absorbed') return absorption.into;
-  return fail('UNIT_SPLIT_NEEDS_DECISION', absorption?.candidates ?? []);
+  return absorption?.kind === 'absorbed' ? { unit: absorption.into, unresolved: false } : { unit, unresolved: true };
+}
+
+/**
+ * A former unit's rows: to its custodian when the coordinator named one, else to the
+ * exceptions, with the current agencies that could keep its books.
+ */
+function custodianOrPending(reason: RoutingFailure, unit: Unit, registeringUnit: Unit, matchedBy: 'code' | 'name', rules: RoutingRules): RoutingResult {
+  const custodian = rules.custodians?.get(unit.code);
+  if (custodian) {
+    const currentUnit = unitCatalog().commune('2025', custodian.code)!;
+    return { ok: true, agency: custodian, registeringUnit, currentUnit, matchedBy, successorApplied: true, custodianOf: unit };
+  }
+  return { ...fail(reason, custodianCandidates(unit)), pending: { unit, registeringUnit } } as RoutingResult;
+}
+
+const candidateLists = new WeakMap<Unit, Unit[]>();
+
+/**
+ * The current communes that could keep a former unit's books, most likely first: for a divided
+ * commune, the communes it was divided among; for a district, the communes its communes became,
+ * those that took the most of them first (the catalog does not record a district's seat, so the
+ * commune at the former seat cannot be put first); for a former unit whose taker is not known,
+ * what its possible takers became.
+ */
+export function custodianCandidates(unit: Unit): Unit[] {
+  let list = candidateLists.get(unit);
+  if (list) return list;
+  const catalog = unitCatalog();
+  const successorsOf = (u: Unit): Unit[] => {
+    const s = catalog.successorOf(u);
+    return !s ? [] : s.kind === 'divided' ? s.candidates : [s.to];
+  };
+  if (unit.level === 'commune' && !unit.former) {
+    list = successorsOf(unit);
+  } else {
+    const counts = new Map<Unit, number>();
+    const add = (units: readonly Unit[]) => {
+      for (const u of units) counts.set(u, (counts.get(u) ?? 0) + 1);
+    };
+    if (unit.former) {
+      const absorption = catalog.absorptionOf(unit);
+      const takers = absorption?.kind === 'unresolved' ? absorption.candidates : absorption ? [absorption.into] : [];
+      for (const t of takers) add(t.level === 'district' ? custodianCandidates(t) : successorsOf(t));
+    } else {
+      for (const c of catalog.legacyUnitsOf(unit.provinceCode).communes) if (c.districtCode === unit.code) add(successorsOf(c));
+    }
+    list = [...counts].sort((x, y) => y[1] - x[1] || x[0].code.localeCompare(y[0].code)).map(([u]) => u);
+  }
+  candidateLists.set(unit, list);
+  return list;
+}
+
+/** The 2025 province a province code of either generation is now part of. */
+export function currentProvinceCode(code: string): string | undefined {
+  const catalog = unitCatalog();
+  return catalog.province('2025', code) ? code : catalog.provinceSuccessor(code)?.code;
 }
 
 export function routeRegisteringUnit(input: RoutingInput, rules: RoutingRules = DEFAULT_ROUTING_RULES): RoutingResult {
@@ -172,27 +256,27 @@ export function routeRegisteringUnit(input: RoutingInput, rules: RoutingRules = 
 
   if (input.provinceCode && unit.provinceCode !== input.provinceCode) {
     const successorProvince = unit.generation === 'legacy' ? catalog.provinceSuccessor(unit.provinceCode)?.code : unit.provinceCode;
-    const exportProvince = catalog.province('2025', input.provinceCode) ? input.provinceCode : catalog.provinceSuccessor(input.provinceCode)?.code;
-    if (successorProvince !== exportProvince) return fail('UNIT_OTHER_PROVINCE');
+    if (successorProvince !== currentProvinceCode(input.provinceCode)) return fail('UNIT_OTHER_PROVINCE');
   }
 
   const registeringUnit = unit;
   if (registeringUnit.generation === '2025') return { ok: true, agency: agencyOf(registeringUnit), registeringUnit, currentUnit: registeringUnit, matchedBy, successorApplied: false };
-  const last = lastStateOf(registeringUnit);
-  if (!('level' in last)) return last;
+  const { unit: last, unresolved } = lastStateOf(registeringUnit);
+  if (unresolved) return custodianOrPending('UNIT_SPLIT_NEEDS_DECISION', last, registeringUnit, matchedBy, rules);
   const absorbed = last !== registeringUnit;
   const succession = catalog.successorOf(last);
   if (last.level === 'district') {
-    // A commune-less island district became one commune-level unit; other districts keep their folder.
-    const to = succession?.kind === 'same-or-merged' ? succession.to : last;
-    return { ok: true, agency: agencyOf(to), registeringUnit, currentUnit: to, matchedBy, successorApplied: absorbed || to !== last };
+    // A commune-less island district became one commune-level unit; the others were abolished.
+    if (succession?.kind === 'same-or-merged') return { ok: true, agency: agencyOf(succession.to), registeringUnit, currentUnit: succession.to, matchedBy, successorApplied: true };
+    if (rules.districtRegisters === 'district') return { ok: true, agency: agencyOf(last), registeringUnit, currentUnit: last, matchedBy, successorApplied: absorbed };
+    return custodianOrPending('UNIT_DISTRICT_NEEDS_DECISION', last, registeringUnit, matchedBy, rules);
   }
   if (!succession) return fail('UNIT_UNKNOWN_CODE');
   if (succession.kind === 'divided') {
     if (rules.dividedCommunes === 'package-default' && succession.packageDefault) {
       return { ok: true, agency: agencyOf(succession.packageDefault), registeringUnit, currentUnit: succession.packageDefault, matchedBy, successorApplied: true };
     }
-    return fail('UNIT_SPLIT_NEEDS_DECISION', succession.candidates);
+    return custodianOrPending('UNIT_SPLIT_NEEDS_DECISION', last, registeringUnit, matchedBy, rules);
   }
   const to = succession.to;
   return { ok: true, agency: agencyOf(to), registeringUnit, currentUnit: to, matchedBy, successorApplied: absorbed || to.code !== last.code || to.name !== last.name };

@@ -109,8 +109,18 @@ describe('routing a row to the agency that holds its register today', () => {
     expect(r).toMatchObject({ ok: true, matchedBy: 'name', registeringUnit: { code: '00001' } });
   });
 
-  test('a district registers in its own folder', () => {
-    expect(routeRegisteringUnit({ unitCode: '001', registeredOn: '2015-01-01' })).toMatchObject({ ok: true, agency: { code: '001', name: 'UBND quận Ba Đình', level: 'district' } });
+  test("a district's registers wait for the coordinator's custodian, then go to it under the district's own books", () => {
+    const pending = routeRegisteringUnit({ unitCode: '001', registeredOn: '2015-01-01' });
+    expect(pending).toMatchObject({ ok: false, reason: 'UNIT_DISTRICT_NEEDS_DECISION', pending: { unit: { code: '001', name: 'Quận Ba Đình' } } });
+    // The communes Ba Đình's wards became, the one that took most of them first; the catalog records no seat.
+    const candidates = !pending.ok ? pending.candidates!.map((u) => u.code) : [];
+    const wards = unitCatalog().legacyUnitsOf('01').communes.filter((c) => c.districtCode === '001');
+    const successors = new Set(wards.flatMap((c) => { const s = unitCatalog().successorOf(c)!; return s.kind === 'divided' ? s.candidates.map((u) => u.code) : [s.to.code]; }));
+    expect(new Set(candidates)).toEqual(successors);
+    expect(routeRegisteringUnit({ unitCode: '001', registeredOn: '2015-01-01' }, { dividedCommunes: 'decide', districtRegisters: 'district' })).toMatchObject({ ok: true, agency: { code: '001', level: 'district' } });
+    const custodian = agencyOf(unitCatalog().commune('2025', candidates[0]!)!);
+    const decided = routeRegisteringUnit({ unitCode: '001', registeredOn: '2015-01-01' }, { dividedCommunes: 'decide', districtRegisters: 'decide', custodians: new Map([['001', custodian]]) });
+    expect(decided).toMatchObject({ ok: true, agency: custodian, registeringUnit: { code: '001' }, custodianOf: { code: '001' } });
   });
 
   test('unknown codes, missing units and divided communes are exceptions with a reason, never a guess', () => {
@@ -120,7 +130,9 @@ describe('routing a row to the agency that holds its register today', () => {
     const r = routeRegisteringUnit({ unitCode: divided as string, registeredOn: '2010-01-01' });
     expect(r).toMatchObject({ ok: false, reason: 'UNIT_SPLIT_NEEDS_DECISION' });
     expect(!r.ok && r.candidates!.length).toBeGreaterThan(1);
-    expect(routeRegisteringUnit({ unitCode: divided as string, registeredOn: '2010-01-01' }, { dividedCommunes: 'package-default', districtRegisters: 'district' }).ok).toBe(true);
+    expect(routeRegisteringUnit({ unitCode: divided as string, registeredOn: '2010-01-01' }, { dividedCommunes: 'package-default', districtRegisters: 'decide' }).ok).toBe(true);
+    const custodian = agencyOf(!r.ok ? r.candidates![1]! : unitCatalog().commune('2025', '00004')!);
+    expect(routeRegisteringUnit({ unitCode: divided as string, registeredOn: '2010-01-01' }, { dividedCommunes: 'decide', districtRegisters: 'decide', custodians: new Map([[divided as string, custodian]]) })).toMatchObject({ ok: true, agency: custodian, custodianOf: { code: divided } });
   });
 
   test('a unit of another province is refused for this export', () => {

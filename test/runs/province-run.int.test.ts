@@ -75,16 +75,27 @@ test('receive, confirm, split, release with a schedule, agency runs, download, r
   expect(s.progress.agencies.reduce((n, a) => n + a.rows, 0)).toBe(split.rowsWritten);
   expect(s.progress.handover?.confirmedBy).toBe('Nguyễn Văn A');
 
-  const [first, second] = s.progress.agencies;
+  const [first] = s.progress.agencies;
   expect(await codeOf(h.runs.release(runId, 'Nguyễn Văn A', { '99999': { startsAt: '2030-01-01T08:00:00+07:00' } }))).toBe('RUN_SCHEDULE_AGENCY_UNKNOWN');
   expect(await codeOf(h.runs.release(runId, 'Nguyễn Văn A', { [first!.code]: { startsAt: 'thứ hai' } }))).toBe('RUN_SCHEDULE_TIME_INVALID');
   const slot = { startsAt: '2030-01-06T08:00:00+07:00', place: 'Phòng 203, Sở Tư pháp' };
+  // Divided communes and abolished districts still wait for their custodian: release asks to confirm leaving them out.
+  expect(await codeOf(h.runs.release(runId, 'Nguyễn Văn A', { [first!.code]: slot }))).toBe('RUN_CUSTODIANS_UNDECIDED');
+  // The coordinator names each one's custodian (its first candidate); their rows join those agencies' folders.
+  const { units } = await h.runs.custodians(runId);
+  expect(units.length).toBeGreaterThan(0);
+  const decided = await h.runs.decideCustodians(runId, 'Nguyễn Văn A', units.map((u) => ({ unitCode: u.unitCode, agencyCode: u.candidates[0]!.code })));
+  expect(decided).toMatchObject({ batch: 1, decided: units.length, undecided: 0 });
   await h.runs.release(runId, 'Nguyễn Văn A', { [first!.code]: slot });
   s = await h.runs.waitWhile(runId, ['releasing'], undefined, 200);
   expect(s.progress.phase).toBe('in_progress');
   expect(s.progress.release).toMatchObject({ releasedBy: 'Nguyễn Văn A', scheduled: 1 });
+  expect(s.progress.release?.withoutUndecided).toBeUndefined();
+  expect(s.progress.split!.rowsWritten + s.progress.split!.exceptionRows).toBe(2000);
+  expect(s.progress.agencies.length).toBeGreaterThan(1);
   expect(s.progress.agencies.find((a) => a.code === first!.code)).toMatchObject({ phase: 'scheduled', schedule: slot });
   expect(s.progress.agencies.filter((a) => a.code !== first!.code).every((a) => a.phase === 'awaiting_import')).toBe(true);
+  const second = s.progress.agencies.find((a) => a.code !== first!.code);
   const child = h.env.client.workflow.getHandle(agencyWorkflowId(second!.code, runId));
   expect(await child.query(agencyRunProgress)).toMatchObject({ code: second!.code, rows: second!.rows, phase: 'awaiting_import' });
 
@@ -117,6 +128,7 @@ test('receive, confirm, split, release with a schedule, agency runs, download, r
     { action: 'package.received', actor: 'dieuphoi01' },
     { action: 'package.handover_confirmed', actor: 'Nguyễn Văn A' },
     { action: 'split.completed', actor: 'Nguyễn Văn A' },
+    { action: 'split.custodians_decided', actor: 'Nguyễn Văn A' },
     { action: 'split.released', actor: 'Nguyễn Văn A' },
     { action: 'run.cancelled', actor: 'Nguyễn Văn A' },
   ]);

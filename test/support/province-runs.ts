@@ -100,7 +100,7 @@ export async function releasedRun(
   await h.runs.waitWhile(runId, ['receiving'], undefined, 200);
   await h.runs.confirmHandover(runId, 'dieuphoi01');
   await h.runs.waitWhile(runId, ['splitting'], undefined, 200);
-  await h.runs.release(runId, 'dieuphoi01', undefined, { autoImport: opts.autoImport });
+  await h.runs.release(runId, 'dieuphoi01', undefined, { autoImport: opts.autoImport, withoutUndecided: true });
   await h.runs.waitWhile(runId, ['releasing'], undefined, 200);
   const manifest = JSON.parse(fs.readFileSync(path.join(runFolders(h.paths, runId).split, MANIFEST_FILE), 'utf8')) as SplitManifest;
   return { runId, manifest };

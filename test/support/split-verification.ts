@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as XLSX from '@e965/xlsx';
-import { EXCEPTIONS_FILE, SPLIT_TRACE_HEADERS, type SplitManifest } from '../../activities/split/split-export';
+import { EXCEPTION_HEADERS, EXCEPTIONS_FILE, EXCEPTIONS_INFO_SHEET, SPLIT_TRACE_HEADERS, type SplitManifest } from '../../activities/split/split-export';
 import { displayValue } from '../../domain/profiles/cell-values';
 import { SHIPPED_PROFILES } from '../../domain/profiles/shipped';
 import { compileSheetMapping } from '../../domain/profiles/sheet-mapping';
@@ -109,11 +109,12 @@ export function verifySplitTree(outDir: string, manifest: SplitManifest, truth: 
   }
   expect(misplaced).toEqual([]);
   const exceptions = XLSX.readFile(path.join(outDir, EXCEPTIONS_FILE));
-  const exceptionRows = exceptions.SheetNames.flatMap((n) => XLSX.utils.sheet_to_json<unknown[]>(exceptions.Sheets[n]!, { header: 1 }).slice(1));
+  expect(exceptions.SheetNames.at(-1)).toBe(EXCEPTIONS_INFO_SHEET);
+  const exceptionRows = exceptions.SheetNames.slice(0, -1).flatMap((n) => XLSX.utils.sheet_to_json<unknown[]>(exceptions.Sheets[n]!, { header: 1 }).slice(1));
   expect(exceptionRows).toHaveLength(manifest.exceptionRows);
   expect(readBack + exceptionRows.length).toBe(manifest.input.rows);
   expect(cellsWritten).toBe(manifest.cells.written);
-  // The row as received follows the reason code, reason, sheet, row and candidates.
-  expect(exceptionRows.reduce((n, r) => n + r.slice(5).filter((c) => !blank(c)).length, 0)).toBe(manifest.exceptions.cells);
+  // The row as received follows the reason code, reason, sheet, row, candidates and the placement column.
+  expect(exceptionRows.reduce((n, r) => n + r.slice(EXCEPTION_HEADERS.length).filter((c) => !blank(c)).length, 0)).toBe(manifest.exceptions.cells);
   return readBack;
 }

@@ -41,11 +41,12 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object({
           schedules: Type.Optional(Type.Record(Type.String({ pattern: '^[0-9]{3}([0-9]{2})?$' }), Schedule)),
           autoImport: Type.Optional(Type.Boolean({ description: 'Mỗi cơ quan tự nhập các tệp đã tách của mình khi đến lịch' })),
+          withoutUndecided: Type.Optional(Type.Boolean({ description: 'Xác nhận giao dữ liệu khi còn đơn vị cũ chưa có cơ quan lưu giữ (dòng của chúng ở lại tệp ngoại lệ); thiếu thì bị từ chối với RUN_CUSTODIANS_UNDECIDED' })),
         }),
         response: { 200: Type.Unknown(), ...stateErrorResponses },
       },
     },
-    async (request) => app.provinceRuns.release(runInScope(request, request.params.runId), request.principal!.username, request.body.schedules, { autoImport: request.body.autoImport }),
+    async (request) => app.provinceRuns.release(runInScope(request, request.params.runId), request.principal!.username, request.body.schedules, { autoImport: request.body.autoImport, withoutUndecided: request.body.withoutUndecided }),
   );
 
   app.post(
