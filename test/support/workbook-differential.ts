@@ -97,7 +97,11 @@ export function serial(ms: number, date1904: boolean): number {
 }
 
 /** Written by SheetJS: text as t="str" by default, through the shared string table with `bookSST`; dates as numbers in a date format. */
-export function writeWithSheetJs(book: ModelBook, bookSST: boolean): Buffer {
+export function writeWithSheetJs(book: ModelBook, bookSST: boolean, bookType: 'xlsx' | 'biff8' = 'xlsx'): Buffer {
+  return XLSX.write(sheetJsWorkbook(book), { type: 'buffer', bookType, bookSST, compression: true }) as Buffer;
+}
+
+function sheetJsWorkbook(book: ModelBook): XLSX.WorkBook {
   const wb = XLSX.utils.book_new();
   book.sheets.forEach((rows, i) => {
     const ws: XLSX.WorkSheet = {};
@@ -121,7 +125,7 @@ export function writeWithSheetJs(book: ModelBook, bookSST: boolean): Buffer {
     XLSX.utils.book_append_sheet(wb, ws, sheetName(i));
   });
   if (book.date1904) wb.Workbook = { ...wb.Workbook, WBProps: { date1904: true } };
-  return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx', bookSST, compression: true }) as Buffer;
+  return wb;
 }
 
 const XLSX_ERROR_NUMBERS: Record<string, number> = { '#NULL!': 0x00, '#DIV/0!': 0x07, '#VALUE!': 0x0f, '#REF!': 0x17, '#NAME?': 0x1d, '#NUM!': 0x24, '#N/A': 0x2a };
@@ -371,9 +375,9 @@ type Expected = SheetCell | { date: number };
 
 export type Book = Record<string, SheetCell[][]>;
 
-/** SheetJS's reading of the bytes' twin, cell by cell where Excel shows each one. */
-export function sheetJsReading(bytes: Buffer): Record<string, Expected[][]> {
-  const wb = XLSX.read(sheetJsTwin(bytes), { type: 'buffer', cellDates: true, dense: true });
+/** SheetJS's reading of the bytes (of their twin for an .xlsx), cell by cell where Excel shows each one. */
+export function sheetJsReading(bytes: Buffer, format: 'xlsx' | 'xls' = 'xlsx'): Record<string, Expected[][]> {
+  const wb = XLSX.read(format === 'xlsx' ? sheetJsTwin(bytes) : bytes, { type: 'buffer', cellDates: true, dense: true });
   const book: Record<string, Expected[][]> = {};
   for (const name of wb.SheetNames) {
     const data = (wb.Sheets[name]!['!data'] ?? []) as Array<Array<XLSX.CellObject | undefined> | undefined>;
@@ -381,7 +385,7 @@ export function sheetJsReading(bytes: Buffer): Record<string, Expected[][]> {
       Array.from(data, (row) => {
         const cells: Expected[] = Array.from(row ?? [], (cell) => {
           if (!cell || cell.v === undefined) return null;
-          if (cell.t === 'e') return cell.w ?? null;
+          if (cell.t === 'e') return cell.w ?? ERROR_CODES.find((code) => XLSX_ERROR_NUMBERS[code] === cell.v) ?? null;
           if (cell.v instanceof Date) return { date: cell.v.getTime() };
           return cell.v as SheetCell;
         });
@@ -398,7 +402,7 @@ function trimRows<T>(rows: T[][]): T[][] {
   return rows;
 }
 
-/** Our reading of the bytes, written to `file`, as the split and the import read a file. */
+/** Our reading of the bytes, written to `file` (an .xlsx or .xls), as the split and the import read a file; an .xls row's cells are filled to the sheet's width, which is not compared. */
 export async function ourReading(bytes: Buffer, file: string): Promise<Book> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, bytes);
@@ -407,7 +411,9 @@ export async function ourReading(bytes: Buffer, file: string): Promise<Book> {
     for (const r of batch) {
       const rows = (book[r.sheet] ??= []);
       if (r.row !== rows.length + 1) throw new Error(`sheet ${r.sheet}: row ${r.row} after row ${rows.length}`);
-      rows.push(r.cells);
+      const cells = [...r.cells];
+      while (cells.length && cells[cells.length - 1] === null) cells.pop();
+      rows.push(cells);
     }
   }
   for (const rows of Object.values(book)) trimRows(rows);
@@ -425,7 +431,9 @@ export function modelTexts(book: ModelBook): Map<string, string> {
 }
 
 /** Where our reading differs from SheetJS's beyond the intended differences, or from the model's texts; empty when none. */
-export function differences(ours: Book, theirs: Record<string, Expected[][]>, known: { isoCells?: ReadonlySet<string>; texts?: ReadonlyMap<string, string> } = {}): unknown[] {
+export function differences(ours: Book, theirs: Record<string, Expected[][]>, known: { isoCells?: ReadonlySet<string>; texts?: ReadonlyMap<string, string>; format?: 'xlsx' | 'xls' } = {}): unknown[] {
+  // Only SheetJS's XML reading makes CR LF into LF.
+  const sheetJsText = known.format === 'xls' ? (text: string) => text : (text: string) => text.replace(/\r\n/g, '\n');
   const isoCells = known.isoCells ?? new Set();
   const found: unknown[] = [];
   // A sheet without rows hands over nothing, so our reading has no such sheet.
@@ -452,7 +460,7 @@ export function differences(ours: Book, theirs: Record<string, Expected[][]>, kn
           if (isoCells.has(isoKey(s, r, c))) same = typeof got === 'string' && Date.parse(`${got.length === 10 ? `${got}T00:00:00` : got}Z`) === expected.date;
           // SheetJS cuts the serial's milliseconds, where rounding would give back the second.
           else same = typeof got === 'number' && Math.abs(serialToMs(got) - expected.date) < 2;
-        } else if (typeof expected === 'string' && typeof got === 'string') same = got.replace(/\r\n/g, '\n') === expected;
+        } else if (typeof expected === 'string' && typeof got === 'string') same = sheetJsText(got) === expected;
         else same = Object.is(got, expected);
         if (!same) found.push({ sheet, row: r + 1, column: XLSX.utils.encode_col(c), ours: got, sheetjs: expected });
       }
