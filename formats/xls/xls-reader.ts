@@ -371,6 +371,9 @@ const ERROR_TEXT = new Map([
   [0x2b, '#GETTING_DATA'],
 ]);
 
+/** The text of an Excel error value (#N/A for 0x2A); undefined for a code Excel does not have. */
+export const excelErrorText = (code: number): string | undefined => ERROR_TEXT.get(code);
+
 function errorText(s: Stream, code: number): string {
   return ERROR_TEXT.get(code) ?? s.corrupt(`a cell holds an error value Excel does not have (0x${code.toString(16)})`);
 }
