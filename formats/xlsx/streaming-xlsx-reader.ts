@@ -198,7 +198,6 @@ async function readSharedStrings(zip: yauzl.ZipFile, entry: yauzl.Entry | undefi
   return table;
 }
 
-const isDigitByte = (c: number | undefined) => c !== undefined && c >= 48 && c <= 57;
 const isSpaceByte = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 const bytesOf = (s: string) => Buffer.from(s, 'latin1');
 const INLINE_BODY = bytesOf('<is><t>');
@@ -254,16 +253,15 @@ function packPlainCell(buf: Buffer, open: number, end: number, row: number, ctx:
   for (let c = buf[p]!; c >= 65 && c <= 90; c = buf[++p]!) col = col * 26 + (c - 64);
   if (p === letters) return -1;
   const digits = p;
-  while (isDigitByte(buf[p])) p++;
-  if (p > digits && digitsValue(buf, digits, p) !== row) return -1;
-  if (buf[p++] !== QUOTE) return -1;
+  let refRow = 0;
+  for (let c = buf[p]!; c >= 48 && c <= 57; c = buf[++p]!) refRow = refRow * 10 + (c - 48);
+  if ((p > digits && refRow !== row) || buf[p++] !== QUOTE) return -1;
   let style = 0;
   if (textAt(buf, p, ' s="')) {
     p += 4;
     const from = p;
-    while (isDigitByte(buf[p])) p++;
-    style = digitsValue(buf, from, p);
-    if (style < 0 || buf[p++] !== QUOTE) return -1;
+    for (let c = buf[p]!; c >= 48 && c <= 57; c = buf[++p]!) style = style * 10 + (c - 48);
+    if (p === from || p - from > 9 || buf[p++] !== QUOTE) return -1;
   }
   let type: PlainType = 'n';
   if (textAt(buf, p, ' t="inlineStr">')) {
@@ -314,7 +312,7 @@ function packPlainCell(buf: Buffer, open: number, end: number, row: number, ctx:
       if (!DECIMAL.test(text) || !Number.isFinite(value)) return -1;
     }
     packer.nullsTo(col);
-    packer.number(in1900System(value, style, ctx));
+    packer.number(ctx.dateStyles === undefined ? value : in1900System(value, style, ctx));
   }
   return lt + VALUE_END.length;
 }
@@ -327,6 +325,18 @@ function rowAttribute(tag: string): string | undefined {
     if (close >= 0) return tag.slice(at + 4, close);
   }
   return /(?:^|[\s])r\s*=\s*(["'])([^"']*)\1/.exec(tag)?.[2];
+}
+
+/** The number in a row's r="…" (spaces around it allowed), or -1 when it is none. */
+function rowNumber(attribute: string): number {
+  const text = attribute.length > 0 && attribute.charCodeAt(0) > 32 && attribute.charCodeAt(attribute.length - 1) > 32 ? attribute : attribute.trim();
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57 || i > 7) return -1;
+    n = n * 10 + (c - 48);
+  }
+  return text.length ? n : -1;
 }
 
 /**
@@ -432,7 +442,7 @@ class SheetScanner {
       if (tagEnd < 0) break;
       const empty = buf[tagEnd - 1] === SLASH;
       const attribute = rowAttribute(buf.toString('latin1', after, empty ? tagEnd - 1 : tagEnd));
-      const row = attribute === undefined ? this.last + 1 : /^\s*\d{1,7}\s*$/.test(attribute) ? Number(attribute) : -1;
+      const row = attribute === undefined ? this.last + 1 : rowNumber(attribute);
       if (!(row > this.last && row <= MAX_ROWS)) throw cellProblem(this.ctx, row < 1 || row > MAX_ROWS ? 'reference' : 'rowOrder', row > 0 && row <= MAX_ROWS ? row : this.last + 1);
       const close = empty ? undefined : this.rowEnd(buf, tagEnd + 1, row);
       if (!empty && !close) break;
@@ -460,7 +470,7 @@ class SheetScanner {
   /** The row's cells, when every one is plain and nothing but white space lies between them; false as soon as not. */
   private packCells(buf: Buffer, from: number, end: number, row: number): boolean {
     for (let at = from; ; ) {
-      while (at < end && isSpaceByte(buf[at])) at++;
+      if (buf[at] !== LT) while (at < end && isSpaceByte(buf[at])) at++;
       if (at >= end) return true;
       // "<col…" or another tag starting with "<c" is no cell; packPlainCell wants " r=" right after "<c".
       if (buf[at] !== LT || buf[at + 1] !== 0x63) return false;
