@@ -1,11 +1,10 @@
 /**
  * The .xls (BIFF8) reader against SheetJS on random workbooks (the same as the .xlsx reader's,
- * test/support/workbook-differential.ts): written by SheetJS as BIFF8, with and without a shared
- * string table, and by LibreOffice Calc (SheetJS's .xlsx saved as .xls, the whole batch by one
- * headless run). Both readers read the same bytes; intended differences: error values are
- * their text, dates in a 1904 workbook are days of the 1900 system (see xls-reader.ts).
+ * test/support/workbook-differential.ts) written by SheetJS as BIFF8, with and without a shared
+ * string table. Both readers read the same bytes; intended differences: error values are their
+ * text, dates in a 1904 workbook are days of the 1900 system (see xls-reader.ts). LibreOffice's
+ * files are in formats/tabular/read-rows.libreoffice.test.ts.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,22 +31,3 @@ test.each([
     { numRuns: RUNS },
   );
 }, 60_000);
-
-test('workbooks saved as .xls by LibreOffice Calc are read cell for cell as SheetJS reads them', async () => {
-  const seed = Date.now() ^ (Math.random() * 0x7fffffff);
-  const books = fc.sample(bookArb({ errors: false }), { numRuns: RUNS, seed });
-  const input = path.join(dir, 'in');
-  fs.mkdirSync(input);
-  const files = books.map((book, i) => {
-    const file = path.join(input, `${i}.xlsx`);
-    fs.writeFileSync(file, writeWithSheetJs(book, i % 2 === 0));
-    return file;
-  });
-  // A profile of its own, so that a LibreOffice already open elsewhere does not take the work.
-  execFileSync('soffice', [`-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--headless', '--convert-to', 'xls', '--outdir', path.join(dir, 'out'), ...files], { stdio: 'pipe', timeout: 300_000 });
-  for (const [i, book] of books.entries()) {
-    const bytes = fs.readFileSync(path.join(dir, 'out', `${i}.xls`));
-    const found = differences(await ourReading(bytes, path.join(dir, 'ours', `${i}.xls`)), sheetJsReading(bytes, 'xls'), { format: 'xls' });
-    if (found.length) throw new Error(`sample ${i} of seed ${seed}: ${JSON.stringify(book)}\n${JSON.stringify(found, null, 2)}`);
-  }
-}, 240_000);

@@ -4,7 +4,8 @@
  * bookSST through the shared string table), by ExcelJS (shared strings, rich-text runs, errors
  * as formula results), and by hand for every form of cell those writers do not use. Both
  * readers read the same bytes; the intended differences are listed in
- * test/support/workbook-differential.ts. LibreOffice's files are in the .libreoffice. test.
+ * test/support/workbook-differential.ts. LibreOffice's files are in
+ * formats/tabular/read-rows.libreoffice.test.ts.
  */
 import fs from 'node:fs';
 import os from 'node:os';
