@@ -2,24 +2,23 @@
  * Reads the rows of an .xlsx workbook one at a time, sheet after sheet, without building the
  * workbook: the sheet XML is scanned as it is inflated, row by row. ExcelJS's streaming reader
  * managed about a fifth of the split's target speed, and SheetJS reads the whole workbook into
- * memory. Shared strings (Excel writes every text cell through them) are kept as UTF-8 bytes in
- * large buffers, not as JavaScript strings: a province's names are mostly distinct, and as
- * strings they would take several times the memory.
+ * memory. Shared strings (Excel writes every text cell through them) stay UTF-8 bytes
+ * (shared-strings.ts); the package's other parts are found by workbook-parts.ts.
  *
  * Rows of the forms writers make most are packed straight from the bytes; any other row is read
  * as XML (cell-markup.ts), which reads every form a cell may take or refuses the cell. A form
  * the byte scan does not know is never read as an empty cell: it sends the row to that reading.
  */
 import path from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import type yauzl from 'yauzl';
-import { defineError, isAppError } from '../../domain/errors';
+import { isAppError } from '../../domain/errors';
 import { RowPacker, unpackRows } from '../tabular/packed-rows';
 import { openEntryStream, openZipFile, zipMembers } from '../zip/zip-members';
-import { cellProblem, DECIMAL, in1900System, readRowCells, richText, type SheetCell, type SheetContext } from './cell-markup';
-import { isDateFormat } from './date-formats';
-import { localName, parseXmlFragment, XmlMalformed, type XmlElement, type XmlNode } from './xml-fragment';
+import { cellProblem, DECIMAL, in1900System, readRowCells, type SheetCell, type SheetContext } from './cell-markup';
+import { readSharedStrings, SharedStrings } from './shared-strings';
+import { readWorkbook, XlsxUnreadable } from './workbook-parts';
+import { XmlMalformed } from './xml-fragment';
 
 export type { SheetCell };
 
@@ -30,173 +29,8 @@ export interface SheetRow {
   cells: SheetCell[];
 }
 
-export const XlsxUnreadable = defineError<{ file: string; reason: string }>(
-  'XLSX_UNREADABLE',
-  'validation',
-  (p) => `${p.file} is not a readable .xlsx workbook: ${p.reason}`,
-  (p) => `Tệp ${p.file} không phải bảng tính .xlsx đọc được (${p.reason}).`,
-);
-
 /** Excel's last row. */
 const MAX_ROWS = 1_048_576;
-
-async function readText(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const chunk of await openEntryStream(zip, entry)) parts.push(chunk as Buffer);
-  return Buffer.concat(parts).toString('utf8');
-}
-
-/** Shared strings as UTF-8 in 8 MB slabs, indexed by offsets. */
-class SharedStrings {
-  private readonly slabs: Buffer[] = [];
-  private slab = Buffer.allocUnsafe(8 << 20);
-  private used = 0;
-  private starts = new Float64Array(1 << 16);
-  private count = 0;
-
-  add(s: string): void {
-    const bytes = Buffer.byteLength(s);
-    if (this.used + bytes > this.slab.length) {
-      this.slabs.push(this.slab.subarray(0, this.used));
-      this.slab = Buffer.allocUnsafe(Math.max(8 << 20, bytes));
-      this.used = 0;
-    }
-    this.slab.write(s, this.used);
-    if (this.count * 3 + 3 > this.starts.length) {
-      const grown = new Float64Array(this.starts.length * 2);
-      grown.set(this.starts);
-      this.starts = grown;
-    }
-    // Slab number and offset in one number: slab * 2^32 + offset; the byte length; 1 when it holds a NUL (not packed as bytes).
-    this.starts[this.count * 3] = this.slabs.length * 4294967296 + this.used;
-    this.starts[this.count * 3 + 1] = bytes;
-    this.starts[this.count * 3 + 2] = s.includes('\0') ? 1 : 0;
-    this.used += bytes;
-    this.count++;
-  }
-
-  private place(i: number): { slab: Buffer; offset: number } {
-    const at = this.starts[i * 3]!;
-    const slabIndex = Math.floor(at / 4294967296);
-    return { slab: slabIndex === this.slabs.length ? this.slab : this.slabs[slabIndex]!, offset: at - slabIndex * 4294967296 };
-  }
-
-  get(i: number): string | undefined {
-    if (!(i >= 0 && i < this.count)) return undefined;
-    const { slab, offset } = this.place(i);
-    return slab.toString('utf8', offset, offset + this.starts[i * 3 + 1]!);
-  }
-
-  /** String `i` as a packed cell, without making a string of it; false, with nothing packed, when there is no such string. */
-  pack(i: number, packer: RowPacker): boolean {
-    if (!(i >= 0 && i < this.count)) return false;
-    if (this.starts[i * 3 + 2]) packer.string(this.get(i)!);
-    else {
-      const { slab, offset } = this.place(i);
-      packer.encodedText(slab, offset, offset + this.starts[i * 3 + 1]!);
-    }
-    return true;
-  }
-}
-
-/** Where an element `<name …>` or `<name/>` starts in `text`, its name standing whole; -1 when none, or when the text ends before that can be told. */
-function elementAt(text: string, name: string, from: number): number {
-  for (let at = text.indexOf(name, from); at >= 0; at = text.indexOf(name, at + 1)) {
-    const after = text.charCodeAt(at + name.length);
-    if (Number.isNaN(after)) return -1;
-    if (after === 0x3e || after === 0x2f || after === 0x20 || after === 0x09 || after === 0x0a || after === 0x0d) return at;
-  }
-  return -1;
-}
-
-/** Reads the plain <si><t>text</t></si> that Excel writes for most strings (with xml:space="preserve" or not) without parsing it. */
-class PlainSharedString {
-  private readonly head: string;
-  private readonly preserved: string;
-  private readonly tail: string;
-
-  constructor(prefix: string) {
-    this.head = `<${prefix}si><${prefix}t>`;
-    this.preserved = `<${prefix}si><${prefix}t xml:space="preserve">`;
-    this.tail = `</${prefix}t></${prefix}si>`;
-  }
-
-  /** The text of `item`; undefined for any other form, or a text with markup to undo. */
-  text(item: string): string | undefined {
-    const start = item.startsWith(this.head) ? this.head.length : item.startsWith(this.preserved) ? this.preserved.length : -1;
-    if (start < 0 || !item.endsWith(this.tail)) return undefined;
-    const text = item.slice(start, item.length - this.tail.length);
-    if (text.indexOf('<') >= 0 || text.indexOf('&') >= 0 || text.indexOf('\r') >= 0 || text.indexOf('_x') >= 0) return undefined;
-    return text;
-  }
-}
-
-/**
- * The shared strings, read as they inflate. Inside <sst> there is nothing but <si> items (and
- * white space, comments, and an <extLst> at the end): anything else is refused, as an item
- * passed over would give every later cell the string after its own.
- */
-async function readSharedStrings(zip: yauzl.ZipFile, entry: yauzl.Entry | undefined, file: string): Promise<SharedStrings> {
-  const table = new SharedStrings();
-  if (!entry) return table;
-  const decoder = new StringDecoder('utf8');
-  let buffer = '';
-  let names: { open: string; close: string; end: string; extensions: string; plain: PlainSharedString } | undefined;
-  let done = false;
-  let items = 0;
-  const unreadable = (reason: string) => XlsxUnreadable({ file, reason: `shared string ${items + 1}: ${reason}` });
-  for await (const chunk of await openEntryStream(zip, entry)) {
-    if (done) continue;
-    buffer += decoder.write(chunk as Buffer);
-    let from = 0;
-    if (!names) {
-      const m = /<([A-Za-z_][\w.-]*:)?sst(?:\s[^>]*)?(\/?)>/.exec(buffer);
-      if (!m) continue;
-      const prefix = m[1] ?? '';
-      names = { open: `<${prefix}si`, close: `</${prefix}si>`, end: `</${prefix}sst`, extensions: `<${prefix}extLst`, plain: new PlainSharedString(prefix) };
-      done = m[2] === '/';
-      from = m.index + m[0].length;
-    }
-    while (!done) {
-      while (from < buffer.length && /[ \t\r\n]/.test(buffer[from]!)) from++;
-      if (buffer.length - from < names.end.length) break;
-      if (buffer.startsWith(names.end, from) || buffer.startsWith(names.extensions, from)) {
-        done = true;
-        break;
-      }
-      if (buffer.startsWith('<!--', from)) {
-        const close = buffer.indexOf('-->', from + 4);
-        if (close < 0) break;
-        from = close + 3;
-        continue;
-      }
-      if (elementAt(buffer, names.open, from) !== from) throw unreadable('the shared strings hold what is not a string');
-      const gt = buffer.indexOf('>', from);
-      if (gt < 0) break;
-      const selfClosing = buffer[gt - 1] === '/';
-      const end = selfClosing ? gt + 1 : buffer.indexOf(names.close, gt);
-      if (end < 0) break;
-      const after = selfClosing ? end : end + names.close.length;
-      const item = buffer.slice(from, after);
-      let text = names.plain.text(item);
-      if (text === undefined) {
-        try {
-          const [si] = parseXmlFragment(item) as XmlElement[];
-          text = richText(si!);
-        } catch (e) {
-          if (!(e instanceof XmlMalformed)) throw e;
-        }
-        if (text === undefined) throw unreadable('its XML is not well-formed or not that of a string');
-      }
-      table.add(text);
-      items++;
-      from = after;
-    }
-    buffer = buffer.slice(from);
-  }
-  if (names && !done) throw unreadable('the shared strings end inside a string');
-  return table;
-}
 
 const isSpaceByte = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 const bytesOf = (s: string) => Buffer.from(s, 'latin1');
@@ -494,91 +328,6 @@ export async function* packSheetRows(stream: Readable, ctx: Omit<SheetContext, '
 export async function* sheetRowBatches(stream: Readable, sheet: string, dateStyles?: Uint8Array): AsyncGenerator<SheetRow[]> {
   const packer = new RowPacker();
   for await (const _ of packSheetRows(stream, { file: 'sheet.xml', sheet, dateStyles }, packer)) if (packer.pendingRows) yield unpackRows(packer.take());
-}
-
-/** The elements named `name` (local name) anywhere under `nodes`, in document order. */
-function elements(nodes: XmlNode[], name: string): XmlElement[] {
-  const found: XmlElement[] = [];
-  const walk = (list: XmlNode[]) => {
-    for (const n of list) {
-      if (typeof n === 'string') continue;
-      if (n.name === name) found.push(n);
-      walk(n.children);
-    }
-  };
-  walk(nodes);
-  return found;
-}
-
-/** The value of the attribute whose local name is `name` and which carries a prefix (r:id), whatever the prefix. */
-function prefixedAttribute(element: XmlElement, name: string): string | undefined {
-  for (const [k, v] of element.attrs) if (k.includes(':') && localName(k) === name) return v;
-  return undefined;
-}
-
-interface Relationship {
-  target: string;
-  type: string;
-}
-
-/** A part's relationships by id, targets resolved to member names; none when it has no .rels part. */
-async function relationships(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, part: string): Promise<Map<string, Relationship>> {
-  const dir = path.posix.dirname(part);
-  const rels = entries.get(path.posix.join(dir, '_rels', `${path.posix.basename(part)}.rels`).toLowerCase());
-  const found = new Map<string, Relationship>();
-  if (!rels) return found;
-  for (const r of elements(parseXmlFragment(await readText(zip, rels)), 'Relationship')) {
-    const id = r.attrs.get('Id');
-    const target = r.attrs.get('Target');
-    if (!id || !target || r.attrs.get('TargetMode') === 'External') continue;
-    const resolved = target.startsWith('/') ? target.slice(1) : path.posix.normalize(path.posix.join(dir === '.' ? '' : dir, target));
-    found.set(id, { target: resolved, type: r.attrs.get('Type') ?? '' });
-  }
-  return found;
-}
-
-const typed = (rels: Map<string, Relationship>, type: string) => [...rels.values()].find((r) => r.type.endsWith(`/${type}`))?.target;
-
-/** Per cell format (cellXfs), 1 where it shows a number as a date. */
-async function readDateStyles(zip: yauzl.ZipFile, entry: yauzl.Entry | undefined): Promise<Uint8Array> {
-  if (!entry) return new Uint8Array(0);
-  const styles = parseXmlFragment(await readText(zip, entry));
-  const codes = new Map<number, string>();
-  for (const f of elements(elements(styles, 'numFmts')[0]?.children ?? [], 'numFmt')) codes.set(Number(f.attrs.get('numFmtId')), f.attrs.get('formatCode') ?? '');
-  const xfs = elements(elements(styles, 'cellXfs')[0]?.children ?? [], 'xf');
-  return Uint8Array.from(xfs, (xf) => (isDateFormat(Number(xf.attrs.get('numFmtId') ?? 0), codes) ? 1 : 0));
-}
-
-interface Workbook {
-  sheets: Array<{ name: string; path: string }>;
-  strings: string;
-  /** Per cell format, 1 where it shows a date; only for a workbook of the 1904 date system. */
-  dateStyles: Uint8Array | undefined;
-}
-
-async function readWorkbook(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, file: string): Promise<Workbook> {
-  const main = typed(await relationships(zip, entries, ''), 'officeDocument') ?? 'xl/workbook.xml';
-  const workbookEntry = entries.get(main.toLowerCase());
-  if (!workbookEntry) throw XlsxUnreadable({ file, reason: `${main} missing` });
-  const rels = await relationships(zip, entries, main);
-  const workbook = parseXmlFragment(await readText(zip, workbookEntry));
-  const sheets = elements(elements(workbook, 'sheets')[0]?.children ?? [], 'sheet').map((s, i) => {
-    const id = prefixedAttribute(s, 'id');
-    const target = id === undefined ? undefined : rels.get(id)?.target;
-    // A workbook without relationships (a few hand-made ones) has its sheets where Excel puts them.
-    const sheetPath = target ?? (rels.size === 0 ? `xl/worksheets/sheet${i + 1}.xml` : undefined);
-    if (sheetPath === undefined) throw XlsxUnreadable({ file, reason: `sheet ${i + 1} refers to no part of the workbook` });
-    return { name: s.attrs.get('name') ?? `Sheet${i + 1}`, path: sheetPath };
-  });
-  if (sheets.length === 0) throw XlsxUnreadable({ file, reason: 'the workbook lists no sheet' });
-  const properties = elements(workbook, 'workbookPr')[0];
-  const date1904 = ['1', 'true'].includes(properties?.attrs.get('date1904')?.trim() ?? '');
-  const styles = typed(rels, 'styles');
-  return {
-    sheets,
-    strings: typed(rels, 'sharedStrings') ?? 'xl/sharedStrings.xml',
-    dateStyles: date1904 ? await readDateStyles(zip, styles === undefined ? undefined : entries.get(styles.toLowerCase())) : undefined,
-  };
 }
 
 /** What went wrong reading the zip or its XML, as the error the user sees; our own errors pass as they are. */
