@@ -11,7 +11,7 @@ import * as XLSX from '@e965/xlsx';
 import { EXCEPTIONS_FILE, splitExport, SPLIT_TRACE_HEADERS } from './split-export';
 import { fieldsOf } from '../../domain/registers/register-types';
 import { rowsOfXls } from '../../test/support/split-verification';
-import { NAME_FIELDS, sheetXmlOf, writeSpacedNamesExport } from '../../test/support/sheetjs-c06-export';
+import { damageName, NAME_FIELDS, sheetXmlOf, writeSpacedNamesExport } from '../../test/support/sheetjs-c06-export';
 
 let dir: string;
 beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'split-sheetjs-'))));
@@ -67,14 +67,7 @@ test('every spaced name of a SheetJS-written export comes out whole, its spaces 
 test('a cell the reader cannot read exactly stops the split with the cell and a Vietnamese message, and leaves no output', async () => {
   const input = path.join(dir, 'C06 có ô hỏng.xlsx');
   writeSpacedNamesExport(input, { provinceCode: '01', records: 300, seed: 21 });
-  // One name of the sheet written as a reference past the shared string table, as a damaged file might hold it.
-  const zip = XLSX.CFB.read(fs.readFileSync(input), { type: 'buffer' });
-  const sheet = XLSX.CFB.find(zip, '/xl/worksheets/sheet1.xml')!;
-  const xml = Buffer.from(sheet.content as Uint8Array).toString('utf8');
-  const damaged = xml.replace(/<c r="R40" t="str"><v xml:space="preserve">[^<]*<\/v><\/c>/, '<c r="R40" t="s"><v>7</v></c>');
-  expect(damaged).not.toBe(xml);
-  sheet.content = Buffer.from(damaged, 'utf8');
-  fs.writeFileSync(input, XLSX.CFB.write(zip, { type: 'buffer', fileType: 'zip' }) as Buffer);
+  damageName(input, 'R40');
 
   await expect(splitExport({ provinceCode: '01', input, outDir: path.join(dir, 'out-damaged') })).rejects.toMatchObject({
     code: 'XLSX_CELL_UNREADABLE',

@@ -14,7 +14,8 @@ import { splitExport } from '../../activities/split/split-export';
 import { fieldsOf } from '../../domain/registers/register-types';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { scratchDir } from '../support/province-runs';
-import { NAME_FIELDS, writeSpacedNamesExport } from '../support/sheetjs-c06-export';
+import { codeOf } from '../support/coded-error';
+import { damageName, writeSpacedNamesExport } from '../support/sheetjs-c06-export';
 
 let db: TestDatabase;
 let store: ContentStore;
@@ -97,3 +98,18 @@ test('the spaced names of a SheetJS-written export are imported whole, their spa
   expect(wrong).toEqual([]);
   expect(keptAsWritten).toBeGreaterThan(50);
 }, 180_000);
+
+test('a cell the reader cannot read exactly fails the import with its code, and no record is written', async () => {
+  const file = path.join(dir, 'C06 có ô hỏng.xlsx');
+  writeSpacedNamesExport(file, { provinceCode: '01', records: 300, seed: 21 });
+  damageName(file, 'R40');
+  const before = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM records');
+  const put = await store.put(fs.createReadStream(file));
+  const agency = (await db.pool.query<{ code: string }>(`SELECT code FROM agencies WHERE level = 'commune' ORDER BY code LIMIT 1`)).rows[0]!.code;
+  const importing = runExcelImport({ pool: db.pool, store }, { importKey: 'sheetjs-damaged', agencyCode: agency, registerType: 'KS', actor: 'canbo.test', source: { sha256: put.sha256, name: path.basename(file) } });
+  expect(await codeOf(importing)).toBe('XLSX_CELL_UNREADABLE');
+  const after = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM records');
+  expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+  const failed = await db.pool.query<{ failure: { code: string; messageVi: string } }>(`SELECT failure FROM imports WHERE import_key = 'sheetjs-damaged'`);
+  expect(failed.rows.map((r) => r.failure)).toEqual([expect.objectContaining({ code: 'XLSX_CELL_UNREADABLE', messageVi: expect.stringContaining('ô R40') })]);
+}, 60_000);

@@ -63,3 +63,14 @@ export function sheetXmlOf(file: string): string {
   const zip = XLSX.CFB.read(fs.readFileSync(file), { type: 'buffer' });
   return Buffer.from(XLSX.CFB.find(zip, '/xl/worksheets/sheet1.xml')!.content as Uint8Array).toString('utf8');
 }
+
+/** Writes the spaced name in `cell` (as "R40") as a reference past the shared string table, as a damaged file might hold it. */
+export function damageName(file: string, cell: string): void {
+  const zip = XLSX.CFB.read(fs.readFileSync(file), { type: 'buffer' });
+  const sheet = XLSX.CFB.find(zip, '/xl/worksheets/sheet1.xml')!;
+  const xml = Buffer.from(sheet.content as Uint8Array).toString('utf8');
+  const damaged = xml.replace(new RegExp(`<c r="${cell}" t="str"><v xml:space="preserve">[^<]*</v></c>`), `<c r="${cell}" t="s"><v>7</v></c>`);
+  if (damaged === xml) throw new Error(`${cell} holds no spaced name`);
+  sheet.content = Buffer.from(damaged, 'utf8');
+  fs.writeFileSync(file, XLSX.CFB.write(zip, { type: 'buffer', fileType: 'zip' }) as Buffer);
+}
