@@ -21,6 +21,10 @@
  * - rows and columns are where Excel shows them (sheet_to_json starts at the used range), and
  *   trailing blank rows and cells are not compared (a blank row SheetJS has no range for); a
  *   sheet without rows is absent from our reading, which hands over rows.
+ *
+ * Forms on which SheetJS loses or misplaces a value with no plainer twin (text in an inline
+ * string's <v>, spaces inside tags, an empty boolean, a row without r="" after an empty row
+ * element) are not drawn here: formats/xlsx/streaming-xlsx-reader.test.ts says what each reads as.
  */
 import fs from 'node:fs';
 import path from 'node:path';
