@@ -147,7 +147,7 @@ export class RowPacker {
    * The XML character data from `from` up to the next "<" as a text cell, its bytes as they
    * are (the decoder reads them as it would have read the whole sheet). Returns where the "<"
    * is; -1, with nothing packed, when there is markup to undo first ("&", Excel's "_x"
-   * escapes) or no "<" before `end`.
+   * escapes, a CR that XML reads as LF) or no "<" before `end`.
    */
   markupFreeText(src: Uint8Array, from: number, end: number): number {
     this.room(end - from + 1);
@@ -160,7 +160,8 @@ export class RowPacker {
         this.endText();
         return i;
       }
-      if (c === 0x26 || c === 0 || (c === 0x5f && src[i + 1] === 0x78)) return -1;
+      // "&", NUL and CR all lie below "'": most bytes are told apart by one comparison.
+      if (c < 0x27 ? c === 0x26 || c === 0 || c === 0x0d : c === 0x5f && src[i + 1] === 0x78) return -1;
       b[at++] = c;
     }
     return -1;

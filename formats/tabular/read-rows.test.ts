@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { writeZip } from '../zip/zip-writer';
 import { readRowBatches } from './read-rows';
@@ -80,4 +81,34 @@ describe('CSV members of a zip', () => {
       await expect(read(file)).rejects.toThrow(message);
     }
   });
+});
+
+test('a workbook under a .xls name that is not BIFF8 (an .xlsx, an HTML table) has its cells where Excel shows them, errors as text, 1904 dates in the 1900 system', async () => {
+  const wb = new ExcelJS.Workbook();
+  wb.properties.date1904 = true;
+  const ws = wb.addWorksheet('Khai sinh');
+  ws.getCell('C3').value = '  Hoàng  Thị Hương ';
+  ws.getCell('D3').value = { formula: 'NA()', result: { error: '#N/A' } } as ExcelJS.CellFormulaValue;
+  ws.getCell('E4').value = new Date(Date.UTC(2009, 2, 5));
+  ws.getCell('E4').numFmt = 'dd/mm/yyyy';
+  ws.getCell('F4').value = 38415;
+  const xlsx = path.join(dir, 'thật ra là xlsx.xls');
+  await wb.xlsx.writeFile(xlsx);
+  const html = path.join(dir, 'bảng html.xls');
+  fs.writeFileSync(html, '<table><tr><td></td><td>Họ và tên</td></tr><tr><td></td><td>Lê Văn Đức</td></tr></table>');
+  const read = async (file: string) => {
+    const rows: Array<[number, unknown[]]> = [];
+    for await (const batch of readRowBatches(file)) for (const r of batch) rows.push([r.row, r.cells]);
+    return rows;
+  };
+  expect(await read(xlsx)).toEqual([
+    [1, []],
+    [2, []],
+    [3, [null, null, '  Hoàng  Thị Hương ', '#N/A']],
+    [4, [null, null, null, null, 39877, 38415]],
+  ]);
+  expect(await read(html)).toEqual([
+    [1, [null, 'Họ và tên']],
+    [2, [null, 'Lê Văn Đức']],
+  ]);
 });

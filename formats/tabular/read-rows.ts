@@ -13,7 +13,8 @@ import zlib from 'node:zlib';
 import * as XLSX from '@e965/xlsx';
 import type yauzl from 'yauzl';
 import { defineError, isAppError } from '../../domain/errors';
-import { readXlsRowBatches, XlsNotBiff8 } from '../xls/xls-reader';
+import { excelErrorText, readXlsRowBatches, XlsCorrupt, XlsNotBiff8 } from '../xls/xls-reader';
+import { DAYS_1900_TO_1904, isDateFormatCode } from '../xlsx/date-formats';
 import { openEntryStream, openZipFile, zipMembers } from '../zip/zip-members';
 import { packXlsxRows, type SheetCell, type SheetRow } from '../xlsx/streaming-xlsx-reader';
 import { CsvRowScanner } from './csv-rows';
@@ -68,12 +69,43 @@ async function* readXlsBatches(file: string): AsyncGenerator<SheetRow[]> {
   }
 }
 
+/**
+ * Cells as SheetJS reads them, where Excel shows them (sheet_to_json would start at the sheet's
+ * used range: a sheet starting at C3 came out at A1, its rows numbered from there), error
+ * values as their text and the numbers of a 1904 workbook's date formats in the 1900 system,
+ * as our own readers give them.
+ */
 async function* readOtherXlsBatches(file: string): AsyncGenerator<SheetRow[]> {
-  const workbook = XLSX.readFile(file, { raw: true, cellDates: false, dense: true });
+  const name = path.basename(file);
+  const workbook = XLSX.readFile(file, { raw: true, cellDates: false, cellNF: true, dense: true });
+  const date1904 = Boolean(workbook.Workbook?.WBProps?.date1904);
   for (const sheet of workbook.SheetNames) {
-    const rows = XLSX.utils.sheet_to_json<SheetCell[]>(workbook.Sheets[sheet]!, { header: 1, raw: true, defval: null, blankrows: true });
-    for (let i = 0; i < rows.length; i += XLS_BATCH) yield rows.slice(i, i + XLS_BATCH).map((cells, j) => ({ sheet, row: i + j + 1, cells }));
+    const data = (workbook.Sheets[sheet]!['!data'] ?? []) as Array<Array<XLSX.CellObject | undefined> | undefined>;
+    for (let i = 0; i < data.length; i += XLS_BATCH) {
+      // Array.from, not map: the rows SheetJS holds none of are holes in its array.
+      yield Array.from(data.slice(i, i + XLS_BATCH), (row, j) => {
+        const cells: SheetCell[] = [];
+        row?.forEach((cell, c) => {
+          const value = otherXlsCell(cell, date1904, name);
+          if (value === null) return;
+          while (cells.length < c) cells.push(null);
+          cells[c] = value;
+        });
+        return { sheet, row: i + j + 1, cells };
+      });
+    }
   }
+}
+
+function otherXlsCell(cell: XLSX.CellObject | undefined, date1904: boolean, file: string): SheetCell {
+  if (!cell || cell.v === undefined || cell.v === null) return null;
+  if (cell.t === 'e') {
+    const text = cell.w ?? excelErrorText(cell.v as number);
+    if (text === undefined) throw XlsCorrupt({ file, reason: `a cell holds an error value Excel does not have (${String(cell.v)})` });
+    return text;
+  }
+  if (cell.t === 'n' && date1904 && typeof cell.z === 'string' && isDateFormatCode(cell.z)) return (cell.v as number) + DAYS_1900_TO_1904;
+  return cell.v instanceof Date ? cell.v.toISOString() : cell.v;
 }
 
 /**

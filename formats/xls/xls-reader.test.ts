@@ -3,7 +3,8 @@
  * (with and without a shared string table), by LibreOffice Calc, and built record by record for
  * what none of those write (formatting runs and phonetic blocks across CONTINUE records, STRING
  * records, rows out of order, embedded charts). SheetJS's output is first moved to where Excel
- * shows the cells, the reader's documented differences (see xls-reader.ts).
+ * shows the cells and its error values given as their text, the reader's documented
+ * differences (see xls-reader.ts).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +15,7 @@ import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import * as XLSX from '@e965/xlsx';
 import { AppError } from '../../domain/errors';
+import { parseCivilDate } from '../../domain/dates/civil-date';
 import { displayValue } from '../../domain/profiles/cell-values';
 import { fieldsOf } from '../../domain/registers/register-types';
 import { generateProvinceExport } from '../../domain/synthetic/province-export';
@@ -48,12 +50,16 @@ async function ours(file: string): Promise<Book> {
   return book;
 }
 
-/** What formats/tabular read through SheetJS, moved to where Excel shows each cell. */
+/** Excel's error values by their BIFF8 code. */
+const ERRORS: Record<number, string> = { 0x00: '#NULL!', 0x07: '#DIV/0!', 0x0f: '#VALUE!', 0x17: '#REF!', 0x1d: '#NAME?', 0x24: '#NUM!', 0x2a: '#N/A', 0x2b: '#GETTING_DATA' };
+
+/** What formats/tabular read through SheetJS, moved to where Excel shows each cell, error values as their text. */
 function sheetjs(file: string): Book {
   const wb = XLSX.readFile(file, { raw: true, cellDates: false, dense: true });
   const book: Book = {};
   for (const name of wb.SheetNames) {
     const ws = wb.Sheets[name]!;
+    for (const row of (ws['!data'] ?? []) as Array<Array<XLSX.CellObject | undefined> | undefined>) for (const cell of row ?? []) if (cell?.t === 'e') Object.assign(cell, { t: 's', v: ERRORS[cell.v as number] });
     const kind: string | undefined = ws['!type'];
     if (kind === 'chart' || kind === 'macro' || !ws['!ref']) continue;
     const range = XLSX.utils.decode_range(ws['!ref']);
@@ -82,6 +88,21 @@ async function sameAsSheetJs(file: string): Promise<Book> {
     expect(mismatches.slice(0, 5)).toEqual([]);
   }
   return read;
+}
+
+/** Our rows of a one-sheet workbook, each date SheetJS sees (cellDates) checked to be the day our 1900 serial names. */
+async function sameAsSheetJsDates(file: string): Promise<SheetCell[][]> {
+  const [rows] = Object.values(await ours(file));
+  const wb = XLSX.readFile(file, { cellDates: true, dense: true });
+  const data = wb.Sheets[wb.SheetNames[0]!]!['!data'] as Array<Array<XLSX.CellObject | undefined>>;
+  data.forEach((row, r) =>
+    row.forEach((cell, c) => {
+      const mine = rows![r]![c];
+      if (cell?.v instanceof Date) expect([r, c, Math.round(Date.UTC(1899, 11, 30) + (mine as number) * 86_400_000)]).toEqual([r, c, cell.v.getTime()]);
+      else expect([r, c, mine]).toEqual([r, c, cell?.v ?? null]);
+    }),
+  );
+  return rows!;
 }
 
 async function codeOf(file: string): Promise<string | undefined> {
@@ -173,7 +194,7 @@ describe('workbooks written by SheetJS', () => {
   ])('%s', async (_, bookSST) => {
     const file = save(`sheetjs-${bookSST}.xls`, XLSX.write(sheetJsBook(), { bookType: 'biff8', type: 'buffer', bookSST }) as Buffer);
     const read = await sameAsSheetJs(file);
-    expect(read['Khai sinh']![1]).toEqual(['Nguyễn Thị Ánh', 12.5, true, 43832, null, 3]);
+    expect(read['Khai sinh']![1]).toEqual(['Nguyễn Thị Ánh', 12.5, true, 43832, '#DIV/0!', 3]);
     expect(read['Lệch']).toEqual([[], [null, 'từ B2', 7], [], [null, 'Hà Nội', null]]);
     expect(Object.keys(read)).toEqual(['Khai sinh', 'Lệch', 'Ẩn']);
   });
@@ -207,7 +228,7 @@ test('a workbook written by LibreOffice Calc: RK and MULRK numbers, formulas, ri
   const sheet = read['Khai sinh']!;
   expect(sheet[1]).toEqual(['Nguyễn Thị Ánh', 12, true, 43832, 24, -7, 123456789, 0.25, 1.5e-7, ...new Array(sheet[1]!.length - 9).fill(null)]);
   expect(sheet[2]![0]).toBe(long);
-  expect(sheet[4]!.slice(0, 5)).toEqual(['Đậm thường', 1, 2, 3, null]);
+  expect(sheet[4]!.slice(0, 5)).toEqual(['Đậm thường', 1, 2, 3, '#DIV/0!']);
   expect(sheet[5]!.slice(0, 5)).toEqual(['x', null, null, null, '']);
   expect(sheet.slice(-2)).toEqual([[], []]); // the formatted cells hold no value, but Excel's extent reaches them
   expect(sheet[0]).toHaveLength(52); // …and column AZ
@@ -363,9 +384,9 @@ describe('workbooks built record by record', () => {
       Số: [
         [7, 12.34, -5, null, null],
         [0.5, 123.45, -3.75, null, null],
-        [true, false, null, null, null],
-        [null, null, null, null, null],
-        [3.5, true, null, null, null],
+        [true, false, '#N/A', null, null],
+        ['#NULL!', null, null, null, null],
+        [3.5, true, '#DIV/0!', null, null],
         ['', 'Kết quả', 'ok', null, null],
         ['Nhãn Việt', 'Latin', '', null, null],
         [],
@@ -390,6 +411,34 @@ describe('workbooks built record by record', () => {
     expect(await codeOf(save('html.xls', Buffer.from('<table><tr><td>Họ và tên</td></tr></table>')))).toBe('XLS_NOT_BIFF8');
     const biff5 = XLSX.write(XLSX.utils.book_new(XLSX.utils.aoa_to_sheet([['a']]), 'A'), { bookType: 'biff5', type: 'buffer' }) as Buffer;
     expect(await codeOf(save('biff5.xls', biff5))).toBe('XLS_NOT_BIFF8');
+  });
+
+  test('a 1904 workbook gives the numbers of its date formats as days of the 1900 system, and only those', async () => {
+    // XF 0–1 General, 2 built-in 14 (a date), 3 a custom date, 4 a custom number format.
+    const xf = (ifmt: number) => record(0x00e0, u16(0), u16(ifmt), Buffer.alloc(16));
+    const format = (id: number, code: string) => record(0x041e, u16(id), u16(code.length), Buffer.from([1]), wide(code));
+    const dateCell = (type: number, col: number, xfIndex: number, ...value: Buffer[]) => record(type, u16(0), u16(col), u16(xfIndex), ...value);
+    const globals = (date1904: number) => [record(0x0022, u16(date1904)), format(164, 'dd/mm/yyyy'), format(165, '#,##0 "đồng"'), xf(0), xf(0), xf(14), xf(164), xf(165)];
+    const cells = [
+      dimensions(1, 7),
+      dateCell(0x0203, 0, 2, f64(38415)),
+      dateCell(0x027e, 1, 3, rk(38415, true, false)),
+      record(0x00bd, u16(0), u16(2), u16(2), rk(38415, true, false), u16(4), rk(38415, true, false), u16(3)),
+      dateCell(0x0006, 4, 3, f64(38415.5), u16(0), u32(0), u16(3), Buffer.from([0x1e, 0x01, 0x00])),
+      dateCell(0x0203, 5, 4, f64(38415)),
+      dateCell(0x0203, 6, 0, f64(38415)),
+    ];
+    const read1904 = await sameAsSheetJsDates(save('1904.xls', Biff.file(Biff.stream(globals(1), [{ name: 'Mac', records: cells }]))));
+    expect(read1904).toEqual([[39877, 39877, 39877, 38415, 39877.5, 38415, 38415]]);
+    for (const v of read1904[0]!.slice(0, 3)) expect(parseCivilDate(v)).toMatchObject({ ok: true, date: { year: 2009, month: 3, day: 5 } });
+    expect(await ours(save('1900.xls', Biff.file(Biff.stream(globals(0), [{ name: 'Mac', records: cells }]))))).toEqual({ Mac: [[38415, 38415, 38415, 38415, 38415.5, 38415, 38415]] });
+  });
+
+  test('a formula whose text result is missing, or an error value Excel does not have, is refused as corrupt, not read as an empty cell', async () => {
+    const noString = [dimensions(2, 1), formula(0, 0, special(0)), cell(0x0203, 1, 0, f64(1))];
+    expect(await codeOf(save('no-string.xls', Biff.file(Biff.stream([strings], [{ name: 'A', records: noString }]))))).toBe('XLS_CORRUPT');
+    expect(await codeOf(save('no-string-end.xls', Biff.file(Biff.stream([strings], [{ name: 'A', records: [dimensions(1, 1), formula(0, 0, special(0))] }]))))).toBe('XLS_CORRUPT');
+    expect(await codeOf(save('bad-error.xls', Biff.file(Biff.stream([strings], [{ name: 'A', records: [dimensions(1, 1), cell(0x0205, 0, 0, Buffer.from([0x99, 1]))] }]))))).toBe('XLS_CORRUPT');
   });
 
   test('a truncated or damaged workbook is refused as corrupt, never with another error, never hanging', async () => {

@@ -15,12 +15,17 @@
  * - only worksheets are read: chart and macro sheets hold no rows to import (SheetJS returns a
  *   chart's cached series values as rows);
  * - 8-bit ("compressed") characters are Latin-1 as BIFF8 defines them, whatever the CODEPAGE
- *   record says (SheetJS decodes LABEL and formula strings through that code page).
+ *   record says (SheetJS decodes LABEL and formula strings through that code page);
+ * - an error value (#N/A, #REF!…) is its text, as the .xlsx reader gives it, not null: a cell
+ *   that shows something is never handed over as empty;
+ * - in a workbook of the 1904 date system (DATE1904), numbers in date formats are moved to the
+ *   1900 system, as the .xlsx reader moves them (see formats/xlsx/date-formats.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import CFB from 'cfb';
 import { defineError } from '../../domain/errors';
+import { DAYS_1900_TO_1904, isDateFormat } from '../xlsx/date-formats';
 import type { SheetCell, SheetRow } from '../xlsx/streaming-xlsx-reader';
 import { RT } from './biff-records';
 
@@ -47,7 +52,8 @@ export const XlsNotBiff8 = defineError<{ file: string }>(
 );
 
 // Module-local: read through the import binding, each use in the record loops was a getter call that V8 stopped inlining once the writer shared it.
-const { BOF, EOF, BOUNDSHEET, FILEPASS, DIMENSIONS, LABELSST, NUMBER } = RT;
+const { BOF, EOF, BOUNDSHEET, FILEPASS, DIMENSIONS, LABELSST, NUMBER, DATE1904, XF } = RT;
+const FORMAT = 0x041e;
 const CONTINUE = 0x003c;
 const SST = 0x00fc;
 const LABEL = 0x0204;
@@ -237,9 +243,19 @@ function readSharedStrings(data: Pieces): string[] {
   return strings;
 }
 
-function readGlobals(s: Stream): { sheets: SheetEntry[]; strings: string[] } {
+interface Globals {
+  sheets: SheetEntry[];
+  strings: string[];
+  /** Per cell format (XF), 1 where it shows a number as a date; only for a workbook of the 1904 date system. */
+  dateXfs: Uint8Array | undefined;
+}
+
+function readGlobals(s: Stream): Globals {
   const sheets: SheetEntry[] = [];
   let strings: string[] = [];
+  let date1904 = false;
+  const formats = new Map<number, string>();
+  const xfFormats: number[] = [];
   let p = s.recordEnd(0);
   for (;;) {
     if (p >= s.b.length) s.corrupt('the workbook globals have no EOF record');
@@ -259,10 +275,18 @@ function readGlobals(s: Stream): { sheets: SheetEntry[]; strings: string[] } {
       }
     } else if (type === SST) {
       strings = readSharedStrings(s.continued(p, data));
+    } else if (type === DATE1904) {
+      date1904 = end - data >= 2 && s.u16(data) === 1;
+    } else if (type === FORMAT) {
+      if (end - data < 5) s.corrupt('a number format record is too short');
+      formats.set(s.u16(data), s.continued(p, data + 2).unicodeString());
+    } else if (type === XF) {
+      if (end - data < 20) s.corrupt('a cell format record is too short');
+      xfFormats.push(s.u16(data + 2));
     }
     p = end;
   }
-  return { sheets, strings };
+  return { sheets, strings, dateXfs: date1904 ? Uint8Array.from(xfFormats, (id) => (isDateFormat(id, formats) ? 1 : 0)) : undefined };
 }
 
 /** Walks a worksheet's records once, checking them, to know its extent before any row is handed over. */
@@ -335,23 +359,49 @@ function int32(b: Buffer, p: number): number {
   return b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
 }
 
+/** Excel's error values by their BIFF8 code. */
+const ERROR_TEXT = new Map([
+  [0x00, '#NULL!'],
+  [0x07, '#DIV/0!'],
+  [0x0f, '#VALUE!'],
+  [0x17, '#REF!'],
+  [0x1d, '#NAME?'],
+  [0x24, '#NUM!'],
+  [0x2a, '#N/A'],
+  [0x2b, '#GETTING_DATA'],
+]);
+
+/** The text of an Excel error value (#N/A for 0x2A); undefined for a code Excel does not have. */
+export const excelErrorText = (code: number): string | undefined => ERROR_TEXT.get(code);
+
+function errorText(s: Stream, code: number): string {
+  return ERROR_TEXT.get(code) ?? s.corrupt(`a cell holds an error value Excel does not have (0x${code.toString(16)})`);
+}
+
 /** A formula's cached result; `undefined` for a text result, which the STRING record after it holds. */
-function formulaResult(b: Buffer, p: number): SheetCell | undefined {
+function formulaResult(s: Stream, p: number): SheetCell | undefined {
+  const { b } = s;
   if (b[p + 6] !== 0xff || b[p + 7] !== 0xff) return b.readDoubleLE(p);
   switch (b[p]) {
     case 0:
       return undefined;
     case 1:
       return b[p + 2] === 1;
+    case 2:
+      return errorText(s, b[p + 2]!);
     case 3:
       return '';
     default:
-      return null; // an error value, as SheetJS gives it with defval: null
+      return s.corrupt(`a formula's result is of a kind BIFF8 does not have (${b[p]})`);
   }
 }
 
-function* sheetBatches(s: Stream, name: string, extent: SheetExtent, strings: readonly string[]): Generator<SheetRow[]> {
+function* sheetBatches(s: Stream, name: string, extent: SheetExtent, { strings, dateXfs }: Globals): Generator<SheetRow[]> {
   const { b } = s;
+  /** A number in cell format `xf`, counted from 1900 if it is a date. */
+  const in1900 = (n: number, xf: number) => (dateXfs !== undefined && dateXfs[xf] === 1 ? n + DAYS_1900_TO_1904 : n);
+  // A formula whose result is text is followed by the STRING record holding it; one that is not is refused, not read as empty.
+  let textPending = false;
   const width = extent.columns;
   // Rows out of order are rare (Excel, LibreOffice and our writer never write them); only then is the sheet held until its end.
   const held: Array<SheetCell[] | undefined> | undefined = extent.ordered ? undefined : [];
@@ -374,9 +424,11 @@ function* sheetBatches(s: Stream, name: string, extent: SheetExtent, strings: re
       if (type === STRING && formulaCells) {
         formulaCells[formulaColumn] = s.continued(data - 4, data).unicodeString();
         formulaCells = undefined;
+        textPending = false;
       }
       continue;
     }
+    if (textPending) s.corrupt("a formula's text result is missing");
     const row = b[data]! | (b[data + 1]! << 8);
     if (row !== cellsRow) {
       if (held) cells = held[row] ??= new Array<SheetCell>(width).fill(null);
@@ -406,20 +458,22 @@ function* sheetBatches(s: Stream, name: string, extent: SheetExtent, strings: re
         break;
       }
       case NUMBER:
-        cells[column] = b.readDoubleLE(data + 6);
+        cells[column] = in1900(b.readDoubleLE(data + 6), b[data + 4]! | (b[data + 5]! << 8));
         break;
       case RK:
-        cells[column] = rk(int32(b, data + 6));
+        cells[column] = in1900(rk(int32(b, data + 6)), b[data + 4]! | (b[data + 5]! << 8));
         break;
       case MULRK:
-        for (let q = data + 6, c = column; q < p - 2; q += 6, c++) cells[c] = rk(int32(b, q));
+        // Each value has its own cell format, just before it.
+        for (let q = data + 6, c = column; q < p - 2; q += 6, c++) cells[c] = in1900(rk(int32(b, q)), b[q - 2]! | (b[q - 1]! << 8));
         break;
       case BOOLERR:
-        cells[column] = b[data + 7] === 0 ? b[data + 6] === 1 : null;
+        cells[column] = b[data + 7] === 0 ? b[data + 6] === 1 : errorText(s, b[data + 6]!);
         break;
       case FORMULA: {
-        const result = formulaResult(b, data + 6);
-        if (result !== undefined) cells[column] = result;
+        const result = formulaResult(s, data + 6);
+        if (result === undefined) textPending = true;
+        else cells[column] = typeof result === 'number' ? in1900(result, b[data + 4]! | (b[data + 5]! << 8)) : result;
         formulaCells = cells;
         formulaColumn = column;
         break;
@@ -428,6 +482,7 @@ function* sheetBatches(s: Stream, name: string, extent: SheetExtent, strings: re
         cells[column] = s.continued(data - 4, data + 6).unicodeString();
     }
   }
+  if (textPending) s.corrupt("a formula's text result is missing");
   if (held) {
     for (let row = 0; row < extent.rows; row++) {
       if (batch.length >= BATCH) {
@@ -477,9 +532,9 @@ export async function* readXlsRowBatches(file: string): AsyncGenerator<SheetRow[
   const s = await workbookStream(file);
   if (s.b.length < 8 || s.u16(0) !== BOF || s.u16(4) !== BIFF8) throw XlsNotBiff8({ file: s.file });
   if (s.u16(6) !== BOF_GLOBALS) s.corrupt('the workbook stream does not start with its globals');
-  const { sheets, strings } = readGlobals(s);
-  for (const sheet of sheets) {
+  const globals = readGlobals(s);
+  for (const sheet of globals.sheets) {
     const extent = measureSheet(s, sheet.offset);
-    yield* sheetBatches(s, sheet.name, extent, strings);
+    yield* sheetBatches(s, sheet.name, extent, globals);
   }
 }

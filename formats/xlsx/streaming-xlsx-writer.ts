@@ -22,7 +22,7 @@ const QUEUED_BYTES = 8 << 20;
 const NEEDS_ESCAPE = /[&<>"\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const NOT_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
-/** XML text: escaped, and without the control characters XML 1.0 cannot carry. */
+/** An attribute's text (a sheet name): escaped, and without the control characters XML 1.0 cannot carry. */
 function xmlText(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return s;
   return s
@@ -80,13 +80,15 @@ class Utf8Pieces {
   }
 
   /**
-   * `s` as XML character data, what `xmlText` makes of it encoded as Buffer.write encodes it
-   * (a lone surrogate as U+FFFD), in one pass: for the short texts of cells, calling into
-   * Buffer.write and testing expressions cost more than this loop.
+   * `s` as a cell's XML character data, encoded as Buffer.write encodes it (a lone surrogate as
+   * U+FFFD), in one pass: for the short texts of cells, calling into Buffer.write and testing
+   * expressions cost more than this loop. What XML cannot carry as it is goes as Excel writes
+   * it, _xHHHH_: a CR (which XML reads as LF), the control characters XML 1.0 has no place for,
+   * U+FFFE and U+FFFF, and the "_" of a text that reads as such an escape itself (_x005F_).
    */
   xmlText(s: string): void {
-    // At most six bytes for each UTF-16 unit ("&quot;").
-    this.room(s.length * 6);
+    // At most seven bytes for each UTF-16 unit ("_x000D_").
+    this.room(s.length * 7);
     const b = this.buffer;
     let at = this.at;
     for (let i = 0; i < s.length; i++) {
@@ -97,9 +99,10 @@ class Utf8Pieces {
           else if (c === 60) at = put(b, at, LT);
           else if (c === 62) at = put(b, at, GT);
           else if (c === 34) at = put(b, at, QUOT);
+          else if (c === 95 && s.charCodeAt(i + 1) === 120 && EXCEL_ESCAPE.test(s.slice(i, i + 7))) at = escaped(b, at, c);
           else b[at++] = c;
-        } else if (c === 9 || c === 10 || c === 13) b[at++] = c;
-        else return this.xmlTextOf(s);
+        } else if (c === 9 || c === 10) b[at++] = c;
+        else at = escaped(b, at, c);
       } else if (c < 0x800) {
         b[at++] = 0xc0 | (c >> 6);
         b[at++] = 0x80 | (c & 0x3f);
@@ -117,14 +120,9 @@ class Utf8Pieces {
         b[at++] = 0xe0 | (c >> 12);
         b[at++] = 0x80 | ((c >> 6) & 0x3f);
         b[at++] = 0x80 | (c & 0x3f);
-      } else return this.xmlTextOf(s);
+      } else at = escaped(b, at, c);
     }
     this.at = at;
-  }
-
-  /** A text with characters XML cannot carry: they go first (what is left may pair surrogates anew), then it is written. */
-  private xmlTextOf(s: string): void {
-    this.xmlText(s.replace(NOT_IN_XML, ''));
   }
 
   get full(): boolean {
@@ -145,6 +143,19 @@ const GT = [38, 103, 116, 59];
 const QUOT = [38, 113, 117, 111, 116, 59];
 /** U+FFFD, what Buffer.write writes for a lone surrogate. */
 const REPLACEMENT = [0xef, 0xbf, 0xbd];
+
+/** Text that Excel would read as one of its escapes. */
+const EXCEL_ESCAPE = /^_x[0-9a-fA-F]{4}_$/;
+const HEX = Buffer.from('0123456789ABCDEF', 'latin1');
+
+/** UTF-16 unit `c` as Excel's escape _xHHHH_. */
+function escaped(b: Buffer, at: number, c: number): number {
+  b[at++] = 95;
+  b[at++] = 120;
+  for (let shift = 12; shift >= 0; shift -= 4) b[at++] = HEX[(c >> shift) & 15]!;
+  b[at++] = 95;
+  return at;
+}
 
 function put(b: Buffer, at: number, bytes: readonly number[]): number {
   for (const x of bytes) b[at++] = x;

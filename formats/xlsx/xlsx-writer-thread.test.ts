@@ -50,8 +50,9 @@ test('a writer given up on ends its thread without a file being finished', async
   for (let i = 0; i < 3000; i++) writer.addRow(['dòng', i]);
   await writer.drain();
   await writer.destroy();
-  // A finished workbook ends with the zip's end of central directory record; this one never got it.
+  // A finished workbook ends with the zip's end of central directory record; this one never got it
+  // (under load the thread may not have written even the first bytes of the zip).
   const bytes = fs.readFileSync(file);
-  expect(bytes.subarray(-22).readUInt32LE(0)).not.toBe(0x06054b50);
+  expect(bytes.length < 22 ? 'too short to be a zip' : bytes.readUInt32LE(bytes.length - 22)).not.toBe(0x06054b50);
   await expect(writer.close()).rejects.toThrow(/ended without finishing/);
 });
