@@ -1,14 +1,25 @@
 /** Every screen of the page and the home of each role. */
 import type { ComponentType } from 'react';
+import { BoardPage } from '../features/board/board-page';
+import { NotificationsPage } from '../features/notifications/notifications-page';
+import { NewRunPage } from '../features/runs/new-run-page';
+import { RunPage } from '../features/runs/run-page';
+import { RunsHome } from '../features/runs/runs-home';
 import type { Role } from '../lib/api-types';
 import type { Screen } from './navigation';
 import { RoleHome } from './role-home';
 
-export const SCREENS: readonly Screen[] = [];
+export const SCREENS: readonly Screen[] = [
+  // The coordinator's: start a run, follow it and its agencies, the province's notifications.
+  { path: 'runs/new', roles: ['coordinator'], nav: 'nav.newRun', element: NewRunPage },
+  { path: 'runs/:runId', roles: ['coordinator'], element: RunPage },
+  { path: 'runs/:runId/board', roles: ['coordinator'], element: BoardPage },
+  { path: 'notifications', roles: ['coordinator'], nav: 'nav.notifications', element: NotificationsPage },
+];
 
 export const HOMES: Record<Role, ComponentType> = {
   admin: RoleHome,
-  coordinator: RoleHome,
+  coordinator: RunsHome,
   official: RoleHome,
   auditor: RoleHome,
 };

@@ -25,3 +25,22 @@ export interface RecordPage {
 }
 /** GET /health */
 export type Health = Static<typeof HealthSchema>;
+
+// The coordinator's screens: runs, the board of agencies, notifications.
+import type { RunStarted, RunStatusView } from '../../../api/schemas';
+import type { AgencyCountsSchema, AgencyFilesSchema, HandoverSchema, InboxSchema, PerDaySchema, RunListSchema } from '../../../api/routes/api/runs/schema';
+import type { ProvinceRunProgress, stepsOf } from '../../../domain/runs/province-run';
+import type { AgencyReview } from '../../../services/agency-review';
+
+export type { AgencyPhase, AgencyProgress, AgencySchedule, ProvinceRunProgress, RunPhase } from '../../../domain/runs/province-run';
+/** GET /api/runs/{runId}: the progress and steps are the domain's types. */
+export type RunStatus = Omit<Static<typeof RunStatusView>, 'progress' | 'steps'> & { progress: ProvinceRunProgress; steps: ReturnType<typeof stepsOf> };
+export type RunStartedResponse = Static<typeof RunStarted>;
+export type RunList = Static<typeof RunListSchema>;
+export type Handover = Static<typeof HandoverSchema>;
+export type AgencyCounts = Static<typeof AgencyCountsSchema>['items'][number];
+export type AgencyFiles = Static<typeof AgencyFilesSchema>;
+export type DayCounts = Static<typeof PerDaySchema>['days'][number];
+export type Inbox = Static<typeof InboxSchema>;
+/** GET /api/provinces/{code}/notifications */
+export type ProvinceNotification = Awaited<ReturnType<AgencyReview['notifications']>>[number];
