@@ -30,7 +30,7 @@ interface Props<T> {
   height: number;
   /** Rows kept beyond each edge of the view. */
   overscan?: number;
-  /** A last row, outside the virtual ones (totals). */
+  /** A last row, outside the virtual ones (totals), whose <tr> carries aria-rowindex = rows + 2. */
   footer?: ReactNode;
   empty?: ReactNode;
 }
@@ -65,7 +65,7 @@ export function VirtualTable<T>({ columns, rows, rowKey, label, rowHeight = 36, 
 
   return (
     <div ref={scroller} className="virtual-scroll" style={{ height }} onScroll={onScroll} tabIndex={0} role="region" aria-label={label}>
-      <table className="virtual-table" aria-label={label} aria-rowcount={rows.length + 1}>
+      <table className="virtual-table" aria-label={label} aria-rowcount={rows.length + (footer ? 2 : 1)}>
         <colgroup>
           {columns.map((c) => (
             <col key={c.key} style={{ width: c.width }} />

@@ -86,7 +86,7 @@ export function BoardPage() {
     },
   ];
   const footer = (
-    <tr className="totals-row" style={{ height: ROW_HEIGHT }}>
+    <tr className="totals-row" style={{ height: ROW_HEIGHT }} aria-rowindex={shown.length + 2}>
       <th scope="row" colSpan={3}>
         {t('board.totals', { count: totals.agencies })}
       </th>
