@@ -7,6 +7,7 @@ import type { AgenciesRepository } from './repositories/agencies';
 import type { RecordsRepository } from './repositories/records';
 import type { FilesRepository } from './repositories/files';
 import type { WorkflowRegistry } from './repositories/workflows';
+import type { RunBoardRepository } from './repositories/run-board';
 import type { ContentStore } from '../activities/files/content-store';
 import type { AgencyImports } from '../services/agency-imports';
 import type { AgencyReview } from '../services/agency-review';
@@ -30,6 +31,7 @@ declare module 'fastify' {
     recordsRepository: RecordsRepository;
     filesRepository: FilesRepository;
     workflowRegistry: WorkflowRegistry;
+    runBoard: RunBoardRepository;
     contentStore: ContentStore;
     provinceRuns: ProvinceRuns;
     agencyImports: AgencyImports;

@@ -92,6 +92,16 @@ export interface PlacementResult extends DecisionBatchResult {
   refusedRows: Array<{ sheet: string; row: number; agencyCode: string; code: string }>;
 }
 
+/** A file the receive step would take as a package (by its name's extension). */
+function isPackageName(name: string): boolean {
+  try {
+    assertPackageName(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Turns a coded failure that crossed Temporal back into our error; anything else passes unchanged. */
 async function coded<T>(work: Promise<T>): Promise<T> {
   try {
@@ -138,7 +148,43 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
     }
   };
 
+  /** One agency of a finished split, from the run's manifest. */
+  const splitAgency = async (runId: string, agencyCode: string): Promise<{ split: string; agency: SplitAgency }> => {
+    const split = runFolders(paths, checked(runId)).split;
+    if (!fs.existsSync(path.join(split, MANIFEST_FILE))) throw RunSplitNotReady({ runId });
+    const manifest = JSON.parse(await fs.promises.readFile(path.join(split, MANIFEST_FILE), 'utf8')) as { agencies: SplitAgency[] };
+    const agency = manifest.agencies.find((a) => a.code === agencyCode);
+    if (!agency) throw RunAgencyNotFound({ runId, agency: agencyCode });
+    return { split, agency };
+  };
+
   return {
+    /**
+     * The packages waiting in the inbox (a folder and the folders in it), newest first: what a
+     * coordinator may register with an inbox path. Names only; nothing is opened.
+     */
+    async inboxFiles(limit = 500): Promise<{ files: Array<{ path: string; sizeBytes: number; modifiedAt: string }>; truncated: boolean }> {
+      const found: Array<{ path: string; sizeBytes: number; modifiedAt: string; at: number }> = [];
+      const walk = async (dir: string, prefix: string, depth: number) => {
+        const entries = await fs.promises.readdir(dir, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
+          if (e.code === 'ENOENT') return [];
+          throw e;
+        });
+        for (const e of entries) {
+          if (e.name.startsWith('.')) continue;
+          const relative = prefix ? `${prefix}/${e.name}` : e.name;
+          if (e.isDirectory() && depth > 0) await walk(path.join(dir, e.name), relative, depth - 1);
+          else if (e.isFile() && isPackageName(e.name)) {
+            const stat = await fs.promises.stat(path.join(dir, e.name));
+            found.push({ path: relative, sizeBytes: stat.size, modifiedAt: stat.mtime.toISOString(), at: stat.mtimeMs });
+          }
+        }
+      };
+      await walk(paths.inbox, '', 1);
+      found.sort((a, b) => b.at - a.at || a.path.localeCompare(b.path));
+      return { files: found.slice(0, limit).map(({ at: _at, ...f }) => f), truncated: found.length > limit };
+    },
+
     /** Streams an upload to the staging folder, hashing it on the way; nothing is held whole in memory. */
     async stageUpload(source: Readable): Promise<{ token: string; sha256: string; sizeBytes: number }> {
       fs.mkdirSync(paths.staging, { recursive: true });
@@ -285,13 +331,16 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
       }
     },
 
+    /** The split files of one agency, with the rows of each, as the split's manifest lists them. */
+    async agencyFiles(runId: string, agencyCode: string): Promise<{ code: string; name: string; folder: string; rows: number; files: Array<{ name: string; registerType: string; rows: number; sha256: string }> }> {
+      const { agency } = await splitAgency(runId, agencyCode);
+      const files = agency.files.map((f) => ({ name: path.posix.basename(f.path), registerType: f.registerType, rows: f.rows, sha256: f.sha256 }));
+      return { code: agency.code, name: agency.name, folder: path.posix.basename(agency.folder), rows: agency.rows, files };
+    },
+
     /** The split folder of one agency as a zip stream, with its manifest; or the exceptions workbook. */
     async agencyZip(runId: string, agencyCode: string): Promise<{ fileName: string; stream: Readable }> {
-      const split = runFolders(paths, checked(runId)).split;
-      if (!fs.existsSync(path.join(split, MANIFEST_FILE))) throw RunSplitNotReady({ runId });
-      const manifest = JSON.parse(await fs.promises.readFile(path.join(split, MANIFEST_FILE), 'utf8')) as { agencies: SplitAgency[] };
-      const agency = manifest.agencies.find((a) => a.code === agencyCode);
-      if (!agency) throw RunAgencyNotFound({ runId, agency: agencyCode });
+      const { split, agency } = await splitAgency(runId, agencyCode);
       const zip = new yazl.ZipFile();
       const folderName = path.posix.basename(agency.folder);
       for (const f of agency.files) zip.addFile(path.join(split, f.path), `${folderName}/${path.posix.basename(f.path)}`, { compress: true });

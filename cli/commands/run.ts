@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import Papa from 'papaparse';
 import { canSee } from '../../domain/access';
 import { defineError } from '../../domain/errors';
 import { AGENCY_PHASE_VI, provinceOfRun, RUN_PHASE_VI, type AgencySchedule, type ProvinceRunProgress } from '../../domain/runs/province-run';
 import { RunNotFound } from '../../domain/runs/run-errors';
+import { parseScheduleCsv } from '../../domain/runs/schedule-csv';
 import { requireProvinceCode } from '../../domain/units/province-code';
 import { createProvinceRuns, type CustodianList, type ProvinceRuns, type RunStatus } from '../../services/province-runs';
 import readline from 'node:readline/promises';
@@ -118,15 +118,7 @@ export function readScheduleFile(file: string): Record<string, AgencySchedule> {
       throw ScheduleFileInvalid({ file, problem: e instanceof Error ? e.message : String(e) });
     }
   }
-  const rows = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
-  const schedules: Record<string, AgencySchedule> = {};
-  for (const [i, r] of rows.entries()) {
-    const code = r['Mã cơ quan']?.trim();
-    const startsAt = r['Bắt đầu']?.trim();
-    if (!code || !startsAt) throw ScheduleFileInvalid({ file, problem: `dòng ${i + 2} thiếu "Mã cơ quan" hoặc "Bắt đầu"` });
-    schedules[code] = { startsAt, ...(r['Địa điểm']?.trim() ? { place: r['Địa điểm'].trim() } : {}) };
-  }
-  return schedules;
+  return parseScheduleCsv(text);
 }
 
 

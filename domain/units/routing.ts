@@ -10,6 +10,9 @@ import { unitsByName } from './name-index';
 import { nameMatches, TYPES_OF_LEVEL, unitNameKey } from './unit-names';
 import { detached } from '../memo';
 import type { RecordValues } from '../registers/validate-record';
+import { ROUTING_FAILURE_VI, type RoutingFailure } from './routing-failures';
+
+export type { RoutingFailure } from './routing-failures';
 
 export const REORGANISATION_DATE = '2025-07-01';
 
@@ -60,15 +63,6 @@ export interface RoutingInput {
   provinceCode?: string;
 }
 
-export type RoutingFailure =
-  | 'UNIT_UNKNOWN_CODE'
-  | 'UNIT_NOT_FOUND'
-  | 'UNIT_NAME_AMBIGUOUS'
-  | 'UNIT_SPLIT_NEEDS_DECISION'
-  | 'UNIT_DISTRICT_NEEDS_DECISION'
-  | 'UNIT_OTHER_PROVINCE'
-  | 'UNIT_MISSING';
-
 /** The reasons a coordinator's custodian decision resolves. */
 export const CUSTODIAN_REASONS: readonly RoutingFailure[] = ['UNIT_SPLIT_NEEDS_DECISION', 'UNIT_DISTRICT_NEEDS_DECISION'];
 
@@ -92,17 +86,7 @@ export type RoutingResult =
       pending?: { unit: Unit; registeringUnit: Unit };
     };
 
-const MESSAGES_VI: Record<RoutingFailure, string> = {
-  UNIT_UNKNOWN_CODE: 'Mã đơn vị hành chính nơi đăng ký không có trong danh mục.',
-  UNIT_NOT_FOUND: 'Không tìm thấy đơn vị hành chính nơi đăng ký theo tên.',
-  UNIT_NAME_AMBIGUOUS: 'Tên đơn vị hành chính nơi đăng ký ứng với nhiều đơn vị; cần mã đơn vị hoặc tên huyện để phân biệt.',
-  UNIT_SPLIT_NEEDS_DECISION: 'Xã/phường nơi đăng ký đã được chia cho nhiều đơn vị mới từ 01/7/2025; cần người điều phối quyết định cơ quan lưu giữ sổ.',
-  UNIT_DISTRICT_NEEDS_DECISION: 'Huyện/quận nơi đăng ký không còn từ 01/7/2025 (bỏ cấp huyện); cần người điều phối quyết định cơ quan lưu giữ sổ.',
-  UNIT_OTHER_PROVINCE: 'Đơn vị hành chính nơi đăng ký thuộc tỉnh khác.',
-  UNIT_MISSING: 'Dòng dữ liệu không có mã hoặc tên đơn vị hành chính nơi đăng ký.',
-};
-
-const fail = (reason: RoutingFailure, candidates?: Unit[]): RoutingResult => ({ ok: false, reason, messageVi: MESSAGES_VI[reason], ...(candidates ? { candidates } : {}) });
+const fail = (reason: RoutingFailure, candidates?: Unit[]): RoutingResult => ({ ok: false, reason, messageVi: ROUTING_FAILURE_VI[reason], ...(candidates ? { candidates } : {}) });
 
 const agencies = new WeakMap<Unit, Agency>();
 

@@ -4,6 +4,7 @@ import { createAgenciesRepository } from '../../repositories/agencies';
 import { createRecordsRepository } from '../../repositories/records';
 import { createFilesRepository } from '../../repositories/files';
 import { createWorkflowRegistry } from '../../repositories/workflows';
+import { createRunBoardRepository } from '../../repositories/run-board';
 import { createLocalContentStore } from '../../../activities/files/content-store';
 import { dataPaths } from '../../../activities/files/data-paths';
 
@@ -14,5 +15,6 @@ export default fp(async (app) => {
   app.decorate('recordsRepository', createRecordsRepository(app.pool));
   app.decorate('filesRepository', createFilesRepository(app.pool));
   app.decorate('workflowRegistry', createWorkflowRegistry(app.pool));
+  app.decorate('runBoard', createRunBoardRepository(app.pool));
   app.decorate('contentStore', createLocalContentStore(dataPaths(app.config).store));
 });

@@ -5,6 +5,11 @@ import { RecordPage } from '../features/review/record-page';
 import { ReviewPage } from '../features/review/review-page';
 import { TransfersPage } from '../features/transfers/transfers-page';
 import { WorkQueuesPage } from '../features/work-queues/work-queues-page';
+import { BoardPage } from '../features/board/board-page';
+import { NotificationsPage } from '../features/notifications/notifications-page';
+import { NewRunPage } from '../features/runs/new-run-page';
+import { RunPage } from '../features/runs/run-page';
+import { RunsHome } from '../features/runs/runs-home';
 import type { Role } from '../lib/api-types';
 import type { Screen } from './navigation';
 import { RoleHome } from './role-home';
@@ -14,11 +19,16 @@ export const SCREENS: readonly Screen[] = [
   { path: 'transfers', roles: ['official'], nav: 'nav.transfers', element: TransfersPage },
   { path: 'review/:type/:unit/:year/:book', roles: ['official'], element: ReviewPage },
   { path: 'records/:id', roles: ['official'], element: RecordPage },
+  // The coordinator's: start a run, follow it and its agencies, the province's notifications.
+  { path: 'runs/new', roles: ['coordinator'], nav: 'nav.newRun', element: NewRunPage },
+  { path: 'runs/:runId', roles: ['coordinator'], element: RunPage },
+  { path: 'runs/:runId/board', roles: ['coordinator'], element: BoardPage },
+  { path: 'notifications', roles: ['coordinator'], nav: 'nav.notifications', element: NotificationsPage },
 ];
 
 export const HOMES: Record<Role, ComponentType> = {
   admin: RoleHome,
-  coordinator: RoleHome,
+  coordinator: RunsHome,
   official: WorkQueuesPage,
   auditor: RoleHome,
 };

@@ -57,3 +57,21 @@ export type TransfersView = Awaited<ReturnType<AgencyReview['transfers']>>;
 export type { BookClaim, BookRef, DecisionItem, DecisionResult, DecisionOutcome, ReviewBook } from '../../../domain/review/review-types';
 export type { ExcelImportResult } from '../../../domain/imports/import-types';
 export type { ScanImportReport } from '../../../domain/scans/scan-import';
+
+// The coordinator's screens: runs, the board of agencies, notifications.
+import type { RunStarted, RunStatusView } from '../../../api/schemas';
+import type { AgencyCountsSchema, AgencyFilesSchema, HandoverSchema, InboxSchema, PerDaySchema, RunListSchema } from '../../../api/routes/api/runs/schema';
+import type { ProvinceRunProgress, stepsOf } from '../../../domain/runs/province-run';
+
+export type { AgencyPhase, AgencyProgress, AgencySchedule, ProvinceRunProgress, RunPhase } from '../../../domain/runs/province-run';
+/** GET /api/runs/{runId}: the progress and steps are the domain's types. */
+export type RunStatus = Omit<Static<typeof RunStatusView>, 'progress' | 'steps'> & { progress: ProvinceRunProgress; steps: ReturnType<typeof stepsOf> };
+export type RunStartedResponse = Static<typeof RunStarted>;
+export type RunList = Static<typeof RunListSchema>;
+export type Handover = Static<typeof HandoverSchema>;
+export type AgencyCounts = Static<typeof AgencyCountsSchema>['items'][number];
+export type AgencyFiles = Static<typeof AgencyFilesSchema>;
+export type DayCounts = Static<typeof PerDaySchema>['days'][number];
+export type Inbox = Static<typeof InboxSchema>;
+/** GET /api/provinces/{code}/notifications */
+export type ProvinceNotification = Awaited<ReturnType<AgencyReview['notifications']>>[number];

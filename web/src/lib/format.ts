@@ -15,9 +15,13 @@ export function formatDateTime(iso: string | Date): string {
 }
 
 const NUMBER_LOCALES = { vi: 'vi-VN', en: 'en-GB' } as const;
+// Made once per language: a table of 700 agencies writes thousands of numbers, and building a formatter costs far more than using one.
+const NUMBER_FORMATS = new Map<keyof typeof NUMBER_LOCALES, Intl.NumberFormat>();
 
 export function formatNumber(n: number, lang: keyof typeof NUMBER_LOCALES): string {
-  return new Intl.NumberFormat(NUMBER_LOCALES[lang]).format(n);
+  let f = NUMBER_FORMATS.get(lang);
+  if (!f) NUMBER_FORMATS.set(lang, (f = new Intl.NumberFormat(NUMBER_LOCALES[lang])));
+  return f.format(n);
 }
 
 /** Bytes as officials read sizes of files: KB, MB, GB with one decimal. */
