@@ -110,7 +110,7 @@ test('start → health green → a waiting workflow survives kill -9 of the whol
   const secrets = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as { postgresPassword: string };
   const pg = new PgClient({ connectionString: `postgres://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${ports.pg}/hotich` });
   await pg.connect();
-  const rows = await pg.query(`SELECT seq FROM audit_log WHERE action = 'platform.check' AND subject = $1`, [workflowId]);
+  const rows = await pg.query(`SELECT seq FROM audit_log WHERE action = 'platform.check' AND subject_id = $1`, [workflowId]);
   await pg.end();
   expect(rows.rows.map((r) => Number(r.seq))).toEqual([result.auditSeq]);
 

@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { inTransaction } from '../../db/transaction';
 import type { RegisterTypeCode } from '../../domain/registers/register-types';
 import type { SplitSummary } from '../../domain/runs/province-run';
+import { recordAction } from '../audit/record-action';
 import type { ContentStore } from '../files/content-store';
 import type { DataPaths } from '../files/data-paths';
 import { splitExport, type SplitAgency, type SplitManifest } from './split-export';
@@ -97,7 +97,7 @@ export function createSplitActivities({ pool, store, paths }: { pool: Pool; stor
         },
       });
 
-      await inTransaction(pool, async (c) => {
+      await recordAction(pool, async (c) => {
         for (const a of manifest.agencies) {
           await c.query(
             `INSERT INTO agencies (code, name, level, province_code) VALUES ($1, $2, $3, $4)
@@ -105,14 +105,21 @@ export function createSplitActivities({ pool, store, paths }: { pool: Pool; stor
             [a.code, a.name, a.level, input.provinceCode],
           );
         }
-        const logged = await c.query(`SELECT 1 FROM audit_log WHERE action = 'split.completed' AND subject = $1`, [input.workflowId]);
-        if (!logged.rowCount) {
-          await c.query(`INSERT INTO audit_log (actor, action, subject, details) VALUES ($1, 'split.completed', $2, $3)`, [
-            input.actor,
-            input.workflowId,
-            JSON.stringify({ inputSha256: manifest.input.sha256, inputRows: manifest.input.rows, rowsWritten: manifest.rowsWritten, exceptionRows: manifest.exceptionRows, agencies: manifest.agencies.length }),
-          ]);
-        }
+        return {
+          result: undefined,
+          audit: [
+            {
+              provinceCode: input.provinceCode,
+              actor: input.actor,
+              actorRole: 'coordinator',
+              action: 'split.completed',
+              subject: { kind: 'workflow', id: input.workflowId },
+              workflowId: input.workflowId,
+              details: { inputSha256: manifest.input.sha256, inputRows: manifest.input.rows, rowsWritten: manifest.rowsWritten, exceptionRows: manifest.exceptionRows, agencies: manifest.agencies.length },
+              key: `split.completed:${input.workflowId}`,
+            },
+          ],
+        };
       });
       const needed: NeededUnits = Object.fromEntries(manifest.decisionsNeeded.map((d) => [d.unitCode, d.candidates.map((c) => c.code)]));
       return { ...summaryOf(manifest), needed };

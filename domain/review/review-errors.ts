@@ -142,3 +142,10 @@ export const ReviewRecordApproved = defineError<{ recordId: number }>(
   (p) => `record ${p.recordId} is approved and waits for its transfer`,
   (p) => `Hồ sơ số ${p.recordId} đã được phê duyệt và đang chờ chuyển vào Cơ sở dữ liệu hộ tịch điện tử; không thay đổi quyết định được nữa.`,
 );
+
+export const ReviewRecordRejected = defineError<{ recordId: number }>(
+  'REVIEW_RECORD_REJECTED',
+  'conflict',
+  (p) => `record ${p.recordId} is rejected; only a correction or new data reopens it`,
+  (p) => `Hồ sơ số ${p.recordId} đã bị từ chối. Muốn kiểm tra lại, hãy sửa hồ sơ theo sổ, hoặc nhập lại dữ liệu hay trang quét của hồ sơ; hồ sơ sẽ trở về trạng thái chờ kiểm tra.`,
+);

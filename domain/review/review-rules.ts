@@ -7,6 +7,7 @@ import type { AppError } from '../errors';
 import { cellValue, displayValue, type CellNotes } from '../profiles/cell-values';
 import { fieldsOf, type RegisterTypeCode } from '../registers/register-types';
 import { validateRecord, type RecordValues } from '../registers/validate-record';
+import { canStart, type DecisionAction, type RecordState } from '../records/life-cycle';
 import {
   ReviewApprovalWithoutScan,
   ReviewBatchEmpty,
@@ -18,6 +19,9 @@ import {
   ReviewFieldUnknown,
   ReviewNoFields,
   ReviewReasonInvalid,
+  ReviewRecordApproved,
+  ReviewRecordRejected,
+  ReviewRecordTransferred,
 } from './review-errors';
 import {
   CORRECTION_REASONS,
@@ -108,6 +112,22 @@ export function applyCorrection(
   const broken = validateRecord(type, next).find((p) => p.severity === 'error' && Object.hasOwn(typed, p.field));
   if (broken) return { error: ReviewFieldInvalid({ recordId, label: fields.find((f) => f.key === broken.field)?.labelVi ?? broken.field, detail: broken.messageVi }) };
   return { values: next, changes };
+}
+
+/** Why a record in a state refuses a decision; nothing for a state the decision may start from (imported). */
+const REFUSED_IN: Record<RecordState, ((p: { recordId: number }) => AppError) | undefined> = {
+  imported: undefined,
+  approved: ReviewRecordApproved,
+  rejected: ReviewRecordRejected,
+  transferred: ReviewRecordTransferred,
+};
+
+/** The refusal of a decision on a record in `state`, by the life cycle; undefined when the decision may be taken. */
+export function decisionRefusal(kind: DecisionAction, recordId: number, state: RecordState): AppError | undefined {
+  if (canStart(kind, state)) return undefined;
+  const refuse = REFUSED_IN[state];
+  if (!refuse) throw new Error(`${kind} refused in ${state} without a reason to give`);
+  return refuse({ recordId });
 }
 
 /** The claim on a book that still stands at `now`: a claim idle past the limit has lapsed. */
