@@ -69,9 +69,8 @@ export async function appendAudit(c: PoolClient, entries: readonly AuditEntry[])
   const keys = all.flatMap((e) => (e.key === undefined ? [] : [e.key]));
   const found = new Map<string, number>();
   if (keys.length > 0) {
-    // Under the chain's lock a concurrent attempt of the same action has either committed its entry or not begun it.
-    const provinces = [...new Set(all.map((e) => e.provinceCode ?? ''))].sort();
-    for (const p of provinces) await c.query('SELECT audit_lock_chain($1)', [p === '' ? null : p]);
+    // An earlier attempt that committed is found here. One still running at the same time makes
+    // the unique index refuse this attempt's entry: it rolls back, and its retry finds the entry.
     const r = await c.query<{ entry_key: string; seq: string }>('SELECT entry_key, seq FROM audit_log WHERE entry_key = ANY($1::text[])', [keys]);
     for (const row of r.rows) found.set(row.entry_key, Number(row.seq));
   }

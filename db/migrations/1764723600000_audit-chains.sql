@@ -78,8 +78,7 @@ CREATE FUNCTION audit_entry_hash(prev_hash text, e audit_log) RETURNS text LANGU
 $$;
 
 -- A province's chain takes one writer at a time, from its first entry until the writer
--- commits; provinces do not wait for each other. Writers that must look for an entry before
--- writing it (by its key) take this lock first, so no other writer slips in between.
+-- commits; provinces do not wait for each other.
 CREATE FUNCTION audit_lock_chain(province text) RETURNS void LANGUAGE sql AS $$
   SELECT pg_advisory_xact_lock(7311, coalesce(province::int, 0))
 $$;
