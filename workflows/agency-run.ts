@@ -30,7 +30,7 @@ import type { NotificationActivities } from '../activities/review/notify-idle-bo
 import type { RunEventActivities } from '../activities/runs/run-events';
 import type { ScanActivities } from '../activities/scans/import-scans';
 import type { TransferActivities } from '../activities/transfer/transfer-approved';
-import type { AgencyImportEntry, ExcelImportResult, ImportActor, StoredSource } from '../domain/imports/import-types';
+import { importActorRole, type AgencyImportEntry, type ExcelImportResult, type ImportActor, type ImportActorRole, type StoredSource } from '../domain/imports/import-types';
 import { storedSourceProblem } from '../domain/imports/stored-source';
 import { isRegisterTypeCode, registerType, type RegisterTypeCode } from '../domain/registers/register-types';
 import {
@@ -42,7 +42,8 @@ import {
   ReviewNotOfficialOfAgency,
 } from '../domain/review/review-errors';
 import { agencyWorkDone, expectSplitFiles, withImportedFile } from '../domain/review/agency-end';
-import { batchProblem, dueNotices, hasWorkLeft, standingClaim } from '../domain/review/review-rules';
+import { mayAct, workLeft } from '../domain/records/life-cycle';
+import { batchProblem, decisionsProblem, dueNotices, hasWorkLeft, standingClaim } from '../domain/review/review-rules';
 import { bookId, DEFAULT_REVIEW_SETTINGS, TRANSFER_LANES, type BookCounts, type BookRef, type ReviewActor, type ReviewBook, type ReviewSettings } from '../domain/review/review-types';
 import type { AgencyPhase, AgencyProgress, AgencyRunState, AgencySchedule } from '../domain/runs/province-run';
 import { AgencyRunEnded, ImportOtherAgency, ImportRegisterTypeInvalid, RunActorMissing } from '../domain/runs/run-errors';
@@ -188,9 +189,9 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
       if (changed(book)) touch(book);
     }
   };
-  const importOne = async (by: string, type: RegisterTypeCode, source: StoredSource, importKey: string) => {
-    const result: ExcelImportResult = await runExcelImport({ importKey, agencyCode: state.code, registerType: type, actor: by, workflowId, source });
-    remember({ importId: result.importId, kind: 'excel', by, at: nowIso(), sourceSha256: source.sha256, sourceName: source.name, registerType: type, counts: { ...result.counts } });
+  const importOne = async (by: { username: string; role: ImportActorRole }, type: RegisterTypeCode, source: StoredSource, importKey: string) => {
+    const result: ExcelImportResult = await runExcelImport({ importKey, agencyCode: state.code, registerType: type, actor: by.username, actorRole: by.role, workflowId, source });
+    remember({ importId: result.importId, kind: 'excel', by: by.username, at: nowIso(), sourceSha256: source.sha256, sourceName: source.name, registerType: type, counts: { ...result.counts } });
     state.splitFiles = withImportedFile(state.splitFiles!, type, source.sha256);
     const imported = new Set(result.books.map((b) => bookId({ registerType: type, ...b })));
     await refreshBooks((b) => imported.has(bookId(b)));
@@ -245,7 +246,7 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
     importExcel,
     async ({ by, registerType: type, source }) => {
       const key = updateKey();
-      return inFlight(() => importOne(by.username.trim(), type, source, key));
+      return inFlight(() => importOne({ username: by.username.trim(), role: importActorRole(by) }, type, source, key));
     },
     {
       validator: ({ by, registerType: type, source }) => {
@@ -261,7 +262,7 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
     async ({ by, zip, unitCode }) => {
       const actor = by.username.trim();
       const importKey = updateKey();
-      const report = await inFlight(() => runScanImport({ importKey, agencyCode: state.code, unitCode, actor, workflowId, zip }));
+      const report = await inFlight(() => runScanImport({ importKey, agencyCode: state.code, unitCode, actor, actorRole: importActorRole(by), workflowId, zip }));
       const { entries, attached, alreadyAttached, replaced, unmatched, rejected, missingPages } = report.counts;
       remember({ importId: report.importId, kind: 'scans', by: actor, at: nowIso(), sourceSha256: zip.sha256, sourceName: zip.name, counts: { entries, attached, alreadyAttached, replaced, unmatched, rejected, missingPages } });
       // New pages make records approvable: their books count again.
@@ -320,8 +321,8 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
     {
       validator: ({ by, book, items }) => {
         validateOfficial(by);
-        bookFor(by, book);
-        const problem = batchProblem(book.registerType, items);
+        const b = bookFor(by, book);
+        const problem = batchProblem(book.registerType, items) ?? decisionsProblem(by, state.code, b, items);
         if (problem) throw appFailure(problem);
       },
     },
@@ -351,7 +352,7 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
     {
       validator: ({ by, reason }) => {
         if (typeof by?.username !== 'string' || by.username.trim() === '') throw appFailure(RunActorMissing({}));
-        if (by.role !== 'coordinator') throw appFailure(ReviewNotCoordinator({ action: 'close an agency' }));
+        if (!mayAct('close', by.role)) throw appFailure(ReviewNotCoordinator({ action: 'close an agency' }));
         notEnded();
         if (typeof reason !== 'string' || reason.trim() === '') throw appFailure(AgencyCloseReasonMissing({}));
       },
@@ -449,7 +450,8 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
       if (input.autoImport) {
         const { by } = input.autoImport;
         const sources = await agencySplitSources({ runId: input.runId, agencyCode: state.code });
-        for (const s of sources) await inFlight(() => importOne(by, s.registerType, s.source, `${workflowId}/auto/${s.source.sha256}`));
+        // The coordinator who released the split with its imports.
+        for (const s of sources) await inFlight(() => importOne({ username: by, role: 'coordinator' }, s.registerType, s.source, `${workflowId}/auto/${s.source.sha256}`));
       }
     }
     for (;;) {
@@ -480,8 +482,9 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
       // What officials approved before the close is still theirs to deliver: only the rest stays behind.
       if (approvedWaiting() > 0) await transferAll();
       state.closed = { ...closing, at: nowIso() };
-      const left = state.books.reduce((n, b) => n + b.counts.imported + b.counts.approved, 0);
-      await recordRunEvent({ workflowId, actor: closing.by, action: 'agency.closed', details: { agency: state.code, reason: closing.reason, notTransferred: left, transferred: state.transfer.transferred } });
+      const left = state.books.reduce((n, b) => n + workLeft(b.counts), 0);
+      const rejected = state.books.reduce((n, b) => n + b.counts.rejected, 0);
+      await recordRunEvent({ workflowId, actor: closing.by, action: 'agency.closed', details: { agency: state.code, reason: closing.reason, notTransferred: left, rejected, transferred: state.transfer.transferred } });
     } else {
       await recordRunEvent({ workflowId, actor: 'system', action: 'agency.completed', details: { agency: state.code, transferred: state.transfer.transferred } });
     }

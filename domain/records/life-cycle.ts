@@ -77,7 +77,8 @@ export function stateAfter(action: RecordAction, state: RecordState | null): Rec
   return state;
 }
 
-export const mayAct = (action: RecordAction, actor: ActorKind): boolean => rule(action).by.includes(actor);
+/** Whether an actor of this kind (a user's role, the system, the target) may take the action. */
+export const mayAct = (action: RecordAction, actor: string): boolean => (rule(action).by as readonly string[]).includes(actor);
 
 /** The states a record of a book can be counted in, with their counts. */
 export type StateCounts = Record<RecordState, number>;
