@@ -1,5 +1,5 @@
 /**
- * The application's database role (migration 1764896400000): the API and the workers connect
+ * The application's database role (migration 1764990200000): the API and the workers connect
  * as it, the migrations as the tables' owner. The owner lets it log in with a password, after
  * the migrations have made it: the embedded start with a password of its own under the data
  * folder, `hotich migrate` with the password of DATABASE_URL.

@@ -16,7 +16,7 @@ import { MIGRATIONS_DIR } from './migrate';
 import { createPool } from './pool';
 import { inTransaction } from './transaction';
 
-const CHAINS_MIGRATION = '1764723600000_audit-chains.sql';
+const CHAINS_MIGRATION = '1764990000000_audit-chains.sql';
 const name = `t_migrate_${process.pid}`;
 let earlier: string;
 let url: string;

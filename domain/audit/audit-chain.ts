@@ -2,7 +2,7 @@
  * The audit log is one SHA-256 chain per province: each entry's hash covers the previous
  * entry's hash and every field of its own, so an entry edited, removed or moved breaks the
  * chain where it happened. The database computes the hash as entries are written (the
- * trigger audit_log_chain, migration 1764723600000); this module computes it again from what
+ * trigger audit_log_chain, migration 1764990000000); this module computes it again from what
  * the log holds, which is how `hotich audit verify` finds what changed.
  *
  * The hashed text is the previous hash, then each field as `<bytes in UTF-8>:<text>` (`-` for
