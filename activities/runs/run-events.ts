@@ -1,7 +1,7 @@
 /** Decisions of a run (release, cancel, an agency's end) on the audit log, once each; and the registry of its workflows. */
 import type { Pool } from 'pg';
 import { createWorkflowRegistry, type RegisteredWorkflow } from '../../api/repositories/workflows';
-import type { AuditActorRole } from '../../domain/audit/audit-entry';
+import { scopeOfWorkflow, type AuditActorRole } from '../../domain/audit/audit-entry';
 import { recordAction } from '../audit/record-action';
 
 export interface RunEvent {
@@ -18,12 +18,6 @@ const ROLE_OF: Record<RunEvent['action'], AuditActorRole> = {
   'agency.completed': 'system',
 };
 
-/** A province run's id names its province; an agency run's names its agency, whose province the log looks up. */
-function scopeOf(workflowId: string): { provinceCode?: string; agencyCode?: string } {
-  const [kind, code] = workflowId.split('/');
-  return kind === 'province' ? { provinceCode: code } : { agencyCode: code };
-}
-
 export function createRunEventActivities({ pool }: { pool: Pool }) {
   const registry = createWorkflowRegistry(pool);
   return {
@@ -37,7 +31,7 @@ export function createRunEventActivities({ pool }: { pool: Pool }) {
         result: undefined,
         audit: [
           {
-            ...scopeOf(event.workflowId),
+            ...scopeOfWorkflow(event.workflowId),
             actor: event.actor,
             actorRole: ROLE_OF[event.action],
             action: event.action,

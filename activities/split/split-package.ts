@@ -9,8 +9,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
+import { inTransaction } from '../../db/transaction';
 import type { RegisterTypeCode } from '../../domain/registers/register-types';
 import type { SplitSummary } from '../../domain/runs/province-run';
+import { scopeOfWorkflow } from '../../domain/audit/audit-entry';
 import { recordAction } from '../audit/record-action';
 import type { ContentStore } from '../files/content-store';
 import type { DataPaths } from '../files/data-paths';
@@ -127,7 +129,7 @@ export function createSplitActivities({ pool, store, paths }: { pool: Pool; stor
 
     /** Keeps a batch of decisions in PostgreSQL with who, when and on what basis, and on the audit log; once, whatever the retries. */
     async recordDecisions(input: DecisionBatch): Promise<void> {
-      await inTransaction(pool, async (c) => {
+      await recordAction(pool, async (c) => {
         for (const d of input.custodians ?? []) {
           await c.query(
             `INSERT INTO custodian_decisions (run_id, batch, unit_code, unit_name, agency_code, agency_name, candidate, basis, committee_decision_number, committee_decision_date, decided_by, decided_at)
@@ -144,13 +146,24 @@ export function createSplitActivities({ pool, store, paths }: { pool: Pool; stor
           );
         }
         const action = input.custodians ? 'split.custodians_decided' : 'split.exceptions_placed';
-        const logged = await c.query(`SELECT 1 FROM audit_log WHERE action = $1 AND subject = $2 AND details->>'batch' = $3`, [action, input.workflowId, String(input.batch)]);
-        if (!logged.rowCount) {
-          const details = input.custodians
-            ? { batch: input.batch, decisions: input.custodians.map((d) => ({ unit: d.unitCode, agency: d.agencyCode, committeeDecision: d.committeeDecision?.number })) }
-            : { batch: input.batch, workbookSha256: p!.workbookSha256, rows: p!.rows.length };
-          await c.query('INSERT INTO audit_log (actor, action, subject, details) VALUES ($1, $2, $3, $4)', [input.custodians?.[0]?.decidedBy ?? p!.by, action, input.workflowId, JSON.stringify(details)]);
-        }
+        const details = input.custodians
+          ? { batch: input.batch, decisions: input.custodians.map((d) => ({ unit: d.unitCode, agency: d.agencyCode, committeeDecision: d.committeeDecision?.number })) }
+          : { batch: input.batch, workbookSha256: p!.workbookSha256, rows: p!.rows.length };
+        return {
+          result: undefined,
+          audit: [
+            {
+              ...scopeOfWorkflow(input.workflowId),
+              actor: input.custodians?.[0]?.decidedBy ?? p!.by,
+              actorRole: 'coordinator',
+              action,
+              subject: { kind: 'workflow', id: input.workflowId },
+              workflowId: input.workflowId,
+              details,
+              key: `${action}:${input.workflowId}:${input.batch}`,
+            },
+          ],
+        };
       });
     },
 

@@ -28,6 +28,8 @@ const RUN_EVENTS = {
   'package.quarantined': 'Cách ly gói dữ liệu sai mã kiểm tra',
   'package.handover_confirmed': 'Xác nhận bàn giao',
   'split.completed': 'Tách dữ liệu theo cơ quan',
+  'split.custodians_decided': 'Quyết định cơ quan giữ sổ của đơn vị cũ',
+  'split.exceptions_placed': 'Xếp các dòng ngoại lệ vào cơ quan',
   'split.released': 'Duyệt kết quả tách, giao cho cơ quan',
   'run.cancelled': 'Huỷ lượt chạy',
   'import.scans': 'Nhập tệp nén bản quét',
@@ -91,4 +93,10 @@ export interface StoredAuditEntry {
   entryKey: string | null;
   prevHash: string;
   hash: string;
+}
+
+/** The chain of a run's entry: a province run's id (`province/<code>/…`) names its province; an agency run's (`agency/<code>/…`) its agency, whose province the log looks up. */
+export function scopeOfWorkflow(workflowId: string): Pick<AuditEntry, 'provinceCode' | 'agencyCode'> {
+  const [kind, code] = workflowId.split('/');
+  return kind === 'province' ? { provinceCode: code } : { agencyCode: code };
 }
