@@ -18,6 +18,7 @@ import {
   currentUpdateInfo,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -25,6 +26,7 @@ import {
 } from '@temporalio/workflow';
 import type { ExcelImportActivities } from '../activities/imports/import-excel';
 import type { SplitSourceActivities } from '../activities/imports/split-sources';
+import type { BookClaimActivities, BookClaimEntry } from '../activities/review/book-claims';
 import type { ReviewActivities } from '../activities/review/decide-records';
 import type { NotificationActivities } from '../activities/review/notify-idle-book';
 import type { RunEventActivities } from '../activities/runs/run-events';
@@ -44,7 +46,7 @@ import {
 import { agencyWorkDone, expectSplitFiles, withImportedFile } from '../domain/review/agency-end';
 import { mayAct, workLeft } from '../domain/records/life-cycle';
 import { batchProblem, decisionsProblem, dueNotices, hasWorkLeft, standingClaim } from '../domain/review/review-rules';
-import { bookId, DEFAULT_REVIEW_SETTINGS, TRANSFER_LANES, type BookCounts, type BookRef, type ReviewActor, type ReviewBook, type ReviewSettings } from '../domain/review/review-types';
+import { bookId, DEFAULT_REVIEW_SETTINGS, TRANSFER_LANES, type BookClaim, type BookCounts, type BookRef, type ReviewActor, type ReviewBook, type ReviewSettings } from '../domain/review/review-types';
 import type { AgencyPhase, AgencyProgress, AgencyRunState, AgencySchedule } from '../domain/runs/province-run';
 import { AgencyRunEnded, ImportOtherAgency, ImportRegisterTypeInvalid, RunActorMissing } from '../domain/runs/run-errors';
 import {
@@ -99,6 +101,11 @@ const { agencyBooks } = proxyActivities<ReviewActivities>({ startToCloseTimeout:
 // update, it costs no activity task and no second workflow task (its batch key makes a retried one return the first result).
 const { decideRecords: runDecisions } = proxyLocalActivities<ReviewActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 } });
 const { notifyIdleBook } = proxyActivities<NotificationActivities>({ startToCloseTimeout: '1 minute' });
+// A claim or release is audited in the workflow task that accepted it, as decisions are.
+const { recordBookAction } = proxyLocalActivities<BookClaimActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 } });
+
+/** Claims and releases write audit entries from this version on; runs started before take and give books back as they did. */
+const AUDITED_CLAIMS = 'audit-book-claims';
 
 const ENDED: readonly AgencyPhase[] = ['completed', 'cancelled'];
 
@@ -228,11 +235,24 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
     if (claim && claim.by !== by.username) throw appFailure(ReviewBookClaimed({ book: describeBook(b), by: claim.by, since: claim.since }));
     return b;
   };
+  /** `by` holds the book from now; `fresh` when the claim is new (nobody held it, or another's claim had lapsed, whose holder `lapsedClaimOf` names). */
   const claim = (b: ReviewBook, by: string) => {
     const held = standingClaim(b, Date.now(), settings);
+    const lapsedClaimOf = !held && b.claim && b.claim.by !== by ? b.claim.by : undefined;
     b.claim = { by, since: held?.by === by ? held.since : nowIso(), lastActiveAt: nowIso() };
     touch(b);
-    return b.claim;
+    return { claim: b.claim, fresh: held?.by !== by, lapsedClaimOf };
+  };
+  /** A new claim or a release goes on the audit log before the update returns; if it cannot, the book is as it was. */
+  const auditClaim = async (b: ReviewBook, before: BookClaim | undefined, entry: Omit<BookClaimEntry, 'key' | 'agencyCode' | 'workflowId' | 'book'>) => {
+    const key = updateKey();
+    if (!patched(AUDITED_CLAIMS)) return;
+    try {
+      await recordBookAction({ ...entry, key, agencyCode: state.code, workflowId, book: { registerType: b.registerType, unitCode: b.unitCode, bookYear: b.bookYear, bookKey: b.bookKey, bookNumber: b.bookNumber } });
+    } catch (e) {
+      b.claim = before;
+      throw e;
+    }
   };
   const updateKey = () => `${workflowId}/${currentUpdateInfo()!.id}`;
 
@@ -279,18 +299,23 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
 
   setHandler(
     claimBook,
-    ({ by, book }) => {
-      bookFor(by, book);
-      return claim(findBook(book)!, by.username);
+    async ({ by, book }) => {
+      const b = bookFor(by, book);
+      const before = b.claim;
+      const { claim: claimed, fresh, lapsedClaimOf } = claim(b, by.username);
+      if (fresh) await auditClaim(b, before, { action: 'book.claim', by, details: { since: claimed.since, ...(lapsedClaimOf ? { lapsedClaimOf } : {}) } });
+      return claimed;
     },
     { validator: ({ by, book }) => (validateOfficial(by), bookFor(by, book), undefined) },
   );
 
   setHandler(
     releaseBook,
-    ({ book }) => {
+    async ({ by, book }) => {
       const b = openBook(book);
+      const before = b.claim;
       b.claim = undefined;
+      if (before) await auditClaim(b, before, { action: 'book.release', by, details: { heldBy: before.by } });
     },
     {
       validator: ({ by, book }) => {
@@ -310,8 +335,10 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
       const by = req.by.username.trim();
       // Checked again here: another official may have claimed the book since this update was validated.
       const b = bookFor(req.by, req.book);
-      claim(b, by);
-      const result = await runDecisions({ ...req, by: { ...req.by, username: by }, batchKey: updateKey(), agencyCode: state.code, workflowId });
+      const { claim: claimed, fresh, lapsedClaimOf } = claim(b, by);
+      // A batch that takes the book for its official puts the claim on the audit log with its decisions.
+      const claimedNow = fresh ? { bookNumber: b.bookNumber, since: claimed.since, ...(lapsedClaimOf ? { lapsedClaimOf } : {}) } : undefined;
+      const result = await runDecisions({ ...req, by: { ...req.by, username: by }, batchKey: updateKey(), agencyCode: state.code, workflowId, claimed: claimedNow });
       state.decisionBatches++;
       b.counts = result.counts;
       touch(b);

@@ -14,13 +14,17 @@ import { RECORD_ACTIONS, stateAfter, type DecisionAction, type RecordState } fro
 import { ReviewApprovalWithoutScan, ReviewPagesChanged, ReviewRecordNotFound } from '../../domain/review/review-errors';
 import { applyCorrection, decisionRefusal } from '../../domain/review/review-rules';
 import { EMPTY_COUNTS, type DecisionItem, type DecisionOutcome, type DecisionRequest, type DecisionResult } from '../../domain/review/review-types';
+import type { AuditEntry } from '../../domain/audit/audit-entry';
 import { endAction } from '../audit/record-action';
+import { bookClaimAudit } from './book-claims';
 import { countBooks } from './book-counts';
 
 export interface DecideInput extends DecisionRequest {
   batchKey: string;
   agencyCode: string;
   workflowId: string;
+  /** The batch claimed the book for its official (nobody held it, or a claim had lapsed): on the audit log with the decisions. */
+  claimed?: { bookNumber: string; since: string; lapsedClaimOf?: string };
 }
 
 interface RecordRow {
@@ -158,8 +162,9 @@ async function applyBatch(c: PoolClient, input: DecideInput): Promise<DecisionRe
   const counts = await bookCounts(c, input);
   const decisionOf = new Map(row.recorded.map((r) => [Number(r.record), Number(r.id)]));
   // Each decision names its record, its states and the decision row (reason, comment, the values corrected); last, so the province's chain is held only to the commit.
+  const claim = input.claimed && bookClaimAudit({ action: 'book.claim', agencyCode: input.agencyCode, workflowId: input.workflowId, by, book: { ...book, bookNumber: input.claimed.bookNumber }, details: { since: input.claimed.since, ...(input.claimed.lapsedClaimOf ? { lapsedClaimOf: input.claimed.lapsedClaimOf } : {}) } });
   await endAction(c, {
-    audit: decisions.map((m) => ({
+    audit: [...(claim ? [claim] : []), ...decisions.map((m): AuditEntry => ({
       agencyCode: input.agencyCode,
       actor: by.username,
       actorRole: by.role,
@@ -177,7 +182,7 @@ async function applyBatch(c: PoolClient, input: DecideInput): Promise<DecisionRe
         ...(m.reason ? { reasonCode: m.reason } : {}),
         ...(m.kind === 'correct' ? { fields: Object.keys(m.details.changes as object) } : {}),
       },
-    })),
+    }))],
   });
   return { ...stored, counts };
 }
