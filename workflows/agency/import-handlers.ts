@@ -3,7 +3,7 @@
  * type or a .zip of scanned pages, each as an update, so the history shows who imported which
  * file and what came of it. A book with data is open for review from then on.
  */
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler } from '@temporalio/workflow';
 import type { ExcelImportActivities } from '../../activities/imports/import-excel';
 import type { ScanActivities } from '../../activities/scans/import-scans';
 import { importActorRole, type AgencyImportEntry, type ExcelImportResult, type ImportActor, type ImportActorRole, type StoredSource } from '../../domain/imports/import-types';
@@ -19,6 +19,7 @@ import { notEnded, updateKey } from './guards';
 
 /** The latest imports kept in the state; every import stays in the history and in PostgreSQL. */
 const IMPORTS_KEPT = 50;
+const REOPENED_BOOKS_TOUCHED = 'touch-books-reopened-by-pages';
 
 export interface ImportActivities {
   importExcel: ExcelImportActivities['importExcel'];
@@ -98,10 +99,12 @@ export function setImportHandlers(run: AgencyContext, activities: ImportActiviti
       const report = await inFlight(() => activities.importScans({ importKey, agencyCode: state.code, unitCode, actor, actorRole: importActorRole(by), workflowId, zip }));
       const { entries, attached, alreadyAttached, replaced, unmatched, rejected, missingPages } = report.counts;
       remember({ importId: report.importId, kind: 'scans', by: actor, at: run.nowIso(), sourceSha256: zip.sha256, sourceName: zip.name, counts: { entries, attached, alreadyAttached, replaced, unmatched, rejected, missingPages } });
-      // New pages make records approvable (and reopen rejected ones): their books count again.
+      // New pages make records approvable, and reopen rejected ones: their books count again, and their idle clocks start again.
       if (attached + replaced > 0) {
-        const before = new Map(state.books.map((b) => [bookId(b), b.counts.awaitingScan]));
-        await run.refreshBooks((b) => before.get(bookId(b)) !== b.counts.awaitingScan);
+        const before = new Map(state.books.map((b) => [bookId(b), { ...b.counts }]));
+        // Runs from before rejected records were reopened by a page touch only the books whose pages were awaited.
+        const reopening = patched(REOPENED_BOOKS_TOUCHED);
+        await run.refreshBooks((b) => before.get(bookId(b))?.awaitingScan !== b.counts.awaitingScan || (reopening && before.get(bookId(b))?.imported !== b.counts.imported));
       }
       await opened();
       return report;

@@ -20,7 +20,8 @@ import type { AgencyRunState } from '../../domain/runs/province-run';
 import { resolveTool } from '../../platform/temporal-cli';
 import { appErrorOf } from '../failures';
 import type { ExcelImportInput, ExcelImportResult } from '../../domain/imports/import-types';
-import { agencyRunProgress, claimBook, closeAgency, decideRecords, importExcel, releaseBook, transferNow } from '../definitions';
+import type { ScanImportInput, ScanImportReport } from '../../domain/scans/scan-import';
+import { agencyRunProgress, claimBook, closeAgency, decideRecords, importExcel, importScans, releaseBook, transferNow } from '../definitions';
 import type { AgencyRunInput } from './agency-context';
 import { closeSignal, countsSignal, heardQuery, importLandedSignal, importStartedSignal, requestTransferSignal, splitFilesSignal, stopSignal, touchSignal } from './modules.test-workflows';
 
@@ -246,7 +247,7 @@ describe('idle-book notices', () => {
 });
 
 describe('import handlers', () => {
-  test('an import waits for the split files the run expects, counts toward them, opens the agency early, and names who imported as what', async () => {
+  test('an import waits for the split files the run expects, counts toward them, opens the agency early, and names who imported as what; a page that reopens a record restarts its book\'s idle clock', async () => {
     const asked: ExcelImportInput[] = [];
     const imported = book('1', { records: 40, imported: 40, awaitingScan: 40 }, '');
     const activities = {
@@ -268,6 +269,12 @@ describe('import handlers', () => {
       },
       async agencyBooks() {
         return [{ ...refOf(imported), bookNumber: imported.bookNumber, counts: imported.counts }];
+      },
+      /** A page for a rejected record: it goes back to review, its book has work again. */
+      async importScans(input: ScanImportInput): Promise<ScanImportReport> {
+        imported.counts = { ...imported.counts, imported: imported.counts.imported + 1, rejected: imported.counts.rejected - 1 };
+        const counts = { entries: 1, attached: 1, alreadyAttached: 0, replaced: 0, unmatched: 0, rejected: 0, missingPages: 0, bytes: 1000 };
+        return { importId: 9, importKey: input.importKey, agencyCode: input.agencyCode, zip: input.zip, counts, rejected: [], unmatched: [], missingPages: [], pageGaps: [] };
       },
     };
     await withWorker(activities, async (start) => {
@@ -294,6 +301,14 @@ describe('import handlers', () => {
       // Imported before its slot: the agency is open for review; both split files are in.
       expect(state).toMatchObject({ phase: 'in_review', importsDone: 2, splitFiles: { imported: { KS: ['c'.repeat(64), 'd'.repeat(64)] } } });
       expect(state.books.map((b) => b.bookKey)).toEqual(['1']);
+
+      // Its records all rejected later, the book is settled; a page then reopens one, and the book's idle clock starts again.
+      imported.counts = { ...imported.counts, imported: 0, rejected: 40 };
+      await env.sleep(HOUR);
+      await h.executeUpdate(importScans, { args: [{ by: official, zip: { sha256: 'e'.repeat(64), name: 'KS.2009.01.zip' } }] });
+      const after = (await stateOf(h)).books[0]!;
+      expect(after.counts).toMatchObject({ imported: 1, rejected: 39 });
+      expect(Date.parse(after.lastActivityAt)).toBeGreaterThan(Date.parse(state.books[0]!.lastActivityAt) + 30 * MINUTE);
       await h.signal(stopSignal);
       await h.result();
     });
