@@ -6,6 +6,7 @@
  * constraints.
  */
 import type { Client } from 'pg';
+import { AUDIT_ACTOR_ROLES, AUDIT_SUBJECT_KINDS } from '../domain/audit/audit-entry';
 import { RECORD_STATES, transitions, type RecordState } from '../domain/records/life-cycle';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
 
@@ -83,4 +84,13 @@ test('the states the tables accept are the life cycle\'s', async () => {
   );
   expect(checks.rows.map((r) => r.conname)).toEqual(['audit_log_state_after', 'audit_log_state_before', 'records_state']);
   for (const r of checks.rows) expect([r.conname, [...r.def.matchAll(/'([a-z_]+)'::text/g)].map((m) => m[1]).sort()]).toEqual([r.conname, [...RECORD_STATES].sort()]);
+});
+
+test("the audit log accepts the actors' roles and the subjects the domain names, and no other", async () => {
+  const checks = await db.pool.query<{ conname: string; def: string }>(
+    `SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname IN ('audit_log_actor_role', 'audit_log_subject_kind') ORDER BY conname`,
+  );
+  const listed = (name: string) => [...checks.rows.find((r) => r.conname === name)!.def.matchAll(/'([a-z_]+)'::text/g)].map((m) => m[1]).sort();
+  expect(listed('audit_log_actor_role')).toEqual([...AUDIT_ACTOR_ROLES].sort());
+  expect(listed('audit_log_subject_kind')).toEqual([...AUDIT_SUBJECT_KINDS].sort());
 });

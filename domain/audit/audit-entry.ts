@@ -47,8 +47,6 @@ export const AUDIT_ACTION_LABELS_VI: Record<string, string> = {
 
 export type AuditAction = keyof typeof RUN_EVENTS | (typeof RECORD_ACTIONS)[keyof typeof RECORD_ACTIONS]['audit'];
 
-export const isAuditAction = (a: string): a is AuditAction => Object.hasOwn(AUDIT_ACTION_LABELS_VI, a);
-
 /** An entry as an action writes it; the log adds its time, its place in the chain and its hash. */
 export interface AuditEntry {
   /** The chain the entry joins: null for what belongs to no province (a check of the platform); omitted, the agency's province. */
