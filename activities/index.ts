@@ -6,6 +6,7 @@ import { appFailure } from '../workflows/failures';
 import type { ContentStore } from './files/content-store';
 import type { DataPaths } from './files/data-paths';
 import { createExcelImportActivities } from './imports/import-excel';
+import { createBookClaimActivities } from './review/book-claims';
 import { createReviewActivities } from './review/decide-records';
 import { createNotificationActivities } from './review/notify-idle-book';
 import { createPgTransferTarget } from './transfer/pg-transfer-target';
@@ -53,6 +54,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSplitSourceActivities(deps),
     ...createScanActivities(deps),
     ...createReviewActivities(deps),
+    ...createBookClaimActivities(deps),
     ...createNotificationActivities(deps),
     ...createTransferActivities({ pool: deps.pool, target: deps.target ?? createPgTransferTarget(deps.pool) }),
   });

@@ -211,6 +211,6 @@ test('CLI: hotich review approve refuses the record without a scan and approves 
   const status = await runCli(['transfer', 'status', '--agency', A], env);
   expect(status.stderr).toBe('');
   expect(status.code).toBe(0);
-  expect(status.stdout).toMatch(new RegExp(`^Cơ quan ${A}: \\d+ hồ sơ chờ kiểm tra, 1 đã phê duyệt chờ chuyển, 0 bị từ chối, 1 đã chuyển vào CSDLHTĐT\\n`));
+  expect(status.stdout).toMatch(new RegExp(`^Cơ quan ${A}: Chờ kiểm tra: \\d+; Đã phê duyệt, chờ chuyển: 1; Bị từ chối: 0; Đã chuyển vào CSDLHTĐT: 1\\n`));
   expect(status.stdout).toMatch(/: xong lúc \S+ — 1 hồ sơ: 1 được nhận, 0 bị CSDLHTĐT từ chối/);
 }, 60_000);

@@ -1,6 +1,7 @@
 /** Schemas shared by several routes. */
 import { Type, type Static } from '@sinclair/typebox';
 import { ROLES, type Role } from '../domain/access';
+import { RECORD_STATE_RULES, RECORD_STATES, type RecordState } from '../domain/records/life-cycle';
 
 export const ErrorResponse = Type.Object(
   {
@@ -19,6 +20,16 @@ export const errorResponses = {
 } as const;
 
 export const RoleSchema = Type.Unsafe<Role>({ type: 'string', enum: [...ROLES] });
+
+/** A record's state in the life cycle (domain/records/life-cycle.ts). */
+export const RecordStateSchema = Type.Unsafe<RecordState>({
+  type: 'string',
+  enum: [...RECORD_STATES],
+  description: `Trạng thái hồ sơ: ${RECORD_STATES.map((s) => `${s} (${RECORD_STATE_RULES[s].labelVi})`).join(', ')}`,
+});
+
+/** Records by state; a state no record is in may be left out. */
+export const RecordStateCountsSchema = Type.Partial(Type.Object(Object.fromEntries(RECORD_STATES.map((s) => [s, Type.Integer({ minimum: 0, description: RECORD_STATE_RULES[s].labelVi })])) as Record<RecordState, ReturnType<typeof Type.Integer>>));
 
 export const ProvinceCode = Type.String({ pattern: '^[0-9]{2}$', description: 'Mã tỉnh (2 chữ số)' });
 export const AgencyCode = Type.String({ pattern: '^[0-9]{3}([0-9]{2})?$', description: 'Mã ĐVHC của cơ quan đăng ký (3 hoặc 5 chữ số)' });

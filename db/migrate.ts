@@ -4,12 +4,13 @@ import type { Logger } from '../platform/logger';
 
 export const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 
-export async function migrateUp(databaseUrl: string, log?: Logger): Promise<string[]> {
+/** `dir`: another folder of migrations, for a test that stops at an earlier version. */
+export async function migrateUp(databaseUrl: string, log?: Logger, dir = MIGRATIONS_DIR): Promise<string[]> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { runner } = require('node-pg-migrate') as typeof import('node-pg-migrate', { with: { 'resolution-mode': 'import' } });
   const applied = await runner({
     databaseUrl,
-    dir: MIGRATIONS_DIR,
+    dir,
     direction: 'up',
     migrationsTable: 'pgmigrations',
     count: Infinity,

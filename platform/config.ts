@@ -29,8 +29,10 @@ export const ConfigSchema = Type.Object({
     uiPort: Port,
   }),
   database: Type.Object({
-    /** Set: use that server (production mode). Unset: start the embedded PostgreSQL. */
+    /** Set: use that server (production mode), as the application's role. Unset: start the embedded PostgreSQL. */
     url: Type.Optional(Type.String({ minLength: 1 })),
+    /** The tables' owner, for `hotich migrate` only; unset: DATABASE_URL's role runs the migrations. */
+    ownerUrl: Type.Optional(Type.String({ minLength: 1 })),
     port: Port,
     poolSize: Type.Integer({ minimum: 1, maximum: 200 }),
   }),
@@ -73,6 +75,7 @@ export const SETTING_ENV = {
   'temporal.port': 'TEMPORAL_PORT',
   'temporal.uiPort': 'TEMPORAL_UI_PORT',
   'database.url': 'DATABASE_URL',
+  'database.ownerUrl': 'DATABASE_OWNER_URL',
   'database.port': 'PG_PORT',
   'database.poolSize': 'PG_POOL_SIZE',
   'api.host': 'API_HOST',
@@ -135,6 +138,7 @@ export function loadConfig(env: Env = process.env, rootDir = path.resolve(__dirn
     },
     database: {
       url: str(env, 'DATABASE_URL'),
+      ownerUrl: str(env, 'DATABASE_OWNER_URL'),
       port: int(env, 'PG_PORT', 5433),
       poolSize: int(env, 'PG_POOL_SIZE', 10),
     },

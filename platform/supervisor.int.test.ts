@@ -110,9 +110,12 @@ test('start → health green → a waiting workflow survives kill -9 of the whol
   const secrets = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as { postgresPassword: string };
   const pg = new PgClient({ connectionString: `postgres://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${ports.pg}/hotich` });
   await pg.connect();
-  const rows = await pg.query(`SELECT seq FROM audit_log WHERE action = 'platform.check' AND subject = $1`, [workflowId]);
+  const rows = await pg.query(`SELECT seq FROM audit_log WHERE action = 'platform.check' AND subject_id = $1`, [workflowId]);
+  // The API and the worker connect as the application's role, which may only add to the audit log.
+  const roles = await pg.query(`SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = 'hotich' AND application_name = 'hotich-flow'`);
   await pg.end();
   expect(rows.rows.map((r) => Number(r.seq))).toEqual([result.auditSeq]);
+  expect(roles.rows).toEqual([{ usename: 'hotich_app' }]);
 
   const secondTree = [second.child.pid!, ...descendants(second.child.pid!)];
   process.kill(second.child.pid!, 'SIGINT');

@@ -21,13 +21,14 @@ import { startTemporalDevServer, waitForTemporal } from './services/temporal-dev
 import { startEmbeddedPostgres } from './services/embedded-postgres';
 import { checkDatabase, createPool } from '../db/pool';
 import { migrateUp } from '../db/migrate';
+import { APP_ROLE, enableAppRoleLogin } from '../db/app-role';
 import { createLocalContentStore } from '../activities/files/content-store';
 import { dataPaths } from '../activities/files/data-paths';
 import { connectWorkers } from '../worker/create-worker';
 import { describeExit, startWorkerProcess } from '../worker/worker-process';
 import { startApiServer } from '../api/server';
 import { ensureDevelopmentUsers, type DevLogin } from '../api/dev-users';
-import { resolveDatabaseUrl } from './database-url';
+import { embeddedOwnerUrl, resolveDatabaseUrl } from './database-url';
 
 
 export interface Started {
@@ -92,8 +93,13 @@ export async function startSystem(config: Config, logger: Logger, parts: { worke
       });
       recordChild(config.dataDir, pg.pid);
       stoppers.push(['postgres', () => pg.stop().finally(() => pgLog.end())]);
+      const ownerUrl = embeddedOwnerUrl(config, secrets!);
+      await ensureDatabase(pg.url('postgres'), new URL(ownerUrl).pathname.slice(1));
+      // Production runs `hotich migrate` as its own step (docker-compose.yml); the embedded mode
+      // has no such step, so it migrates here, as the owner, and lets the application's role in.
+      await migrateUp(ownerUrl, logger);
+      await enableAppRoleLogin(ownerUrl, secrets!.appDatabasePassword);
       databaseUrl = resolveDatabaseUrl(config);
-      await ensureDatabase(pg.url('postgres'), new URL(databaseUrl).pathname.slice(1));
     }
     await checkDatabase(databaseUrl!);
 
@@ -120,11 +126,10 @@ export async function startSystem(config: Config, logger: Logger, parts: { worke
       });
     }
 
-    // Production runs `hotich migrate` as its own step (docker-compose.yml); the embedded mode
-    // has no such step, so it migrates here.
-    if (embedPostgres) await migrateUp(databaseUrl!, logger);
     const pool = createPool(databaseUrl!, { max: config.database.poolSize }, (e) => logger.warn({ err: e.message }, 'idle database connection lost'));
     stoppers.push(['pool', () => pool.end()]);
+    const logRole = await pool.query<{ may_change: boolean | null }>(`SELECT has_table_privilege(to_regclass('audit_log'), 'UPDATE') OR has_table_privilege(to_regclass('audit_log'), 'DELETE') AS may_change`);
+    if (logRole.rows[0]?.may_change) logger.warn({ role: new URL(databaseUrl!).username }, `the application connects as a role that may change the audit log; connect as ${APP_ROLE} (README: the database role)`);
     const logins = config.env === 'development' && embedPostgres ? await ensureDevelopmentUsers(pool) : [];
     const paths = dataPaths(config);
     const store = createLocalContentStore(paths.store);

@@ -11,6 +11,7 @@ import { displayValue } from '../domain/profiles/cell-values';
 import { fieldsOf, isRegisterTypeCode, type RegisterTypeCode } from '../domain/registers/register-types';
 import { searchWords } from '../domain/registers/record-search';
 import type { RecordValues } from '../domain/registers/validate-record';
+import type { RecordState } from '../domain/records/life-cycle';
 import { ReviewRecordNotFound } from '../domain/review/review-errors';
 import { batchProblem } from '../domain/review/review-rules';
 import type { BookClaim, BookRef, DecisionItem, DecisionResult, ReviewActor, TransferProgress } from '../domain/review/review-types';
@@ -18,9 +19,6 @@ import type { AgencyRunState } from '../domain/runs/province-run';
 import { claimBook, closeAgency, decideRecords, releaseBook, transferNow } from '../workflows/definitions';
 import { appErrorOf } from '../workflows/failures';
 import type { AgencyImports } from './agency-imports';
-
-export const RECORD_STATES = ['imported', 'approved', 'rejected', 'transferred'] as const;
-export type RecordState = (typeof RECORD_STATES)[number];
 
 export interface RecordFilter {
   registerType?: RegisterTypeCode;
@@ -45,7 +43,7 @@ export interface ReviewListItem {
   bookNumber: string;
   bookKey: string;
   registrationNumber: string;
-  state: string;
+  state: RecordState;
   version: number;
   pages: number;
   /** The record's main name (the person registered), for the list. */
@@ -89,7 +87,7 @@ interface ListRow {
   book_number: string;
   book_key: string;
   registration_number: string;
-  state: string;
+  state: RecordState;
   version: number;
   data: RecordValues;
   pages: string;

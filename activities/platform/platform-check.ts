@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '../../db/transaction';
+import { endAction } from '../audit/record-action';
 
 export interface PlatformActivityDeps {
   pool: Pool;
@@ -7,24 +8,25 @@ export interface PlatformActivityDeps {
 
 export function createPlatformActivities({ pool }: PlatformActivityDeps) {
   return {
-    /** Idempotent: a retried attempt finds the row its earlier attempt wrote. */
+    /** Idempotent: a retried attempt finds the entry its earlier attempt wrote, by its key. */
     async recordPlatformCheck(input: { workflowId: string; requestedBy: string }): Promise<number> {
-      return inTransaction(pool, async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [input.workflowId]);
-        const existing = await client.query<{ seq: string }>(
-          `SELECT seq FROM audit_log WHERE action = 'platform.check' AND subject = $1`,
-          [input.workflowId],
-        );
-        const seq =
-          existing.rows[0]?.seq ??
-          (
-            await client.query<{ seq: string }>(
-              `INSERT INTO audit_log (actor, action, subject) VALUES ($1, 'platform.check', $2) RETURNING seq`,
-              [input.requestedBy, input.workflowId],
-            )
-          ).rows[0]!.seq;
-        return Number(seq);
-      });
+      const [entry] = await inTransaction(pool, (c) =>
+        endAction(c, {
+          audit: [
+            {
+              // The platform belongs to no province: its checks have a chain of their own.
+              provinceCode: null,
+              actor: input.requestedBy,
+              actorRole: 'system',
+              action: 'platform.check',
+              subject: { kind: 'workflow', id: input.workflowId },
+              workflowId: input.workflowId,
+              key: `platform.check:${input.workflowId}`,
+            },
+          ],
+        }),
+      );
+      return entry!.seq;
     },
   };
 }

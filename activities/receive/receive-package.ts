@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Pool } from 'pg';
-import { inTransaction } from '../../db/transaction';
 import { defineError } from '../../domain/errors';
 import type { PackageSource, ProvinceRunInput, ReceivedPackage } from '../../domain/runs/province-run';
+import { recordAction } from '../audit/record-action';
 import type { ContentStore } from '../files/content-store';
 import type { DataPaths } from '../files/data-paths';
 import { sha256OfFile } from '../files/hashing';
@@ -97,7 +97,7 @@ export interface ReceiveDeps {
 
 export function createReceiveActivities({ pool, store, paths }: ReceiveDeps) {
   const recordReceipt = (input: ReceiveInput, actual: { sha256: string; size: number }, files: PackageMember[], quarantinePath: string | null) =>
-    inTransaction(pool, async (c) => {
+    recordAction(pool, async (c) => {
       const accepted = quarantinePath === null;
       if (accepted) {
         const ext = path.extname(input.originalName).toLowerCase();
@@ -114,12 +114,22 @@ export function createReceiveActivities({ pool, store, paths }: ReceiveDeps) {
         [input.executionId, input.runId, input.workflowId, input.provinceCode, input.originalName, input.channel, input.deliveredBy, input.startedBy,
           input.declaredSha256, actual.sha256, actual.size, accepted ? 'accepted' : 'quarantined', quarantinePath, JSON.stringify(files)],
       );
-      await c.query(`INSERT INTO audit_log (actor, action, subject, details) VALUES ($1, $2, $3, $4)`, [
-        input.startedBy,
-        accepted ? 'package.received' : 'package.quarantined',
-        input.workflowId,
-        JSON.stringify({ name: input.originalName, declaredSha256: input.declaredSha256, sha256: actual.sha256, size: actual.size, channel: input.channel, deliveredBy: input.deliveredBy }),
-      ]);
+      return {
+        result: undefined,
+        audit: [
+          {
+            provinceCode: input.provinceCode,
+            actor: input.startedBy,
+            actorRole: 'coordinator',
+            action: accepted ? 'package.received' : 'package.quarantined',
+            subject: { kind: 'file', id: actual.sha256 },
+            workflowId: input.workflowId,
+            runId: input.executionId,
+            details: { name: input.originalName, declaredSha256: input.declaredSha256, sha256: actual.sha256, size: actual.size, channel: input.channel, deliveredBy: input.deliveredBy },
+            key: `package:${input.executionId}`,
+          },
+        ],
+      };
     });
 
   return {
@@ -162,12 +172,30 @@ export function createReceiveActivities({ pool, store, paths }: ReceiveDeps) {
 
     /** The handover confirmation, on the record and in the audit chain. */
     async recordHandoverConfirmed(input: { executionId: string; workflowId: string; by: string; at: string }): Promise<void> {
-      await inTransaction(pool, async (c) => {
-        const r = await c.query(
-          `UPDATE package_receipts SET confirmed_by = $2, confirmed_at = $3 WHERE execution_id = $1 AND confirmed_by IS NULL`,
+      await recordAction(pool, async (c) => {
+        const r = await c.query<{ province_code: string }>(
+          `UPDATE package_receipts SET confirmed_by = $2, confirmed_at = $3 WHERE execution_id = $1 AND confirmed_by IS NULL RETURNING province_code`,
           [input.executionId, input.by, input.at],
         );
-        if (r.rowCount) await c.query(`INSERT INTO audit_log (actor, action, subject, details) VALUES ($1, 'package.handover_confirmed', $2, $3)`, [input.by, input.workflowId, JSON.stringify({ at: input.at })]);
+        const confirmed = r.rows[0];
+        return {
+          result: undefined,
+          audit: confirmed
+            ? [
+                {
+                  provinceCode: confirmed.province_code,
+                  actor: input.by,
+                  actorRole: 'coordinator',
+                  action: 'package.handover_confirmed',
+                  subject: { kind: 'workflow', id: input.workflowId },
+                  workflowId: input.workflowId,
+                  runId: input.executionId,
+                  details: { at: input.at },
+                  key: `package.handover_confirmed:${input.executionId}`,
+                },
+              ]
+            : [],
+        };
       });
     },
   };

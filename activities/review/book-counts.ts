@@ -1,37 +1,21 @@
 /** Where the records of an agency's books stand, counted in PostgreSQL (the workflow keeps only these numbers). */
 import type { Pool, PoolClient } from 'pg';
 import type { RegisterTypeCode } from '../../domain/registers/register-types';
+import { RECORD_STATES, startStates, type RecordState, type StateCounts } from '../../domain/records/life-cycle';
 import type { BookCounts, BookRef } from '../../domain/review/review-types';
 
-interface CountRow {
-  register_type: RegisterTypeCode;
-  unit_code: string;
-  book_year: number;
-  book_key: string;
-  book_number: string;
-  records: string;
-  imported: string;
-  approved: string;
-  rejected: string;
-  transferred: string;
-  awaiting_scan: string;
-}
+type CountRow = { register_type: RegisterTypeCode; unit_code: string; book_year: number; book_key: string; book_number: string; records: string; awaiting_scan: string } & Record<RecordState, string>;
 
+// One count per state of the life cycle (the states are our own constants, not input); awaiting a scan: records an approval could start from, with no page.
 const COUNTS = `
   SELECT r.register_type, r.unit_code, r.book_year, r.book_key, min(r.book_number) AS book_number, count(*) AS records,
-         count(*) FILTER (WHERE r.state = 'imported') AS imported,
-         count(*) FILTER (WHERE r.state = 'approved') AS approved,
-         count(*) FILTER (WHERE r.state = 'rejected') AS rejected,
-         count(*) FILTER (WHERE r.state = 'transferred') AS transferred,
-         count(*) FILTER (WHERE r.state = 'imported' AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.record_id = r.id)) AS awaiting_scan
+         ${RECORD_STATES.map((s) => `count(*) FILTER (WHERE r.state = '${s}') AS ${s},`).join('\n         ')}
+         count(*) FILTER (WHERE r.state IN (${startStates('approve').map((s) => `'${s}'`).join(', ')}) AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.record_id = r.id)) AS awaiting_scan
     FROM records r`;
 
 const toCounts = (r: CountRow): BookCounts => ({
   records: Number(r.records),
-  imported: Number(r.imported),
-  approved: Number(r.approved),
-  rejected: Number(r.rejected),
-  transferred: Number(r.transferred),
+  ...(Object.fromEntries(RECORD_STATES.map((s) => [s, Number(r[s])])) as StateCounts),
   awaitingScan: Number(r.awaiting_scan),
 });
 

@@ -85,9 +85,44 @@ test('a batch retried after its first attempt committed returns what that attemp
   expect(versions.rows).toEqual([{ version: 1 }]);
   expect((await db.pool.query('SELECT version, data->>$2 AS signer FROM records WHERE id = $1', [corrected, 'signer'])).rows).toEqual([{ version: 2, signer: 'Nguyễn Văn Đức' }]);
 
+  // One audit entry per record decided, once: who, as what, its states, the decision row, the pages compared.
+  const decisionIds = new Map(
+    (await db.pool.query<{ id: string; record_id: string }>('SELECT id, record_id FROM decisions WHERE batch_key = $1', [input.batchKey])).rows.map((r) => [Number(r.record_id), Number(r.id)]),
+  );
+  const entries = await db.pool.query(
+    `SELECT province_code, agency_code, actor, actor_role, action, subject_kind, subject_id, record_id::int, workflow_id, state_before, state_after, details
+       FROM audit_log WHERE details->>'batchKey' = $1 ORDER BY record_id`,
+    [input.batchKey],
+  );
+  const common = { province_code: '01', agency_code: AGENCY, actor: 'congchuc01', actor_role: 'official', subject_kind: 'record', workflow_id: 'agency/00004' };
+  expect(entries.rows).toEqual([
+    { ...common, action: 'record.approve', subject_id: String(approved), record_id: approved, state_before: 'imported', state_after: 'approved', details: { decisionId: decisionIds.get(approved), batchKey: input.batchKey, version: 1, pages: [sha(`page ${approved}`)] } },
+    { ...common, action: 'record.reject', subject_id: String(rejected), record_id: rejected, state_before: 'imported', state_after: 'rejected', details: { decisionId: decisionIds.get(rejected), batchKey: input.batchKey, version: 1, reasonCode: 'PAGE_UNREADABLE' } },
+    { ...common, action: 'record.correct', subject_id: String(corrected), record_id: corrected, state_before: 'imported', state_after: 'imported', details: { decisionId: decisionIds.get(corrected), batchKey: input.batchKey, version: 2, reasonCode: 'DATA_DIFFERS', fields: ['signer'] } },
+  ]);
+
   // Counts are read afresh when a batch is answered again: another batch has moved a record since.
   await decideRecords({ ...input, batchKey: 'agency/00004/update/2', items: [{ recordId: corrected, kind: 'reject', reasonCode: 'DATA_DIFFERS' }] });
   expect(await decideRecords(input)).toEqual({ ...first, counts: { ...first.counts, imported: 1, rejected: 2 } });
+});
+
+test('a rejected record is settled: approving or rejecting it again is refused; a correction reopens it for review', async () => {
+  const { decideRecords } = createReviewActivities({ pool: db.pool });
+  const rejected = ids[1]!;
+  const by = { username: 'congchuc01', role: 'official' as const, agencyCode: AGENCY };
+  const batch = (key: string, items: DecideInput['items']) => decideRecords({ batchKey: key, agencyCode: AGENCY, workflowId: 'agency/00004', by, book: BOOK, items });
+  const refused = await batch('agency/00004/update/3', [
+    { recordId: rejected, kind: 'approve', pages: [sha(`page ${rejected}`)] },
+  ]);
+  expect(refused.outcomes).toEqual([expect.objectContaining({ outcome: 'refused', code: 'REVIEW_RECORD_REJECTED' })]);
+  expect(refused.outcomes[0]!.messageVi).toContain('đã bị từ chối');
+  expect((await batch('agency/00004/update/4', [{ recordId: rejected, kind: 'reject', reasonCode: 'OTHER', comment: 'lần nữa' }])).outcomes[0]).toMatchObject({ code: 'REVIEW_RECORD_REJECTED' });
+  const reopened = await batch('agency/00004/update/5', [{ recordId: rejected, kind: 'correct', reasonCode: 'ENCODING', fields: { signer: 'Trần Thị Bích Hường' } }]);
+  expect(reopened.outcomes[0]).toMatchObject({ outcome: 'decided', state: 'imported' });
+  const entry = await db.pool.query(`SELECT action, state_before, state_after FROM audit_log WHERE record_id = $1 ORDER BY chain_pos DESC LIMIT 1`, [rejected]);
+  expect(entry.rows).toEqual([{ action: 'record.correct', state_before: 'rejected', state_after: 'imported' }]);
+  // Reopened, it may be approved.
+  expect((await batch('agency/00004/update/6', [{ recordId: rejected, kind: 'approve', pages: [sha(`page ${rejected}`)] }])).outcomes[0]).toMatchObject({ outcome: 'decided', state: 'approved' });
 });
 
 test('a page of approvals writes the new row versions on the records’ own pages, which their import left room for', async () => {
@@ -122,6 +157,8 @@ test('a page of approvals writes the new row versions on the records’ own page
     items: bookIds.map((id) => ({ recordId: id, kind: 'approve' as const, pages: [sha(String(id))] })),
   });
   expect(result.decided).toBe(50);
+  // One entry per record, in the province's chain.
+  expect((await db.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'record.approve' AND record_id = ANY($1::bigint[])`, [bookIds])).rows[0].n).toBe(50);
   const after = (await db.pool.query<{ id: string; ctid: string }>('SELECT id, ctid::text FROM records WHERE id = ANY($1::bigint[])', [bookIds])).rows;
   const stayed = after.filter((r) => pageOf(r.ctid) === pagesBefore.get(r.id)).length;
   expect(stayed).toBeGreaterThanOrEqual(25);

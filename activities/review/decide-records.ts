@@ -10,26 +10,26 @@ import type { AppError } from '../../domain/errors';
 import type { RegisterTypeCode } from '../../domain/registers/register-types';
 import { recordSearchText } from '../../domain/registers/record-search';
 import type { RecordValues } from '../../domain/registers/validate-record';
-import {
-  ReviewApprovalWithoutScan,
-  ReviewPagesChanged,
-  ReviewRecordApproved,
-  ReviewRecordNotFound,
-  ReviewRecordTransferred,
-} from '../../domain/review/review-errors';
-import { applyCorrection } from '../../domain/review/review-rules';
+import { RECORD_ACTIONS, stateAfter, type DecisionAction, type RecordState } from '../../domain/records/life-cycle';
+import { ReviewApprovalWithoutScan, ReviewPagesChanged, ReviewRecordNotFound } from '../../domain/review/review-errors';
+import { applyCorrection, decisionRefusal } from '../../domain/review/review-rules';
 import { EMPTY_COUNTS, type DecisionItem, type DecisionOutcome, type DecisionRequest, type DecisionResult } from '../../domain/review/review-types';
+import type { AuditEntry } from '../../domain/audit/audit-entry';
+import { endAction } from '../audit/record-action';
+import { bookClaimAudit } from './book-claims';
 import { countBooks } from './book-counts';
 
 export interface DecideInput extends DecisionRequest {
   batchKey: string;
   agencyCode: string;
   workflowId: string;
+  /** The batch claimed the book for its official (nobody held it, or a claim had lapsed): on the audit log with the decisions. */
+  claimed?: { bookNumber: string; since: string; lapsedClaimOf?: string };
 }
 
 interface RecordRow {
   id: string;
-  state: string;
+  state: RecordState;
   version: number;
   pages: string[];
 }
@@ -57,6 +57,17 @@ async function valuesOf(c: PoolClient, rec: RecordRow): Promise<{ current: Recor
   return { current: row.data, imported: row.imported ?? row.data };
 }
 
+interface Decided {
+  id: number;
+  version: number;
+  kind: DecisionAction;
+  before: RecordState;
+  state: RecordState;
+  reason: string | null;
+  comment: string;
+  details: Record<string, unknown>;
+}
+
 async function applyBatch(c: PoolClient, input: DecideInput): Promise<DecisionResult> {
   const { book, items, by } = input;
   const found = await c.query<RecordRow>(
@@ -70,7 +81,7 @@ async function applyBatch(c: PoolClient, input: DecideInput): Promise<DecisionRe
   const records = new Map(found.rows.map((r) => [Number(r.id), r]));
   const outcomes: DecisionOutcome[] = [];
   // Decisions are recorded set-based, with the moves of approvals and rejections; a correction (rare) changes its record's values here first.
-  const decisions: Array<{ id: number; version: number; kind: DecisionItem['kind']; state: string; reason: string | null; comment: string; details: string }> = [];
+  const decisions: Decided[] = [];
 
   for (const item of items) {
     const rec = records.get(item.recordId);
@@ -78,23 +89,21 @@ async function applyBatch(c: PoolClient, input: DecideInput): Promise<DecisionRe
       outcomes.push(refused(item, ReviewRecordNotFound({ recordId: item.recordId })));
       continue;
     }
-    if (rec.state === 'transferred') {
-      outcomes.push(refused(item, ReviewRecordTransferred({ recordId: item.recordId })));
+    const refusal = decisionRefusal(item.kind, item.recordId, rec.state);
+    if (refusal) {
+      outcomes.push(refused(item, refusal));
       continue;
     }
-    if (rec.state === 'approved') {
-      outcomes.push(refused(item, ReviewRecordApproved({ recordId: item.recordId })));
-      continue;
-    }
+    const base = { id: item.recordId, version: rec.version, kind: item.kind, before: rec.state, state: stateAfter(item.kind, rec.state), comment: '' };
     switch (item.kind) {
       case 'approve': {
         if (rec.pages.length === 0) outcomes.push(refused(item, ReviewApprovalWithoutScan({ recordId: item.recordId })));
         else if (rec.pages.join() !== item.pages.join()) outcomes.push(refused(item, ReviewPagesChanged({ recordId: item.recordId })));
-        else decisions.push({ id: item.recordId, version: rec.version, kind: 'approve', state: 'approved', reason: null, comment: '', details: JSON.stringify({ pages: rec.pages }) });
+        else decisions.push({ ...base, reason: null, details: { pages: rec.pages } });
         break;
       }
       case 'reject':
-        decisions.push({ id: item.recordId, version: rec.version, kind: 'reject', state: 'rejected', reason: item.reasonCode, comment: item.comment?.trim() ?? '', details: '{}' });
+        decisions.push({ ...base, reason: item.reasonCode, comment: item.comment?.trim() ?? '', details: {} });
         break;
       case 'correct': {
         const values = await valuesOf(c, rec);
@@ -105,20 +114,13 @@ async function applyBatch(c: PoolClient, input: DecideInput): Promise<DecisionRe
         }
         await c.query('INSERT INTO record_versions (record_id, version, data, data_sha256, import_id, corrected) SELECT id, version, data, data_sha256, import_id, corrected FROM records WHERE id = $1', [item.recordId]);
         // The imported hash stays: importing the same row again leaves the correction in place.
-        await c.query(`UPDATE records SET data = $2, search_text = $3, version = version + 1, corrected = true, state = 'imported', updated_at = now() WHERE id = $1`, [
+        await c.query(`UPDATE records SET data = $2, search_text = $3, version = version + 1, corrected = true, state = $4, updated_at = now() WHERE id = $1`, [
           item.recordId,
           JSON.stringify(applied.values),
           recordSearchText(applied.values),
+          base.state,
         ]);
-        decisions.push({
-          id: item.recordId,
-          version: rec.version + 1,
-          kind: 'correct',
-          state: 'imported',
-          reason: item.reasonCode,
-          comment: item.comment?.trim() ?? '',
-          details: JSON.stringify({ changes: applied.changes }),
-        });
+        decisions.push({ ...base, version: rec.version + 1, reason: item.reasonCode, comment: item.comment?.trim() ?? '', details: { changes: applied.changes } });
         break;
       }
     }
@@ -133,14 +135,14 @@ async function applyBatch(c: PoolClient, input: DecideInput): Promise<DecisionRe
 
   // One statement: the batch is recorded under its key, and only if the key is new are the
   // decisions recorded with it and the approved and rejected records moved.
-  const written = await c.query<{ fresh: number }>(
+  const written = await c.query<{ fresh: number; recorded: Array<{ id: number; record: number }> }>(
     `WITH batch AS (INSERT INTO review_batches (batch_key, agency_code, actor, result) VALUES ($9, $10, $8, $11) ON CONFLICT (batch_key) DO NOTHING RETURNING batch_key),
           m AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS m(id, version, kind, state, reason, comment, details)
                  WHERE EXISTS (SELECT 1 FROM batch)),
           moved AS (UPDATE records r SET state = m.state, updated_at = now() FROM m WHERE r.id = m.id AND m.kind <> 'correct'),
           recorded AS (INSERT INTO decisions (record_id, record_version, kind, reason_code, comment, details, actor, batch_key)
-                       SELECT m.id, m.version, m.kind, m.reason, m.comment, m.details::jsonb, $8, $9 FROM m)
-     SELECT count(*)::int AS fresh FROM batch`,
+                       SELECT m.id, m.version, m.kind, m.reason, m.comment, m.details::jsonb, $8, $9 FROM m RETURNING id, record_id)
+     SELECT (SELECT count(*) FROM batch)::int AS fresh, (SELECT coalesce(json_agg(json_build_object('id', id, 'record', record_id)), '[]') FROM recorded) AS recorded`,
     [
       decisions.map((m) => m.id),
       decisions.map((m) => m.version),
@@ -148,15 +150,41 @@ async function applyBatch(c: PoolClient, input: DecideInput): Promise<DecisionRe
       decisions.map((m) => m.state),
       decisions.map((m) => m.reason),
       decisions.map((m) => m.comment),
-      decisions.map((m) => m.details),
+      decisions.map((m) => JSON.stringify(m.details)),
       by.username,
       input.batchKey,
       input.agencyCode,
       JSON.stringify(stored),
     ],
   );
-  if (written.rows[0]!.fresh === 0) throw new BatchDecidedBefore();
-  return { ...stored, counts: await bookCounts(c, input) };
+  const row = written.rows[0]!;
+  if (row.fresh === 0) throw new BatchDecidedBefore();
+  const counts = await bookCounts(c, input);
+  const decisionOf = new Map(row.recorded.map((r) => [Number(r.record), Number(r.id)]));
+  // Each decision names its record, its states and the decision row (reason, comment, the values corrected); last, so the province's chain is held only to the commit.
+  const claim = input.claimed && bookClaimAudit({ action: 'book.claim', agencyCode: input.agencyCode, workflowId: input.workflowId, by, book: { ...book, bookNumber: input.claimed.bookNumber }, details: { since: input.claimed.since, ...(input.claimed.lapsedClaimOf ? { lapsedClaimOf: input.claimed.lapsedClaimOf } : {}) } });
+  await endAction(c, {
+    audit: [...(claim ? [claim] : []), ...decisions.map((m): AuditEntry => ({
+      agencyCode: input.agencyCode,
+      actor: by.username,
+      actorRole: by.role,
+      action: RECORD_ACTIONS[m.kind].audit,
+      subject: { kind: 'record', id: String(m.id) },
+      recordId: m.id,
+      workflowId: input.workflowId,
+      stateBefore: m.before,
+      stateAfter: m.state,
+      details: {
+        decisionId: decisionOf.get(m.id),
+        batchKey: input.batchKey,
+        version: m.version,
+        ...(m.kind === 'approve' ? { pages: m.details.pages } : {}),
+        ...(m.reason ? { reasonCode: m.reason } : {}),
+        ...(m.kind === 'correct' ? { fields: Object.keys(m.details.changes as object) } : {}),
+      },
+    }))],
+  });
+  return { ...stored, counts };
 }
 
 const bookCounts = async (db: Pool | PoolClient, input: DecideInput) => (await countBooks(db, input.agencyCode, [input.book]))[0]?.counts ?? EMPTY_COUNTS;

@@ -1,7 +1,8 @@
-/** Reminders and escalations of idle books: a notification row (the dashboard reads it) and a log line. */
+/** Reminders and escalations of idle books: a notification (the dashboard reads it), its audit entry and a log line. */
 import { log } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import type { BookRef } from '../../domain/review/review-types';
+import { bookId, type BookRef } from '../../domain/review/review-types';
+import { recordAction } from '../audit/record-action';
 
 export interface IdleBookNotice {
   /** One per book, kind and idle period: a retry writes nothing twice. */
@@ -18,12 +19,24 @@ export interface IdleBookNotice {
 export function createNotificationActivities({ pool }: { pool: Pool }) {
   return {
     async notifyIdleBook(n: IdleBookNotice): Promise<void> {
-      const r = await pool.query(
-        `INSERT INTO notifications (notification_key, kind, province_code, agency_code, workflow_id, book, idle_since, message_vi)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (notification_key) DO NOTHING`,
-        [n.notificationKey, n.kind, n.provinceCode, n.agencyCode, n.workflowId, JSON.stringify(n.book), n.idleSince, n.messageVi],
-      );
-      if (r.rowCount) log.warn(n.kind === 'reminder' ? 'book idle: agency reminded' : 'book idle: escalated to the coordinator', { agency: n.agencyCode, book: n.book, idleSince: n.idleSince });
+      const { entries } = await recordAction(pool, async () => ({
+        result: undefined,
+        notification: { key: n.notificationKey, kind: n.kind, provinceCode: n.provinceCode, agencyCode: n.agencyCode, workflowId: n.workflowId, book: n.book, idleSince: n.idleSince, messageVi: n.messageVi },
+        audit: [
+          {
+            provinceCode: n.provinceCode,
+            agencyCode: n.agencyCode,
+            actor: 'system',
+            actorRole: 'system',
+            action: n.kind === 'reminder' ? 'book.reminder' : 'book.escalation',
+            subject: { kind: 'book', id: bookId(n.book) },
+            workflowId: n.workflowId,
+            details: { idleSince: n.idleSince },
+            key: `notification:${n.notificationKey}`,
+          },
+        ],
+      }));
+      if (entries[0]!.fresh) log.warn(n.kind === 'reminder' ? 'book idle: agency reminded' : 'book idle: escalated to the coordinator', { agency: n.agencyCode, book: n.book, idleSince: n.idleSince, auditSeq: entries[0]!.seq });
     },
   };
 }

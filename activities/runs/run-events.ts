@@ -1,7 +1,8 @@
-/** Decisions of a run (release, cancel) on the hash-chained audit log, once each; and the registry of its workflows. */
+/** Decisions of a run (release, cancel, an agency's end) on the audit log, once each; and the registry of its workflows. */
 import type { Pool } from 'pg';
-import { inTransaction } from '../../db/transaction';
 import { createWorkflowRegistry, type RegisteredWorkflow } from '../../api/repositories/workflows';
+import { scopeOfWorkflow, type AuditActorRole } from '../../domain/audit/audit-entry';
+import { recordAction } from '../audit/record-action';
 
 export interface RunEvent {
   workflowId: string;
@@ -10,6 +11,13 @@ export interface RunEvent {
   details: Record<string, unknown>;
 }
 
+const ROLE_OF: Record<RunEvent['action'], AuditActorRole> = {
+  'split.released': 'coordinator',
+  'run.cancelled': 'coordinator',
+  'agency.closed': 'coordinator',
+  'agency.completed': 'system',
+};
+
 export function createRunEventActivities({ pool }: { pool: Pool }) {
   const registry = createWorkflowRegistry(pool);
   return {
@@ -17,14 +25,23 @@ export function createRunEventActivities({ pool }: { pool: Pool }) {
     async registerWorkflows(ws: RegisteredWorkflow[]): Promise<void> {
       for (const w of ws) await registry.register(w);
     },
-    /** Idempotent: a retry finds the entry its earlier attempt wrote. */
+    /** Idempotent: a retry finds the entry its earlier attempt wrote, by its key. */
     async recordRunEvent(event: RunEvent): Promise<void> {
-      await inTransaction(pool, async (c) => {
-        await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [event.workflowId]);
-        const done = await c.query('SELECT 1 FROM audit_log WHERE action = $1 AND subject = $2', [event.action, event.workflowId]);
-        if (done.rowCount) return;
-        await c.query('INSERT INTO audit_log (actor, action, subject, details) VALUES ($1, $2, $3, $4)', [event.actor, event.action, event.workflowId, JSON.stringify(event.details)]);
-      });
+      await recordAction(pool, async () => ({
+        result: undefined,
+        audit: [
+          {
+            ...scopeOfWorkflow(event.workflowId),
+            actor: event.actor,
+            actorRole: ROLE_OF[event.action],
+            action: event.action,
+            subject: { kind: 'workflow', id: event.workflowId },
+            workflowId: event.workflowId,
+            details: event.details,
+            key: `${event.action}:${event.workflowId}`,
+          },
+        ],
+      }));
     },
   };
 }

@@ -170,6 +170,32 @@ test('pages of approved records are not replaced by a re-import', async () => {
   conserved(report.counts);
 });
 
+test('a rejected record given a new page goes back to review, with an entry; the same page again changes nothing', async () => {
+  const book = { type: 'KT', year: 2016, book: '2' };
+  await addRecords(book, ['1', '2']);
+  await db.pool.query(`UPDATE records SET state = 'rejected' WHERE register_type = 'KT' AND book_year = 2016`);
+  const zip = await storedZip('KT.2016.2.zip', [{ name: 'KT.2016.2.1.pdf', data: page() }]);
+  const report = await importZip(zip);
+  expect(report.counts).toMatchObject({ attached: 1 });
+  const states = await db.pool.query(`SELECT registration_number, state FROM records WHERE register_type = 'KT' AND book_year = 2016 ORDER BY registration_number`);
+  expect(states.rows).toEqual([
+    { registration_number: '1', state: 'imported' },
+    { registration_number: '2', state: 'rejected' },
+  ]);
+  const audit = await db.pool.query(
+    `SELECT action, actor, subject_kind, subject_id, state_before, state_after FROM audit_log WHERE details->>'importId' = $1 ORDER BY chain_pos`,
+    [String(report.importId)],
+  );
+  expect(audit.rows).toEqual([
+    { action: 'import.scans', actor: 'canbo.test', subject_kind: 'file', subject_id: zip.sha256, state_before: null, state_after: null },
+    { action: 'record.attach_page', actor: 'canbo.test', subject_kind: 'record', subject_id: expect.any(String), state_before: 'rejected', state_after: 'imported' },
+  ]);
+  await db.pool.query(`UPDATE records SET state = 'rejected' WHERE register_type = 'KT' AND book_year = 2016`);
+  const again = await importZip(zip);
+  expect(again.counts).toMatchObject({ attached: 0, alreadyAttached: 1 });
+  expect((await db.pool.query(`SELECT count(*)::int AS n FROM records WHERE register_type = 'KT' AND state = 'rejected'`)).rows[0].n).toBe(2);
+});
+
 test('pages without a record wait in unmatched_scans and attach when the Excel import brings their records', async () => {
   const book = { type: 'TDCC', year: 2015, book: '3' };
   const report = await importZip(await storedZip('TDCC.2015.3.zip', ['1', '2', '2_2'].map((n) => ({ name: `TDCC.2015.3.${n}.pdf`, data: page() }))));

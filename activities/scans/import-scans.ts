@@ -24,6 +24,8 @@ import { readZipEntries } from '../../formats/zip/safe-zip-reader';
 import type { Config } from '../../platform/config';
 import type { ContentStore } from '../files/content-store';
 import { ImportAgencyUnknown } from '../../domain/imports/import-errors';
+import { RECORD_ACTIONS } from '../../domain/records/life-cycle';
+import { endAction } from '../audit/record-action';
 import { lockAgencyScans } from './attach-waiting-scans';
 import { attachScanPages, missingPagesOf, type PageOutcome, type ScanPage } from './scan-attachments';
 
@@ -252,7 +254,7 @@ async function recordImport(c: PoolClient, ctx: ImportContext, contents: ZipCont
   await registerZip(c, input, ctx.provinceCode, ctx.zipSize);
 
   const { pages, duplicates, gaps } = pagesOf(contents.accepted);
-  const outcomes = await attachScanPages(c, { agencyCode: input.agencyCode, unitCode: input.unitCode ?? '', provinceCode: ctx.provinceCode, importId }, pages.map(toScanPage));
+  const { outcomes, reopened } = await attachScanPages(c, { agencyCode: input.agencyCode, unitCode: input.unitCode ?? '', provinceCode: ctx.provinceCode, importId }, pages.map(toScanPage));
   const namedBooks = contents.rejected.flatMap((r) => {
     const name = parseScanName(r.entry, ctx.rule);
     return name.ok ? [{ registerType: name.type, bookYear: name.year, bookKey: bookKey(name.book) }] : [];
@@ -294,11 +296,27 @@ async function recordImport(c: PoolClient, ctx: ImportContext, contents: ZipCont
     JSON.stringify(counts),
     JSON.stringify(report),
   ]);
-  await c.query(`INSERT INTO audit_log (actor, action, subject, details) VALUES ($1, 'import.scans', $2, $3)`, [
-    input.actor,
-    `agency/${input.agencyCode}`,
-    JSON.stringify({ importKey: input.importKey, zipSha256: input.zip.sha256, counts }),
-  ]);
+  const actor = { actor: input.actor, actorRole: input.actorRole ?? 'official', provinceCode: ctx.provinceCode, agencyCode: input.agencyCode, workflowId: input.workflowId } as const;
+  await endAction(c, {
+    audit: [
+      {
+        ...actor,
+        action: 'import.scans',
+        subject: { kind: 'file', id: input.zip.sha256 },
+        details: { importId, importKey: input.importKey, zipName: input.zip.name, unitCode: input.unitCode ?? null, counts },
+        key: `import:${input.importKey}`,
+      },
+      ...reopened.map((r) => ({
+        ...actor,
+        action: RECORD_ACTIONS.attachPage.audit,
+        subject: { kind: 'record', id: String(r.recordId) } as const,
+        recordId: r.recordId,
+        stateBefore: r.before,
+        stateAfter: r.after,
+        details: { importId },
+      })),
+    ],
+  });
   return report;
 }
 

@@ -3,10 +3,15 @@
  * a zip are staged in a temporary table, registered as files of the agency, matched with the
  * agency's records by the naming rule's keys, and each gets one outcome. Pages of records
  * already approved or transferred are never changed by a re-import: the approval was given
- * against the page the official saw.
+ * against the page the official saw. A rejected record given a new page goes back to review.
  */
 import type { PoolClient } from 'pg';
+import { RECORD_ACTIONS, startStates, type RecordState } from '../../domain/records/life-cycle';
 import type { BookMissingPages } from '../../domain/scans/scan-import';
+
+/** Pages change only on records a page may be attached to; a record that gets a new one goes (back) to review. */
+const ATTACHABLE = startStates('attachPage');
+const WITH_NEW_PAGE: RecordState = RECORD_ACTIONS.attachPage.to;
 
 export interface ScanPage {
   entryName: string;
@@ -29,8 +34,14 @@ export interface AttachTarget {
   importId: number;
 }
 
-/** The outcome of each page, in the order given. */
-export async function attachScanPages(c: PoolClient, target: AttachTarget, pages: readonly ScanPage[]): Promise<PageOutcome[]> {
+export interface Attached {
+  /** The outcome of each page, in the order given. */
+  outcomes: PageOutcome[];
+  /** Records whose state a new page changed (a rejected record reopened for review). */
+  reopened: Array<{ recordId: number; before: RecordState; after: RecordState }>;
+}
+
+export async function attachScanPages(c: PoolClient, target: AttachTarget, pages: readonly ScanPage[]): Promise<Attached> {
   const { agencyCode, unitCode, provinceCode, importId } = target;
   await c.query(`CREATE TEMP TABLE scan_pages (
       ord int PRIMARY KEY, entry_name text, register_type text, book_year int, book_key text, number_key text, page int,
@@ -69,13 +80,16 @@ export async function attachScanPages(c: PoolClient, target: AttachTarget, pages
     [agencyCode, unitCode],
   );
   await c.query(`UPDATE scan_pages p SET old_sha256 = a.sha256 FROM attachments a WHERE a.record_id = p.record_id AND a.page = p.page`);
-  await c.query(`UPDATE scan_pages SET outcome = CASE
+  await c.query(
+    `UPDATE scan_pages SET outcome = CASE
       WHEN candidates > 1 THEN 'ambiguous'
       WHEN record_id IS NULL THEN 'unmatched'
       WHEN old_sha256 = sha256 THEN 'already'
-      WHEN record_state IN ('approved', 'transferred') THEN 'locked'
+      WHEN NOT record_state = ANY($1::text[]) THEN 'locked'
       WHEN old_sha256 IS NULL THEN 'attached'
-      ELSE 'replaced' END`);
+      ELSE 'replaced' END`,
+    [ATTACHABLE],
+  );
   // The history row is the page as it was (file, entry name, when attached) and the import that replaced it.
   await c.query(
     `INSERT INTO attachment_history (record_id, page, sha256, replaced_by, import_id, entry_name, attached_at)
@@ -100,8 +114,18 @@ export async function attachScanPages(c: PoolClient, target: AttachTarget, pages
      DO UPDATE SET sha256 = EXCLUDED.sha256, entry_name = EXCLUDED.entry_name, import_id = EXCLUDED.import_id, created_at = now()`,
     [agencyCode, importId, unitCode],
   );
+  const reopened = await c.query<{ id: string; before: RecordState }>(
+    `UPDATE records r SET state = $1, updated_at = now()
+       FROM (SELECT DISTINCT record_id, record_state FROM scan_pages WHERE outcome IN ('attached', 'replaced') AND record_state <> $1) p
+      WHERE r.id = p.record_id
+     RETURNING r.id, p.record_state AS before`,
+    [WITH_NEW_PAGE],
+  );
   const r = await c.query<{ outcome: PageOutcome }>(`SELECT outcome FROM scan_pages ORDER BY ord`);
-  return r.rows.map((row) => row.outcome);
+  return {
+    outcomes: r.rows.map((row) => row.outcome),
+    reopened: reopened.rows.map((row) => ({ recordId: Number(row.id), before: row.before, after: WITH_NEW_PAGE })).sort((a, b) => a.recordId - b.recordId),
+  };
 }
 
 /**

@@ -12,6 +12,8 @@ import type { Pool } from 'pg';
 import { inTransaction } from '../../db/transaction';
 import type { RegisterTypeCode } from '../../domain/registers/register-types';
 import type { SplitSummary } from '../../domain/runs/province-run';
+import { scopeOfWorkflow } from '../../domain/audit/audit-entry';
+import { recordAction } from '../audit/record-action';
 import type { ContentStore } from '../files/content-store';
 import type { DataPaths } from '../files/data-paths';
 import { splitExport, type SplitAgency, type SplitManifest } from './split-export';
@@ -97,7 +99,7 @@ export function createSplitActivities({ pool, store, paths }: { pool: Pool; stor
         },
       });
 
-      await inTransaction(pool, async (c) => {
+      await recordAction(pool, async (c) => {
         for (const a of manifest.agencies) {
           await c.query(
             `INSERT INTO agencies (code, name, level, province_code) VALUES ($1, $2, $3, $4)
@@ -105,14 +107,21 @@ export function createSplitActivities({ pool, store, paths }: { pool: Pool; stor
             [a.code, a.name, a.level, input.provinceCode],
           );
         }
-        const logged = await c.query(`SELECT 1 FROM audit_log WHERE action = 'split.completed' AND subject = $1`, [input.workflowId]);
-        if (!logged.rowCount) {
-          await c.query(`INSERT INTO audit_log (actor, action, subject, details) VALUES ($1, 'split.completed', $2, $3)`, [
-            input.actor,
-            input.workflowId,
-            JSON.stringify({ inputSha256: manifest.input.sha256, inputRows: manifest.input.rows, rowsWritten: manifest.rowsWritten, exceptionRows: manifest.exceptionRows, agencies: manifest.agencies.length }),
-          ]);
-        }
+        return {
+          result: undefined,
+          audit: [
+            {
+              provinceCode: input.provinceCode,
+              actor: input.actor,
+              actorRole: 'coordinator',
+              action: 'split.completed',
+              subject: { kind: 'workflow', id: input.workflowId },
+              workflowId: input.workflowId,
+              details: { inputSha256: manifest.input.sha256, inputRows: manifest.input.rows, rowsWritten: manifest.rowsWritten, exceptionRows: manifest.exceptionRows, agencies: manifest.agencies.length },
+              key: `split.completed:${input.workflowId}`,
+            },
+          ],
+        };
       });
       const needed: NeededUnits = Object.fromEntries(manifest.decisionsNeeded.map((d) => [d.unitCode, d.candidates.map((c) => c.code)]));
       return { ...summaryOf(manifest), needed };
@@ -120,7 +129,7 @@ export function createSplitActivities({ pool, store, paths }: { pool: Pool; stor
 
     /** Keeps a batch of decisions in PostgreSQL with who, when and on what basis, and on the audit log; once, whatever the retries. */
     async recordDecisions(input: DecisionBatch): Promise<void> {
-      await inTransaction(pool, async (c) => {
+      await recordAction(pool, async (c) => {
         for (const d of input.custodians ?? []) {
           await c.query(
             `INSERT INTO custodian_decisions (run_id, batch, unit_code, unit_name, agency_code, agency_name, candidate, basis, committee_decision_number, committee_decision_date, decided_by, decided_at)
@@ -137,13 +146,24 @@ export function createSplitActivities({ pool, store, paths }: { pool: Pool; stor
           );
         }
         const action = input.custodians ? 'split.custodians_decided' : 'split.exceptions_placed';
-        const logged = await c.query(`SELECT 1 FROM audit_log WHERE action = $1 AND subject = $2 AND details->>'batch' = $3`, [action, input.workflowId, String(input.batch)]);
-        if (!logged.rowCount) {
-          const details = input.custodians
-            ? { batch: input.batch, decisions: input.custodians.map((d) => ({ unit: d.unitCode, agency: d.agencyCode, committeeDecision: d.committeeDecision?.number })) }
-            : { batch: input.batch, workbookSha256: p!.workbookSha256, rows: p!.rows.length };
-          await c.query('INSERT INTO audit_log (actor, action, subject, details) VALUES ($1, $2, $3, $4)', [input.custodians?.[0]?.decidedBy ?? p!.by, action, input.workflowId, JSON.stringify(details)]);
-        }
+        const details = input.custodians
+          ? { batch: input.batch, decisions: input.custodians.map((d) => ({ unit: d.unitCode, agency: d.agencyCode, committeeDecision: d.committeeDecision?.number })) }
+          : { batch: input.batch, workbookSha256: p!.workbookSha256, rows: p!.rows.length };
+        return {
+          result: undefined,
+          audit: [
+            {
+              ...scopeOfWorkflow(input.workflowId),
+              actor: input.custodians?.[0]?.decidedBy ?? p!.by,
+              actorRole: 'coordinator',
+              action,
+              subject: { kind: 'workflow', id: input.workflowId },
+              workflowId: input.workflowId,
+              details,
+              key: `${action}:${input.workflowId}:${input.batch}`,
+            },
+          ],
+        };
       });
     },
 

@@ -8,8 +8,10 @@
 import { Context, log } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { inTransaction } from '../../db/transaction';
+import { RECORD_ACTIONS, startStates, type RecordState } from '../../domain/records/life-cycle';
 import { isAppError } from '../../domain/errors';
 import { TRANSFER_REJECTED_REASON, type BookRef, type TransferBatchResult } from '../../domain/review/review-types';
+import { recordAction } from '../audit/record-action';
 import { countBooks } from '../review/book-counts';
 import type { TransferRecord, TransferTarget } from './transfer-target';
 
@@ -19,6 +21,12 @@ export interface TransferInput {
   workflowId: string;
   limit: number;
 }
+
+/**
+ * The state a batch takes records from (approved), the one a transfer starts from in the life
+ * cycle; written into the SQL as a literal, so that the partial index records_approved serves it.
+ */
+const [TRANSFERABLE] = startStates('transfer') as [RecordState];
 
 /** The key the target knows a record by: the record's id never changes, and a transferred record never changes again. */
 export const idempotencyKeyOf = (recordId: number) => `hotich:${recordId}`;
@@ -59,7 +67,7 @@ export function createTransferActivities({ pool, target }: { pool: Pool; target:
         `WITH busy AS (SELECT unnest(record_ids) AS id FROM transfer_batches WHERE agency_code = $2 AND status = 'sending'),
               waiting AS (
                 SELECT r.id FROM records r
-                 WHERE r.agency_code = $2 AND r.state = 'approved' AND NOT EXISTS (SELECT 1 FROM busy WHERE busy.id = r.id)
+                 WHERE r.agency_code = $2 AND r.state = '${TRANSFERABLE}' AND NOT EXISTS (SELECT 1 FROM busy WHERE busy.id = r.id)
                  ORDER BY r.id LIMIT $4)
          INSERT INTO transfer_batches (batch_key, agency_code, workflow_id, records, record_ids)
          SELECT $1, $2, $3, count(*), array_agg(id ORDER BY id) FROM waiting HAVING count(*) > 0
@@ -94,7 +102,7 @@ export function createTransferActivities({ pool, target }: { pool: Pool; target:
         return { batchKey: input.batchKey, records: batch.records, accepted: batch.accepted, rejected: batch.rejected, books: await countBooks(pool, input.agencyCode, books) };
       }
       // Approved records cannot change (decisions refuse them), so this keeps every item; it is the rule, said once more.
-      const sendable = items.filter((r) => r.state === 'approved');
+      const sendable = items.filter((r) => r.state === TRANSFERABLE);
       const records: TransferRecord[] = sendable.map((r) => ({
         idempotencyKey: idempotencyKeyOf(Number(r.id)),
         agencyCode: input.agencyCode,
@@ -125,36 +133,62 @@ export function createTransferActivities({ pool, target }: { pool: Pool; target:
         if (o?.status === 'accepted') accepted.push({ id: Number(r.id), targetId: o.targetId, receivedAt: o.receivedAt });
         else if (o?.status === 'rejected') rejected.push({ id: Number(r.id), code: o.code, reason: o.reasonVi });
       }
-      const finished = await inTransaction(pool, async (c) => {
+      const { result: finished } = await recordAction(pool, async (c) => {
         // First, so that of two attempts alive at once (one lost to a heartbeat timeout) only one writes the bookkeeping.
         const claimed = await c.query(`UPDATE transfer_batches SET status = 'done', accepted = $2, rejected = $3, attempts = attempts + 1, finished_at = now() WHERE id = $1 AND status = 'sending'`, [
           batch.id,
           accepted.length,
           rejected.length,
         ]);
-        if (claimed.rowCount === 0) return false;
+        if (claimed.rowCount === 0) return { result: false, audit: [] };
         // The receipt goes on the record with its new state: a transferred record without one is refused by the table.
         await c.query(
-          `UPDATE records r SET state = 'transferred', transfer_batch_id = $4, target_id = x.target_id, target_received_at = x.received_at, updated_at = now()
+          `UPDATE records r SET state = $5, transfer_batch_id = $4, target_id = x.target_id, target_received_at = x.received_at, updated_at = now()
              FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS x(id, target_id, received_at)
-            WHERE r.id = x.id AND r.state = 'approved'`,
-          [accepted.map((a) => a.id), accepted.map((a) => a.targetId), accepted.map((a) => a.receivedAt), batch.id],
+            WHERE r.id = x.id AND r.state = $6`,
+          [accepted.map((a) => a.id), accepted.map((a) => a.targetId), accepted.map((a) => a.receivedAt), batch.id, RECORD_ACTIONS.transfer.to, TRANSFERABLE],
         );
         // Refused by the target: back to review, with the target's reason as a decision auditors can read.
-        await c.query(`UPDATE records SET state = 'imported', updated_at = now() WHERE id = ANY($1::bigint[]) AND state = 'approved'`, [rejected.map((r) => r.id)]);
+        await c.query(`UPDATE records SET state = $2, updated_at = now() WHERE id = ANY($1::bigint[]) AND state = ANY($3::text[])`, [
+          rejected.map((r) => r.id),
+          RECORD_ACTIONS.targetRefusal.to,
+          startStates('targetRefusal'),
+        ]);
         await c.query(
           `INSERT INTO decisions (record_id, record_version, kind, reason_code, comment, details, actor)
            SELECT r.id, r.version, 'transfer_rejected', $2, x.reason, jsonb_build_object('targetCode', x.code, 'batchKey', $3::text), $4
              FROM unnest($1::bigint[], $5::text[], $6::text[]) AS x(id, code, reason) JOIN records r ON r.id = x.id`,
           [rejected.map((r) => r.id), TRANSFER_REJECTED_REASON, input.batchKey, target.name, rejected.map((r) => r.code), rejected.map((r) => r.reason)],
         );
-        await c.query('INSERT INTO audit_log (actor, action, subject, details) VALUES ($1, $2, $3, $4)', [
-          target.name,
-          'transfer.batch',
-          input.batchKey,
-          JSON.stringify({ agency: input.agencyCode, records: sendable.length, accepted: accepted.length, rejected: rejected.length }),
-        ]);
-        return true;
+        const where = { agencyCode: input.agencyCode, workflowId: input.workflowId } as const;
+        return {
+          result: true,
+          audit: [
+            // One entry for the batch, naming its records: a batch moves a thousand records at once.
+            {
+              ...where,
+              actor: 'system',
+              actorRole: 'system',
+              action: RECORD_ACTIONS.transfer.audit,
+              subject: { kind: 'batch', id: input.batchKey },
+              stateBefore: TRANSFERABLE,
+              stateAfter: RECORD_ACTIONS.transfer.to,
+              details: { target: target.name, records: sendable.length, accepted: accepted.length, rejected: rejected.length, recordIds: accepted.map((a) => a.id) },
+              key: `transfer.batch:${input.batchKey}`,
+            },
+            ...rejected.map((r) => ({
+              ...where,
+              actor: target.name,
+              actorRole: 'target' as const,
+              action: RECORD_ACTIONS.targetRefusal.audit,
+              subject: { kind: 'record' as const, id: String(r.id) },
+              recordId: r.id,
+              stateBefore: TRANSFERABLE,
+              stateAfter: RECORD_ACTIONS.targetRefusal.to,
+              details: { batchKey: input.batchKey, targetCode: r.code },
+            })),
+          ],
+        };
       });
       if (!finished) log.info('transfer batch finished by another attempt', { batchKey: input.batchKey });
       log.info('transfer batch done', { batchKey: input.batchKey, accepted: accepted.length, rejected: rejected.length });

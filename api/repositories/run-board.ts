@@ -5,7 +5,13 @@
  * (workflow_registry); their records are counted by agency, as every count of the agency is.
  */
 import type { Pool } from 'pg';
+import { RECORD_ACTIONS } from '../../domain/records/life-cycle';
 import { provinceRunWorkflowId } from '../../domain/runs/province-run';
+
+// The states of the life cycle the board counts (approved: approved so far, transferred since or not), written as literals so the counts stay index-only.
+const APPROVED = RECORD_ACTIONS.approve.to;
+const REJECTED = RECORD_ACTIONS.reject.to;
+const TRANSFERRED = RECORD_ACTIONS.transfer.to;
 
 type Queryable = Pick<Pool, 'query'>;
 
@@ -134,9 +140,9 @@ export function createRunBoardRepository(pool: Queryable) {
         `WITH agencies AS (${RUN_AGENCIES}),
               counts AS (
                 SELECT r.agency_code, count(*) AS records, count(p.record_id) AS with_page,
-                       count(*) FILTER (WHERE r.state IN ('approved', 'transferred')) AS approved,
-                       count(*) FILTER (WHERE r.state = 'rejected') AS rejected,
-                       count(*) FILTER (WHERE r.state = 'transferred') AS transferred
+                       count(*) FILTER (WHERE r.state IN ('${APPROVED}', '${TRANSFERRED}')) AS approved,
+                       count(*) FILTER (WHERE r.state = '${REJECTED}') AS rejected,
+                       count(*) FILTER (WHERE r.state = '${TRANSFERRED}') AS transferred
                   FROM records r LEFT JOIN (SELECT DISTINCT record_id FROM attachments) p ON p.record_id = r.id
                  WHERE r.agency_code IN (SELECT agency_code FROM agencies)
                  GROUP BY r.agency_code)

@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { canSee } from '../../domain/access';
 import { defineError } from '../../domain/errors';
 import type { ExcelImportResult, ImportActor } from '../../domain/imports/import-types';
+import { mayAct } from '../../domain/records/life-cycle';
 import type { ScanImportReport } from '../../domain/scans/scan-import';
 import { isRegisterTypeCode, REGISTER_TYPE_CODES } from '../../domain/registers/register-types';
 import { ImportRegisterTypeInvalid } from '../../domain/runs/run-errors';
@@ -30,7 +31,8 @@ async function withImports(as: string | undefined, agencyCode: string, fn: (impo
     const u = await user();
     const agency = await pool.query<{ province_code: string }>('SELECT province_code FROM agencies WHERE code = $1', [agencyCode]);
     const provinceCode = agency.rows[0]?.province_code ?? '';
-    const allowed = u && (u.role === 'official' || u.role === 'coordinator' || u.role === 'admin') && canSee(u, { provinceCode, agencyCode });
+    // Who imports, as the record life cycle says (the same for data and for pages): the agency's officials, its province's coordinators.
+    const allowed = u && mayAct('import', u.role) && mayAct('attachPage', u.role) && canSee(u, { provinceCode, agencyCode });
     if (!allowed) throw CliNotAgencyUser({ username: u?.username ?? as ?? process.env.HOTICH_USER ?? '', agency: agencyCode });
     await fn(createAgencyImports({ temporal, pool, store: createLocalContentStore(paths.store) }), { username: u.username, agencyCode: u.agencyCode ?? undefined });
   });

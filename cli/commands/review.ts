@@ -24,7 +24,8 @@ import {
 } from '../../domain/review/review-types';
 import { standingClaim } from '../../domain/review/review-rules';
 import { ImportRegisterTypeInvalid } from '../../domain/runs/run-errors';
-import { RECORD_STATES, type AgencyReview, type RecordState, type ReviewListItem, type ReviewRecord } from '../../services/agency-review';
+import { isRecordState, RECORD_STATE_RULES, RECORD_STATES, type RecordState } from '../../domain/records/life-cycle';
+import type { AgencyReview, ReviewListItem, ReviewRecord } from '../../services/agency-review';
 import { withReview } from '../review-session';
 import { asOption } from '../session';
 import { CliNotAgencyUser } from './import';
@@ -36,19 +37,12 @@ export const CliOptionInvalid = defineError<{ option: string; value: string; hin
   (p) => `Giá trị "${p.value}" của ${p.option} không hợp lệ: ${p.hint}.`,
 );
 
-export const RECORD_STATE_VI: Record<RecordState, string> = {
-  imported: 'Chờ kiểm tra',
-  approved: 'Đã phê duyệt, chờ chuyển',
-  rejected: 'Bị từ chối',
-  transferred: 'Đã chuyển',
-};
-
 const DECISION_VI = { approve: 'phê duyệt', reject: 'từ chối', correct: 'sửa' } as const;
 
 /** A decision as the service takes it: an approval may leave its pages to the service. */
 type Sendable = Parameters<AgencyReview['decide']>[2][number];
 
-const stateVi = (s: string) => RECORD_STATE_VI[s as RecordState] ?? s;
+const stateVi = (s: RecordState) => RECORD_STATE_RULES[s].labelVi;
 
 function positiveInt(option: string, value: string): number {
   const n = Number(value);
@@ -198,7 +192,7 @@ export function register(program: Command): void {
     .option('--json', 'in dạng JSON')
     .option(...asOption)
     .action(async (o: { agency: string; type?: string; unit?: string; year?: string; book?: string; state?: string; scanned?: boolean; scan: boolean; q?: string; limit: string; offset: string; json?: boolean; as?: string }) => {
-      if (o.state && !(RECORD_STATES as readonly string[]).includes(o.state)) throw CliOptionInvalid({ option: '--state', value: o.state, hint: `chọn một trong ${RECORD_STATES.join(', ')}` });
+      if (o.state && !isRecordState(o.state)) throw CliOptionInvalid({ option: '--state', value: o.state, hint: `chọn một trong ${RECORD_STATES.join(', ')}` });
       if (o.scanned && o.scan === false) throw CliOptionInvalid({ option: '--scanned', value: '--no-scan', hint: 'chỉ chọn một trong hai' });
       const limit = positiveInt('--limit', o.limit);
       if (limit > 500) throw CliOptionInvalid({ option: '--limit', value: o.limit, hint: 'tối đa 500' });

@@ -3,18 +3,16 @@
  * sending them now rather than after the batching delay — the same service as the API.
  */
 import type { Command } from 'commander';
+import { RECORD_STATE_RULES, RECORD_STATES } from '../../domain/records/life-cycle';
 import type { AgencyReview } from '../../services/agency-review';
 import { withReview } from '../review-session';
 import { asOption } from '../session';
-import { CliOptionInvalid, RECORD_STATE_VI } from './review';
+import { CliOptionInvalid } from './review';
 
 type Transfers = Awaited<ReturnType<AgencyReview['transfers']>>;
 
 function describeTransfers(agencyCode: string, t: Transfers): string {
-  const n = (s: keyof typeof RECORD_STATE_VI) => t.byState[s] ?? 0;
-  const lines = [
-    `Cơ quan ${agencyCode}: ${n('imported')} hồ sơ chờ kiểm tra, ${n('approved')} đã phê duyệt chờ chuyển, ${n('rejected')} bị từ chối, ${n('transferred')} đã chuyển vào CSDLHTĐT`,
-  ];
+  const lines = [`Cơ quan ${agencyCode}: ${RECORD_STATES.map((s) => `${RECORD_STATE_RULES[s].labelVi}: ${t.byState[s] ?? 0}`).join('; ')}`];
   if (t.batches.length === 0) lines.push('  Chưa có lô chuyển nào.');
   else lines.push('  Các lô chuyển (mới nhất trước):');
   for (const b of t.batches) {

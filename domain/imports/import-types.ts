@@ -13,6 +13,8 @@ export interface ExcelImportInput {
   agencyCode: string;
   registerType: RegisterTypeCode;
   actor: string;
+  /** As the audit log names the actor; an official's when not said. */
+  actorRole?: ImportActorRole;
   workflowId?: string;
   source: StoredSource;
 }
@@ -43,6 +45,9 @@ export interface ImportActor {
   username: string;
   agencyCode?: string;
 }
+
+export type ImportActorRole = 'official' | 'coordinator';
+export const importActorRole = (by: ImportActor): ImportActorRole => (by.agencyCode === undefined ? 'coordinator' : 'official');
 
 /** One import as the agency's run remembers it: enough for the history and the progress, no rows. */
 export interface AgencyImportEntry {

@@ -142,3 +142,17 @@ export const ReviewRecordApproved = defineError<{ recordId: number }>(
   (p) => `record ${p.recordId} is approved and waits for its transfer`,
   (p) => `Hồ sơ số ${p.recordId} đã được phê duyệt và đang chờ chuyển vào Cơ sở dữ liệu hộ tịch điện tử; không thay đổi quyết định được nữa.`,
 );
+
+export const ReviewRecordRejected = defineError<{ recordId: number }>(
+  'REVIEW_RECORD_REJECTED',
+  'conflict',
+  (p) => `record ${p.recordId} is rejected; only a correction or new data reopens it`,
+  (p) => `Hồ sơ số ${p.recordId} đã bị từ chối. Muốn kiểm tra lại, hãy sửa hồ sơ theo sổ, hoặc nhập lại dữ liệu hay trang quét của hồ sơ; hồ sơ sẽ trở về trạng thái chờ kiểm tra.`,
+);
+
+export const ReviewNothingToDecide = defineError<{ book: string; action: string }>(
+  'REVIEW_NOTHING_TO_DECIDE',
+  'conflict',
+  (p) => `book ${p.book} holds no record in a state its decisions start from`,
+  (p) => `Sổ ${p.book} không còn hồ sơ nào ở trạng thái có thể ${p.action}: các hồ sơ của sổ đã được quyết định hoặc đã chuyển.`,
+);

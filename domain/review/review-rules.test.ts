@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { AppError } from '../errors';
 import { fieldsOf } from '../registers/register-types';
 import type { RecordValues } from '../registers/validate-record';
-import { agencyFinished, applyCorrection, batchProblem, dueNotices, hasWorkLeft, standingClaim } from './review-rules';
+import { agencyFinished, applyCorrection, batchProblem, decisionRefusal, decisionsProblem, dueNotices, hasWorkLeft, standingClaim } from './review-rules';
 import {
   CORRECTION_REASONS,
   EMPTY_COUNTS,
@@ -475,5 +475,31 @@ describe('agencyFinished', () => {
         expect(agencyFinished(books)).toBe(cs.length > 0 && cs.every((c) => c.imported === 0 && c.approved === 0));
       }),
     );
+  });
+});
+
+describe('decisions and the record life cycle', () => {
+  const book = (c: Partial<BookCounts>): ReviewBook => ({ registerType: 'KS', unitCode: '00004', bookYear: 2009, bookKey: '1', bookNumber: '01', counts: { ...EMPTY_COUNTS, ...c }, lastActivityAt: '2025-08-01T00:00:00.000Z' });
+  const official = { role: 'official' as const };
+
+  test('a decision is refused on a record in a state it does not start from, each with its reason', () => {
+    expect(decisionRefusal('approve', 7, 'imported')).toBeUndefined();
+    expect(codeOf(decisionRefusal('approve', 7, 'approved'))).toBe('REVIEW_RECORD_APPROVED');
+    expect(codeOf(decisionRefusal('reject', 7, 'transferred'))).toBe('REVIEW_RECORD_TRANSFERRED');
+    expect(codeOf(decisionRefusal('approve', 7, 'rejected'))).toBe('REVIEW_RECORD_REJECTED');
+    expect(codeOf(decisionRefusal('reject', 7, 'rejected'))).toBe('REVIEW_RECORD_REJECTED');
+    expect(decisionRefusal('correct', 7, 'rejected')).toBeUndefined();
+    expect(decisionRefusal('approve', 7, 'rejected')!.messageVi).toMatch(/^Hồ sơ số 7 đã bị từ chối/);
+  });
+
+  test('the run refuses a batch a coordinator sends, or one no record of the book can take', () => {
+    expect(codeOf(decisionsProblem({ role: 'coordinator' }, '00004', book({ imported: 3 }), [approve(1)]))).toBe('REVIEW_NOT_OFFICIAL_OF_AGENCY');
+    expect(decisionsProblem(official, '00004', book({ imported: 1 }), [approve(1), reject(2, 'DATA_DIFFERS')])).toBeUndefined();
+    // Everything decided: nothing left to approve or reject, but a rejected record may still be corrected.
+    const settled = book({ rejected: 2, transferred: 5 });
+    const refused = decisionsProblem(official, '00004', settled, [approve(1)]);
+    expect(codeOf(refused)).toBe('REVIEW_NOTHING_TO_DECIDE');
+    expect(refused!.messageVi).toContain('có thể phê duyệt');
+    expect(decisionsProblem(official, '00004', settled, [correct(1, { fullName: 'Nguyễn Văn A' })])).toBeUndefined();
   });
 });

@@ -7,6 +7,7 @@ import type { AppError } from '../errors';
 import { cellValue, displayValue, type CellNotes } from '../profiles/cell-values';
 import { fieldsOf, type RegisterTypeCode } from '../registers/register-types';
 import { validateRecord, type RecordValues } from '../registers/validate-record';
+import { canStart, DECISION_ACTIONS, mayAct, RECORD_ACTIONS, startStates, workLeft, type DecisionAction, type RecordState } from '../records/life-cycle';
 import {
   ReviewApprovalWithoutScan,
   ReviewBatchEmpty,
@@ -17,14 +18,22 @@ import {
   ReviewFieldProtected,
   ReviewFieldUnknown,
   ReviewNoFields,
+  ReviewNotOfficialOfAgency,
+  ReviewNothingToDecide,
   ReviewReasonInvalid,
+  ReviewRecordApproved,
+  ReviewRecordRejected,
+  ReviewRecordTransferred,
 } from './review-errors';
 import {
+  bookId,
   CORRECTION_REASONS,
   MAX_DECISIONS_PER_BATCH,
   REJECT_REASONS,
   type BookClaim,
+  type BookRef,
   type DecisionItem,
+  type ReviewActor,
   type ReviewBook,
   type ReviewSettings,
 } from './review-types';
@@ -65,7 +74,7 @@ export function batchProblem(type: RegisterTypeCode, items: readonly DecisionIte
         break;
       }
       default:
-        return ReviewReasonInvalid({ value: String((item as { kind: unknown }).kind), allowed: 'approve, reject, correct' });
+        return ReviewReasonInvalid({ value: String((item as { kind: unknown }).kind), allowed: DECISION_ACTIONS.join(', ') });
     }
   }
   return undefined;
@@ -110,6 +119,36 @@ export function applyCorrection(
   return { values: next, changes };
 }
 
+/**
+ * Whether `by` may send these decisions on the book as its counts stand: each decision is
+ * theirs to take (the life cycle's actors), and the book holds records some decision of the
+ * batch may start from. Undefined when the batch may go to the records.
+ */
+export function decisionsProblem(by: Pick<ReviewActor, 'role'>, agencyCode: string, book: Pick<ReviewBook, 'counts'> & BookRef, items: readonly DecisionItem[]): AppError | undefined {
+  const kinds = [...new Set(items.map((i) => i.kind))];
+  if (kinds.some((k) => !mayAct(k, by.role))) return ReviewNotOfficialOfAgency({ agency: agencyCode });
+  for (const kind of kinds) {
+    if (startStates(kind).every((s) => book.counts[s] === 0)) return ReviewNothingToDecide({ book: bookId(book), action: RECORD_ACTIONS[kind].labelVi.toLowerCase() });
+  }
+  return undefined;
+}
+
+/** Why a record in a state refuses a decision; nothing for a state the decision may start from (imported). */
+const REFUSED_IN: Record<RecordState, ((p: { recordId: number }) => AppError) | undefined> = {
+  imported: undefined,
+  approved: ReviewRecordApproved,
+  rejected: ReviewRecordRejected,
+  transferred: ReviewRecordTransferred,
+};
+
+/** The refusal of a decision on a record in `state`, by the life cycle; undefined when the decision may be taken. */
+export function decisionRefusal(kind: DecisionAction, recordId: number, state: RecordState): AppError | undefined {
+  if (canStart(kind, state)) return undefined;
+  const refuse = REFUSED_IN[state];
+  if (!refuse) throw new Error(`${kind} refused in ${state} without a reason to give`);
+  return refuse({ recordId });
+}
+
 /** The claim on a book that still stands at `now`: a claim idle past the limit has lapsed. */
 export function standingClaim(book: Pick<ReviewBook, 'claim'>, now: number, settings: Pick<ReviewSettings, 'claimIdleMs'>): BookClaim | undefined {
   const c = book.claim;
@@ -117,8 +156,8 @@ export function standingClaim(book: Pick<ReviewBook, 'claim'>, now: number, sett
   return now - Date.parse(c.lastActiveAt) >= settings.claimIdleMs ? undefined : c;
 }
 
-/** A book has work left while it holds records to review (with or without a scan yet) or to transfer. */
-export const hasWorkLeft = (b: ReviewBook) => b.counts.imported > 0 || b.counts.approved > 0;
+/** A book has work left while it holds records the run still owes something (to review, with or without a scan yet, or to transfer): the life cycle says which. */
+export const hasWorkLeft = (b: ReviewBook) => workLeft(b.counts) > 0;
 
 export interface DueNotice {
   book: ReviewBook;
@@ -147,7 +186,7 @@ export function dueNotices(books: readonly ReviewBook[], now: number, settings: 
   return { due, nextAt };
 }
 
-/** Every record of every book is transferred or rejected: the books' part of when an agency is done (agency-end.ts). */
+/** Every record of every book is settled (transferred or rejected, by the life cycle): the books' part of when an agency is done (agency-end.ts). */
 export function agencyFinished(books: readonly ReviewBook[]): boolean {
   return books.length > 0 && books.every((b) => !hasWorkLeft(b));
 }

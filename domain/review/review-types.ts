@@ -4,6 +4,7 @@
  * of claims, reminders and transfers. Pure: the workflow, the activities, the API and the CLI share it.
  */
 import type { RegisterTypeCode } from '../registers/register-types';
+import { RECORD_STATES, type RecordState, type StateCounts } from '../records/life-cycle';
 
 /** A register book of an agency, as the naming rule and the records' key name it. */
 export interface BookRef {
@@ -18,17 +19,13 @@ export interface BookRef {
 export const bookId = (b: BookRef) => `${b.registerType}/${b.unitCode}/${b.bookYear}/${b.bookKey}`;
 export const sameBook = (a: BookRef, b: BookRef) => bookId(a) === bookId(b);
 
-/** Records of a book by where they stand. `awaitingScan`: imported records with no page attached (they cannot be approved). */
-export interface BookCounts {
+/** Records of a book by their state in the life cycle. `awaitingScan`: imported records with no page attached (they cannot be approved). */
+export interface BookCounts extends StateCounts {
   records: number;
-  imported: number;
-  approved: number;
-  rejected: number;
-  transferred: number;
   awaitingScan: number;
 }
 
-export const EMPTY_COUNTS: BookCounts = { records: 0, imported: 0, approved: 0, rejected: 0, transferred: 0, awaitingScan: 0 };
+export const EMPTY_COUNTS: BookCounts = { records: 0, ...(Object.fromEntries(RECORD_STATES.map((s) => [s, 0])) as StateCounts), awaitingScan: 0 };
 
 /** The official working on a book: nobody else decides on it until the claim is released or lapses. */
 export interface BookClaim {
@@ -75,12 +72,14 @@ export type CorrectionReason = keyof typeof CORRECTION_REASONS;
 /** What the target database said when it refused a record: it goes back to review with this reason. */
 export const TRANSFER_REJECTED_REASON = 'TARGET_REFUSED';
 
-export type DecisionItem =
+/** A decision on one record: one of the life cycle's decision actions (DECISION_ACTIONS). */
+export type DecisionItem = { recordId: number } & (
   /** `pages`: SHA-256 of the page(s) the official compared the record with. */
-  | { recordId: number; kind: 'approve'; pages: string[] }
-  | { recordId: number; kind: 'reject'; reasonCode: RejectReason; comment?: string }
+  | { kind: 'approve'; pages: string[] }
+  | { kind: 'reject'; reasonCode: RejectReason; comment?: string }
   /** `fields`: field key → the value as written in the register (text, as typed). */
-  | { recordId: number; kind: 'correct'; reasonCode: CorrectionReason; comment?: string; fields: Record<string, string> };
+  | { kind: 'correct'; reasonCode: CorrectionReason; comment?: string; fields: Record<string, string> }
+);
 
 export type DecisionKind = DecisionItem['kind'];
 
@@ -95,7 +94,7 @@ export interface DecisionOutcome {
   kind: DecisionKind;
   outcome: 'decided' | 'refused';
   /** The record's state after the decision. */
-  state?: string;
+  state?: RecordState;
   version?: number;
   code?: string;
   messageVi?: string;

@@ -1,4 +1,5 @@
 /** What a scan import is asked to do and what it reports: shared by the activity, the workflow, the API and the CLI. */
+import type { ImportActorRole } from '../imports/import-types';
 import type { ZipNameFinding } from '../naming/scan-name';
 
 export interface ScanImportInput {
@@ -11,6 +12,8 @@ export interface ScanImportInput {
    */
   unitCode?: string;
   actor: string;
+  /** As the audit log names the actor; an official's when not said. */
+  actorRole?: ImportActorRole;
   workflowId?: string;
   /** The zip, already in the content store, under the name the official gave it. */
   zip: { sha256: string; name: string };

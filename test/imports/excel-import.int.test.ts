@@ -127,6 +127,14 @@ test('a corrected file makes a new version and keeps the old; an approved record
     toApprove!.book_year,
   ]);
 
+  // The record to correct had been rejected in review: new data reopens it.
+  await db.pool.query(`UPDATE records SET state = 'rejected' WHERE agency_code = $1 AND registration_number = $2 AND book_number = $3 AND book_year = $4`, [
+    agency.code,
+    toCorrect!.registration_number,
+    toCorrect!.book_number,
+    toCorrect!.book_year,
+  ]);
+
   // Officials correct the file in Excel and save it as .xlsx.
   const result = await importFile(writeXlsx(path.join(dir, 'sửa.xlsx'), corrected));
   expect(result.counts.updated).toBe(1);
@@ -137,8 +145,18 @@ test('a corrected file makes a new version and keeps the old; an approved record
     `SELECT id, version, data, state FROM records WHERE agency_code = $1 AND registration_number = $2 AND book_number = $3 AND book_year = $4`,
     [agency.code, toCorrect!.registration_number, toCorrect!.book_number, toCorrect!.book_year],
   );
-  expect(now.rows[0]!.version).toBe(2);
+  expect(now.rows[0]).toMatchObject({ version: 2, state: 'imported' });
   expect(Object.values(now.rows[0]!.data)).toContain('Nguyễn Thị Ánh Tuyết');
+  // The import is in the audit log under its file, and the record it reopened under the record.
+  const audit = await db.pool.query(
+    `SELECT action, actor, actor_role, subject_kind, subject_id, record_id::int, state_before, state_after, details->>'importId' AS import_id FROM audit_log WHERE details->>'importId' = $1 ORDER BY chain_pos`,
+    [String(result.importId)],
+  );
+  const common = { actor: 'canbo.test', actor_role: 'official', import_id: String(result.importId) };
+  expect(audit.rows).toEqual([
+    { ...common, action: 'import.excel', subject_kind: 'file', subject_id: result.source.sha256, record_id: null, state_before: null, state_after: null },
+    { ...common, action: 'record.reimport', subject_kind: 'record', subject_id: now.rows[0]!.id, record_id: Number(now.rows[0]!.id), state_before: 'rejected', state_after: 'imported' },
+  ]);
   const old = await db.pool.query<{ version: number; data: Record<string, unknown> }>('SELECT version, data FROM record_versions WHERE record_id = $1', [now.rows[0]!.id]);
   expect(old.rows).toEqual([{ version: 1, data: toCorrect!.data }]);
 

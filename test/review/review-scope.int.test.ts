@@ -143,6 +143,18 @@ test('a claimed book is closed to other officials until a coordinator frees it o
     { id: records[0]!.id, actor: 'canbo02' },
     { id: records[1]!.id, actor: 'canbo01' },
   ]);
+
+  // Who held the book when is on the audit log: each new claim (asked for, or taken by a decision, or over a lapsed claim) and each release, once.
+  const held = await h.db.pool.query(
+    `SELECT action, actor, actor_role, details - 'since' - 'bookNumber' AS details, run_id IS NOT NULL AS has_run FROM audit_log WHERE subject_kind = 'book' AND subject_id = $1 ORDER BY chain_pos`,
+    [bookId(book)],
+  );
+  expect(held.rows).toEqual([
+    { action: 'book.claim', actor: 'canbo01', actor_role: 'official', details: {}, has_run: true },
+    { action: 'book.release', actor: 'dieuphoi01', actor_role: 'coordinator', details: { heldBy: 'canbo01' }, has_run: true },
+    { action: 'book.claim', actor: 'canbo02', actor_role: 'official', details: {}, has_run: true },
+    { action: 'book.claim', actor: 'canbo01', actor_role: 'official', details: { lapsedClaimOf: 'canbo02' }, has_run: true },
+  ]);
 });
 
 test('an idle book reminds the agency, then escalates to the coordinator, and the province run counts it overdue', async () => {
@@ -180,6 +192,12 @@ test('an idle book reminds the agency, then escalates to the coordinator, and th
     expect(Date.parse(escalation.at) - Date.parse(b.lastActivityAt)).toBeGreaterThanOrEqual(SETTINGS.escalateAfterMs!);
     expect(reminder.messageVi).toContain('Nhắc việc');
     expect(escalation.messageVi).toContain('Quá hạn');
+    // Each notice is on the audit log too, written with it.
+    const logged = await h.db.pool.query(`SELECT action, actor_role, details->>'idleSince' AS idle_since FROM audit_log WHERE subject_kind = 'book' AND subject_id = $1 ORDER BY chain_pos`, [bookId(b)]);
+    expect(logged.rows).toEqual([
+      { action: 'book.reminder', actor_role: 'system', idle_since: b.lastActivityAt },
+      { action: 'book.escalation', actor_role: 'system', idle_since: b.lastActivityAt },
+    ]);
   }
   const overdue = await waitFor('the province run to count B overdue', async () => {
     const a = (await h.runs.status(province.runId)).progress.agencies.find((x) => x.code === B);

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import type { Workers } from '../../worker/create-worker';
 import type { BookRef, DecisionResult, ReviewActor } from '../../domain/review/review-types';
 import { agencyWorkflowId } from '../../domain/runs/province-run';
+import { verifyAuditLog } from '../../services/audit-verification';
 import { idempotencyKeyOf } from '../../activities/transfer/transfer-approved';
 import { createAgencyImports, type AgencyImports } from '../../services/agency-imports';
 import { createAgencyReview, type AgencyReview } from '../../services/agency-review';
@@ -229,9 +230,10 @@ test('review, approve, correct and transfer one agency: only approved records wi
   // Transferred records are read-only, in the database and in the workflow.
   expect(await sqlStateOf(pool, `UPDATE records SET data = data || '{"signer":"x"}' WHERE id = $1`, [approved[0]!.id])).toBe('HT002');
   expect(await sqlStateOf(pool, `UPDATE records SET state = 'imported' WHERE id = $1`, [approved[0]!.id])).toBe('HT002');
-  expect(await decide(agency, official, [{ recordId: approved[1]!.id, kind: 'reject', reasonCode: 'DUPLICATE' }])).toEqual([
-    expect.objectContaining({ outcome: 'refused', code: 'REVIEW_RECORD_TRANSFERRED' }),
-  ]);
+  // Its book has no record a decision could start from any more (the life cycle, from the book's counts): the run refuses the batch before its history.
+  const settled = await errorOf(decide(agency, official, [{ recordId: approved[1]!.id, kind: 'reject', reasonCode: 'DUPLICATE' }]));
+  expect(settled.code).toBe('REVIEW_NOTHING_TO_DECIDE');
+  expect(settled.messageVi).toMatch(/không còn hồ sơ nào ở trạng thái có thể từ chối/);
 
   // Every decision batch that was accepted is one accepted update in the history; refused ones left none.
   const history = await handle.fetchHistory();
@@ -253,4 +255,19 @@ test('review, approve, correct and transfer one agency: only approved records wi
     const s = await h.runs.status(province.runId);
     return s.progress.agencies.find((a) => a.code === agency)?.phase === 'completed' ? true : undefined;
   });
+
+  // The audit log tells a transferred record's story (its approval, then the batch that named it) and
+  // the agency's end, in its province's chain, which verifies whole.
+  const story = await pool.query(
+    `SELECT action, actor, actor_role, state_before, state_after, run_id IS NOT NULL AS has_run FROM audit_log
+      WHERE record_id = $1 OR (subject_kind = 'batch' AND details->'recordIds' @> to_jsonb($1::bigint)) ORDER BY chain_pos`,
+    [approved[0]!.id],
+  );
+  expect(story.rows).toEqual([
+    { action: 'record.approve', actor: 'canbo01', actor_role: 'official', state_before: 'imported', state_after: 'approved', has_run: true },
+    { action: 'transfer.batch', actor: 'system', actor_role: 'system', state_before: 'approved', state_after: 'transferred', has_run: true },
+  ]);
+  const end = await pool.query(`SELECT actor, actor_role, details->>'reason' AS reason FROM audit_log WHERE action = 'agency.closed' AND agency_code = $1`, [agency]);
+  expect(end.rows).toEqual([{ actor: 'dieuphoi01', actor_role: 'coordinator', reason: 'Các sổ còn lại chưa được số hoá bản quét' }]);
+  expect((await verifyAuditLog(pool)).map((c) => c.breakCount)).toEqual([0]);
 });

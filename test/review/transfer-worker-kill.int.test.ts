@@ -6,7 +6,9 @@
  *
  * How the test stops the worker at exactly that point, without any test-only code in the worker:
  * it holds a SHARE lock on audit_log, which the target's transaction never touches and the
- * bookkeeping transaction writes last. The worker's bookkeeping then waits in PostgreSQL,
+ * bookkeeping transaction writes last. Approvals write to the log too, so the batches are held
+ * back (a SHARE lock on transfer_batches, which they begin by writing) until the approvals are
+ * in and the log is locked. The worker's bookkeeping then waits in PostgreSQL,
  * where the test sees it (pg_stat_activity) with the target's rows already committed. Killing the
  * process there loses the bookkeeping transaction: PostgreSQL rolls it back when the lock is
  * released and the dead client's connection is found closed.
@@ -76,14 +78,22 @@ test('a worker killed between the target commit and our bookkeeping: a new worke
   const approved = scanned.slice(0, 2 * BATCH + 10);
   expect(approved).toHaveLength(2 * BATCH + 10);
 
-  locker = new Client({ connectionString: h.db.url });
-  await locker.connect();
-  await locker.query('BEGIN');
-  await locker.query('LOCK TABLE audit_log IN SHARE MODE');
+  // Batches are held back while the approvals are decided (each approval is an audit entry too), then the log is locked and the batches let go.
+  const holder = new Client({ connectionString: h.db.ownerUrl });
+  await holder.connect();
+  await holder.query('BEGIN');
+  await holder.query('LOCK TABLE transfer_batches IN SHARE MODE');
   // A full batch of approvals leaves at once, without waiting for the delay.
   const official: ReviewActor = { username: 'canbo01', role: 'official', agencyCode: agency };
   const outcomes = (await review.decide(agency, official, approved.map((r) => ({ recordId: r.id, kind: 'approve' as const, pages: r.pages })))).flatMap((r) => r.outcomes);
   expect(outcomes.every((o) => o.outcome === 'decided' && o.state === 'approved')).toBe(true);
+  // Only the owner may lock the log: the application may only add to it.
+  locker = new Client({ connectionString: h.db.ownerUrl });
+  await locker.connect();
+  await locker.query('BEGIN');
+  await locker.query('LOCK TABLE audit_log IN SHARE MODE');
+  await holder.query('ROLLBACK');
+  await holder.end();
 
   // The target has committed the first batches (the run sends TRANSFER_LANES at once); our bookkeeping waits for the lock.
   const stuck = await waitFor(`the first batches committed by the target, our bookkeeping not`, async () => {

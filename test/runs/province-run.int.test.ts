@@ -123,14 +123,19 @@ test('receive, confirm, split, release with a schedule, agency runs, download, r
   expect(s.progress.agencies.every((a) => a.phase === 'cancelled')).toBe(true);
   expect((await child.describe()).status.name).toBe('CANCELLED');
 
-  const audit = await h.db.pool.query<{ action: string; actor: string }>(`SELECT action, actor FROM audit_log WHERE subject = $1 ORDER BY seq`, [s.workflowId]);
+  // Each step in the province's chain, naming the run (the Temporal run too) and what it acted on.
+  const audit = await h.db.pool.query(
+    `SELECT province_code, action, actor, actor_role, subject_kind, subject_id, run_id IS NOT NULL AS has_run FROM audit_log WHERE workflow_id = $1 ORDER BY chain_pos`,
+    [s.workflowId],
+  );
+  const entry = (action: string, actor: string, subject_kind = 'workflow', subject_id = s.workflowId) => ({ province_code: '01', action, actor, actor_role: 'coordinator', subject_kind, subject_id, has_run: true });
   expect(audit.rows).toEqual([
-    { action: 'package.received', actor: 'dieuphoi01' },
-    { action: 'package.handover_confirmed', actor: 'Nguyễn Văn A' },
-    { action: 'split.completed', actor: 'Nguyễn Văn A' },
-    { action: 'split.custodians_decided', actor: 'Nguyễn Văn A' },
-    { action: 'split.released', actor: 'Nguyễn Văn A' },
-    { action: 'run.cancelled', actor: 'Nguyễn Văn A' },
+    entry('package.received', 'dieuphoi01', 'file', sha256(exportFile)),
+    entry('package.handover_confirmed', 'Nguyễn Văn A'),
+    entry('split.completed', 'Nguyễn Văn A'),
+    entry('split.custodians_decided', 'Nguyễn Văn A'),
+    entry('split.released', 'Nguyễn Văn A'),
+    entry('run.cancelled', 'Nguyễn Văn A'),
   ]);
   // An auditor's replay of the whole history runs the same decisions again without divergence.
   const history = await h.env.client.workflow.getHandle(s.workflowId).fetchHistory();

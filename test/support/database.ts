@@ -1,15 +1,21 @@
 /**
  * A fresh, migrated database per test file, cloned from the template that global setup migrated.
- * Real PostgreSQL, no mocks.
+ * Real PostgreSQL, no mocks. `url` and `pool` are the application's role, as the API and the
+ * workers connect; `ownerUrl` is the tables' owner, for a test that plays someone who may do
+ * more (lock a table, tamper with the audit log).
  */
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import { TEMPLATE_DB, testEnv } from './env';
+import { appRoleUrl } from '../../db/app-role';
+import { TEMPLATE_DB, TEST_APP_PASSWORD, testEnv } from './env';
 
 export interface TestDatabase {
   name: string;
   url: string;
+  ownerUrl: string;
   pool: Pool;
+  /** Runs `fn` on a connection as the tables' owner. */
+  asOwner<T>(fn: (c: Client) => Promise<T>): Promise<T>;
   drop(): Promise<void>;
 }
 
@@ -40,12 +46,23 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await c.query(`SELECT pg_advisory_unlock(42)`);
     }
   });
-  const url = withDatabase(testEnv('postgresAdminUrl'), name);
+  const ownerUrl = withDatabase(testEnv('postgresAdminUrl'), name);
+  const url = appRoleUrl(ownerUrl, TEST_APP_PASSWORD);
   const pool = new Pool({ connectionString: url, max: 5 });
   return {
     name,
     url,
+    ownerUrl,
     pool,
+    async asOwner(fn) {
+      const c = new Client({ connectionString: ownerUrl });
+      await c.connect();
+      try {
+        return await fn(c);
+      } finally {
+        await c.end();
+      }
+    },
     drop: async () => {
       await pool.end();
       await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));

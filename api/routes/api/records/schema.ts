@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { RecordStateSchema } from '../../../schemas';
 
 export const RecordSummarySchema = Type.Object({
   id: Type.Integer(),
@@ -8,7 +9,7 @@ export const RecordSummarySchema = Type.Object({
   bookYear: Type.Integer(),
   bookNumber: Type.String(),
   registrationNumber: Type.String(),
-  state: Type.String(),
+  state: RecordStateSchema,
   version: Type.Integer(),
 });
 

@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { REGISTER_TYPE_CODES } from '../../../../../../domain/registers/register-types';
-import { RECORD_STATES } from '../../../../../../services/agency-review';
 import { agencyInScope } from '../../../../../agency-scope';
-import { AgencyCode, errorResponses } from '../../../../../schemas';
+import { AgencyCode, errorResponses, RecordStateSchema } from '../../../../../schemas';
 import { ReviewListItemSchema } from '../../../records/schema';
 
 const Query = Type.Object({
@@ -11,7 +10,7 @@ const Query = Type.Object({
   unit: Type.Optional(Type.String({ pattern: '^[0-9]{3}([0-9]{2})?$', description: 'Mã đơn vị giữ sổ' })),
   year: Type.Optional(Type.Integer({ minimum: 1900, maximum: 2100, description: 'Năm của sổ' })),
   book: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'Số quyển ("01" = "1")' })),
-  state: Type.Optional(Type.Unsafe<(typeof RECORD_STATES)[number]>({ type: 'string', enum: [...RECORD_STATES], description: 'Trạng thái hồ sơ' })),
+  state: Type.Optional(RecordStateSchema),
   scanned: Type.Optional(Type.Boolean({ description: 'true: đã có trang quét; false: chưa có' })),
   q: Type.Optional(Type.String({ maxLength: 200, description: 'Tìm theo họ tên, số, ngày (dd/mm/yyyy), không phân biệt dấu và hoa thường' })),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { agencyInScope, reviewActor } from '../../../../../agency-scope';
-import { AgencyCode, stateErrorResponses } from '../../../../../schemas';
+import { AgencyCode, RecordStateCountsSchema, stateErrorResponses } from '../../../../../schemas';
 
 const Params = Type.Object({ agencyCode: AgencyCode });
 
@@ -15,7 +15,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Bước 4: số hồ sơ theo trạng thái và các lô chuyển vào CSDLHTĐT gần nhất (kèm lỗi gần nhất của mỗi lô)',
         params: Params,
         querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }) }),
-        response: { 200: Type.Object({ byState: Type.Record(Type.String(), Type.Integer()), batches: Type.Array(Type.Unknown()) }), ...stateErrorResponses },
+        response: { 200: Type.Object({ byState: RecordStateCountsSchema, batches: Type.Array(Type.Unknown()) }), ...stateErrorResponses },
       },
     },
     async (request) => app.agencyReview.transfers((await agencyInScope(request, request.params.agencyCode)).code, request.query.limit),

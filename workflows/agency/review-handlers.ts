@@ -1,0 +1,140 @@
+/**
+ * Step 4 in an agency's run, as updates: officials claim a book and give it back (a coordinator
+ * may free it), send pages of decisions (each record decided on its own by the life cycle, the
+ * history the audit of who decided what), ask for the approved records to leave now; a
+ * coordinator closes the agency's part. Validators refuse before the history what can be refused.
+ */
+import { condition, patched, setHandler } from '@temporalio/workflow';
+import type { BookClaimActivities, BookClaimEntry } from '../../activities/review/book-claims';
+import type { ReviewActivities } from '../../activities/review/decide-records';
+import { mayAct } from '../../domain/records/life-cycle';
+import { AgencyCloseReasonMissing, ReviewBookClaimed, ReviewClaimNotHeld, ReviewNotCoordinator } from '../../domain/review/review-errors';
+import { batchProblem, decisionsProblem, standingClaim } from '../../domain/review/review-rules';
+import type { BookClaim, ReviewBook } from '../../domain/review/review-types';
+import { RunActorMissing } from '../../domain/runs/run-errors';
+import { claimBook, closeAgency, decideRecords, releaseBook, transferNow } from '../definitions';
+import { appFailure } from '../failures';
+import type { AgencyContext } from './agency-context';
+import { bookFor, describeBook, notEnded, openBook, updateKey, validateOfficial } from './guards';
+import type { TransferScheduler } from './transfer-scheduler';
+
+/** Claims and releases write audit entries from this version on; runs started before take and give books back as they did. */
+const AUDITED_CLAIMS = 'audit-book-claims';
+
+export interface ReviewHandlerActivities {
+  decideRecords: ReviewActivities['decideRecords'];
+  recordBookAction: BookClaimActivities['recordBookAction'];
+}
+
+export function setReviewHandlers(run: AgencyContext, transfers: TransferScheduler, activities: ReviewHandlerActivities): void {
+  const { state, settings, workflowId } = run;
+
+  /** `by` holds the book from now; `fresh` when the claim is new (nobody held it, or another's claim had lapsed, whose holder `lapsedClaimOf` names). */
+  const claim = (b: ReviewBook, by: string) => {
+    const held = standingClaim(b, Date.now(), settings);
+    const lapsedClaimOf = !held && b.claim && b.claim.by !== by ? b.claim.by : undefined;
+    b.claim = { by, since: held?.by === by ? held.since : run.nowIso(), lastActiveAt: run.nowIso() };
+    run.touch(b);
+    return { claim: b.claim, fresh: held?.by !== by, lapsedClaimOf };
+  };
+  /** A new claim or a release goes on the audit log before the update returns; if it cannot, the book is as it was. */
+  const auditClaim = async (b: ReviewBook, before: BookClaim | undefined, entry: Omit<BookClaimEntry, 'key' | 'agencyCode' | 'workflowId' | 'book'>) => {
+    const key = updateKey(run);
+    if (!patched(AUDITED_CLAIMS)) return;
+    try {
+      await activities.recordBookAction({ ...entry, key, agencyCode: state.code, workflowId, book: { registerType: b.registerType, unitCode: b.unitCode, bookYear: b.bookYear, bookKey: b.bookKey, bookNumber: b.bookNumber } });
+    } catch (e) {
+      b.claim = before;
+      throw e;
+    }
+  };
+
+  setHandler(
+    claimBook,
+    async ({ by, book }) => {
+      const b = bookFor(run, by, book);
+      const before = b.claim;
+      const { claim: claimed, fresh, lapsedClaimOf } = claim(b, by.username);
+      if (fresh) await auditClaim(b, before, { action: 'book.claim', by, details: { since: claimed.since, ...(lapsedClaimOf ? { lapsedClaimOf } : {}) } });
+      return claimed;
+    },
+    { validator: ({ by, book }) => (validateOfficial(run, by), bookFor(run, by, book), undefined) },
+  );
+
+  setHandler(
+    releaseBook,
+    async ({ by, book }) => {
+      const b = openBook(run, book);
+      const before = b.claim;
+      b.claim = undefined;
+      if (before) await auditClaim(b, before, { action: 'book.release', by, details: { heldBy: before.by } });
+    },
+    {
+      validator: ({ by, book }) => {
+        if (by?.role === 'coordinator') notEnded(run);
+        else validateOfficial(run, by);
+        const b = openBook(run, book);
+        const held = standingClaim(b, Date.now(), settings);
+        if (!held) throw appFailure(ReviewClaimNotHeld({ book: describeBook(b) }));
+        if (by.role !== 'coordinator' && held.by !== by.username) throw appFailure(ReviewBookClaimed({ book: describeBook(b), by: held.by, since: held.since }));
+      },
+    },
+  );
+
+  setHandler(
+    decideRecords,
+    async (req) => {
+      const by = req.by.username.trim();
+      // Checked again here: another official may have claimed the book since this update was validated.
+      const b = bookFor(run, req.by, req.book);
+      const { claim: claimed, fresh, lapsedClaimOf } = claim(b, by);
+      // A batch that takes the book for its official puts the claim on the audit log with its decisions.
+      const claimedNow = fresh ? { bookNumber: b.bookNumber, since: claimed.since, ...(lapsedClaimOf ? { lapsedClaimOf } : {}) } : undefined;
+      const result = await activities.decideRecords({ ...req, by: { ...req.by, username: by }, batchKey: updateKey(run), agencyCode: state.code, workflowId, claimed: claimedNow });
+      state.decisionBatches++;
+      b.counts = result.counts;
+      run.touch(b);
+      if (result.outcomes.some((o) => o.kind === 'approve' && o.outcome === 'decided')) transfers.approved();
+      return result;
+    },
+    {
+      validator: ({ by, book, items }) => {
+        validateOfficial(run, by);
+        const b = bookFor(run, by, book);
+        const problem = batchProblem(book.registerType, items) ?? decisionsProblem(by, state.code, b, items);
+        if (problem) throw appFailure(problem);
+      },
+    },
+  );
+
+  setHandler(
+    transferNow,
+    () => {
+      transfers.request();
+      return state.transfer;
+    },
+    {
+      validator: ({ by }) => {
+        if (by?.role === 'coordinator') notEnded(run);
+        else validateOfficial(run, by);
+      },
+    },
+  );
+
+  setHandler(
+    closeAgency,
+    async ({ by, reason }) => {
+      run.closing = { by: by.username.trim(), reason: reason.trim() };
+      await condition(() => state.phase === 'completed');
+      return state;
+    },
+    {
+      validator: ({ by, reason }) => {
+        if (typeof by?.username !== 'string' || by.username.trim() === '') throw appFailure(RunActorMissing({}));
+        if (!mayAct('close', by.role)) throw appFailure(ReviewNotCoordinator({ action: 'close an agency' }));
+        notEnded(run);
+        if (typeof reason !== 'string' || reason.trim() === '') throw appFailure(AgencyCloseReasonMissing({}));
+      },
+    },
+  );
+}
