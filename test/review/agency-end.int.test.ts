@@ -40,7 +40,7 @@ beforeAll(async () => {
   running = worker.run();
   gen = scratchDir('agency-end-gen');
   imports = createAgencyImports({ temporal: h.env.client, pool: h.db.pool, store: h.store });
-  const released = await releasedRun(h, { out: path.join(gen, '81'), seed: 81, records: 1500 });
+  const released = await releasedRun(h, { out: path.join(gen, '81'), seed: 81, records: 5000 });
   runId = released.runId;
   agencies = [...released.manifest.agencies].sort((a, b) => Number(b.files.length >= 2) - Number(a.files.length >= 2) || a.rows - b.rows);
 });
