@@ -36,7 +36,7 @@ import {
   type ProvinceRunInput,
   type ProvinceRunProgress,
 } from '../domain/runs/province-run';
-import { ImportRegisterTypeInvalid, RunAgencyNotFound, RunNotFound, RunProgressUnavailable, RunSplitNotReady, Sha256Invalid } from '../domain/runs/run-errors';
+import { ImportRegisterTypeInvalid, RunAgencyNotFound, RunDecisionsNotOpen, RunNotFound, RunProgressUnavailable, RunSplitNotReady, Sha256Invalid } from '../domain/runs/run-errors';
 import { isRegisterTypeCode } from '../domain/registers/register-types';
 import { isAppError } from '../domain/errors';
 import { requireProvinceCode } from '../domain/units/province-code';
@@ -136,6 +136,12 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
       if (e instanceof ServiceError) throw RunProgressUnavailable({ runId, reason: e.message }, { cause: e });
       throw e;
     }
+  };
+
+  /** A decision sent to a run that has ended reaches no validator: it is refused as the validator refuses it, from the run's last phase. */
+  const decisionsOpen = (runId: string) => async (e: unknown): Promise<never> => {
+    if (!(e instanceof WorkflowNotFoundError)) throw e;
+    throw RunDecisionsNotOpen({ phase: (await status(runId)).progress.phase });
   };
 
   return {
@@ -243,7 +249,7 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
 
     /** One batch of custodian decisions (one unit, or a table's), an update of the run. */
     async decideCustodians(runId: string, by: string, decisions: CustodianDecisionInput[]): Promise<DecisionBatchResult> {
-      return coded(handleOf(runId).executeUpdate(decideCustodians, { args: [{ by, decisions }] }));
+      return coded(handleOf(runId).executeUpdate(decideCustodians, { args: [{ by, decisions }] }).catch(decisionsOpen(runId)));
     },
 
     /** A decisions table (CSV or Excel) given as a file; `name` is the name it came with (its extension says its format). */
@@ -258,7 +264,7 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
       if (!fs.existsSync(path.join(split, MANIFEST_FILE))) throw RunSplitNotReady({ runId });
       const placements = await withNamedFile(file, name, (named) => readPlacementWorkbook(named, split, name));
       const { sha256 } = await sha256OfFile(file);
-      const result = await coded(handleOf(runId).executeUpdate(placeExceptions, { args: [{ by, workbookSha256: sha256, placements }] }));
+      const result = await coded(handleOf(runId).executeUpdate(placeExceptions, { args: [{ by, workbookSha256: sha256, placements }] }).catch(decisionsOpen(runId)));
       const refused = await pool.query<{ sheet: string; source_row: number; agency_code: string; reason_code: string }>(
         `SELECT sheet, source_row, agency_code, reason_code FROM exception_placements WHERE run_id = $1 AND workbook_sha256 = $2 AND placed = false ORDER BY sheet, source_row`,
         [runId, sha256],

@@ -41,7 +41,7 @@ import {
   ReviewNotCoordinator,
   ReviewNotOfficialOfAgency,
 } from '../domain/review/review-errors';
-import { agencyWorkDone, expectSplitFiles, withImportedFile } from '../domain/review/agency-end';
+import { agencyWorkDone, expectSplitFiles, reviseSplitFiles, splitFilesAfter, withImportedFile, type SplitFilesProgress } from '../domain/review/agency-end';
 import { batchProblem, dueNotices, hasWorkLeft, standingClaim } from '../domain/review/review-rules';
 import { bookId, DEFAULT_REVIEW_SETTINGS, TRANSFER_LANES, type BookCounts, type BookRef, type ReviewActor, type ReviewBook, type ReviewSettings } from '../domain/review/review-types';
 import type { AgencyPhase, AgencyProgress, AgencyRunState, AgencySchedule } from '../domain/runs/province-run';
@@ -55,6 +55,7 @@ import {
   importExcel,
   importScans,
   releaseBook,
+  splitFilesChanged,
   transferNow,
 } from './definitions';
 import { appFailure } from './failures';
@@ -68,6 +69,8 @@ export interface AgencyRunInput {
   schedule?: AgencySchedule;
   /** Set when the coordinator chose at release that the agency's split files import themselves. */
   autoImport?: { by: string };
+  /** Set when the agency's run is started again because a decision after release gave it files its earlier run, ended, was never given. */
+  earlierRun?: { splitFiles?: SplitFilesProgress };
   review?: ReviewSettings;
   /** The state a previous run of this workflow carried over when it continued as new. */
   carried?: AgencyRunState;
@@ -199,6 +202,14 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
     else if (state.phase === 'scheduled') await enter('awaiting_import');
     return result;
   };
+  /** Whether auto-import has begun: files that come before it are imported with the others when the slot opens. */
+  let slotOpened = input.carried !== undefined;
+  /** Imports split files of the agency (by SHA-256) as an official would, one after another (auto-import). */
+  const importSplitFiles = async (by: string, only: readonly string[]) => {
+    if (only.length === 0) return;
+    const sources = await agencySplitSources({ runId: input.runId, agencyCode: state.code, only: [...only] });
+    for (const s of sources) await inFlight(() => importOne(by, s.registerType, s.source, `${workflowId}/auto/${s.source.sha256}`));
+  };
 
   const notEnded = () => {
     if (ENDED.includes(state.phase) || closing || ending) throw appFailure(AgencyRunEnded({ agency: state.code, phase: state.phase }));
@@ -274,6 +285,24 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
       return report;
     },
     { validator: ({ by, zip }) => (validateActor(by), validateSource(zip)) },
+  );
+
+  setHandler(
+    splitFilesChanged,
+    ({ autoImport }) =>
+      // In flight while it reads: the run does not end on the files it knew before.
+      inFlight(async () => {
+        const revised = reviseSplitFiles(state.splitFiles!, await agencySplitFiles({ runId: input.runId, agencyCode: state.code }));
+        state.splitFiles = revised.progress;
+        if (autoImport && slotOpened) await importSplitFiles(autoImport.by, revised.added.map((f) => f.sha256));
+        return state.splitFiles!;
+      }),
+    {
+      validator: ({ autoImport }) => {
+        notEnded();
+        if (autoImport && (typeof autoImport.by !== 'string' || autoImport.by.trim() === '')) throw appFailure(RunActorMissing({}));
+      },
+    },
   );
 
   setHandler(
@@ -434,23 +463,24 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
   };
 
   const historyLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? HISTORY_LIMIT);
+  /** A run of the agency started again records its end apart from the earlier run's. */
+  const execution = input.earlierRun ? { execution: workflowInfo().firstExecutionRunId } : {};
 
   try {
     if (!input.carried) {
       // The province run registered it before starting it; a run started on its own registers here.
       await registerWorkflows([{ workflowId, kind: 'agency', provinceCode: input.provinceCode, agencyCode: state.code, startedBy: input.parentWorkflowId }]);
       // Imports may arrive from the start: they wait for this list (see inFlight).
-      state.splitFiles = expectSplitFiles(await agencySplitFiles({ runId: input.runId, agencyCode: state.code }));
+      const files = await agencySplitFiles({ runId: input.runId, agencyCode: state.code });
+      state.splitFiles = input.earlierRun ? splitFilesAfter(input.earlierRun.splitFiles, files).progress : expectSplitFiles(files);
       if (input.schedule) {
         const wait = Date.parse(input.schedule.startsAt) - Date.now();
         if (wait > 0) await condition(() => state.phase !== 'scheduled', wait);
         await enter(state.books.length > 0 ? 'in_review' : 'awaiting_import');
       }
-      if (input.autoImport) {
-        const { by } = input.autoImport;
-        const sources = await agencySplitSources({ runId: input.runId, agencyCode: state.code });
-        for (const s of sources) await inFlight(() => importOne(by, s.registerType, s.source, `${workflowId}/auto/${s.source.sha256}`));
-      }
+      slotOpened = true;
+      // Every file the run waits for now, those a decision gave it while its slot was ahead too.
+      if (input.autoImport) await importSplitFiles(input.autoImport.by, Object.values(state.splitFiles.expected).flat());
     }
     for (;;) {
       if (closing) break;
@@ -481,9 +511,9 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
       if (approvedWaiting() > 0) await transferAll();
       state.closed = { ...closing, at: nowIso() };
       const left = state.books.reduce((n, b) => n + b.counts.imported + b.counts.approved, 0);
-      await recordRunEvent({ workflowId, actor: closing.by, action: 'agency.closed', details: { agency: state.code, reason: closing.reason, notTransferred: left, transferred: state.transfer.transferred } });
+      await recordRunEvent({ workflowId, ...execution, actor: closing.by, action: 'agency.closed', details: { agency: state.code, reason: closing.reason, notTransferred: left, transferred: state.transfer.transferred } });
     } else {
-      await recordRunEvent({ workflowId, actor: 'system', action: 'agency.completed', details: { agency: state.code, transferred: state.transfer.transferred } });
+      await recordRunEvent({ workflowId, ...execution, actor: 'system', action: 'agency.completed', details: { agency: state.code, transferred: state.transfer.transferred } });
     }
     for (const b of state.books) b.claim = undefined;
     await enter('completed');

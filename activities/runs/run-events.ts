@@ -5,8 +5,10 @@ import { createWorkflowRegistry, type RegisteredWorkflow } from '../../api/repos
 
 export interface RunEvent {
   workflowId: string;
+  /** The workflow's first execution, for an agency whose run was started again: each of its runs records its own events. */
+  execution?: string;
   actor: string;
-  action: 'split.released' | 'run.cancelled' | 'agency.closed' | 'agency.completed';
+  action: 'split.released' | 'run.cancelled' | 'agency.closed' | 'agency.completed' | 'agency.started_again';
   details: Record<string, unknown>;
 }
 
@@ -21,9 +23,10 @@ export function createRunEventActivities({ pool }: { pool: Pool }) {
     async recordRunEvent(event: RunEvent): Promise<void> {
       await inTransaction(pool, async (c) => {
         await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [event.workflowId]);
-        const done = await c.query('SELECT 1 FROM audit_log WHERE action = $1 AND subject = $2', [event.action, event.workflowId]);
+        const done = await c.query(`SELECT 1 FROM audit_log WHERE action = $1 AND subject = $2 AND details->>'execution' IS NOT DISTINCT FROM $3`, [event.action, event.workflowId, event.execution ?? null]);
         if (done.rowCount) return;
-        await c.query('INSERT INTO audit_log (actor, action, subject, details) VALUES ($1, $2, $3, $4)', [event.actor, event.action, event.workflowId, JSON.stringify(event.details)]);
+        const details = event.execution ? { ...event.details, execution: event.execution } : event.details;
+        await c.query('INSERT INTO audit_log (actor, action, subject, details) VALUES ($1, $2, $3, $4)', [event.actor, event.action, event.workflowId, JSON.stringify(details)]);
       });
     },
   };
