@@ -192,7 +192,7 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
     }
   };
   const importOne = async (by: string, type: RegisterTypeCode, source: StoredSource, importKey: string) => {
-    const result: ExcelImportResult = await runExcelImport({ importKey, agencyCode: state.code, registerType: type, actor: by, workflowId, source });
+    const result: ExcelImportResult = await runExcelImport({ importKey, runId: input.runId, agencyCode: state.code, registerType: type, actor: by, workflowId, source });
     remember({ importId: result.importId, kind: 'excel', by, at: nowIso(), sourceSha256: source.sha256, sourceName: source.name, registerType: type, counts: { ...result.counts } });
     state.splitFiles = withImportedFile(state.splitFiles!, type, source.sha256);
     const imported = new Set(result.books.map((b) => bookId({ registerType: type, ...b })));
