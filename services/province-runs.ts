@@ -19,6 +19,7 @@ import os from 'node:os';
 import { runFolders } from '../activities/split/split-package';
 import { EXCEPTIONS_FILE, MANIFEST_FILE, type AppliedCustodian, type SplitAgency, type SplitManifest } from '../activities/split/split-export';
 import { readCustodianTable } from '../activities/split/custodian-table';
+import { placementRefusalVi } from '../activities/split/apply-decisions';
 import { readPlacementWorkbook } from '../activities/split/placements-workbook';
 import type { CustodianDecisionInput, DecisionNeeded } from '../domain/runs/custodians';
 import { sha256OfFile } from '../activities/files/hashing';
@@ -89,7 +90,7 @@ export interface CustodianList {
 
 /** Rows a placement workbook asked for that stayed exceptions, and why. */
 export interface PlacementResult extends DecisionBatchResult {
-  refusedRows: Array<{ sheet: string; row: number; agencyCode: string; code: string }>;
+  refusedRows: Array<{ sheet: string; row: number; agencyCode: string; code: string; messageVi: string }>;
 }
 
 /** Turns a coded failure that crossed Temporal back into our error; anything else passes unchanged. */
@@ -265,11 +266,14 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
       const placements = await withNamedFile(file, name, (named) => readPlacementWorkbook(named, split, name));
       const { sha256 } = await sha256OfFile(file);
       const result = await coded(handleOf(runId).executeUpdate(placeExceptions, { args: [{ by, workbookSha256: sha256, placements }] }).catch(decisionsOpen(runId)));
-      const refused = await pool.query<{ sheet: string; source_row: number; agency_code: string; reason_code: string }>(
-        `SELECT sheet, source_row, agency_code, reason_code FROM exception_placements WHERE run_id = $1 AND workbook_sha256 = $2 AND placed = false ORDER BY sheet, source_row`,
+      const refused = await pool.query<{ sheet: string; source_row: number; agency_code: string; reason_code: string; reason_params: object | null }>(
+        `SELECT sheet, source_row, agency_code, reason_code, reason_params FROM exception_placements WHERE run_id = $1 AND workbook_sha256 = $2 AND placed = false ORDER BY sheet, source_row`,
         [runId, sha256],
       );
-      return { ...result, refusedRows: refused.rows.map((r) => ({ sheet: r.sheet, row: r.source_row, agencyCode: r.agency_code, code: r.reason_code })) };
+      return {
+        ...result,
+        refusedRows: refused.rows.map((r) => ({ sheet: r.sheet, row: r.source_row, agencyCode: r.agency_code, code: r.reason_code, messageVi: placementRefusalVi(r.reason_code, r.reason_params ?? {}) })),
+      };
     },
 
     async cancel(runId: string, by: string, reason: string): Promise<ProvinceRunProgress> {

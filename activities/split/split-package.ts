@@ -178,7 +178,15 @@ export function createSplitActivities({ pool, store, paths }: { pool: Pool; stor
             if (o.placed) placed++;
             else refused++;
           }
-          await c.query('UPDATE exception_placements SET placed = $4, reason_code = $5 WHERE run_id = $1 AND sheet = $2 AND source_row = $3 AND batch <= $6', [input.runId, o.sheet, o.row, o.placed, o.code ?? null, input.batch]);
+          await c.query('UPDATE exception_placements SET placed = $4, reason_code = $5, reason_params = $7 WHERE run_id = $1 AND sheet = $2 AND source_row = $3 AND batch <= $6', [
+            input.runId,
+            o.sheet,
+            o.row,
+            o.placed,
+            o.code ?? null,
+            input.batch,
+            o.params ? JSON.stringify(o.params) : null,
+          ]);
         }
         for (const a of manifest.agencies) {
           await c.query(

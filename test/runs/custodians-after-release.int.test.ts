@@ -16,6 +16,12 @@ import { hasWorkLeft } from '../../domain/review/review-rules';
 import { agencyWorkflowId, type AgencyRunState } from '../../domain/runs/province-run';
 import { createAgencyImports, type AgencyImports } from '../../services/agency-imports';
 import type { CustodianView } from '../../services/province-runs';
+import { createUsersRepository } from '../../api/repositories/users';
+import type { Defect } from '../../domain/synthetic/defects';
+import { EXCEPTIONS_INFO_SHEET, PLACEMENT_COLUMN } from '../../activities/split/split-export';
+import { cliEnv, runCli } from '../support/cli-process';
+import { testEnv } from '../support/env';
+import * as XLSX from '@e965/xlsx';
 import type { agencyRun } from '../../workflows/agency-run';
 import { agencyRunProgress, closeAgency } from '../../workflows/definitions';
 import { rejectAll, waitFor } from '../review/review-support';
@@ -46,8 +52,8 @@ afterAll(async () => {
   fs.rmSync(gen, { recursive: true, force: true });
 });
 
-async function released(seed: number, records: number, autoImport: boolean): Promise<{ runId: string; manifest: SplitManifest }> {
-  const run = await releasedRun(h, { out: path.join(gen, String(seed)), seed, records, autoImport });
+async function released(seed: number, records: number, autoImport: boolean, defects?: Defect[]): Promise<{ runId: string; manifest: SplitManifest }> {
+  const run = await releasedRun(h, { out: path.join(gen, [seed, ...(defects ?? [])].join('-')), seed, records, autoImport, defects });
   runIds.push(run.runId);
   return run;
 }
@@ -208,4 +214,41 @@ test('with auto-import chosen at release, the agency imports the file a decision
   }
   await waitFor('the province run to complete', async () => ((await h.runs.status(runId)).status === 'COMPLETED' ? true : undefined));
   await expect(decide(runId, { unit: later, agencyCode })).rejects.toMatchObject({ code: 'RUN_DECISIONS_NOT_OPEN', messageVi: expect.stringContaining('Hoàn tất') });
+});
+
+test("rows placed by hand after release reach the agency's run, and the CLI says why each row it could not place stays an exception", async () => {
+  const { runId, manifest } = await released(94, 900, false, ['unit-code-unknown']);
+  const agencyCode = manifest.agencies[0]!.code;
+  // An unknown code the coordinator recognises, and a row of a former unit, whose books go whole to one custodian.
+  const wb = XLSX.readFile(h.runs.exceptionsFile(runId));
+  const asked: Record<string, string> = {};
+  for (const name of wb.SheetNames.filter((n) => n !== EXCEPTIONS_INFO_SHEET)) {
+    const rows = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets[name]!, { header: 1, raw: true, defval: null });
+    rows.forEach((r, i) => {
+      const reason = String(r[0]);
+      const kind = reason === 'UNIT_UNKNOWN_CODE' ? 'unknown' : reason.endsWith('_NEEDS_DECISION') ? 'former' : undefined;
+      if (i === 0 || !kind || asked[kind]) return;
+      asked[kind] = `${String(r[2])}!${String(r[3])}`;
+      XLSX.utils.sheet_add_aoa(wb.Sheets[name]!, [[agencyCode]], { origin: { r: i, c: PLACEMENT_COLUMN } });
+    });
+  }
+  expect(Object.keys(asked).sort()).toEqual(['former', 'unknown']);
+  const filled = path.join(gen, 'ngoai-le-da-dien.xlsx');
+  XLSX.writeFile(wb, filled);
+
+  await createUsersRepository(h.db.pool).create({ username: COORDINATOR, password: 'mat-khau-thu-nghiem', role: 'coordinator', provinceCode: '01', agencyCode: null, displayName: '' });
+  const env = cliEnv({ TEMPORAL_ADDRESS: testEnv('temporalAddress'), TEMPORAL_TASK_QUEUE: h.taskQueue, DATABASE_URL: h.db.url, HOTICH_DATA_DIR: h.dataDir, HOTICH_INBOX_DIR: h.paths.inbox, HOTICH_USER: COORDINATOR, LOG_LEVEL: 'warn' });
+  const placed = await runCli(['run', 'place-exceptions', runId, '--file', filled], env);
+  expect(placed.stderr).toBe('');
+  expect(placed.stdout).toContain('Đã xếp 1 dòng, 1 dòng không xếp được.');
+  const former = (await h.runs.custodians(runId)).units.map((u) => `${u.unitCode} - ${u.unitName}`);
+  const line = placed.stdout.split('\n').find((l) => l.includes(`Dòng ${asked.former} (${agencyCode}) chưa xếp`))!;
+  expect(line).toMatch(/ — PLACEMENT_UNIT_NEEDS_DECISION: Dòng thuộc đơn vị cũ (.+): sổ của đơn vị này được giao nguyên cho một cơ quan lưu giữ theo quyết định \(hotich run decide-custodians\), không xếp tay từng dòng\.$/);
+  expect(former).toContain(/đơn vị cũ (.+): sổ/.exec(line)![1]);
+
+  // The agency's run waits for its file of rows placed by hand.
+  const byHand = manifestOf(runId).agencies.find((a) => a.code === agencyCode)!.files.filter((f) => f.placedBy && 'hand' in f.placedBy);
+  expect(byHand.reduce((n, f) => n + f.rows, 0)).toBe(1);
+  const state = await waitForFiles(runId, agencyCode, byHand);
+  expect(filesLeft(state)).toBe(manifestOf(runId).agencies.find((a) => a.code === agencyCode)!.files.length);
 });
