@@ -217,7 +217,8 @@ export async function applyDecisions(opts: ApplyOptions): Promise<ApplyResult> {
       if (placement) refusePlacement(placement, PlacementRowDecided({ unit: unitLabel(unit) }));
       const cells = placedCells(outcome.plan, row, outcome.bookYear, unitLabel(outcome.routed.registeringUnit), true, custodianNote(decision));
       const tag = { label: `${unit.code} - ${unit.name} (cũ)`, placedBy: { custodianOf: unit.code } };
-      if (!run.place(outcome.agency, outcome.plan, s, row, cells, tag)) placedByUnit.set(unit.code, (placedByUnit.get(unit.code) ?? 0) + 1);
+      const lost = run.place(outcome.agency, outcome.plan, s, row, cells, tag);
+      if (!lost) placedByUnit.set(unit.code, (placedByUnit.get(unit.code) ?? 0) + 1);
       return;
     }
     if (placement) {

@@ -382,9 +382,9 @@ export class SplitRun {
   /**
    * Writes a routed row into its agency's file: `cells` holds its fields and trace columns, and
    * its unknown columns are added here. The row is first checked against the row as read; one
-   * that would lose a cell goes to the exceptions instead, whole.
+   * that would lose a cell goes to the exceptions instead, whole, and the error it went with is
+   * returned (nothing when the row was written).
    */
-  /** Writes the row into the agency's file; or, when a cell would be lost, puts it in the exceptions and returns why. */
   place(agency: Agency, plan: SheetPlan, sheet: SheetState, row: SheetRow, cells: Array<string | null>, tag?: FileTag): AppError<{ column: number; header: string }> | undefined {
     const key = `${agency.code}|${plan.type}|${tag?.label ?? ''}`;
     let w = this.writers.get(key);
