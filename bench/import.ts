@@ -87,7 +87,7 @@ export async function run(args: string[]): Promise<void> {
     t = process.hrtime.bigint();
     let read = 0;
     for (const [i, source] of sources.entries()) {
-      const r = await runExcelImport({ pool, store }, { importKey: `bench-${i}`, agencyCode: agency.code, registerType: 'KS', actor: 'bench', source });
+      const r = await runExcelImport({ pool, store }, { importKey: `bench-${i}`, runId: 'bench-import', agencyCode: agency.code, registerType: 'KS', actor: 'bench', source });
       read += r.counts.read;
       if (r.counts.inserted !== r.counts.read) throw new Error(`bench input must import whole: ${JSON.stringify(r.counts)} ${JSON.stringify(r.rejectedByCode)}`);
     }

@@ -19,6 +19,7 @@ import os from 'node:os';
 import { runFolders } from '../activities/split/split-package';
 import { EXCEPTIONS_FILE, MANIFEST_FILE, type AppliedCustodian, type SplitAgency, type SplitManifest } from '../activities/split/split-export';
 import { readCustodianTable } from '../activities/split/custodian-table';
+import { placementRefusalVi } from '../activities/split/apply-decisions';
 import { readPlacementWorkbook } from '../activities/split/placements-workbook';
 import type { CustodianDecisionInput, DecisionNeeded } from '../domain/runs/custodians';
 import { sha256OfFile } from '../activities/files/hashing';
@@ -36,7 +37,7 @@ import {
   type ProvinceRunInput,
   type ProvinceRunProgress,
 } from '../domain/runs/province-run';
-import { ImportRegisterTypeInvalid, RunAgencyNotFound, RunNotFound, RunProgressUnavailable, RunSplitNotReady, Sha256Invalid } from '../domain/runs/run-errors';
+import { ImportRegisterTypeInvalid, RunAgencyNotFound, RunDecisionsNotOpen, RunNotFound, RunProgressUnavailable, RunSplitNotReady, Sha256Invalid } from '../domain/runs/run-errors';
 import { isRegisterTypeCode } from '../domain/registers/register-types';
 import { isAppError } from '../domain/errors';
 import { requireProvinceCode } from '../domain/units/province-code';
@@ -89,7 +90,7 @@ export interface CustodianList {
 
 /** Rows a placement workbook asked for that stayed exceptions, and why. */
 export interface PlacementResult extends DecisionBatchResult {
-  refusedRows: Array<{ sheet: string; row: number; agencyCode: string; code: string }>;
+  refusedRows: Array<{ sheet: string; row: number; agencyCode: string; code: string; messageVi: string }>;
 }
 
 /** A file the receive step would take as a package (by its name's extension). */
@@ -156,6 +157,12 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
     const agency = manifest.agencies.find((a) => a.code === agencyCode);
     if (!agency) throw RunAgencyNotFound({ runId, agency: agencyCode });
     return { split, agency };
+  };
+
+  /** A decision sent to a run that has ended reaches no validator: it is refused as the validator refuses it, from the run's last phase. */
+  const decisionsOpen = (runId: string) => async (e: unknown): Promise<never> => {
+    if (!(e instanceof WorkflowNotFoundError)) throw e;
+    throw RunDecisionsNotOpen({ phase: (await status(runId)).progress.phase });
   };
 
   return {
@@ -289,7 +296,7 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
 
     /** One batch of custodian decisions (one unit, or a table's), an update of the run. */
     async decideCustodians(runId: string, by: string, decisions: CustodianDecisionInput[]): Promise<DecisionBatchResult> {
-      return coded(handleOf(runId).executeUpdate(decideCustodians, { args: [{ by, decisions }] }));
+      return coded(handleOf(runId).executeUpdate(decideCustodians, { args: [{ by, decisions }] }).catch(decisionsOpen(runId)));
     },
 
     /** A decisions table (CSV or Excel) given as a file; `name` is the name it came with (its extension says its format). */
@@ -304,12 +311,15 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
       if (!fs.existsSync(path.join(split, MANIFEST_FILE))) throw RunSplitNotReady({ runId });
       const placements = await withNamedFile(file, name, (named) => readPlacementWorkbook(named, split, name));
       const { sha256 } = await sha256OfFile(file);
-      const result = await coded(handleOf(runId).executeUpdate(placeExceptions, { args: [{ by, workbookSha256: sha256, placements }] }));
-      const refused = await pool.query<{ sheet: string; source_row: number; agency_code: string; reason_code: string }>(
-        `SELECT sheet, source_row, agency_code, reason_code FROM exception_placements WHERE run_id = $1 AND workbook_sha256 = $2 AND placed = false ORDER BY sheet, source_row`,
+      const result = await coded(handleOf(runId).executeUpdate(placeExceptions, { args: [{ by, workbookSha256: sha256, placements }] }).catch(decisionsOpen(runId)));
+      const refused = await pool.query<{ sheet: string; source_row: number; agency_code: string; reason_code: string; reason_params: object | null }>(
+        `SELECT sheet, source_row, agency_code, reason_code, reason_params FROM exception_placements WHERE run_id = $1 AND workbook_sha256 = $2 AND placed = false ORDER BY sheet, source_row`,
         [runId, sha256],
       );
-      return { ...result, refusedRows: refused.rows.map((r) => ({ sheet: r.sheet, row: r.source_row, agencyCode: r.agency_code, code: r.reason_code })) };
+      return {
+        ...result,
+        refusedRows: refused.rows.map((r) => ({ sheet: r.sheet, row: r.source_row, agencyCode: r.agency_code, code: r.reason_code, messageVi: placementRefusalVi(r.reason_code, r.reason_params ?? {}) })),
+      };
     },
 
     async cancel(runId: string, by: string, reason: string): Promise<ProvinceRunProgress> {

@@ -33,7 +33,7 @@ import type { NotificationActivities } from '../activities/review/notify-idle-bo
 import type { RunEventActivities } from '../activities/runs/run-events';
 import type { ScanActivities } from '../activities/scans/import-scans';
 import type { TransferActivities } from '../activities/transfer/transfer-approved';
-import { expectSplitFiles } from '../domain/review/agency-end';
+import { expectSplitFiles, splitFilesAfter } from '../domain/review/agency-end';
 import type { AgencyRunState } from '../domain/runs/province-run';
 import { createAgencyContext, type AgencyRunInput } from './agency/agency-context';
 import { createIdleNotices } from './agency/idle-notices';
@@ -86,7 +86,7 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
   const end = createRunEnd(run, transfers, recordRunEvent);
 
   setHandler(agencyRunProgress, () => state);
-  const imports = setImportHandlers(run, { importExcel, importScans });
+  const imports = setImportHandlers(run, { importExcel, importScans, agencySplitFiles, agencySplitSources });
   setReviewHandlers(run, transfers, { decideRecords, recordBookAction });
 
   const historyLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? HISTORY_LIMIT);
@@ -98,17 +98,16 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
       // The province run registered it before starting it; a run started on its own registers here.
       await registerWorkflows([{ workflowId, kind: 'agency', provinceCode: input.provinceCode, agencyCode: state.code, startedBy: input.parentWorkflowId }]);
       // Imports may arrive from the start: they wait for this list.
-      state.splitFiles = expectSplitFiles(await agencySplitFiles({ runId: input.runId, agencyCode: state.code }));
+      const files = await agencySplitFiles({ runId: input.runId, agencyCode: state.code });
+      state.splitFiles = input.earlierRun ? splitFilesAfter(input.earlierRun.splitFiles, files).progress : expectSplitFiles(files);
       if (input.schedule) {
         const wait = Date.parse(input.schedule.startsAt) - Date.now();
         if (wait > 0) await condition(() => state.phase !== 'scheduled', wait);
         await run.enter(state.books.length > 0 ? 'in_review' : 'awaiting_import');
       }
-      if (input.autoImport) {
-        const sources = await agencySplitSources({ runId: input.runId, agencyCode: state.code });
-        // As the coordinator who released the split with its imports.
-        for (const s of sources) await imports.importSplitFile({ username: input.autoImport.by, role: 'coordinator' }, s.registerType, s.source, `${workflowId}/auto/${s.source.sha256}`);
-      }
+      imports.openSlot();
+      // Every file the run waits for now, those a decision gave it while its slot was ahead too.
+      if (input.autoImport) await imports.importSplitFiles(input.autoImport.by, Object.values(state.splitFiles.expected).flat());
     }
     for (;;) {
       if (run.closing) break;

@@ -5,6 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ExcelImportResult, ImportActor, StoredSource } from '../domain/imports/import-types';
 import type { RegisterTypeCode } from '../domain/registers/register-types';
+import type { SplitFilesProgress } from '../domain/review/agency-end';
 import type { BookClaim, BookRef, DecisionRequest, DecisionResult, ReviewActor, TransferProgress } from '../domain/review/review-types';
 import type { ScanImportReport } from '../domain/scans/scan-import';
 import type { AgencyPhase, AgencyRunState, AgencySchedule, DecisionBatchResult, ProvinceRunProgress } from '../domain/runs/province-run';
@@ -40,5 +41,11 @@ export const claimBook = defineUpdate<BookClaim, [{ by: ReviewActor; book: BookR
 export const releaseBook = defineUpdate<void, [{ by: ReviewActor; book: BookRef }]>('releaseBook');
 /** Send the approved records now rather than after the batching delay. */
 export const transferNow = defineUpdate<TransferProgress, [{ by: ReviewActor }]>('transferNow');
+/**
+ * From the province run after release: the split changed the agency's files (a custodian decision, rows placed by
+ * hand). The run reads them again and waits for the new ones too; with `autoImport` (chosen at release) it imports
+ * them itself. Refused once the run has ended: the province run then starts the agency's run again for them.
+ */
+export const splitFilesChanged = defineUpdate<SplitFilesProgress, [{ autoImport?: { by: string } }]>('splitFilesChanged');
 /** A coordinator ends the agency's part early, with a reason; what is not transferred stays recorded as such. */
 export const closeAgency = defineUpdate<AgencyRunState, [{ by: ReviewActor; reason: string }]>('closeAgency');

@@ -19,10 +19,12 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SplitSourceActivities } from '../activities/imports/split-sources';
 import type { ReceiveActivities } from '../activities/receive/receive-package';
 import type { SplitActivities } from '../activities/split/split-package';
 import type { RunEventActivities } from '../activities/runs/run-events';
 import { isAppError, type AppError } from '../domain/errors';
+import type { SplitFilesProgress } from '../domain/review/agency-end';
 import { checkCustodianDecisions, CustodianAlreadyReleased, type CustodianDecision } from '../domain/runs/custodians';
 import { agencyWorkflowId, type AgencyProgress, type AgencySchedule, type CustodianProgress, type DecisionBatchResult, type ProvinceRunInput, type ProvinceRunProgress } from '../domain/runs/province-run';
 import {
@@ -66,6 +68,13 @@ const { recordDecisions, applyRunDecisions } = proxyActivities<SplitActivities>(
   retry: { initialInterval: '2 seconds', maximumAttempts: 10 },
 });
 
+const { extendAgencyRun } = proxyActivities<SplitSourceActivities>({
+  // Waits, heartbeating, for the agency's run to take the new files (imported too with auto-import), or to close.
+  startToCloseTimeout: '4 hours',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
+});
+
 const ENDED = ['completed', 'failed', 'cancelled'] as const;
 /** The phases in which the split's decisions are taken: once split, until the run ends. */
 const DECISIONS_OPEN = ['awaiting_release', 'releasing', 'in_progress'] as const;
@@ -102,6 +111,7 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
   let handoverBy: string | undefined;
   let release: { by: string; schedules: Record<string, AgencySchedule>; autoImport: boolean } | undefined;
   let splitScope: CancellationScope | undefined;
+  let tellScope: CancellationScope | undefined;
   const now = () => new Date(Date.now()).toISOString();
   /** Decision batches apply one after another, in the order accepted. */
   let decisionQueue: Promise<unknown> = Promise.resolve();
@@ -116,25 +126,46 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
     return state.custodians!;
   };
 
+  const autoImport = () => (state.release?.autoImport ? { by: state.release.releasedBy } : undefined);
+  /** An agency's run: at release, or again for the files a decision gave it after its earlier run ended (no slot then). */
+  const startAgencyRun = async (a: AgencyProgress, earlierRun?: { splitFiles?: SplitFilesProgress }) => {
+    const schedule = earlierRun ? undefined : a.schedule;
+    const child = await startChild(agencyRun, {
+      workflowId: agencyWorkflowId(a.code, state.runId),
+      // The agency's work outlives this run's history: the run continues as new while agencies work.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [{ runId: state.runId, provinceCode: state.provinceCode, parentWorkflowId: workflowId, agency: { code: a.code, name: a.name, level: a.level, rows: a.rows, files: a.files }, schedule, autoImport: autoImport(), earlierRun, review: input.review }],
+    });
+    a.phase = schedule ? 'scheduled' : 'awaiting_import';
+    return child;
+  };
   /** Starts agency runs for the agencies still waiting for release, a batch at a time. */
   const startAgencies = async (batch: AgencyProgress[]) => {
     // Registered before they start, so an official who imports the moment the release returns finds the agency's run.
     await registerWorkflows(batch.map((a) => ({ workflowId: agencyWorkflowId(a.code, state.runId), kind: 'agency', provinceCode: state.provinceCode, agencyCode: a.code, startedBy: workflowId })));
-    await Promise.all(
-      batch.map(async (a) => {
-        await startChild(agencyRun, {
-          workflowId: agencyWorkflowId(a.code, state.runId),
-          // The agency's work outlives this run's history: the run continues as new while agencies work.
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          args: [{ runId: state.runId, provinceCode: state.provinceCode, parentWorkflowId: workflowId, agency: { code: a.code, name: a.name, level: a.level, rows: a.rows, files: a.files }, schedule: a.schedule, autoImport: state.release?.autoImport ? { by: state.release.releasedBy } : undefined, review: input.review }],
-        });
-        a.phase = a.schedule ? 'scheduled' : 'awaiting_import';
-      }),
-    );
+    await Promise.all(batch.map((a) => startAgencyRun(a)));
+  };
+  /**
+   * Tells an agency's run that a decision after release changed its files. A run that has ended
+   * (done, or closed by a coordinator) is started again for the new files alone: a decision
+   * names the custodian the People's Committee chose, whatever the state of that agency's work.
+   */
+  const tellAgency = async (a: AgencyProgress) => {
+    const told = a.filesChanged!;
+    const outcome = await extendAgencyRun({ runId: state.runId, agencyCode: a.code, workflowId: agencyWorkflowId(a.code, state.runId), updateId: `split-files/${told.batch}`, autoImport: autoImport() });
+    if (!outcome.extended && outcome.newFiles > 0) {
+      const child = await startAgencyRun(a, { splitFiles: outcome.earlierSplitFiles });
+      await recordRunEvent({ workflowId: child.workflowId, execution: child.firstExecutionRunId, actor: told.by, action: 'agency.started_again', details: { agency: a.code, batch: told.batch, newFiles: outcome.newFiles } });
+    }
+    // A later batch that changed the agency's files again while it was told is told in turn.
+    if (a.filesChanged === told) a.filesChanged = undefined;
   };
 
-  /** Applies every decision up to `batch` to the split and takes the new counts and agencies; after release, hands new agencies their run. */
-  const applyBatch = async (batch: number): Promise<DecisionBatchResult & { placed: number; refused: number }> => {
+  /**
+   * Applies every decision up to `batch` to the split and takes the new counts and agencies; after release, hands new
+   * agencies their run and marks those whose files changed, to be told.
+   */
+  const applyBatch = async (batch: number, by: string): Promise<DecisionBatchResult & { placed: number; refused: number }> => {
     const c = state.custodians!;
     const applied = await applyRunDecisions({ runId: state.runId, provinceCode: state.provinceCode, registerType: input.registerType, batch });
     const { agencies, ...counts } = applied.summary;
@@ -142,11 +173,15 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
     const listed = new Map(agencies.map((a) => [a.code, a]));
     // An agency that only held a unit whose decision moved elsewhere before release has nothing left.
     state.agencies = state.agencies.filter((a) => listed.has(a.code) || a.phase !== 'waiting_release');
+    // What the activity saw change, and what changed since this run last counted (a retried activity finds nothing to change).
+    const changed = new Set(applied.changed.map((a) => a.code));
     for (const a of agencies) {
       const known = state.agencies.find((x) => x.code === a.code);
+      if (known && (known.rows !== a.rows || known.files !== a.files)) changed.add(a.code);
       if (known) Object.assign(known, { rows: a.rows, files: a.files });
       else state.agencies.push({ ...a, phase: 'waiting_release' });
     }
+    if (state.release) for (const a of state.agencies) if (changed.has(a.code) && a.phase !== 'waiting_release') a.filesChanged = { batch, by };
     c.applied = Math.max(c.applied, batch);
     if (state.phase === 'in_progress') {
       for (let waiting = state.agencies.filter((a) => a.phase === 'waiting_release'); waiting.length; waiting = state.agencies.filter((a) => a.phase === 'waiting_release')) {
@@ -206,7 +241,7 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
       for (const d of taken) c.decided[d.unitCode] = d.agencyCode;
       return inTurn(async () => {
         await recordDecisions({ runId: state.runId, workflowId, batch, custodians: taken });
-        const applied = await applyBatch(batch);
+        const applied = await applyBatch(batch, by.trim());
         return { batch, decided: taken.length, undecided: applied.undecided, exceptionRows: applied.exceptionRows };
       });
     },
@@ -229,7 +264,7 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
       const batch = ++c.batches;
       return inTurn(async () => {
         await recordDecisions({ runId: state.runId, workflowId, batch, placements: { workbookSha256, by: by.trim(), at: now(), rows: placements } });
-        const result = await applyBatch(batch);
+        const result = await applyBatch(batch, by.trim());
         c.placed += result.placed;
         return result;
       });
@@ -247,6 +282,7 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
     ({ by, reason }) => {
       state.cancelled = { by: by.trim(), reason: reason.trim(), at: now() };
       splitScope?.cancel();
+      tellScope?.cancel();
       return state;
     },
     {
@@ -339,9 +375,23 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
       if (workflowInfo().historyLength > HISTORY_LIMIT) break;
     }
 
-    const allDone = () => state.agencies.every((a) => a.phase === 'completed' || a.phase === 'cancelled');
-    await condition(() => allDone() || state.cancelled !== undefined || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT);
-    if (state.cancelled) return await endCancelled();
+    const toTell = () => state.agencies.filter((a) => a.filesChanged);
+    const allDone = () => state.agencies.every((a) => a.phase === 'completed' || a.phase === 'cancelled') && toTell().length === 0;
+    const historyLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT;
+    for (;;) {
+      await condition(() => allDone() || state.cancelled !== undefined || historyLong() || toTell().length > 0);
+      if (state.cancelled) return await endCancelled();
+      if (allDone() || historyLong()) break;
+      tellScope = new CancellationScope();
+      try {
+        await tellScope.run(() => Promise.all(toTell().map(tellAgency)));
+      } catch (e) {
+        if (state.cancelled && isCancellation(e)) return await endCancelled();
+        throw e;
+      } finally {
+        tellScope = undefined;
+      }
+    }
     await condition(allHandlersFinished);
     if (!allDone()) return await continueAsNew<typeof provinceRun>(input, state);
     state.phase = 'completed';

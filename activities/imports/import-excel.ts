@@ -28,6 +28,8 @@ import { RECORD_ACTIONS, type RecordState } from '../../domain/records/life-cycl
 import { endAction } from '../audit/record-action';
 import { openStaging, type Staging } from './record-merge';
 import { attachWaitingScans } from '../scans/attach-waiting-scans';
+import { custodianAgencies } from '../../domain/runs/custodians';
+import { currentCustodians } from '../runs/custodian-decisions';
 
 export const ImportFormatUnsupported = defineError<{ name: string }>(
   'IMPORT_FORMAT_UNSUPPORTED',
@@ -84,7 +86,8 @@ async function targetOf(pool: Pool, input: ExcelImportInput): Promise<ImportTarg
   const r = await pool.query<{ name: string; province_code: string }>('SELECT name, province_code FROM agencies WHERE code = $1', [input.agencyCode]);
   const agency = r.rows[0];
   if (!agency) throw ImportAgencyUnknown({ agencyCode: input.agencyCode });
-  return { agencyCode: input.agencyCode, agencyName: agency.name, provinceCode: agency.province_code, registerType: input.registerType };
+  const custodians = custodianAgencies(await currentCustodians(pool, input.runId));
+  return { agencyCode: input.agencyCode, agencyName: agency.name, provinceCode: agency.province_code, registerType: input.registerType, custodians };
 }
 
 /** The import's row, created on first use; a finished one carries the result to return again. */

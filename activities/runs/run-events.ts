@@ -6,8 +6,10 @@ import { recordAction } from '../audit/record-action';
 
 export interface RunEvent {
   workflowId: string;
+  /** The workflow's first execution, for an agency whose run was started again: each of its runs records its own events. */
+  execution?: string;
   actor: string;
-  action: 'split.released' | 'run.cancelled' | 'agency.closed' | 'agency.completed';
+  action: 'split.released' | 'run.cancelled' | 'agency.closed' | 'agency.completed' | 'agency.started_again';
   details: Record<string, unknown>;
 }
 
@@ -16,6 +18,7 @@ const ROLE_OF: Record<RunEvent['action'], AuditActorRole> = {
   'run.cancelled': 'coordinator',
   'agency.closed': 'coordinator',
   'agency.completed': 'system',
+  'agency.started_again': 'coordinator',
 };
 
 export function createRunEventActivities({ pool }: { pool: Pool }) {
@@ -37,8 +40,9 @@ export function createRunEventActivities({ pool }: { pool: Pool }) {
             action: event.action,
             subject: { kind: 'workflow', id: event.workflowId },
             workflowId: event.workflowId,
-            details: event.details,
-            key: `${event.action}:${event.workflowId}`,
+            ...(event.execution ? { runId: event.execution } : {}),
+            details: event.execution ? { ...event.details, execution: event.execution } : event.details,
+            key: event.execution ? `${event.action}:${event.workflowId}:${event.execution}` : `${event.action}:${event.workflowId}`,
           },
         ],
       }));

@@ -12,7 +12,7 @@ import * as XLSX from '@e965/xlsx';
 import { checkCustodianDecisions, type CustodianDecision, type NeededUnits } from '../../domain/runs/custodians';
 import { unitCatalog } from '../../domain/units/catalog';
 import { rowsOfXls } from '../../test/support/split-verification';
-import { applyDecisions, type HandPlacement } from './apply-decisions';
+import { applyDecisions, placementRefusalVi, type HandPlacement } from './apply-decisions';
 import { readPlacementWorkbook } from './placements-workbook';
 import { EXCEPTION_HEADERS, EXCEPTIONS_FILE, EXCEPTIONS_INFO_SHEET, MANIFEST_FILE, PLACEMENT_COLUMN, splitExport, type SplitManifest } from './split-export';
 
@@ -117,6 +117,14 @@ test('exception rows placed by hand in the workbook, edited as Excel would, are 
     expect.objectContaining({ row: 4, placed: false, code: 'PLACEMENT_UNIT_NEEDS_DECISION' }),
     { sheet: 'KS', row: 6, agencyCode: '00070', placed: true },
     expect.objectContaining({ row: 7, placed: false, code: 'CUSTODIAN_AGENCY_RETIRED' }),
+  ]);
+  // What is kept of a refusal is its code and parameters (as PostgreSQL gives them back): its message is made again from them.
+  const refused = r.placements.filter((p) => !p.placed);
+  expect(refused.map((o) => placementRefusalVi(o.code!, JSON.parse(JSON.stringify(o.params)) as object))).toEqual(refused.map((o) => o.messageVi));
+  expect(refused.map((o) => o.messageVi)).toEqual([
+    'Dòng thuộc đơn vị cũ 001 - Quận Ba Đình: sổ của đơn vị này được giao nguyên cho một cơ quan lưu giữ theo quyết định (hotich run decide-custodians), không xếp tay từng dòng.',
+    // A code written with its zeros lost is read as a commune's: 00001.
+    'Mã 001 là của Phường Phúc Xá, đơn vị không còn từ 01/7/2025; cơ quan lưu giữ phải là UBND một xã/phường hiện hành.',
   ]);
   expect(r.manifest.exceptions.byReason).toEqual({ UNIT_DISTRICT_NEEDS_DECISION: 1, UNIT_UNKNOWN_CODE: 1 });
   expect(r.manifest.rowsWritten + r.manifest.exceptionRows).toBe(6);

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { defineError, isAppError } from '../../domain/errors';
+import { declaredErrors, defineError, isAppError } from '../../domain/errors';
 import { isBlankCell } from '../../domain/profiles/cell-conservation';
 import type { ImportProfile } from '../../domain/profiles/profile-schema';
 import { SHIPPED_PROFILES } from '../../domain/profiles/shipped';
@@ -53,13 +53,14 @@ export interface HandPlacement {
   placedAt: string;
 }
 
-/** What became of a row placed by hand: placed, or still an exception and why. */
+/** What became of a row placed by hand: placed, or still an exception and why (the error's code and parameters: see placementRefusalVi). */
 export interface PlacementOutcome {
   sheet: string;
   row: number;
   agencyCode: string;
   placed: boolean;
   code?: string;
+  params?: object;
   messageVi?: string;
 }
 
@@ -76,6 +77,17 @@ export const PlacementRowDecided = defineError<{ unit: string }>(
   (p) => `the row is placed by the custodian decision for unit ${p.unit}`,
   (p) => `Dòng đã được xếp theo quyết định cơ quan lưu giữ sổ của đơn vị cũ ${p.unit}; không xếp tay.`,
 );
+
+/**
+ * Why a row placed by hand stayed an exception, in Vietnamese, made again from the code and
+ * parameters kept for it: the errors a placement can end in are declared by this module and those
+ * it loads, so the text is theirs and never stored twice.
+ */
+export function placementRefusalVi(code: string, params: object): string {
+  const def = declaredErrors().find((d) => d.code === code);
+  if (!def) throw new Error(`no error is declared with code ${code}`);
+  return def.vietnamese(params).normalize('NFC');
+}
 
 export const SplitBaseMissing = defineError<{ dir: string }>(
   'SPLIT_BASE_MISSING',
@@ -193,8 +205,8 @@ export async function applyDecisions(opts: ApplyOptions): Promise<ApplyResult> {
   let rowsRead = 0;
   let cellsRead = 0;
 
-  const refusePlacement = (p: HandPlacement, e: { code: string; messageVi: string }) =>
-    outcomes.push({ sheet: p.sheet, row: p.row, agencyCode: p.agencyCode, placed: false, code: e.code, messageVi: e.messageVi });
+  const refusePlacement = (p: HandPlacement, e: { code: string; messageVi: string; params?: object }) =>
+    outcomes.push({ sheet: p.sheet, row: p.row, agencyCode: p.agencyCode, placed: false, code: e.code, params: e.params ?? {}, messageVi: e.messageVi });
 
   const dataRow = (s: SheetState, prefix: SheetCell[], row: SheetRow): void => {
     const outcome = reader.classify(s, row);
@@ -205,7 +217,8 @@ export async function applyDecisions(opts: ApplyOptions): Promise<ApplyResult> {
       if (placement) refusePlacement(placement, PlacementRowDecided({ unit: unitLabel(unit) }));
       const cells = placedCells(outcome.plan, row, outcome.bookYear, unitLabel(outcome.routed.registeringUnit), true, custodianNote(decision));
       const tag = { label: `${unit.code} - ${unit.name} (cũ)`, placedBy: { custodianOf: unit.code } };
-      if (run.place(outcome.agency, outcome.plan, s, row, cells, tag)) placedByUnit.set(unit.code, (placedByUnit.get(unit.code) ?? 0) + 1);
+      const lost = run.place(outcome.agency, outcome.plan, s, row, cells, tag);
+      if (!lost) placedByUnit.set(unit.code, (placedByUnit.get(unit.code) ?? 0) + 1);
       return;
     }
     if (placement) {
@@ -224,9 +237,9 @@ export async function applyDecisions(opts: ApplyOptions): Promise<ApplyResult> {
           const values = outcome.values ?? {};
           const written = [values.agencyCode, values.districtCode, values.agencyName].filter((v) => typeof v === 'string' && v.trim()).join(' - ');
           const note = `Xếp tay bởi ${placement.placedBy} ngày ${dmy(placement.placedAt)} vào ${agency.name}`;
-          const placed = run.place(agency, outcome.plan, s, row, placedCells(outcome.plan, row, outcome.bookYear, written, false, note), { label: 'xếp tay', placedBy: { hand: true } });
-          if (placed) outcomes.push({ sheet: placement.sheet, row: placement.row, agencyCode: agency.code, placed: true });
-          else refusePlacement(placement, { code: 'CELL_NOT_CONSERVED', messageVi: 'Dòng có ô dữ liệu không có chỗ trong tệp của cơ quan (xem tệp ngoại lệ).' });
+          const lost = run.place(agency, outcome.plan, s, row, placedCells(outcome.plan, row, outcome.bookYear, written, false, note), { label: 'xếp tay', placedBy: { hand: true } });
+          if (lost) refusePlacement(placement, lost);
+          else outcomes.push({ sheet: placement.sheet, row: placement.row, agencyCode: agency.code, placed: true });
           return;
         }
       }

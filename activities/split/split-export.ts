@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { defineError, isAppError } from '../../domain/errors';
+import { defineError, isAppError, type AppError } from '../../domain/errors';
 import { sha256OfFile } from '../files/hashing';
 import type { ImportProfile } from '../../domain/profiles/profile-schema';
 import { BOOK_YEAR_FROM_DATE_VI, BOOK_YEAR_UNKNOWN, yearOfDate } from '../../domain/profiles/book-year';
@@ -187,7 +187,7 @@ function refusalOr<T extends object>(make: () => T): T | Refusal {
     return make();
   } catch (e) {
     if (!isAppError(e)) throw e;
-    return { code: e.code, messageVi: e.messageVi };
+    return { code: e.code, messageVi: e.messageVi, params: e.params };
   }
 }
 
@@ -215,7 +215,8 @@ interface TypeWriter {
   files: SplitFile[];
 }
 
-type Refusal = { code: string; messageVi: string };
+/** Why rows cannot be read: an error's code, message and parameters (the message can be made again from the other two). */
+type Refusal = { code: string; messageVi: string; params: object };
 
 export interface SheetState {
   name: string;
@@ -381,9 +382,10 @@ export class SplitRun {
   /**
    * Writes a routed row into its agency's file: `cells` holds its fields and trace columns, and
    * its unknown columns are added here. The row is first checked against the row as read; one
-   * that would lose a cell goes to the exceptions instead, whole.
+   * that would lose a cell goes to the exceptions instead, whole, and the error it went with is
+   * returned (nothing when the row was written).
    */
-  place(agency: Agency, plan: SheetPlan, sheet: SheetState, row: SheetRow, cells: Array<string | null>, tag?: FileTag): boolean {
+  place(agency: Agency, plan: SheetPlan, sheet: SheetState, row: SheetRow, cells: Array<string | null>, tag?: FileTag): AppError<{ column: number; header: string }> | undefined {
     const key = `${agency.code}|${plan.type}|${tag?.label ?? ''}`;
     let w = this.writers.get(key);
     const layout = this.layoutOf(w, plan);
@@ -393,7 +395,7 @@ export class SplitRun {
     if (tally.lost >= 0) {
       const lost = CellNotConserved({ column: tally.lost, header: tally.lost < plan.width ? cellText(sheet.headerCells[tally.lost]).trim() : '' });
       this.exception(sheet, row, lost.code, lost.messageVi);
-      return false;
+      return lost;
     }
     if (!w) this.writers.set(key, (w = this.openWriter(agency, plan, layout, tag)));
     if (w.writer.remainingRows === 0) {
@@ -413,7 +415,7 @@ export class SplitRun {
     a.cells.in += tally.in;
     a.cells.out += tally.out;
     this.written++;
-    return true;
+    return undefined;
   }
 
   async finish(): Promise<{ agencies: SplitAgency[]; exceptions: SplitManifest['exceptions'] }> {
@@ -491,7 +493,7 @@ function traceNote(parsed: ParsedFields, successorApplied: boolean, bookYearFrom
 /** What becomes of one data row: written into an agency's file, or an exception with its reason. */
 export type RowOutcome =
   | { kind: 'place'; agency: Agency; plan: SheetPlan; routed: Extract<RoutingResult, { ok: true }> | undefined; values: RecordValues; bookYear: number | undefined }
-  | { kind: 'refuse'; code: string; messageVi: string; candidates: string; plan?: SheetPlan; routed?: Extract<RoutingResult, { ok: false }>; values?: RecordValues; bookYear?: number };
+  | { kind: 'refuse'; code: string; messageVi: string; params?: object; candidates: string; plan?: SheetPlan; routed?: Extract<RoutingResult, { ok: false }>; values?: RecordValues; bookYear?: number };
 
 /**
  * How a split reads sheets: settles each sheet's header among its first rows, gives each row
@@ -525,7 +527,7 @@ export function createSheetReader(profile: ImportProfile, registerTypeGiven: Reg
         header = findHeaderRow(rows, profile, s.name, named);
       } catch (e) {
         if (!(isAppError(e) && e.code === HeaderNotFound.code)) throw e;
-        s.failure = { code: e.code, messageVi: e.messageVi };
+        s.failure = { code: e.code, messageVi: e.messageVi, params: e.params };
         header = rows.findIndex((r) => !isBlankRow(r));
         s.headerCells = rows[header] ?? [];
         return header;
@@ -547,9 +549,9 @@ export function createSheetReader(profile: ImportProfile, registerTypeGiven: Reg
 
     /** Where a data row goes, read only as far as routing needs. */
     classify(s: SheetState, row: SheetRow): RowOutcome {
-      if (s.failure) return { kind: 'refuse', code: s.failure.code, messageVi: s.failure.messageVi, candidates: '' };
+      if (s.failure) return { kind: 'refuse', ...s.failure, candidates: '' };
       const plan = planOf(s, row);
-      if (!('type' in plan)) return { kind: 'refuse', code: plan.code, messageVi: plan.messageVi, candidates: '' };
+      if (!('type' in plan)) return { kind: 'refuse', code: plan.code, messageVi: plan.messageVi, params: plan.params, candidates: '' };
       const values = routingValues(plan, row.cells);
       // A row of no book cannot be placed, whatever its unit.
       const bookYear = plan.bookYearFromDate ? yearOfDate(values.registrationDate) : undefined;

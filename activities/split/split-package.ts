@@ -19,6 +19,7 @@ import type { DataPaths } from '../files/data-paths';
 import { splitExport, type SplitAgency, type SplitManifest } from './split-export';
 import { applyDecisions, type HandPlacement } from './apply-decisions';
 import type { WorkbookPlacement } from './placements-workbook';
+import { currentCustodians } from '../runs/custodian-decisions';
 import type { CustodianDecision, NeededUnits } from '../../domain/runs/custodians';
 import { splitProgressSignal } from '../../workflows/definitions';
 
@@ -172,11 +173,7 @@ export function createSplitActivities({ pool, store, paths }: { pool: Pool; stor
      * decisions give the same files, so a retry places no row twice.
      */
     async applyRunDecisions(input: { runId: string; provinceCode: string; registerType?: RegisterTypeCode; batch: number }): Promise<AppliedDecisions> {
-      const custodians = await pool.query<{ unit_code: string; unit_name: string; agency_code: string; agency_name: string; candidate: boolean; basis: string | null; number: string | null; date: string | null; decided_by: string; decided_at: Date }>(
-        `SELECT DISTINCT ON (unit_code) unit_code, unit_name, agency_code, agency_name, candidate, basis, committee_decision_number AS number, to_char(committee_decision_date, 'YYYY-MM-DD') AS date, decided_by, decided_at
-         FROM custodian_decisions WHERE run_id = $1 AND batch <= $2 ORDER BY unit_code, batch DESC`,
-        [input.runId, input.batch],
-      );
+      const custodians = await currentCustodians(pool, input.runId, input.batch);
       const placements = await pool.query<{ sheet: string; source_row: number; agency_code: string; placed_by: string; placed_at: Date; batch: number }>(
         `SELECT DISTINCT ON (sheet, source_row) sheet, source_row, agency_code, placed_by, placed_at, batch
          FROM exception_placements WHERE run_id = $1 AND batch <= $2 ORDER BY sheet, source_row, batch DESC`,
@@ -188,17 +185,7 @@ export function createSplitActivities({ pool, store, paths }: { pool: Pool; stor
         outDir: runFolders(paths, input.runId).split,
         provinceCode: input.provinceCode,
         registerType: input.registerType,
-        custodians: custodians.rows.map((r) => ({
-          unitCode: r.unit_code,
-          unitName: r.unit_name,
-          agencyCode: r.agency_code,
-          agencyName: r.agency_name,
-          candidate: r.candidate,
-          ...(r.basis ? { basis: r.basis } : {}),
-          ...(r.number || r.date ? { committeeDecision: { number: r.number ?? '', date: r.date ?? '' } } : {}),
-          decidedBy: r.decided_by,
-          decidedAt: r.decided_at.toISOString(),
-        })),
+        custodians,
         placements: hand,
         onProgress: (rows) => ctx.heartbeat({ rows }),
       });
@@ -211,7 +198,15 @@ export function createSplitActivities({ pool, store, paths }: { pool: Pool; stor
             if (o.placed) placed++;
             else refused++;
           }
-          await c.query('UPDATE exception_placements SET placed = $4, reason_code = $5 WHERE run_id = $1 AND sheet = $2 AND source_row = $3 AND batch <= $6', [input.runId, o.sheet, o.row, o.placed, o.code ?? null, input.batch]);
+          await c.query('UPDATE exception_placements SET placed = $4, reason_code = $5, reason_params = $7 WHERE run_id = $1 AND sheet = $2 AND source_row = $3 AND batch <= $6', [
+            input.runId,
+            o.sheet,
+            o.row,
+            o.placed,
+            o.code ?? null,
+            input.batch,
+            o.params ? JSON.stringify(o.params) : null,
+          ]);
         }
         for (const a of manifest.agencies) {
           await c.query(

@@ -289,7 +289,7 @@ export function register(program: Command): void {
         const result = await runs.placeExceptions(runId, await actor(provinceOf(runId)), o.file, path.basename(o.file));
         if (o.json) return void process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         process.stdout.write(describeBatch(result));
-        for (const r of result.refusedRows) process.stdout.write(`  Dòng ${r.sheet}!${r.row} (${r.agencyCode}) chưa xếp: ${r.code}\n`);
+        for (const r of result.refusedRows) process.stdout.write(`  Dòng ${r.sheet}!${r.row} (${r.agencyCode}) chưa xếp — ${r.code}: ${r.messageVi}\n`);
       });
     });
 

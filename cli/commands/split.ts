@@ -71,7 +71,7 @@ export function register(program: Command): void {
         const placements = o.placements ? (await readPlacementWorkbook(o.placements, o.out)).map((p) => ({ ...p, placedBy: decided.by, placedAt: decided.at })) : [];
         const applied = await applyDecisions({ outDir: o.out, provinceCode, registerType, custodians, placements });
         manifest = applied.manifest;
-        for (const p of applied.placements) if (!p.placed) process.stderr.write(`Dòng ${p.sheet}!${p.row} không xếp vào ${p.agencyCode} được: ${p.messageVi}\n`);
+        for (const p of applied.placements) if (!p.placed) process.stderr.write(`Dòng ${p.sheet}!${p.row} không xếp vào ${p.agencyCode} được — ${p.code}: ${p.messageVi}\n`);
       }
       if (o.json) {
         process.stdout.write(`${JSON.stringify(manifest, null, 2)}\n`);

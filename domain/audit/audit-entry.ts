@@ -38,6 +38,7 @@ const RUN_EVENTS = {
   'book.reminder': 'Nhắc việc sổ không có thao tác',
   'book.escalation': 'Báo điều phối viên sổ quá hạn',
   'agency.completed': 'Cơ quan hoàn thành phần việc',
+  'agency.started_again': 'Mở lại phần việc của cơ quan cho các tệp mới sau quyết định cơ quan giữ sổ',
 } as const;
 
 export const AUDIT_ACTION_LABELS_VI: Record<string, string> = {

@@ -1,9 +1,12 @@
+import fc from 'fast-check';
 import { canonicalValues, checkImportRow, compileImportPlan, type ImportTarget } from './import-row';
 import { SHIPPED_PROFILES } from '../profiles/shipped';
+import { unitCatalog } from '../units/catalog';
+import { agencyOf, type Agency } from '../units/routing';
 
 const PROFILE = SHIPPED_PROFILES['c06-default']!;
 // Phường Hồng Hà (00097), Hà Nội: a 2025 ward of the catalog.
-const TARGET: ImportTarget = { agencyCode: '00097', agencyName: 'UBND phường Hồng Hà', provinceCode: '01', registerType: 'KS' };
+const TARGET: ImportTarget = { agencyCode: '00097', agencyName: 'UBND phường Hồng Hà', provinceCode: '01', registerType: 'KS', custodians: new Map() };
 const HEADER = ['Năm đăng ký', 'Quyển số', 'Số đăng ký', 'Họ và tên', 'Ngày sinh', 'Giới tính'];
 const ROW = [2010, '01', '125', 'Nguyễn Thị Ánh', '03/04/2010', 'Nữ'];
 
@@ -83,4 +86,72 @@ test('a note on two lines is imported on its two lines', () => {
   const plan = compileImportPlan([...HEADER, 'Ghi chú'], PROFILE, 'KS', TARGET);
   const r = checkImportRow(plan, [...ROW, 'Đã cải chính;\r\ntheo "Quyết định" số 50'], 2, new Map());
   expect(r).toMatchObject({ ok: true, values: { notes: 'Đã cải chính;\ntheo "Quyết định" số 50' } });
+});
+
+describe('a row of a former unit: imported by the custodian the run decided, by no one before', () => {
+  // On 1 July 2025 Phường Cống Vị (00007) was divided between Phường Giảng Võ (00025) and Phường Ngọc Hà (00008),
+  // Phường Điện Biên (00019) among four wards, and the district Ba Đình (001) was abolished.
+  const catalog = unitCatalog();
+  const agency = (code: string) => agencyOf(catalog.commune('2025', code)!);
+  const targetOf = (code: string, custodians: ReadonlyMap<string, Agency>): ImportTarget => ({ ...TARGET, agencyCode: code, agencyName: agency(code).name, custodians });
+  const check = (code: string, custodians: ReadonlyMap<string, Agency>, column: string, unit: string) =>
+    checkImportRow(compileImportPlan([...HEADER, column], PROFILE, 'KS', targetOf(code, custodians)), [...ROW, unit], 2, new Map());
+  const COMMUNE = 'Mã ĐVHC nơi đăng ký';
+  const decided = new Map([['00007', agency('00025')]]);
+
+  test('the custodian imports it, keyed by the former unit', () => {
+    expect(check('00025', decided, COMMUNE, '00007')).toMatchObject({ ok: true, key: { unitCode: '00007', bookNumber: '01', registrationNumber: '125' } });
+  });
+
+  test('any other agency, a candidate not chosen too, is refused with the custodian named', () => {
+    for (const other of ['00008', '00097']) {
+      expect(check(other, decided, COMMUNE, '00007')).toEqual({
+        ok: false,
+        problems: [
+          expect.objectContaining({
+            field: 'agencyCode',
+            code: 'ROW_OTHER_AGENCY',
+            messageVi: `Nơi đăng ký: dòng thuộc đơn vị cũ 00007 - Phường Cống Vị, có sổ do UBND phường Giảng Võ (mã 00025) lưu giữ theo quyết định của điều phối viên, không phải ${agency(other).name} đang nhập.`,
+          }),
+        ],
+      });
+    }
+  });
+
+  test('before a decision no agency imports it, and the reason says the custodian is not decided', () => {
+    for (const code of ['00025', '00008', '00097']) {
+      expect(check(code, new Map(), COMMUNE, '00007')).toEqual({
+        ok: false,
+        problems: [
+          expect.objectContaining({
+            code: 'ROW_CUSTODIAN_UNDECIDED',
+            messageVi:
+              'Nơi đăng ký: dòng thuộc đơn vị cũ 00007 - Phường Cống Vị, chưa có quyết định cơ quan lưu giữ sổ trong lượt chạy này nên chưa cơ quan nào nhập được. Đề nghị điều phối viên quyết định cơ quan lưu giữ (hotich run decide-custodians), rồi nhập lại dòng này.',
+          }),
+        ],
+      });
+    }
+  });
+
+  test("an abolished district's rows likewise", () => {
+    expect(check('00025', new Map(), 'Mã huyện', '001')).toMatchObject({ ok: false, problems: [{ code: 'ROW_CUSTODIAN_UNDECIDED', messageVi: expect.stringContaining('đơn vị cũ 001 - Quận Ba Đình,') }] });
+    const district = new Map([['001', agency('00004')]]);
+    expect(check('00004', district, 'Mã huyện', '001')).toMatchObject({ ok: true, key: { unitCode: '001' } });
+    expect(check('00025', district, 'Mã huyện', '001')).toMatchObject({ ok: false, problems: [{ code: 'ROW_OTHER_AGENCY', messageVi: expect.stringContaining('có sổ do UBND phường Ba Đình (mã 00004)') }] });
+  });
+
+  test('property: whatever the decisions, a former unit\'s row is imported by exactly its custodian, or by no one while undecided', () => {
+    const formers: Array<[column: string, unit: string]> = [[COMMUNE, '00007'], [COMMUNE, '00019'], ['Mã huyện', '001']];
+    const agencies = ['00004', '00008', '00025', '00070', '00097', '00190'];
+    fc.assert(
+      fc.property(fc.array(fc.option(fc.constantFrom(...agencies), { nil: undefined }), { minLength: formers.length, maxLength: formers.length }), (chosen) => {
+        const custodians = new Map(formers.flatMap(([, unit], i) => (chosen[i] ? [[unit, agency(chosen[i]!)] as const] : [])));
+        formers.forEach(([column, unit], i) => {
+          const taking = agencies.filter((code) => check(code, custodians, column, unit).ok);
+          expect(taking).toEqual(chosen[i] ? [chosen[i]] : []);
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
 });

@@ -5,6 +5,7 @@
  * every reason at once, each naming the field and the rule, so the official can fix the row and
  * import it again.
  */
+import { defineError } from '../errors';
 import { BOOK_YEAR_FROM_DATE_VI, BOOK_YEAR_UNKNOWN, yearOfDate } from '../profiles/book-year';
 import { CellNotConserved, isBlankCell } from '../profiles/cell-conservation';
 import { compileSheetMapping, type Cell } from '../profiles/sheet-mapping';
@@ -13,14 +14,40 @@ import type { ImportProfile } from '../profiles/profile-schema';
 import { bookKey, numberKey } from '../naming/scan-name';
 import { fieldsOf, registerType, type FieldDef, type RegisterTypeCode } from '../registers/register-types';
 import { validateRecord, type Problem, type RecordValues } from '../registers/validate-record';
-import { createRouter, routingInputOf, type RoutingResult } from '../units/routing';
+import type { Unit } from '../units/catalog';
+import { createRouter, DEFAULT_ROUTING_RULES, routingInputOf, type Agency, type RoutingResult } from '../units/routing';
 
 export interface ImportTarget {
   agencyCode: string;
   agencyName: string;
   provinceCode: string;
   registerType: RegisterTypeCode;
+  /**
+   * The run's custodian decisions: for each former unit decided (a divided commune, an abolished
+   * district), the agency that keeps its books. Only that agency imports the unit's rows.
+   */
+  custodians: ReadonlyMap<string, Agency>;
 }
+
+const unitLabel = (u: Unit) => `${u.code} - ${u.name}`;
+
+export const RowOtherAgency = defineError<{ agency: string; agencyName: string; importing: string; formerUnit?: string }>(
+  'ROW_OTHER_AGENCY',
+  'validation',
+  (p) => `the row's register is held by agency ${p.agency}${p.formerUnit ? ` (custodian of former unit ${p.formerUnit})` : ''}`,
+  (p) =>
+    p.formerUnit
+      ? `Nơi đăng ký: dòng thuộc đơn vị cũ ${p.formerUnit}, có sổ do ${p.agencyName} (mã ${p.agency}) lưu giữ theo quyết định của điều phối viên, không phải ${p.importing} đang nhập.`
+      : `Nơi đăng ký: dòng thuộc ${p.agencyName} (mã ${p.agency}), không phải ${p.importing} đang nhập.`,
+);
+
+export const RowCustodianUndecided = defineError<{ formerUnit: string }>(
+  'ROW_CUSTODIAN_UNDECIDED',
+  'validation',
+  (p) => `the row belongs to former unit ${p.formerUnit}, whose custodian is not decided in this run`,
+  (p) =>
+    `Nơi đăng ký: dòng thuộc đơn vị cũ ${p.formerUnit}, chưa có quyết định cơ quan lưu giữ sổ trong lượt chạy này nên chưa cơ quan nào nhập được. Đề nghị điều phối viên quyết định cơ quan lưu giữ (hotich run decide-custodians), rồi nhập lại dòng này.`,
+);
 
 export interface ImportPlan {
   target: ImportTarget;
@@ -73,7 +100,8 @@ const ERROR_HEADER_SET = new Set<string>(Object.values(ERROR_HEADERS));
 
 export function compileImportPlan(headerCells: readonly Cell[], profile: ImportProfile, sheet: string, target: ImportTarget): ImportPlan {
   const mapping = compileSheetMapping(headerCells, profile, sheet, target.registerType);
-  const router = createRouter();
+  // The decided custodians route a former unit's rows as the split placed them.
+  const router = createRouter({ ...DEFAULT_ROUTING_RULES, custodians: target.custodians });
   const order = new Map(fieldsOf(target.registerType).map((f, i) => [f, i]));
   // In dictionary order: a row's values then come out in that order whatever the file's column order.
   const columns = mapping.columns.flatMap((c) => (c.field ? [{ field: c.field, col: c.index }] : [])).sort((a, b) => order.get(a.field)! - order.get(b.field)!);
@@ -171,11 +199,15 @@ export function checkImportRow(plan: ImportPlan, cells: readonly Cell[], rowNumb
     );
   }
   // Only a row that names another agency's unit is refused: an official's own file may carry no unit columns at all.
-  // A row of a former unit whose custodian the coordinator named (a divided commune, a district) keeps that unit's books.
+  // A former unit's rows (a divided commune, a district) are its custodian's, and nobody's until the coordinator decides.
   const routed = plan.route(values);
-  if (routed.ok && routed.agency.code !== target.agencyCode) {
-    errors.push(problem('agencyCode', 'ROW_OTHER_AGENCY', `Nơi đăng ký: dòng thuộc ${routed.agency.name} (mã ${routed.agency.code}), không phải ${target.agencyName} đang nhập.`));
-  }
+  const refusal =
+    routed.ok && routed.agency.code !== target.agencyCode
+      ? RowOtherAgency({ agency: routed.agency.code, agencyName: routed.agency.name, importing: target.agencyName, ...(routed.custodianOf ? { formerUnit: unitLabel(routed.custodianOf) } : {}) })
+      : !routed.ok && routed.pending
+        ? RowCustodianUndecided({ formerUnit: unitLabel(routed.pending.unit) })
+        : undefined;
+  if (refusal) errors.push(problem('agencyCode', refusal.code, refusal.messageVi));
 
   if (typeof values.bookYear === 'number' && (values.bookYear < 1900 || values.bookYear > 2100)) {
     errors.push(problem('bookYear', 'BOOK_YEAR_OUT_OF_RANGE', `Năm đăng ký: ${values.bookYear} không phải năm của một sổ hộ tịch (1900–2100).`));

@@ -10,6 +10,8 @@ export interface StoredSource {
 export interface ExcelImportInput {
   /** Chosen by the caller (the workflow's update id): a retry with the same key is the same import. */
   importKey: string;
+  /** The province run the import belongs to: its custodian decisions say which agency imports a former unit's rows. */
+  runId: string;
   agencyCode: string;
   registerType: RegisterTypeCode;
   actor: string;

@@ -109,6 +109,8 @@ export interface AgencyProgress {
   schedule?: AgencySchedule;
   /** Books idle past the escalation time, with work left: the coordinator follows these up. */
   overdueBooks?: number;
+  /** A decision after release changed the agency's files (the batch, and who took it): its run is to be told, or started again. */
+  filesChanged?: { batch: number; by: string };
 }
 
 /** What an agency's run knows: its progress, its imports (the latest ones), its books in review and its transfers. */

@@ -10,6 +10,12 @@ import * as XLSX from '@e965/xlsx';
 import { createLocalContentStore, type ContentStore } from '../../activities/files/content-store';
 import { runExcelImport } from '../../activities/imports/import-excel';
 import { splitExport, type SplitAgency, type SplitManifest } from '../../activities/split/split-export';
+import { applyDecisions } from '../../activities/split/apply-decisions';
+import { createSplitActivities } from '../../activities/split/split-package';
+import { dataPaths } from '../../activities/files/data-paths';
+import { checkCustodianDecisions } from '../../domain/runs/custodians';
+import { unitCatalog } from '../../domain/units/catalog';
+import { agencyOf } from '../../domain/units/routing';
 import { generateExport } from '../../cli/gen/generate';
 import { createStreamingXlsxWriter } from '../../formats/xlsx/streaming-xlsx-writer';
 import type { ExcelImportInput } from '../../domain/imports/import-types';
@@ -24,6 +30,8 @@ let dir: string;
 let manifest: SplitManifest;
 let agency: SplitAgency;
 let keys = 0;
+/** The run the imports belong to: custodian decisions are looked up by it. */
+const RUN_ID = '01-00000000000000aa';
 
 const deps = () => ({ pool: db.pool, store });
 
@@ -35,6 +43,7 @@ async function stored(file: string, name = path.basename(file)) {
 async function importFile(file: string, opts: Partial<ExcelImportInput> & { name?: string } = {}) {
   return runExcelImport(deps(), {
     importKey: opts.importKey ?? `test-${++keys}`,
+    runId: opts.runId ?? RUN_ID,
     agencyCode: opts.agencyCode ?? agency.code,
     registerType: opts.registerType ?? 'KS',
     actor: 'canbo.test',
@@ -277,6 +286,44 @@ test('a note written on two lines in the export reaches the record on its two li
   expect(r.rows[0]!.data.notes).toBe('Đã cải chính;\ntheo "Quyết định" số 50');
 });
 
+test("a former unit's rows, as the split gave them to the custodian the run decided, are imported by that agency only, and by no agency before a decision", async () => {
+  // Phường Cống Vị (00007) was divided on 1 July 2025 between Phường Giảng Võ (00025) and Phường Ngọc Hà (00008).
+  const out = path.join(dir, 'split-cong-vi');
+  const csv = path.join(dir, '01-KS-cong-vi.csv');
+  fs.writeFileSync(csv, `Mã ĐVHC nơi đăng ký,Năm đăng ký,Quyển số,Số đăng ký,Ngày đăng ký,Họ và tên\r\n${[1, 2, 3].map((n) => `00007,2011,05,${n},1${n}/03/2011,Nguyễn Văn Cống ${n}`).join('\r\n')}\r\n`);
+  const split = await splitExport({ provinceCode: '01', input: csv, outDir: out });
+  expect(split.exceptions.byReason).toEqual({ UNIT_SPLIT_NEEDS_DECISION: 3 });
+  const needed = Object.fromEntries(split.decisionsNeeded.map((d) => [d.unitCode, d.candidates.map((c) => c.code)]));
+  const custodians = checkCustodianDecisions('01', needed, [{ unitCode: '00007', agencyCode: '00025' }], { by: 'dieuphoi01', at: new Date().toISOString() });
+  const applied = await applyDecisions({ outDir: out, provinceCode: '01', custodians, placements: [] });
+  const ward = applied.manifest.agencies.find((a) => a.code === '00025')!;
+  const file = path.join(out, ward.files[0]!.path);
+  // The run's decision, as the province run records it.
+  const decided = '01-00000000000000bb';
+  await createSplitActivities({ pool: db.pool, store, paths: dataPaths({ dataDir: dir, inboxDir: dir }) }).recordDecisions({ runId: decided, workflowId: `province/01/${decided}`, batch: 1, custodians });
+  for (const code of ['00025', '00008']) {
+    const a = agencyOf(unitCatalog().commune('2025', code)!);
+    await db.pool.query('INSERT INTO agencies (code, name, level, province_code) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING', [a.code, a.name, a.level, '01']);
+  }
+
+  const custodian = await importFile(file, { agencyCode: '00025', runId: decided });
+  expect(custodian.counts).toMatchObject({ read: 3, inserted: 3, rejected: 0 });
+  const keys = await db.pool.query<{ unit_code: string }>('SELECT DISTINCT unit_code FROM records WHERE import_id = $1', [custodian.importId]);
+  expect(keys.rows).toEqual([{ unit_code: '00007' }]);
+
+  const candidate = await importFile(file, { agencyCode: '00008', runId: decided });
+  expect(candidate.counts).toMatchObject({ read: 3, inserted: 0, rejected: 3 });
+  expect(candidate.rejectedByCode).toEqual({ ROW_OTHER_AGENCY: 3 });
+  const refused = sheetRows(store.localPath(candidate.errorFile!.sha256));
+  expect(String(refused[1]![refused[1]!.length - 2])).toBe(
+    'Nơi đăng ký: dòng thuộc đơn vị cũ 00007 - Phường Cống Vị, có sổ do UBND phường Giảng Võ (mã 00025) lưu giữ theo quyết định của điều phối viên, không phải UBND phường Ngọc Hà đang nhập.',
+  );
+
+  const undecided = await importFile(file, { agencyCode: '00025', runId: RUN_ID });
+  expect(undecided.counts).toMatchObject({ read: 3, inserted: 0, unchanged: 0, rejected: 3 });
+  expect(undecided.rejectedByCode).toEqual({ ROW_CUSTODIAN_UNDECIDED: 3 });
+});
+
 test('a file of many thousand rows is decided a chunk at a time, each row once: the same file again changes nothing, a corrected one versions only its changed rows', async () => {
   const other = manifest.agencies.filter((a) => a.level === 'commune' && a.files.some((f) => f.registerType === 'KS')).sort((a, b) => b.rows - a.rows)[1]!;
   const [header, ...data] = sheetRows(splitFile(other, 'KS'));
@@ -292,7 +339,7 @@ test('a file of many thousand rows is decided a chunk at a time, each row once: 
     await w.close();
     return file;
   };
-  const importAs = async (file: string) => runExcelImport(deps(), { importKey: `test-${++keys}`, agencyCode: other.code, registerType: 'KS', actor: 'canbo.test', source: await stored(file) });
+  const importAs = async (file: string) => runExcelImport(deps(), { importKey: `test-${++keys}`, runId: RUN_ID, agencyCode: other.code, registerType: 'KS', actor: 'canbo.test', source: await stored(file) });
   const versions = async () => Number((await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM record_versions v JOIN records r ON r.id = v.record_id WHERE r.agency_code = $1`, [other.code])).rows[0]!.n);
 
   const first = await importAs(await write('nhiều dòng.xlsx', rows));

@@ -17,6 +17,9 @@ import { scratchDir } from '../support/province-runs';
 import { codeOf } from '../support/coded-error';
 import { damageName, writeSpacedNamesExport } from '../support/sheetjs-c06-export';
 
+/** A run with no custodian decision: rows of former units stay unplaced, as before any decision. */
+const RUN_ID = '01-00000000000000aa';
+
 let db: TestDatabase;
 let store: ContentStore;
 let dir: string;
@@ -41,7 +44,7 @@ test('the spaced names of a SheetJS-written export are imported whole, their spa
   const agency = manifest.agencies.filter((a) => a.level === 'commune').sort((a, b) => b.rows - a.rows)[0]!;
 
   const put = await store.put(fs.createReadStream(file));
-  const result = await runExcelImport({ pool: db.pool, store }, { importKey: 'sheetjs-spaced-names', agencyCode: agency.code, registerType: 'KS', actor: 'canbo.test', source: { sha256: put.sha256, name: path.basename(file) } });
+  const result = await runExcelImport({ pool: db.pool, store }, { importKey: 'sheetjs-spaced-names', runId: RUN_ID, agencyCode: agency.code, registerType: 'KS', actor: 'canbo.test', source: { sha256: put.sha256, name: path.basename(file) } });
   const c = result.counts;
   expect(c.read).toBe(rows.length);
   expect(c.inserted + c.updated + c.unchanged + c.rejected).toBe(c.read);
@@ -106,7 +109,7 @@ test('a cell the reader cannot read exactly fails the import with its code, and 
   const before = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM records');
   const put = await store.put(fs.createReadStream(file));
   const agency = (await db.pool.query<{ code: string }>(`SELECT code FROM agencies WHERE level = 'commune' ORDER BY code LIMIT 1`)).rows[0]!.code;
-  const importing = runExcelImport({ pool: db.pool, store }, { importKey: 'sheetjs-damaged', agencyCode: agency, registerType: 'KS', actor: 'canbo.test', source: { sha256: put.sha256, name: path.basename(file) } });
+  const importing = runExcelImport({ pool: db.pool, store }, { importKey: 'sheetjs-damaged', runId: RUN_ID, agencyCode: agency, registerType: 'KS', actor: 'canbo.test', source: { sha256: put.sha256, name: path.basename(file) } });
   expect(await codeOf(importing)).toBe('XLSX_CELL_UNREADABLE');
   const after = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM records');
   expect(after.rows[0]!.n).toBe(before.rows[0]!.n);

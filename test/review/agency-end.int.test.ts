@@ -21,9 +21,9 @@ import { hasWorkLeft } from '../../domain/review/review-rules';
 import type { BookRef, ReviewActor } from '../../domain/review/review-types';
 import { agencyWorkflowId } from '../../domain/runs/province-run';
 import { createAgencyImports, type AgencyImports } from '../../services/agency-imports';
-import { agencyRunProgress, closeAgency, decideRecords, importExcel, importScans } from '../../workflows/definitions';
+import { agencyRunProgress, closeAgency, importExcel, importScans } from '../../workflows/definitions';
 import { createProvinceRunHarness, releasedRun, scratchDir, type ProvinceRunHarness } from '../support/province-runs';
-import { codeOfAny, waitFor } from './review-support';
+import { codeOfAny, rejectAll as rejectAllOf, waitFor } from './review-support';
 
 let h: ProvinceRunHarness;
 let worker: Workers;
@@ -40,7 +40,7 @@ beforeAll(async () => {
   running = worker.run();
   gen = scratchDir('agency-end-gen');
   imports = createAgencyImports({ temporal: h.env.client, pool: h.db.pool, store: h.store });
-  const released = await releasedRun(h, { out: path.join(gen, '81'), seed: 81, records: 5000 });
+  const released = await releasedRun(h, { out: path.join(gen, '95'), seed: 95, records: 3000 });
   runId = released.runId;
   agencies = [...released.manifest.agencies].sort((a, b) => Number(b.files.length >= 2) - Number(a.files.length >= 2) || a.rows - b.rows);
 });
@@ -54,35 +54,11 @@ afterAll(async () => {
 });
 
 const handleOf = (agency: SplitAgency) => h.env.client.workflow.getHandle(agencyWorkflowId(agency.code, runId));
-const officialOf = (agency: SplitAgency): ReviewActor => ({ username: 'canbo01', role: 'official', agencyCode: agency.code });
 const splitPath = (f: SplitFile) => path.join(runFolders(h.paths, runId).split, f.path);
 const stored = (f: SplitFile) => imports.store(fs.createReadStream(splitPath(f)), path.basename(f.path));
 const importByHand = (agency: SplitAgency, registerType: SplitFile['registerType'], source: StoredSource) =>
   imports.importExcel({ agencyCode: agency.code, registerType, source, by: { username: 'canbo01', agencyCode: agency.code } });
-
-/** Rejects every record of the agency still to review, book by book, except those of `keep`; returns how many. */
-async function rejectAll(handle: WorkflowHandle, agency: SplitAgency, keep?: BookRef): Promise<number> {
-  const rows = await h.db.pool.query<{ id: string; register_type: BookRef['registerType']; unit_code: string; book_year: number; book_key: string }>(
-    `SELECT id, register_type, unit_code, book_year, book_key FROM records WHERE agency_code = $1 AND state = 'imported' ORDER BY id`,
-    [agency.code],
-  );
-  const byBook = new Map<string, { book: BookRef; ids: number[] }>();
-  for (const r of rows.rows) {
-    const book: BookRef = { registerType: r.register_type, unitCode: r.unit_code, bookYear: r.book_year, bookKey: r.book_key };
-    if (keep && JSON.stringify(book) === JSON.stringify(keep)) continue;
-    const key = JSON.stringify(book);
-    byBook.set(key, { book, ids: [...(byBook.get(key)?.ids ?? []), Number(r.id)] });
-  }
-  let decided = 0;
-  for (const { book, ids } of byBook.values()) {
-    for (let i = 0; i < ids.length; i += 200) {
-      const items = ids.slice(i, i + 200).map((recordId) => ({ recordId, kind: 'reject' as const, reasonCode: 'PAGE_UNREADABLE' as const }));
-      const result = await handle.executeUpdate(decideRecords, { args: [{ by: officialOf(agency), book, items }] });
-      decided += result.decided;
-    }
-  }
-  return decided;
-}
+const rejectAll = (handle: WorkflowHandle, agency: SplitAgency, keep?: BookRef) => rejectAllOf(h.db.pool, handle, agency.code, keep);
 
 /** The run's closing record (agency.completed or agency.closed) is the only recordRunEvent it schedules: none while it is open. */
 async function closingEvents(handle: WorkflowHandle): Promise<number> {

@@ -5,15 +5,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { ScanBook } from '../../cli/gen/scan-writer';
 import type { SplitManifest } from '../../activities/split/split-export';
 import type { AppError } from '../../domain/errors';
 import { isAppError } from '../../domain/errors';
 import { bookKey, numberKey } from '../../domain/naming/scan-name';
+import type { BookRef } from '../../domain/review/review-types';
 import { agencyWorkflowId } from '../../domain/runs/province-run';
 import type { AgencyImports } from '../../services/agency-imports';
-import { agencyRunProgress } from '../../workflows/definitions';
+import { agencyRunProgress, decideRecords } from '../../workflows/definitions';
 import { appErrorOf } from '../../workflows/failures';
 import { releasedRun, type ProvinceRunHarness } from '../support/province-runs';
 
@@ -63,6 +65,31 @@ export async function importedProvince(h: ProvinceRunHarness, out: string, opts:
   }
   const books = fs.readFileSync(path.join(out, 'expected-scans.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ScanBook);
   return { runId, manifest, out, books };
+}
+
+/** Rejects every record of the agency still to review, book by book, except those of `keep`, as its official; returns how many. */
+export async function rejectAll(pool: Pool, handle: WorkflowHandle, agencyCode: string, keep?: BookRef): Promise<number> {
+  const rows = await pool.query<{ id: string; register_type: BookRef['registerType']; unit_code: string; book_year: number; book_key: string }>(
+    `SELECT id, register_type, unit_code, book_year, book_key FROM records WHERE agency_code = $1 AND state = 'imported' ORDER BY id`,
+    [agencyCode],
+  );
+  const byBook = new Map<string, { book: BookRef; ids: number[] }>();
+  for (const r of rows.rows) {
+    const book: BookRef = { registerType: r.register_type, unitCode: r.unit_code, bookYear: r.book_year, bookKey: r.book_key };
+    if (keep && JSON.stringify(book) === JSON.stringify(keep)) continue;
+    const key = JSON.stringify(book);
+    byBook.set(key, { book, ids: [...(byBook.get(key)?.ids ?? []), Number(r.id)] });
+  }
+  const by = { username: 'canbo01', role: 'official' as const, agencyCode };
+  let decided = 0;
+  for (const { book, ids } of byBook.values()) {
+    for (let i = 0; i < ids.length; i += 200) {
+      const items = ids.slice(i, i + 200).map((recordId) => ({ recordId, kind: 'reject' as const, reasonCode: 'PAGE_UNREADABLE' as const }));
+      const result = await handle.executeUpdate(decideRecords, { args: [{ by, book, items }] });
+      decided += result.decided;
+    }
+  }
+  return decided;
 }
 
 /** The agency whose records hold a scanned book: the split may have moved a former unit's books to its successor. */

@@ -8,6 +8,7 @@ import { getExternalWorkflowHandle, workflowInfo } from '@temporalio/workflow';
 import type { CountedBook } from '../../activities/review/book-counts';
 import { hasWorkLeft } from '../../domain/review/review-rules';
 import { bookId, DEFAULT_REVIEW_SETTINGS, type BookCounts, type BookRef, type ReviewBook, type ReviewSettings } from '../../domain/review/review-types';
+import type { SplitFilesProgress } from '../../domain/review/agency-end';
 import type { AgencyPhase, AgencyProgress, AgencyRunState, AgencySchedule } from '../../domain/runs/province-run';
 import { agencyPhaseSignal } from '../definitions';
 
@@ -19,6 +20,8 @@ export interface AgencyRunInput {
   schedule?: AgencySchedule;
   /** Set when the coordinator chose at release that the agency's split files import themselves. */
   autoImport?: { by: string };
+  /** Set when the agency's run is started again because a decision after release gave it files its earlier run, ended, was never given. */
+  earlierRun?: { splitFiles?: SplitFilesProgress };
   review?: ReviewSettings;
   /** The state a previous run of this workflow carried over when it continued as new. */
   carried?: AgencyRunState;

@@ -5,14 +5,15 @@
  */
 import { condition, patched, setHandler } from '@temporalio/workflow';
 import type { ExcelImportActivities } from '../../activities/imports/import-excel';
+import type { SplitSourceActivities } from '../../activities/imports/split-sources';
 import type { ScanActivities } from '../../activities/scans/import-scans';
 import { importActorRole, type AgencyImportEntry, type ExcelImportResult, type ImportActor, type ImportActorRole, type StoredSource } from '../../domain/imports/import-types';
 import { storedSourceProblem } from '../../domain/imports/stored-source';
 import { isRegisterTypeCode, type RegisterTypeCode } from '../../domain/registers/register-types';
-import { withImportedFile } from '../../domain/review/agency-end';
+import { reviseSplitFiles, withImportedFile } from '../../domain/review/agency-end';
 import { bookId } from '../../domain/review/review-types';
 import { ImportOtherAgency, ImportRegisterTypeInvalid, RunActorMissing } from '../../domain/runs/run-errors';
-import { importExcel, importScans } from '../definitions';
+import { importExcel, importScans, splitFilesChanged } from '../definitions';
 import { appFailure } from '../failures';
 import type { AgencyContext } from './agency-context';
 import { notEnded, updateKey } from './guards';
@@ -24,11 +25,18 @@ const REOPENED_BOOKS_TOUCHED = 'touch-books-reopened-by-pages';
 export interface ImportActivities {
   importExcel: ExcelImportActivities['importExcel'];
   importScans: ScanActivities['importScans'];
+  agencySplitFiles: SplitSourceActivities['agencySplitFiles'];
+  agencySplitSources: SplitSourceActivities['agencySplitSources'];
 }
 
 export interface Imports {
-  /** Imports one split file as `by` (the automatic import of a released run), counted in flight like any other. */
-  importSplitFile(by: { username: string; role: ImportActorRole }, type: RegisterTypeCode, source: StoredSource, importKey: string): Promise<ExcelImportResult>;
+  /**
+   * The agency's import slot has opened: from now on split files the run is told of later are
+   * imported at once when the coordinator released the split with its imports.
+   */
+  openSlot(): void;
+  /** Imports split files of the agency (by SHA-256) as `by`, one after another (the automatic import of a released run), each counted in flight. */
+  importSplitFiles(by: string, only: readonly string[]): Promise<void>;
 }
 
 export function setImportHandlers(run: AgencyContext, activities: ImportActivities): Imports {
@@ -54,7 +62,7 @@ export function setImportHandlers(run: AgencyContext, activities: ImportActiviti
     else if (state.phase === 'scheduled') await run.enter('awaiting_import');
   };
   const importOne = async (by: { username: string; role: ImportActorRole }, type: RegisterTypeCode, source: StoredSource, importKey: string) => {
-    const result: ExcelImportResult = await activities.importExcel({ importKey, agencyCode: state.code, registerType: type, actor: by.username, actorRole: by.role, workflowId, source });
+    const result: ExcelImportResult = await activities.importExcel({ importKey, runId: run.input.runId, agencyCode: state.code, registerType: type, actor: by.username, actorRole: by.role, workflowId, source });
     remember({ importId: result.importId, kind: 'excel', by: by.username, at: run.nowIso(), sourceSha256: source.sha256, sourceName: source.name, registerType: type, counts: { ...result.counts } });
     state.splitFiles = withImportedFile(state.splitFiles!, type, source.sha256);
     const imported = new Set(result.books.map((b) => bookId({ registerType: type, ...b })));
@@ -112,5 +120,37 @@ export function setImportHandlers(run: AgencyContext, activities: ImportActiviti
     { validator: ({ by, zip }) => (validateActor(by), validateSource(zip)) },
   );
 
-  return { importSplitFile: (by, type, source, importKey) => inFlight(() => importOne(by, type, source, importKey)) };
+  /** Whether the slot has opened: files a decision gives the run before it are imported with the others when it opens. */
+  let slotOpened = run.input.carried !== undefined;
+  const importSplitFiles = async (by: string, only: readonly string[]) => {
+    if (only.length === 0) return;
+    const sources = await activities.agencySplitSources({ runId: run.input.runId, agencyCode: state.code, only: [...only] });
+    // As the coordinator who released the split with its imports.
+    for (const s of sources) await inFlight(() => importOne({ username: by, role: 'coordinator' }, s.registerType, s.source, `${workflowId}/auto/${s.source.sha256}`));
+  };
+
+  setHandler(
+    splitFilesChanged,
+    ({ autoImport }) =>
+      // In flight while it reads: the run does not end on the files it knew before.
+      inFlight(async () => {
+        const revised = reviseSplitFiles(state.splitFiles!, await activities.agencySplitFiles({ runId: run.input.runId, agencyCode: state.code }));
+        state.splitFiles = revised.progress;
+        if (autoImport && slotOpened) await importSplitFiles(autoImport.by, revised.added.map((f) => f.sha256));
+        return state.splitFiles!;
+      }),
+    {
+      validator: ({ autoImport }) => {
+        notEnded(run);
+        if (autoImport && (typeof autoImport.by !== 'string' || autoImport.by.trim() === '')) throw appFailure(RunActorMissing({}));
+      },
+    },
+  );
+
+  return {
+    openSlot: () => {
+      slotOpened = true;
+    },
+    importSplitFiles,
+  };
 }

@@ -289,7 +289,7 @@ describe('import handlers', () => {
       const byOfficial = h.executeUpdate(importExcel, { args: [{ by: official, registerType: 'KS', source }] });
       await env.sleep(MINUTE);
       expect(asked).toEqual([]);
-      await h.signal(splitFilesSignal, [{ registerType: 'KS' }, { registerType: 'KS' }]);
+      await h.signal(splitFilesSignal, [{ registerType: 'KS', sha256: 'a'.repeat(64) }, { registerType: 'KS', sha256: 'b'.repeat(64) }]);
       expect((await byOfficial).counts.read).toBe(40);
       const byCoordinator = await h.executeUpdate(importExcel, { args: [{ by: { username: 'dieuphoi01' }, registerType: 'KS', source: { ...source, sha256: 'd'.repeat(64) } }] });
       expect(byCoordinator.importId).toBe(2);
@@ -421,7 +421,7 @@ describe('end of the run', () => {
     await withWorker(o.activities, async (start) => {
       const since = new Date(await now()).toISOString();
       const b = book('1', { records: 10, imported: 10 }, since);
-      const h = await start('runEndUnderTest', inputOf([b], { splitFiles: expectSplitFiles([{ registerType: 'KS' }, { registerType: 'KT' }]) }));
+      const h = await start('runEndUnderTest', inputOf([b], { splitFiles: expectSplitFiles([{ registerType: 'KS', sha256: 'a'.repeat(64) }, { registerType: 'KT', sha256: 'b'.repeat(64) }]) }));
       const settle = (counts: Partial<BookCounts>) => h.signal(countsSignal, { book: refOf(b), counts });
       // Every book settled, but a split file is still to import.
       await settle({ imported: 0, rejected: 10 });
@@ -448,7 +448,7 @@ describe('end of the run', () => {
     await withWorker(o.activities, async (start) => {
       const since = new Date(await now()).toISOString();
       const b = book('1', { records: 10, imported: 5, approved: 3, rejected: 2 }, since);
-      const h = await start('runEndUnderTest', inputOf([b], { splitFiles: expectSplitFiles([{ registerType: 'KS' }]) }));
+      const h = await start('runEndUnderTest', inputOf([b], { splitFiles: expectSplitFiles([{ registerType: 'KS', sha256: 'a'.repeat(64) }]) }));
       await h.signal(closeSignal, { by: 'dieuphoi01', reason: 'Các sổ còn lại chưa số hoá' });
       const done = await h.result();
       expect(done).toMatchObject({ phase: 'completed', closed: { by: 'dieuphoi01', reason: 'Các sổ còn lại chưa số hoá' }, transfer: { transferred: 3 } });

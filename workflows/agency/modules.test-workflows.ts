@@ -6,12 +6,13 @@
 import { allHandlersFinished, condition, defineQuery, defineSignal, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { BookClaimActivities } from '../../activities/review/book-claims';
 import type { ExcelImportActivities } from '../../activities/imports/import-excel';
+import type { SplitSourceActivities } from '../../activities/imports/split-sources';
 import type { ReviewActivities } from '../../activities/review/decide-records';
 import type { ScanActivities } from '../../activities/scans/import-scans';
 import type { NotificationActivities } from '../../activities/review/notify-idle-book';
 import type { RunEventActivities } from '../../activities/runs/run-events';
 import type { TransferActivities } from '../../activities/transfer/transfer-approved';
-import { expectSplitFiles, withImportedFile } from '../../domain/review/agency-end';
+import { expectSplitFiles, withImportedFile, type SplitFileRef } from '../../domain/review/agency-end';
 import type { BookCounts, BookRef } from '../../domain/review/review-types';
 import type { AgencyPhase, AgencyRunState } from '../../domain/runs/province-run';
 import type { RegisterTypeCode } from '../../domain/registers/register-types';
@@ -28,6 +29,7 @@ const { transferApproved } = proxyActivities<TransferActivities>({ startToCloseT
 const { notifyIdleBook } = proxyActivities<NotificationActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 1 } });
 const { importExcel } = proxyActivities<ExcelImportActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 1 } });
 const { importScans } = proxyActivities<ScanActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 1 } });
+const { agencySplitFiles, agencySplitSources } = proxyActivities<SplitSourceActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 1 } });
 const { recordRunEvent } = proxyActivities<RunEventActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 1 } });
 const { recordBookAction } = proxyLocalActivities<BookClaimActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 1 } });
 
@@ -39,7 +41,7 @@ export const touchSignal = defineSignal<[BookRef]>('touch');
 export const importStartedSignal = defineSignal('importStarted');
 export const importLandedSignal = defineSignal<[{ registerType: RegisterTypeCode; sha256: string }]>('importLanded');
 /** The split's files for the agency, as the run reads them when it starts. */
-export const splitFilesSignal = defineSignal<[Array<{ registerType: RegisterTypeCode }>]>('splitFiles');
+export const splitFilesSignal = defineSignal<[SplitFileRef[]]>('splitFiles');
 export const closeSignal = defineSignal<[{ by: string; reason: string }]>('close');
 export const heardQuery = defineQuery<Array<{ phase: AgencyPhase; overdueBooks?: number }>>('heard');
 
@@ -133,7 +135,7 @@ export async function importHandlersUnderTest(input: AgencyRunInput): Promise<Ag
   setHandler(agencyRunProgress, () => run.state);
   setHandler(stopSignal, () => void (stopped = true));
   setHandler(splitFilesSignal, (files) => void (run.state.splitFiles = expectSplitFiles(files)));
-  setImportHandlers(run, { importExcel, importScans });
+  setImportHandlers(run, { importExcel, importScans, agencySplitFiles, agencySplitSources });
   await condition(() => stopped);
   await condition(allHandlersFinished);
   return run.state;

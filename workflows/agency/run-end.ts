@@ -5,7 +5,7 @@
  * in flight land and what officials approved is delivered. Either way the end goes on the audit
  * log, claims are dropped and the province run hears it.
  */
-import { allHandlersFinished, condition } from '@temporalio/workflow';
+import { allHandlersFinished, condition, workflowInfo } from '@temporalio/workflow';
 import type { RunEventActivities } from '../../activities/runs/run-events';
 import { workLeft } from '../../domain/records/life-cycle';
 import { agencyWorkDone } from '../../domain/review/agency-end';
@@ -24,6 +24,8 @@ export interface RunEnd {
 
 export function createRunEnd(run: AgencyContext, transfers: TransferScheduler, recordRunEvent: RunEventActivities['recordRunEvent']): RunEnd {
   const { state, workflowId } = run;
+  /** A run of the agency started again records its end apart from the earlier run's. */
+  const execution = run.input.earlierRun ? { execution: workflowInfo().firstExecutionRunId } : {};
   const workDone = () => agencyWorkDone({ splitFiles: state.splitFiles, importsInFlight: run.importsInFlight, books: state.books });
   return {
     workDone,
@@ -38,9 +40,9 @@ export function createRunEnd(run: AgencyContext, transfers: TransferScheduler, r
         state.closed = { ...closing, at: run.nowIso() };
         const left = state.books.reduce((n, b) => n + workLeft(b.counts), 0);
         const rejected = state.books.reduce((n, b) => n + b.counts.rejected, 0);
-        await recordRunEvent({ workflowId, actor: closing.by, action: 'agency.closed', details: { agency: state.code, reason: closing.reason, notTransferred: left, rejected, transferred: state.transfer.transferred } });
+        await recordRunEvent({ workflowId, ...execution, actor: closing.by, action: 'agency.closed', details: { agency: state.code, reason: closing.reason, notTransferred: left, rejected, transferred: state.transfer.transferred } });
       } else {
-        await recordRunEvent({ workflowId, actor: 'system', action: 'agency.completed', details: { agency: state.code, transferred: state.transfer.transferred } });
+        await recordRunEvent({ workflowId, ...execution, actor: 'system', action: 'agency.completed', details: { agency: state.code, transferred: state.transfer.transferred } });
       }
       for (const b of state.books) b.claim = undefined;
       await run.enter('completed');
