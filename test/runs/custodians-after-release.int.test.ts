@@ -161,7 +161,7 @@ test('an agency importing by hand: its run waits for the file a decision after r
 
   // Each run of the agency has its end on the audit log, and the start of the second says why.
   const audit = await h.db.pool.query<{ actor: string; action: string; details: Record<string, unknown> }>(
-    `SELECT actor, action, details FROM audit_log WHERE subject = $1 AND action LIKE 'agency.%' ORDER BY seq`,
+    `SELECT actor, action, details FROM audit_log WHERE workflow_id = $1 AND action LIKE 'agency.%' ORDER BY seq`,
     [endedHandle.workflowId],
   );
   expect(audit.rows).toEqual([
