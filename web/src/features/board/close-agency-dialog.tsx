@@ -20,7 +20,7 @@ export function CloseAgencyDialog({ agency, onClose, onClosed }: { agency: Agenc
         }}
       >
         <p>{t('close.explain')}</p>
-        <div className="field">
+        <div className="form-field">
           <label htmlFor="close-reason">{t('close.reason')}</label>
           <textarea id="close-reason" rows={3} maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus />
         </div>

@@ -40,7 +40,7 @@ export function KeysHelp(props: { open: boolean; onClose(): void }) {
           ))}
         </tbody>
       </table>
-      <div className="dialog-buttons">
+      <div className="actions">
         <button type="button" onClick={props.onClose} autoFocus>
           {t('common.close')} <kbd>Esc</kbd>
         </button>

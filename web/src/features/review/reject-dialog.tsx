@@ -45,7 +45,7 @@ export function RejectDialog(props: { open: boolean; registrationNumber: string;
         </fieldset>
         <label htmlFor="reject-comment">{reason === 'OTHER' ? t('reject.commentRequired') : t('reject.comment')}</label>
         <textarea id="reject-comment" rows={2} value={comment} onChange={(e) => setComment(e.target.value)} required={reason === 'OTHER'} />
-        <div className="dialog-buttons">
+        <div className="actions">
           <button type="submit" className="danger">
             {t('reject.submit')} <kbd>Enter</kbd>
           </button>

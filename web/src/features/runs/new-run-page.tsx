@@ -74,7 +74,7 @@ export function NewRunPage() {
         </fieldset>
 
         {source === 'upload' ? (
-          <div className="field">
+          <div className="form-field">
             <label htmlFor="new-run-file">{t('newRun.file')}</label>
             <input id="new-run-file" type="file" accept=".xlsx,.xls,.csv,.zip" required onChange={(e) => setFile(e.target.files?.[0] ?? null)} aria-describedby="new-run-file-help" />
             <p id="new-run-file-help" className="help">
@@ -99,18 +99,18 @@ export function NewRunPage() {
           </fieldset>
         )}
 
-        <div className="field">
+        <div className="form-field">
           <label htmlFor="new-run-sha">{t('newRun.sha256')}</label>
           <input id="new-run-sha" className="mono" required spellCheck={false} autoComplete="off" value={sha256} onChange={(e) => setSha256(e.target.value)} aria-describedby="new-run-sha-help" />
           <p id="new-run-sha-help" className="help">
             {t('newRun.sha256Help')}
           </p>
         </div>
-        <div className="field">
+        <div className="form-field">
           <label htmlFor="new-run-delivered">{t('newRun.deliveredBy')}</label>
           <input id="new-run-delivered" required value={deliveredBy} onChange={(e) => setDeliveredBy(e.target.value)} placeholder={t('newRun.deliveredByExample')} />
         </div>
-        <div className="field">
+        <div className="form-field">
           <label htmlFor="new-run-channel">{t('newRun.channel')}</label>
           <input id="new-run-channel" required value={channel} onChange={(e) => setChannel(e.target.value)} placeholder={t('newRun.channelExample')} />
         </div>

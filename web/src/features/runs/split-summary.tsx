@@ -231,7 +231,7 @@ export function SplitSummary({ status }: { status: RunStatus }) {
           >
             <h3 id="release-title">{t('release.title')}</h3>
             <p className="help">{t('release.help')}</p>
-            <div className="field">
+            <div className="form-field">
               <label htmlFor="release-csv">{t('release.csv')}</label>
               <input id="release-csv" type="file" accept=".csv,text/csv" aria-describedby="release-csv-help" onChange={(e) => e.target.files?.[0] && void readCsv(e.target.files[0])} />
               <p id="release-csv-help" className="help">
