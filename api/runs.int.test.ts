@@ -13,7 +13,9 @@ import { createProvinceRunHarness, scratchDir, type ProvinceRunHarness } from '.
 import { cliEnv, runCli } from '../test/support/cli-process';
 import { testEnv } from '../test/support/env';
 import { writeZip } from '../formats/zip/zip-writer';
-import { MANIFEST_FILE, type SplitManifest } from '../activities/split/split-export';
+import { EXCEPTIONS_INFO_SHEET, MANIFEST_FILE, PLACEMENT_COLUMN, type SplitManifest } from '../activities/split/split-export';
+import { unitCatalog } from '../domain/units/catalog';
+import { ROUTING_FAILURE_VI } from '../domain/units/routing-failures';
 import { runFolders } from '../activities/split/split-package';
 import * as XLSX from '@e965/xlsx';
 import { rowsOfXls } from '../test/support/split-verification';
@@ -162,6 +164,74 @@ test('API: streamed upload, scope, confirm, release, downloads', async () => {
   if (result.counts.rejected === 0) {
     expect((await app.inject({ method: 'GET', url: `/api/imports/${result.importId}/errors`, headers: auth('congchuc1') })).json().code).toBe('IMPORT_NO_REJECTED_ROWS');
   }
+  await h.runs.cancel(runId, 'dieuphoi01', 'kết thúc kiểm thử');
+});
+
+test("API: what the custodian screens read and send: the province's agencies, the exceptions' reasons in words, a table refused line by line, hand placements with their reasons", async () => {
+  const out = path.join(gen, 'custodian-screens');
+  const generated = await generateExport({ provinceCode: '01', records: 600, seed: 12, out, format: 'xlsx', defects: ['unit-code-unknown'] });
+  const bytes = fs.readFileSync(path.join(out, generated.files[0]!));
+  fs.writeFileSync(path.join(h.paths.inbox, '01-c06-12.xlsx'), bytes);
+  const { runId } = await h.runs.start({ provinceCode: '01', source: { kind: 'inbox', path: '01-c06-12.xlsx' }, originalName: '01-c06-12.xlsx', sha256: sha256(bytes), deliveredBy: 'C06', channel: 'USB', startedBy: 'dieuphoi01' });
+  await h.runs.waitWhile(runId, ['receiving'], undefined, 200);
+  await h.runs.confirmHandover(runId, 'dieuphoi01');
+  const split = (await h.runs.waitWhile(runId, ['splitting'], undefined, 200)).progress.split!;
+  const get = (user: string, url: string) => app.inject({ method: 'GET', url, headers: auth(user) });
+  const upload = (user: string, url: string, file: { name: string; bytes: Buffer }) => {
+    const body = multipart({}, file);
+    return app.inject({ method: 'POST', url, headers: { ...auth(user), ...body.headers }, payload: body.payload });
+  };
+
+  // Any current agency of the province may be named custodian: the coordinator of the province reads them all.
+  const agencies = await get('dieuphoi01', '/api/provinces/01/agencies');
+  expect(agencies.statusCode).toBe(200);
+  const items = (agencies.json() as { items: Array<{ code: string; name: string; level: string; provinceCode: string }> }).items;
+  expect(items.map((a) => a.code)).toEqual(unitCatalog().communes2025Of('01').map((u) => u.code));
+  expect(items.every((a) => a.level === 'commune' && a.provinceCode === '01' && a.name.startsWith('UBND '))).toBe(true);
+  expect((await get('dieuphoi79', '/api/provinces/01/agencies')).statusCode).toBe(404);
+
+  // Every reason code with the words its rows carry.
+  const reasons = await get('dieuphoi01', `/api/runs/${runId}/exceptions/reasons`);
+  expect(reasons.statusCode).toBe(200);
+  const r = reasons.json() as { exceptionRows: number; reasons: Array<{ code: string; rows: number; wordings: Array<{ messageVi: string; rows: number }> }> };
+  expect(r.exceptionRows).toBe(split.exceptionRows);
+  expect(Object.fromEntries(r.reasons.map((x) => [x.code, x.rows]))).toEqual(split.exceptionsByReason);
+  expect(r.reasons.find((x) => x.code === 'UNIT_UNKNOWN_CODE')!.wordings).toEqual([{ messageVi: ROUTING_FAILURE_VI.UNIT_UNKNOWN_CODE, rows: split.exceptionsByReason.UNIT_UNKNOWN_CODE }]);
+  for (const x of r.reasons) expect(x.wordings.reduce((n, w) => n + w.rows, 0)).toBe(x.rows);
+  expect((await get('dieuphoi79', `/api/runs/${runId}/exceptions/reasons`)).json().code).toBe('RUN_NOT_FOUND');
+
+  // A table with wrong lines: each named with its row, code and reason; nothing of it taken.
+  const list = (await get('dieuphoi01', `/api/runs/${runId}/custodians`)).json() as { units: Array<{ unitCode: string; candidates: Array<{ code: string }> }>; undecided: number };
+  expect(list.units.length).toBeGreaterThanOrEqual(2);
+  const [u1, u2] = list.units;
+  const csv = (...lines: string[]) => Buffer.from(`\uFEFFMã đơn vị cũ,Mã cơ quan lưu giữ,Căn cứ\n${lines.join('\n')}\n`);
+  const refused = await upload('dieuphoi01', `/api/runs/${runId}/custodians/table`, { name: 'bang-sai.csv', bytes: csv(`${u1!.unitCode},99999,`, `${u2!.unitCode},${u2!.candidates[0]!.code},`, `,${u2!.candidates[0]!.code},ghi thiếu mã`) });
+  expect(refused.statusCode).toBe(400);
+  expect(refused.json()).toMatchObject({ code: 'CUSTODIAN_TABLE_REFUSED', message: expect.stringContaining('Bảng quyết định "bang-sai.csv" có 2 dòng không nhận được') });
+  expect(refused.json().details.lines).toEqual([
+    { line: 2, unitCode: u1!.unitCode, agencyCode: '99999', code: 'CUSTODIAN_AGENCY_UNKNOWN', messageVi: expect.stringContaining('không có trong danh mục') },
+    { line: 4, unitCode: '', agencyCode: u2!.candidates[0]!.code, code: 'CUSTODIAN_TABLE_UNIT_MISSING', messageVi: expect.stringContaining('Dòng 4') },
+  ]);
+  expect((await get('dieuphoi01', `/api/runs/${runId}/custodians`)).json().undecided).toBe(list.undecided);
+  const taken = await upload('dieuphoi01', `/api/runs/${runId}/custodians/table`, { name: 'bang.csv', bytes: csv(`${u1!.unitCode},,`, `${u2!.unitCode},${u2!.candidates[0]!.code},`) });
+  expect(taken.statusCode).toBe(200);
+  expect(taken.json()).toMatchObject({ batch: 1, decided: 1, undecided: list.undecided - 1, lines: [{ line: 2, status: 'undecided', unitCode: u1!.unitCode }, { line: 3, status: 'decided', unitCode: u2!.unitCode, agencyCode: u2!.candidates[0]!.code, candidate: true }] });
+
+  // Hand placements: one unknown-code row to a real agency, one to a code that names none; the refusal is worded.
+  const workbook = XLSX.read((await get('dieuphoi01', `/api/runs/${runId}/exceptions`)).rawPayload);
+  const asked: string[] = [];
+  for (const name of workbook.SheetNames.filter((n) => n !== EXCEPTIONS_INFO_SHEET)) {
+    XLSX.utils.sheet_to_json<unknown[]>(workbook.Sheets[name]!, { header: 1, raw: true, defval: null }).forEach((row, i) => {
+      if (i === 0 || row[0] !== 'UNIT_UNKNOWN_CODE' || asked.length === 2) return;
+      XLSX.utils.sheet_add_aoa(workbook.Sheets[name]!, [[asked.length === 0 ? items[0]!.code : '99999']], { origin: { r: i, c: PLACEMENT_COLUMN } });
+      asked.push(`${String(row[2])}!${String(row[3])}`);
+    });
+  }
+  expect(asked).toHaveLength(2);
+  const placements = await upload('dieuphoi01', `/api/runs/${runId}/exceptions/placements`, { name: 'ngoai-le.xlsx', bytes: XLSX.write(workbook, { type: 'buffer', bookType: 'xlsx' }) as Buffer });
+  expect(placements.statusCode).toBe(200);
+  const [sheet, row] = asked[1]!.split('!');
+  expect(placements.json()).toMatchObject({ batch: 2, placed: 1, refused: 1, refusedRows: [{ sheet, row: Number(row), agencyCode: '99999', code: 'CUSTODIAN_AGENCY_UNKNOWN', messageVi: expect.stringContaining('Mã cơ quan "99999" không có trong danh mục') }] });
   await h.runs.cancel(runId, 'dieuphoi01', 'kết thúc kiểm thử');
 });
 

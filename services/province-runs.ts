@@ -21,12 +21,13 @@ import { EXCEPTIONS_FILE, MANIFEST_FILE, type AppliedCustodian, type SplitAgency
 import { readCustodianTable } from '../activities/split/custodian-table';
 import { placementRefusalVi } from '../activities/split/apply-decisions';
 import { readPlacementWorkbook } from '../activities/split/placements-workbook';
-import type { CustodianDecisionInput, DecisionNeeded } from '../domain/runs/custodians';
+import { custodianTableDecisions, neededUnitsOf, type CustodianDecisionInput, type CustodianLineOutcome, type DecisionNeeded } from '../domain/runs/custodians';
 import { sha256OfFile } from '../activities/files/hashing';
 import type { DataPaths } from '../activities/files/data-paths';
 import { createHashingTap } from '../activities/files/hashing';
 import {
   isProvinceRunId,
+  provinceOfRun,
   provinceRunId,
   provinceRunWorkflowId,
   stepsOf,
@@ -93,6 +94,17 @@ export interface PlacementResult extends DecisionBatchResult {
   refusedRows: Array<{ sheet: string; row: number; agencyCode: string; code: string; messageVi: string }>;
 }
 
+/** A decisions table taken: the batch, and what each of its lines came to. */
+export interface CustodianTableResult extends DecisionBatchResult {
+  lines: CustodianLineOutcome[];
+}
+
+/** The split's exception rows by reason: each code with its rows and its Vietnamese wordings. */
+export interface ExceptionReasons {
+  exceptionRows: number;
+  reasons: Array<{ code: string; rows: number; wordings: Array<{ messageVi: string; rows: number }> }>;
+}
+
 /** A file the receive step would take as a package (by its name's extension). */
 function isPackageName(name: string): boolean {
   try {
@@ -134,6 +146,13 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
   };
   const handleOf = (runId: string): WorkflowHandle<typeof provinceRun> => temporal.workflow.getHandle<typeof provinceRun>(provinceRunWorkflowId(checked(runId)));
 
+  /** The run's split manifest as it stands (rewritten as decisions are applied). */
+  const manifestOf = async (runId: string): Promise<SplitManifest> => {
+    const file = path.join(runFolders(paths, checked(runId)).split, MANIFEST_FILE);
+    if (!fs.existsSync(file)) throw RunSplitNotReady({ runId });
+    return JSON.parse(await fs.promises.readFile(file, 'utf8')) as SplitManifest;
+  };
+
   const status = async (runId: string): Promise<RunStatus> => {
     const handle = handleOf(runId);
     try {
@@ -152,8 +171,7 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
   /** One agency of a finished split, from the run's manifest. */
   const splitAgency = async (runId: string, agencyCode: string): Promise<{ split: string; agency: SplitAgency }> => {
     const split = runFolders(paths, checked(runId)).split;
-    if (!fs.existsSync(path.join(split, MANIFEST_FILE))) throw RunSplitNotReady({ runId });
-    const manifest = JSON.parse(await fs.promises.readFile(path.join(split, MANIFEST_FILE), 'utf8')) as { agencies: SplitAgency[] };
+    const manifest = await manifestOf(runId);
     const agency = manifest.agencies.find((a) => a.code === agencyCode);
     if (!agency) throw RunAgencyNotFound({ runId, agency: agencyCode });
     return { split, agency };
@@ -278,9 +296,7 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
 
     /** The former units of the split whose custodian the coordinator decides, with what is decided. */
     async custodians(runId: string): Promise<CustodianList> {
-      const file = path.join(runFolders(paths, checked(runId)).split, MANIFEST_FILE);
-      if (!fs.existsSync(file)) throw RunSplitNotReady({ runId });
-      const manifest = JSON.parse(await fs.promises.readFile(file, 'utf8')) as SplitManifest;
+      const manifest = await manifestOf(runId);
       const decided = new Map((manifest.custodians ?? []).map((c) => [c.unitCode, c]));
       const units = manifest.decisionsNeeded.map((d) => ({ ...d, ...(decided.has(d.unitCode) ? { decision: decided.get(d.unitCode)! } : {}) }));
       const waiting = units.filter((u) => !u.decision);
@@ -299,10 +315,25 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
       return coded(handleOf(runId).executeUpdate(decideCustodians, { args: [{ by, decisions }] }).catch(decisionsOpen(runId)));
     },
 
-    /** A decisions table (CSV or Excel) given as a file; `name` is the name it came with (its extension says its format). */
-    async decideCustodiansFromTable(runId: string, by: string, file: string, name: string): Promise<DecisionBatchResult> {
-      const decisions = await withNamedFile(file, name, (named) => readCustodianTable(named, name));
-      return this.decideCustodians(runId, by, decisions);
+    /**
+     * A decisions table (CSV or Excel) given as a file; `name` is the name it came with (its
+     * extension says its format). Each line is checked against the split's units first, so a
+     * refusal names every wrong line; the run's update then checks the batch again and takes it.
+     */
+    async decideCustodiansFromTable(runId: string, by: string, file: string, name: string): Promise<CustodianTableResult> {
+      const lines = await withNamedFile(file, name, (named) => readCustodianTable(named, name));
+      const manifest = await manifestOf(runId);
+      const { decisions, outcomes } = custodianTableDecisions(provinceOfRun(runId), neededUnitsOf(manifest.decisionsNeeded), lines, name);
+      return { ...(await this.decideCustodians(runId, by, decisions)), lines: outcomes };
+    },
+
+    /** The exception rows by reason code, most rows first, each with the Vietnamese wordings its rows carry. */
+    async exceptionReasons(runId: string): Promise<ExceptionReasons> {
+      const { exceptionRows, exceptions } = await manifestOf(runId);
+      const reasons = Object.entries(exceptions.byReason)
+        .map(([code, rows]) => ({ code, rows, wordings: exceptions.wordings?.[code] ?? [] }))
+        .sort((a, b) => b.rows - a.rows || a.code.localeCompare(b.code));
+      return { exceptionRows, reasons };
     },
 
     /** A returned exceptions workbook: checked against the run's split, then its placements as an update of the run. */

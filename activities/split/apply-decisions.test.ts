@@ -11,6 +11,7 @@ import path from 'node:path';
 import * as XLSX from '@e965/xlsx';
 import { checkCustodianDecisions, type CustodianDecision, type NeededUnits } from '../../domain/runs/custodians';
 import { unitCatalog } from '../../domain/units/catalog';
+import { ROUTING_FAILURE_VI } from '../../domain/units/routing-failures';
 import { rowsOfXls } from '../../test/support/split-verification';
 import { applyDecisions, placementRefusalVi, type HandPlacement } from './apply-decisions';
 import { readPlacementWorkbook } from './placements-workbook';
@@ -52,6 +53,12 @@ const fileRows = (file: string) => {
 
 test('the split lists the divided commune and the abolished district with their rows, books and candidates', () => {
   expect(base.exceptions.byReason).toEqual({ UNIT_SPLIT_NEEDS_DECISION: 2, UNIT_DISTRICT_NEEDS_DECISION: 1, UNIT_UNKNOWN_CODE: 2 });
+  // Each code with the words its rows carry, for the coordinator's summary.
+  expect(base.exceptions.wordings).toEqual({
+    UNIT_SPLIT_NEEDS_DECISION: [{ messageVi: ROUTING_FAILURE_VI.UNIT_SPLIT_NEEDS_DECISION, rows: 2 }],
+    UNIT_DISTRICT_NEEDS_DECISION: [{ messageVi: ROUTING_FAILURE_VI.UNIT_DISTRICT_NEEDS_DECISION, rows: 1 }],
+    UNIT_UNKNOWN_CODE: [{ messageVi: ROUTING_FAILURE_VI.UNIT_UNKNOWN_CODE, rows: 2 }],
+  });
   expect(base.decisionsNeeded).toEqual([
     expect.objectContaining({ unitCode: '001', unitName: 'Quận Ba Đình', level: 'district', reason: 'UNIT_DISTRICT_NEEDS_DECISION', rows: 1, registers: { KS: { rows: 1, books: 1 } }, seatKnown: false }),
     expect.objectContaining({ unitCode: '00007', unitName: 'Phường Cống Vị', level: 'commune', rows: 2, registers: { KS: { rows: 2, books: 1 } }, candidates: [{ code: '00025', name: 'UBND phường Giảng Võ' }, { code: '00008', name: 'UBND phường Ngọc Hà' }] }),
@@ -68,6 +75,7 @@ test('decisions place each unit in its custodian, under its own books, noted; a 
   expect(r1.manifest.rowsWritten + r1.manifest.exceptionRows).toBe(6);
   expect(r1.manifest.cells.out).toBe(r1.manifest.cells.in);
   expect(r1.manifest.exceptions.byReason).toEqual({ UNIT_UNKNOWN_CODE: 2 });
+  expect(r1.manifest.exceptions.wordings).toEqual({ UNIT_UNKNOWN_CODE: [{ messageVi: ROUTING_FAILURE_VI.UNIT_UNKNOWN_CODE, rows: 2 }] });
   expect(r1.manifest.custodians!.map((c) => [c.unitCode, c.agencyCode, c.rows])).toEqual([['00007', '00025', 2], ['001', '00004', 1]]);
   expect(r1.changed.map((a) => a.code).sort()).toEqual(['00004', '00025']);
   const giangVo = r1.manifest.agencies.find((a) => a.code === '00025')!;

@@ -1,16 +1,16 @@
-/** A coordinator's decisions table (CSV, .xlsx or .xls; its first sheet) read into decisions. */
+/** A coordinator's decisions table (CSV, .xlsx or .xls; its first sheet) read into its numbered lines. */
 import path from 'node:path';
-import { decisionsFromTable, type CustodianDecisionInput } from '../../domain/runs/custodians';
+import { custodianTableLines, type CustodianTableLine } from '../../domain/runs/custodians';
 import { readRowBatches, type SheetCell } from '../../formats/tabular/read-rows';
 
-export async function readCustodianTable(file: string, displayName = path.basename(file)): Promise<CustodianDecisionInput[]> {
-  const rows: SheetCell[][] = [];
+export async function readCustodianTable(file: string, displayName = path.basename(file)): Promise<CustodianTableLine[]> {
+  const rows: Array<{ row: number; cells: SheetCell[] }> = [];
   let sheet: string | undefined;
   for await (const batch of readRowBatches(file)) {
     for (const r of batch) {
       sheet ??= r.sheet;
-      if (r.sheet === sheet) rows.push(r.cells);
+      if (r.sheet === sheet) rows.push({ row: r.row, cells: r.cells });
     }
   }
-  return decisionsFromTable(rows, displayName);
+  return custodianTableLines(rows, displayName);
 }

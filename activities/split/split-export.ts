@@ -134,7 +134,19 @@ export interface SplitManifest {
   cells: CellCount & { written: number; exceptions: number };
   refusedSheets: RefusedSheet[];
   agencies: SplitAgency[];
-  exceptions: { path: string; rows: number; cells: number; byReason: Record<string, number>; sha256: string };
+  exceptions: {
+    path: string;
+    rows: number;
+    cells: number;
+    byReason: Record<string, number>;
+    /**
+     * Each reason code's Vietnamese wordings with their rows, most rows first (a code's wording can
+     * name a column, a sheet or the value written): what the coordinator reads beside the code.
+     * At most WORDINGS_PER_REASON a code; rows of others are the code's count less these.
+     */
+    wordings?: Record<string, Array<{ messageVi: string; rows: number }>>;
+    sha256: string;
+  };
   /** Former units whose rows wait for the coordinator to name their custodian (none decided yet in this list's counts). */
   decisionsNeeded: DecisionNeeded[];
   /** The coordinator's custodian decisions applied, with the rows each placed. */
@@ -159,6 +171,8 @@ export interface SplitOptions {
 }
 
 const PROGRESS_EVERY = 5000;
+/** Distinct wordings of one reason code the manifest lists; a code worded by a value written can have thousands. */
+export const WORDINGS_PER_REASON = 20;
 /** Output files being written at once when the split ends; each holds its bytes until written. */
 const FILES_WRITTEN_AT_ONCE = 8;
 
@@ -253,6 +267,7 @@ export class SplitRun {
   private exceptions: XlsxWriterThread | undefined;
   private exceptionSheet: string | undefined;
   private readonly byReason: Record<string, number> = {};
+  private readonly wordings = new Map<string, Map<string, number>>();
   private readonly tally: CellTally = { in: 0, out: 0, lost: -1 };
   inputRows = 0;
   blankRows = 0;
@@ -285,8 +300,7 @@ export class SplitRun {
       if (!isBlankCell(c)) this.cells.exceptions++;
     }
     this.exceptionWriter(sheet).addRow(out);
-    this.byReason[code] = (this.byReason[code] ?? 0) + 1;
-    this.exceptionRows++;
+    this.countReason(code, messageVi);
   }
 
   /** An exception row carried over from an earlier exceptions workbook as it stands there (its placement cell emptied). */
@@ -297,8 +311,14 @@ export class SplitRun {
       if (!isBlankCell(c)) this.cells.exceptions++;
     }
     this.exceptionWriter(sheet).addRow(out);
-    const code = cellText(prefix[0]);
+    this.countReason(cellText(prefix[0]), cellText(prefix[1]));
+  }
+
+  private countReason(code: string, messageVi: string): void {
     this.byReason[code] = (this.byReason[code] ?? 0) + 1;
+    let wordings = this.wordings.get(code);
+    if (!wordings) this.wordings.set(code, (wordings = new Map()));
+    if (wordings.has(messageVi) || wordings.size < WORDINGS_PER_REASON) wordings.set(messageVi, (wordings.get(messageVi) ?? 0) + 1);
     this.exceptionRows++;
   }
 
@@ -457,7 +477,10 @@ export class SplitRun {
       await fs.promises.writeFile(path.join(this.work, a.folder, MANIFEST_FILE), `${JSON.stringify(a, null, 2)}\n`);
     }
     const exceptionsSha = (await sha256OfFile(path.join(this.work, EXCEPTIONS_FILE))).sha256;
-    return { agencies, exceptions: { path: EXCEPTIONS_FILE, rows: this.exceptionRows, cells: this.cells.exceptions, byReason: this.byReason, sha256: exceptionsSha } };
+    const wordings = Object.fromEntries(
+      [...this.wordings].map(([code, w]) => [code, [...w].map(([messageVi, rows]) => ({ messageVi, rows })).sort((a, b) => b.rows - a.rows || a.messageVi.localeCompare(b.messageVi))]),
+    );
+    return { agencies, exceptions: { path: EXCEPTIONS_FILE, rows: this.exceptionRows, cells: this.cells.exceptions, byReason: this.byReason, wordings, sha256: exceptionsSha } };
   }
 }
 

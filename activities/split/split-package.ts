@@ -20,7 +20,7 @@ import { splitExport, type SplitAgency, type SplitManifest } from './split-expor
 import { applyDecisions, type HandPlacement } from './apply-decisions';
 import type { WorkbookPlacement } from './placements-workbook';
 import { currentCustodians } from '../runs/custodian-decisions';
-import type { CustodianDecision, NeededUnits } from '../../domain/runs/custodians';
+import { neededUnitsOf, type CustodianDecision, type NeededUnits } from '../../domain/runs/custodians';
 import { splitProgressSignal } from '../../workflows/definitions';
 
 export interface SplitPackageInput {
@@ -124,7 +124,7 @@ export function createSplitActivities({ pool, store, paths }: { pool: Pool; stor
           ],
         };
       });
-      const needed: NeededUnits = Object.fromEntries(manifest.decisionsNeeded.map((d) => [d.unitCode, d.candidates.map((c) => c.code)]));
+      const needed = neededUnitsOf(manifest.decisionsNeeded);
       return { ...summaryOf(manifest), needed };
     },
 

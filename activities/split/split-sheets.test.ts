@@ -128,6 +128,11 @@ test('a row with a cell that has no place (past the header, under no header) is 
   ]);
   const { manifest, out } = await split(input);
   expect(manifest).toMatchObject({ input: { rows: 4 }, rowsWritten: 2, exceptionRows: 2, exceptions: { byReason: { CELL_NOT_CONSERVED: 2 } } });
+  // Worded per column, as each row's reason says it: the summary shows both.
+  expect(manifest.exceptions.wordings?.CELL_NOT_CONSERVED?.map((w) => [w.messageVi.slice(0, 22), w.rows])).toEqual([
+    ['Ô ở cột K (không có ti', 1],
+    ['Ô ở cột M (không có ti', 1],
+  ]);
   const lost = exceptions(out);
   expect(lost.map((e) => [e.origin, e.code, e.reason])).toEqual([
     ['01-c06-KS!3', 'CELL_NOT_CONSERVED', 'Ô ở cột M (không có tiêu đề) có dữ liệu nhưng không có chỗ trong kết quả (cột không có tiêu đề, nằm ngoài dòng tiêu đề hoặc trùng chỗ với cột khác); dòng được giữ nguyên, không ghi thiếu ô này.'],

@@ -7,7 +7,7 @@ import { applyDecisions } from '../../activities/split/apply-decisions';
 import { readCustodianTable } from '../../activities/split/custodian-table';
 import { readPlacementWorkbook } from '../../activities/split/placements-workbook';
 import { splitExport, type SplitManifest } from '../../activities/split/split-export';
-import { checkCustodianDecisions } from '../../domain/runs/custodians';
+import { checkCustodianDecisions, custodianTableDecisions, neededUnitsOf } from '../../domain/runs/custodians';
 import { defineError } from '../../domain/errors';
 import { isRegisterTypeCode, REGISTER_TYPE_CODES, type RegisterTypeCode } from '../../domain/registers/register-types';
 import { ImportRegisterTypeInvalid } from '../../domain/runs/run-errors';
@@ -66,8 +66,8 @@ export function register(program: Command): void {
       progress.stop();
       if (table || o.placements) {
         const decided = { by: o.decidedBy?.trim() || os.userInfo().username, at: new Date().toISOString() };
-        const needed = Object.fromEntries(manifest.decisionsNeeded.map((d) => [d.unitCode, d.candidates.map((c) => c.code)]));
-        const custodians = table ? checkCustodianDecisions(provinceCode, needed, table, decided) : [];
+        const needed = neededUnitsOf(manifest.decisionsNeeded);
+        const custodians = table ? checkCustodianDecisions(provinceCode, needed, custodianTableDecisions(provinceCode, needed, table, path.basename(o.custodians!)).decisions, decided) : [];
         const placements = o.placements ? (await readPlacementWorkbook(o.placements, o.out)).map((p) => ({ ...p, placedBy: decided.by, placedAt: decided.at })) : [];
         const applied = await applyDecisions({ outDir: o.out, provinceCode, registerType, custodians, placements });
         manifest = applied.manifest;

@@ -6,10 +6,13 @@
  * under the former unit's own books. Pure: the workflow's validator, the services, the offline
  * split and the API all check decisions here.
  */
-import { defineError } from '../errors';
+import { defineError, isAppError } from '../errors';
 import type { RegisterTypeCode } from '../registers/register-types';
 import { restoreUnitCode, unitCatalog, type Unit } from '../units/catalog';
 import { agencyOf, currentProvinceCode, type Agency } from '../units/routing';
+import { CUSTODIAN_TABLE } from './custodian-table-columns';
+
+export { CUSTODIAN_TABLE };
 
 /** A former unit with registers in the package whose custodian the coordinator decides. */
 export interface DecisionNeeded {
@@ -52,6 +55,11 @@ export interface CustodianDecision extends CustodianDecisionInput {
 
 /** Former unit code → the codes of its candidate agencies: what a decision is checked against. */
 export type NeededUnits = Readonly<Record<string, readonly string[]>>;
+
+/** The units a split lists as needing a decision, as decisions are checked against them. */
+export function neededUnitsOf(list: readonly DecisionNeeded[]): NeededUnits {
+  return Object.fromEntries(list.map((d) => [d.unitCode, d.candidates.map((c) => c.code)]));
+}
 
 export const CustodianAgencyUnknown = defineError<{ code: string }>(
   'CUSTODIAN_AGENCY_UNKNOWN',
@@ -213,15 +221,6 @@ export function custodianAgencies(decisions: readonly CustodianDecision[]): Map<
   return new Map(decisions.map((d) => [d.unitCode, agencyOf(catalog.commune('2025', d.agencyCode)!)]));
 }
 
-/** The columns of a decisions table (CSV or Excel): the first three are required, the others may be there. */
-export const CUSTODIAN_TABLE = {
-  unit: 'Mã đơn vị cũ',
-  agency: 'Mã cơ quan lưu giữ',
-  basis: 'Căn cứ',
-  unitName: 'Tên đơn vị cũ',
-  decisionNumber: 'Số quyết định',
-  decisionDate: 'Ngày quyết định',
-} as const;
 const REQUIRED_COLUMNS = [CUSTODIAN_TABLE.unit, CUSTODIAN_TABLE.agency, CUSTODIAN_TABLE.basis];
 
 export const CustodianTableColumns = defineError<{ file: string; missing: string[]; extra: string[] }>(
@@ -232,16 +231,53 @@ export const CustodianTableColumns = defineError<{ file: string; missing: string
     `Bảng quyết định "${p.file}" không đúng mẫu${p.missing.length ? `: thiếu cột ${p.missing.map((c) => `"${c}"`).join(', ')}` : ''}${p.extra.length ? `${p.missing.length ? ';' : ':'} có cột không dùng ${p.extra.map((c) => `"${c}"`).join(', ')}` : ''}. Dùng các cột ${Object.values(CUSTODIAN_TABLE).map((c) => `"${c}"`).join(', ')} (ba cột đầu bắt buộc).`,
 );
 
+export const CustodianTableUnitMissing = defineError<{ line: number }>(
+  'CUSTODIAN_TABLE_UNIT_MISSING',
+  'validation',
+  (p) => `line ${p.line} of the decisions table names no former unit`,
+  (p) => `Dòng ${p.line} có dữ liệu nhưng không ghi "${CUSTODIAN_TABLE.unit}"; ghi mã xã/huyện cũ hoặc xoá dòng.`,
+);
+
+/** A refused line of a decisions table: where it is, and why, as the check of one decision words it. */
+export interface CustodianLineRefusal {
+  line: number;
+  unitCode: string;
+  agencyCode: string;
+  code: string;
+  messageVi: string;
+}
+
+export const CustodianTableRefused = defineError<{ file: string; lines: CustodianLineRefusal[] }>(
+  'CUSTODIAN_TABLE_REFUSED',
+  'validation',
+  (p) => `decisions table ${p.file}: ${p.lines.length} lines refused (${[...new Set(p.lines.map((l) => l.code))].join(', ')})`,
+  (p) =>
+    `Bảng quyết định "${p.file}" có ${p.lines.length} dòng không nhận được nên không quyết định nào trong bảng được ghi: ${p.lines
+      .slice(0, 3)
+      .map((l) => `dòng ${l.line}: ${l.messageVi}`)
+      .join(' ')}${p.lines.length > 3 ? ` (và ${p.lines.length - 3} dòng khác)` : ''}`,
+);
+
 const cell = (c: unknown) => (c === null || c === undefined ? '' : String(c).normalize('NFC').trim());
 const headerKey = (h: string) => h.normalize('NFC').trim().toLocaleLowerCase('vi');
 
+/** One line of a decisions table as written, numbered as the spreadsheet numbers it. */
+export interface CustodianTableLine {
+  line: number;
+  unitCode: string;
+  agencyCode: string;
+  /** Absent on a line without an agency code: the unit is left undecided. */
+  decision?: CustodianDecisionInput;
+}
+
 /**
- * The decisions of a table's rows (its first row the header). A row without an agency code is
- * a unit not decided yet and is left out; the columns must be those of the template.
+ * The lines of a table (its first row the header) with their row numbers. Blank lines are left
+ * out; a line without an agency code leaves its unit undecided; a line with data but no unit is
+ * refused, as are columns other than those of the template.
  */
-export function decisionsFromTable(rows: readonly (readonly unknown[])[], file: string): CustodianDecisionInput[] {
-  const [header = [], ...data] = rows;
-  const columns = header.map((h) => cell(h));
+export function custodianTableLines(rows: ReadonlyArray<{ row: number; cells: readonly unknown[] }>, file: string): CustodianTableLine[] {
+  const [header, ...data] = rows;
+  const columns = (header?.cells ?? []).map((h) => cell(h));
   const known = new Map(Object.values(CUSTODIAN_TABLE).map((c) => [headerKey(c), c]));
   const at = new Map<string, number>();
   const extra: string[] = [];
@@ -253,20 +289,75 @@ export function decisionsFromTable(rows: readonly (readonly unknown[])[], file: 
   const missing = REQUIRED_COLUMNS.filter((c) => !at.has(c));
   if (missing.length || extra.length) throw CustodianTableColumns({ file, missing, extra });
   const get = (r: readonly unknown[], c: string) => (at.has(c) ? cell(r[at.get(c)!]) : '');
-  const decisions: CustodianDecisionInput[] = [];
-  for (const r of data) {
-    const unitCode = get(r, CUSTODIAN_TABLE.unit);
-    const agencyCode = get(r, CUSTODIAN_TABLE.agency);
-    if (!unitCode || !agencyCode) continue;
-    const number = get(r, CUSTODIAN_TABLE.decisionNumber);
-    const date = get(r, CUSTODIAN_TABLE.decisionDate);
-    decisions.push({
-      unitCode,
-      agencyCode,
-      ...(get(r, CUSTODIAN_TABLE.basis) ? { basis: get(r, CUSTODIAN_TABLE.basis) } : {}),
-      ...(number || date ? { committeeDecision: { number, date } } : {}),
-    });
+  const lines: CustodianTableLine[] = [];
+  for (const { row, cells } of data) {
+    if (cells.every((c) => cell(c) === '')) continue;
+    const unitCode = get(cells, CUSTODIAN_TABLE.unit);
+    const agencyCode = get(cells, CUSTODIAN_TABLE.agency);
+    if (!agencyCode) {
+      lines.push({ line: row, unitCode, agencyCode });
+      continue;
+    }
+    const number = get(cells, CUSTODIAN_TABLE.decisionNumber);
+    const date = get(cells, CUSTODIAN_TABLE.decisionDate);
+    const basis = get(cells, CUSTODIAN_TABLE.basis);
+    lines.push({ line: row, unitCode, agencyCode, decision: { unitCode, agencyCode, ...(basis ? { basis } : {}), ...(number || date ? { committeeDecision: { number, date } } : {}) } });
   }
+  return lines;
+}
+
+/** What each line of a table comes to: a decision, a unit left undecided, or a refusal with its reason. */
+export type CustodianLineOutcome =
+  | { line: number; status: 'decided'; unitCode: string; unitName: string; agencyCode: string; agencyName: string; candidate: boolean }
+  | { line: number; status: 'undecided'; unitCode: string }
+  | ({ status: 'refused' } & CustodianLineRefusal);
+
+/**
+ * Checks each line of a table on its own, as `checkCustodianDecisions` checks a batch, so that
+ * every wrong line is named at once rather than the first one. A line naming a unit that an
+ * earlier line gave another agency is refused as the batch would be.
+ */
+export function checkCustodianTable(provinceCode: string, needed: NeededUnits, lines: readonly CustodianTableLine[]): CustodianLineOutcome[] {
+  const given = new Map<string, string>();
+  return lines.map((l): CustodianLineOutcome => {
+    const refused = (e: unknown): CustodianLineOutcome => {
+      if (!isAppError(e)) throw e;
+      return { line: l.line, status: 'refused', unitCode: l.unitCode, agencyCode: l.agencyCode, code: e.code, messageVi: e.messageVi };
+    };
+    if (!l.unitCode) return refused(CustodianTableUnitMissing({ line: l.line }));
+    if (!l.decision) {
+      try {
+        return { line: l.line, status: 'undecided', unitCode: neededUnitCode(l.unitCode, needed) };
+      } catch (e) {
+        return refused(e);
+      }
+    }
+    try {
+      const [d] = checkCustodianDecisions(provinceCode, needed, [l.decision], { by: '', at: '' });
+      const earlier = given.get(d!.unitCode);
+      if (earlier && earlier !== d!.agencyCode) throw CustodianUnitTwice({ code: d!.unitCode, first: earlier, second: d!.agencyCode });
+      given.set(d!.unitCode, d!.agencyCode);
+      return { line: l.line, status: 'decided', unitCode: d!.unitCode, unitName: d!.unitName, agencyCode: d!.agencyCode, agencyName: d!.agencyName, candidate: d!.candidate };
+    } catch (e) {
+      return refused(e);
+    }
+  });
+}
+
+/**
+ * A table's decisions once each line is checked: all of them with what each line came to, or a
+ * refusal naming every wrong line (nothing of a table is taken when one line is wrong).
+ */
+export function custodianTableDecisions(
+  provinceCode: string,
+  needed: NeededUnits,
+  lines: readonly CustodianTableLine[],
+  file: string,
+): { decisions: CustodianDecisionInput[]; outcomes: CustodianLineOutcome[] } {
+  const outcomes = checkCustodianTable(provinceCode, needed, lines);
+  const refused = outcomes.filter((o) => o.status === 'refused');
+  if (refused.length) throw CustodianTableRefused({ file, lines: refused.map(({ status: _status, ...r }) => r) });
+  const decisions = lines.flatMap((l) => (l.decision ? [l.decision] : []));
   if (decisions.length === 0) throw CustodianDecisionsEmpty({});
-  return decisions;
+  return { decisions, outcomes };
 }

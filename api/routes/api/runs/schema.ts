@@ -86,3 +86,48 @@ export const InboxSchema = Type.Object({
   files: Type.Array(Type.Object({ path: Type.String({ description: 'Đường dẫn trong thư mục tiếp nhận, dùng làm inboxPath' }), sizeBytes: Type.Integer(), modifiedAt: Instant })),
   truncated: Type.Boolean({ description: 'Có nhiều tệp hơn số được liệt kê' }),
 });
+
+const Wording = Type.Object({ messageVi: Type.String({ description: 'Lý do bằng tiếng Việt, như các dòng ngoại lệ ghi' }), rows: Type.Integer() });
+
+export const ExceptionReasonsSchema = Type.Object({
+  exceptionRows: Type.Integer(),
+  reasons: Type.Array(
+    Type.Object({
+      code: Type.String({ description: 'Mã lý do' }),
+      rows: Type.Integer(),
+      wordings: Type.Array(Wording, { description: 'Các cách diễn đạt lý do của mã này (có thể nêu cột, trang hay giá trị), nhiều dòng nhất trước; tối đa 20' }),
+    }),
+  ),
+});
+
+/** The answer to a decision batch: what the run took, what is left. */
+const BatchResult = {
+  batch: Type.Integer({ description: 'Số thứ tự đợt quyết định của lượt chạy' }),
+  decided: Type.Optional(Type.Integer()),
+  undecided: Type.Integer({ description: 'Đơn vị cũ còn chưa quyết định' }),
+  exceptionRows: Type.Integer(),
+};
+
+const UnitCode = Type.String({ description: 'Mã đơn vị cũ như dòng ghi' });
+export const CustodianTableResultSchema = Type.Object({
+  ...BatchResult,
+  lines: Type.Array(
+    Type.Union([
+      Type.Object({ line: Type.Integer(), status: Type.Literal('decided'), unitCode: UnitCode, unitName: Type.String(), agencyCode: AgencyCode, agencyName: Type.String(), candidate: Type.Boolean() }),
+      Type.Object({ line: Type.Integer(), status: Type.Literal('undecided'), unitCode: UnitCode }),
+      Type.Object({ line: Type.Integer(), status: Type.Literal('refused'), unitCode: UnitCode, agencyCode: Type.String(), code: Type.String(), messageVi: Type.String() }),
+    ]),
+    { description: 'Kết quả từng dòng của bảng (số dòng như bảng tính đánh số)' },
+  ),
+});
+
+export const PlacementResultSchema = Type.Object({
+  ...BatchResult,
+  placed: Type.Optional(Type.Integer()),
+  refused: Type.Optional(Type.Integer()),
+  duplicate: Type.Optional(Type.Boolean({ description: 'Tệp này đã được nhận trước đây: không có gì thay đổi' })),
+  refusedRows: Type.Array(
+    Type.Object({ sheet: Type.String({ description: 'Trang gốc' }), row: Type.Integer({ description: 'Dòng gốc' }), agencyCode: Type.String(), code: Type.String(), messageVi: Type.String() }),
+    { description: 'Các dòng đã điền "Mã cơ quan nhận" mà không xếp được, với lý do' },
+  ),
+});

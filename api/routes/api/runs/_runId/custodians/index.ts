@@ -4,6 +4,7 @@ import type { Role } from '../../../../../../domain/access';
 import { runInScope } from '../../../../../run-scope';
 import { RunId, stateErrorResponses } from '../../../../../schemas';
 import { UploadIncomplete } from '../../index';
+import { CustodianTableResultSchema } from '../../schema';
 
 const Params = Type.Object({ runId: RunId });
 const coordinators: readonly Role[] = ['coordinator'];
@@ -52,9 +53,10 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['runs'],
         summary: 'Bước 2: quyết định cơ quan lưu giữ sổ theo bảng (multipart: tệp .csv/.xlsx có các cột "Mã đơn vị cũ", "Mã cơ quan lưu giữ", "Căn cứ")',
+        description: 'Mỗi dòng được kiểm tra riêng: bảng có dòng sai bị từ chối cả bảng với CUSTODIAN_TABLE_REFUSED, details.lines nêu từng dòng sai với mã và lý do; bảng được nhận trả về kết quả từng dòng.',
         consumes: ['multipart/form-data'],
         params: Params,
-        response: { 200: Type.Unknown(), ...stateErrorResponses },
+        response: { 200: CustodianTableResultSchema, ...stateErrorResponses },
       },
     },
     async (request) => {

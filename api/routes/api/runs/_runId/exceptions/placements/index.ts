@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { runInScope } from '../../../../../../run-scope';
 import { RunId, stateErrorResponses } from '../../../../../../schemas';
 import { UploadIncomplete } from '../../../index';
+import { PlacementResultSchema } from '../../../schema';
 
 const route: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -14,7 +15,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Bước 2: xếp tay dòng ngoại lệ: tải lên tệp ngoại lệ của lượt chạy đã điền cột "Mã cơ quan nhận" (multipart)',
         consumes: ['multipart/form-data'],
         params: Type.Object({ runId: RunId }),
-        response: { 200: Type.Unknown({ description: 'Số dòng đã xếp, không xếp được (kèm lý do), đơn vị cũ còn chờ quyết định' }), ...stateErrorResponses },
+        response: { 200: PlacementResultSchema, ...stateErrorResponses },
       },
     },
     async (request) => {
