@@ -1,15 +1,24 @@
 /**
  * A coordinator's province run in a real browser against the real system: a generated package
  * uploaded with its progress, the handover record confirmed, the split summary (exceptions by
- * reason and their workbook, an agency's files and folder), the release with a schedule edited
- * in the table and read from a CSV, the board of the agencies (search, filters, overdue books,
+ * reason in words and their workbook, an agency's files and folder), the custodians of the
+ * abolished districts decided (from a table uploaded, refused line by line first; one by one,
+ * with the keyboard, a candidate and an agency outside them with its basis), exception rows
+ * placed by hand in the workbook edited with SheetJS, the release refused for a unit still
+ * undecided with the list of what would stay behind, then released with a schedule edited in
+ * the table and read from a CSV, the board of the agencies (search, filters, overdue books,
  * closing an agency), the notifications, English, and another province's coordinator seeing
  * nothing of it. axe-core finds no serious or critical violation on any of these screens.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import * as XLSX from '@e965/xlsx';
+import type { Page } from 'playwright-core';
+import { EXCEPTIONS_INFO_SHEET, PLACEMENT_COLUMN } from '../../activities/split/split-export';
+import { currentAgenciesOfProvince } from '../../api/repositories/agency-catalog';
 import { generateExport } from '../../cli/gen/generate';
+import { ROUTING_FAILURE_VI } from '../../domain/units/routing-failures';
 import { searchKey } from '../../domain/text/search-key';
 import { formatDateTime } from '../src/lib/format';
 import { scratchDir } from '../../test/support/province-runs';
@@ -107,16 +116,48 @@ async function coordinatorRun(): Promise<void> {
   await accessible('handover');
   await confirm.click();
 
-  // Step 2: the split's summary.
+  // Step 2: the split's summary, every exception code in words; the abolished districts wait for their custodian.
   await page.getByRole('heading', { name: 'Kết quả tách' }).waitFor({ timeout: 120_000 });
-  const conservation = await page.locator('p.totals').textContent();
-  const [input, written, agencies, exceptions] = /^([\d.]+) dòng đầu vào = ([\d.]+) dòng đã giao cho ([\d.]+) cơ quan \+ ([\d.]+) dòng ngoại lệ\.$/.exec(conservation!)!.slice(1).map((v) => Number(v.replace(/\./g, '')));
+  const conservation = async () => {
+    const text = await page.locator('p.totals').first().textContent();
+    return /^([\d.]+) dòng đầu vào = ([\d.]+) dòng đã giao cho ([\d.]+) cơ quan \+ ([\d.]+) dòng ngoại lệ\.$/.exec(text!)!.slice(1).map((v) => Number(v.replace(/\./g, '')));
+  };
+  const [input, written, , exceptions] = await conservation();
   expect(input).toBe(400);
   expect(written! + exceptions!).toBe(400);
-  expect(exceptions).toBeGreaterThan(0);
-  await page.getByRole('cell', { name: /Mã đơn vị hành chính nơi đăng ký không có trong danh mục\. UNIT_UNKNOWN_CODE/ }).waitFor();
+  await page.getByRole('cell', { name: `${ROUTING_FAILURE_VI.UNIT_UNKNOWN_CODE} UNIT_UNKNOWN_CODE` }).waitFor();
+  await page.getByRole('cell', { name: `${ROUTING_FAILURE_VI.UNIT_DISTRICT_NEEDS_DECISION} UNIT_DISTRICT_NEEDS_DECISION` }).waitFor();
   const [exceptionsFile] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải tệp ngoại lệ (.xlsx)' }).click()]);
   expect(exceptionsFile.suggestedFilename()).toBe(`${runId} - Ngoại lệ - dòng chưa xếp được.xlsx`);
+  const waiting = (await system.h.runs.custodians(runId)).units;
+  expect(waiting.length).toBeGreaterThanOrEqual(3);
+  await page.getByText(`còn ${waiting.length} / ${waiting.length} đơn vị cũ (xã bị chia, huyện không còn) chưa có cơ quan lưu giữ sổ`, { exact: false }).waitFor();
+  await accessible('split summary with decisions waiting');
+  await page.getByRole('link', { name: 'Quyết định cơ quan lưu giữ sổ, xếp tay dòng ngoại lệ' }).click();
+  await decideCustodians(page, runId, waiting.slice(0, 2));
+
+  // Release with a unit still undecided: the dialog lists it, and the coordinator goes back to decide it.
+  await page.getByRole('link', { name: 'Về lượt chạy' }).click();
+  await page.getByRole('button', { name: /^Duyệt kết quả tách và giao dữ liệu/ }).click();
+  const undecided = page.getByRole('dialog', { name: 'Giao dữ liệu khi còn đơn vị cũ chưa có cơ quan lưu giữ sổ?' });
+  const last = waiting[2]!;
+  await undecided.getByRole('row').filter({ hasText: last.unitName }).waitFor();
+  expect(await undecided.locator('tbody tr').count()).toBe(waiting.length - 2);
+  await undecided.getByRole('button', { name: `Giao dữ liệu, để lại ${waiting.length - 2} đơn vị chưa quyết định` }).waitFor();
+  await screenshot(page, 'coordinator-release-undecided');
+  await accessible('release with units undecided');
+  await undecided.getByRole('link', { name: 'Quay lại quyết định' }).click();
+  await decideOutsideCandidates(page, last);
+  expect((await system.h.runs.custodians(runId)).undecided).toBe(waiting.length - 3);
+
+  // Back on the run: the decided districts' rows are in their custodians' folders.
+  await page.getByRole('link', { name: 'Về lượt chạy' }).click();
+  await page.getByText(`đã quyết định cơ quan lưu giữ sổ cho cả ${waiting.length} đơn vị cũ.`, { exact: false }).waitFor();
+  const [afterInput, afterWritten, agencies, afterExceptions] = await conservation();
+  expect(afterInput).toBe(400);
+  expect(afterWritten! + afterExceptions!).toBe(400);
+  expect(afterExceptions).toBe(exceptions! - waiting.reduce((n, u) => n + u.rows, 0) - 1);
+  expect(await page.getByRole('cell', { name: /UNIT_DISTRICT_NEEDS_DECISION/ }).count()).toBe(0);
 
   const table = page.getByRole('region', { name: 'Kết quả tách theo cơ quan' });
   const rows = table.locator('tbody tr[aria-rowindex]');
@@ -147,6 +188,7 @@ async function coordinatorRun(): Promise<void> {
   await page.getByLabel('Mỗi cơ quan tự nhập các tệp đã tách của mình khi đến lịch').check();
   await screenshot(page, 'coordinator-split-summary');
   await accessible('split summary');
+  // Every unit decided: no confirmation is asked.
   await page.getByRole('button', { name: `Duyệt kết quả tách và giao dữ liệu (2 / ${agencies} cơ quan có lịch)` }).click();
 
   // The board: every agency, the scheduled ones waiting for their slot, the others importing their files.
@@ -219,10 +261,103 @@ async function coordinatorRun(): Promise<void> {
   await signIn(page, 'dieuphoi79', passwords.dieuphoi79!);
   await page.getByRole('navigation').getByRole('link', { name: 'Trang chủ' }).click();
   await page.getByText('Chưa có lượt chạy nào.', { exact: false }).waitFor();
-  for (const url of [`/runs/${runId}`, `/runs/${runId}/board`]) {
+  for (const url of [`/runs/${runId}`, `/runs/${runId}/board`, `/runs/${runId}/decisions`]) {
     await page.goto(url);
     await page.getByRole('alert').getByText('Mã lỗi: RUN_NOT_FOUND').waitFor();
     await page.getByRole('alert').getByText(`Không tìm thấy lượt chạy ${runId}.`).waitFor();
     expect(await page.getByText(first).count()).toBe(0);
   }
+}
+
+type Unit = Awaited<ReturnType<WebSystem['h']['runs']['custodians']>>['units'][number];
+
+/**
+ * On the decisions screen: the first unit from a table (refused first for a line naming no
+ * agency of the catalog, each wrong line shown with its reason), the second one by one with the
+ * keyboard (Enter takes the first candidate, Enter records), and an exception row placed by hand
+ * in the exceptions workbook edited with SheetJS, another one refused with its reason.
+ */
+async function decideCustodians(page: Page, runId: string, [a, b]: Unit[]): Promise<void> {
+  await page.getByRole('heading', { name: `Quyết định sau khi tách — lượt chạy ${runId}` }).waitFor();
+  const units = page.getByRole('table', { name: 'Các đơn vị cũ cần quyết định cơ quan lưu giữ sổ' });
+  await units.getByRole('row').filter({ hasText: a!.unitName }).waitFor();
+  await accessible('decisions');
+
+  const upload = async (name: string, lines: string[]) => {
+    await page.getByLabel('Tệp .csv hoặc .xlsx có các cột "Mã đơn vị cũ", "Mã cơ quan lưu giữ", "Căn cứ"').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(`\uFEFFMã đơn vị cũ,Mã cơ quan lưu giữ,Căn cứ\n${lines.join('\n')}\n`) });
+    await page.getByRole('button', { name: 'Nạp bảng' }).click();
+  };
+  await upload('bang-sai.csv', [`${a!.unitCode},99999,`, `${b!.unitCode},,`]);
+  await page.getByRole('alert').getByText('Mã lỗi: CUSTODIAN_TABLE_REFUSED').waitFor();
+  const refused = page.getByRole('table', { name: 'Các dòng không nhận được: sửa rồi nạp lại cả bảng' });
+  await refused.getByRole('row').filter({ hasText: 'CUSTODIAN_AGENCY_UNKNOWN' }).filter({ hasText: 'Mã cơ quan "99999" không có trong danh mục' }).getByRole('cell', { name: '2', exact: true }).waitFor();
+  await screenshot(page, 'coordinator-custodian-table-refused');
+  await accessible('decisions table refused');
+  expect((await system.h.runs.custodians(runId)).undecided).toBe((await system.h.runs.custodians(runId)).units.length);
+  await upload('bang.csv', [`${a!.unitCode},${a!.candidates[0]!.code},`, `${b!.unitCode},,`]);
+  await page.getByText('Đã nhận bảng: ghi 1 quyết định', { exact: false }).waitFor({ timeout: 60_000 });
+  await units.getByRole('row').filter({ hasText: a!.unitName }).waitFor({ state: 'detached' });
+
+  // One by one, keyboard only: the candidates are listed first, the first highlighted.
+  await page.getByRole('button', { name: `Quyết định cơ quan lưu giữ sổ của ${b!.unitName}` }).click();
+  const dialog = page.getByRole('dialog', { name: `Cơ quan lưu giữ sổ của ${b!.unitName} (${b!.unitCode})` });
+  await dialog.getByRole('option', { name: new RegExp(`^${b!.candidates[0]!.code} `), selected: true }).waitFor();
+  await accessible('custodian dialog');
+  await page.keyboard.press('Enter');
+  await dialog.getByText(`Đã chọn: ${b!.candidates[0]!.name} (${b!.candidates[0]!.code}).`).waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByText(`Đã ghi quyết định: sổ của ${b!.unitName} do ${b!.candidates[0]!.name} lưu giữ.`).waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: /^Đã quyết định \(2\)$/ }).click();
+  await units.getByRole('row').filter({ hasText: b!.unitName }).getByText('dieuphoi01,', { exact: false }).waitFor();
+
+  // Hand placements: an unknown-code row to an agency of the split, another to a code that names none.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /^Tải tệp ngoại lệ để điền/ }).click()]);
+  const workbook = XLSX.read(fs.readFileSync(await download.path()));
+  const asked: string[] = [];
+  for (const name of workbook.SheetNames.filter((n) => n !== EXCEPTIONS_INFO_SHEET)) {
+    XLSX.utils.sheet_to_json<unknown[]>(workbook.Sheets[name]!, { header: 1, raw: true, defval: null }).forEach((row, i) => {
+      if (i === 0 || row[0] !== 'UNIT_UNKNOWN_CODE' || asked.length === 2) return;
+      XLSX.utils.sheet_add_aoa(workbook.Sheets[name]!, [[asked.length === 0 ? a!.candidates[0]!.code : '99999']], { origin: { r: i, c: PLACEMENT_COLUMN } });
+      asked.push(`${String(row[2])}!${String(row[3])}`);
+    });
+  }
+  expect(asked).toHaveLength(2);
+  await page.getByLabel('Tệp ngoại lệ đã điền "Mã cơ quan nhận" (.xlsx)').setInputFiles({ name: 'ngoai-le-da-dien.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: XLSX.write(workbook, { type: 'buffer', bookType: 'xlsx' }) as Buffer });
+  await page.getByRole('button', { name: 'Nạp tệp', exact: true }).click();
+  await page.getByText(/^Đã xếp 1 dòng; 1 dòng không xếp được\./).waitFor({ timeout: 60_000 });
+  const [sheet, row] = asked[1]!.split('!');
+  const refusedRow = page.getByRole('table', { name: 'Dòng không xếp được, vẫn ở tệp ngoại lệ' }).getByRole('row', { name: new RegExp(`^${sheet} ${row} 99999 Mã cơ quan "99999" không có trong danh mục.* CUSTODIAN_AGENCY_UNKNOWN$`) });
+  await refusedRow.waitFor();
+  await refusedRow.scrollIntoViewIfNeeded();
+  await screenshot(page, 'coordinator-placements');
+  await accessible('placements');
+}
+
+/** The last unit, after the release asked about it: an agency of the province that is not a candidate, found by its name typed without accents; refused without a basis, then taken with it and the People's Committee's decision. */
+async function decideOutsideCandidates(page: Page, unit: Unit): Promise<void> {
+  const outside = currentAgenciesOfProvince('01').find((x) => !unit.candidates.some((c) => c.code === x.code))!;
+  await page.getByRole('button', { name: `Quyết định cơ quan lưu giữ sổ của ${unit.unitName}` }).click();
+  const dialog = page.getByRole('dialog', { name: `Cơ quan lưu giữ sổ của ${unit.unitName} (${unit.unitCode})` });
+  await page.keyboard.type(searchKey(outside.name).replace(/^ubnd /, ''));
+  await dialog.getByRole('option', { name: `${outside.code} ${outside.name}`, selected: true }).waitFor();
+  await screenshot(page, 'coordinator-custodian-dialog');
+  await page.keyboard.press('Enter');
+  await dialog.getByLabel('Căn cứ: lý do giao cho cơ quan ngoài đơn vị kế thừa (bắt buộc)').waitFor();
+  await dialog.getByRole('button', { name: 'Ghi quyết định' }).click();
+  await dialog.getByRole('alert').getByText('Mã lỗi: CUSTODIAN_BASIS_MISSING').waitFor();
+  await dialog.getByRole('alert').getByText(`Cơ quan ${outside.code} không nằm trong các đơn vị kế thừa của đơn vị mã ${unit.unitCode}; cần ghi căn cứ (lý do) cho lựa chọn này.`).waitFor();
+  await accessible('custodian dialog outside the candidates');
+  await dialog.getByLabel('Căn cứ: lý do giao cho cơ quan ngoài đơn vị kế thừa (bắt buộc)').fill('Trụ sở UBND huyện cũ đặt tại địa bàn này');
+  await dialog.getByLabel('Số quyết định của UBND (nếu có)').fill('1234/QĐ-UBND');
+  await dialog.getByLabel('Ngày quyết định (dd/mm/yyyy)').fill('20/06/2025');
+  await dialog.getByRole('button', { name: 'Ghi quyết định' }).click();
+  await page.getByText(`Đã ghi quyết định: sổ của ${unit.unitName} do ${outside.name} lưu giữ.`).waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: /^Tất cả \(\d+\)$/ }).click();
+  const decided = page.getByRole('table', { name: 'Các đơn vị cũ cần quyết định cơ quan lưu giữ sổ' }).getByRole('row').filter({ hasText: unit.unitName });
+  await decided.getByText('Quyết định số 1234/QĐ-UBND ngày 20/06/2025').waitFor();
+  await decided.getByText('Căn cứ: Trụ sở UBND huyện cũ đặt tại địa bàn này').waitFor();
+  await decided.getByText('ngoài đơn vị kế thừa').waitFor();
+  // docs/custodians.png is this screenshot, copied by hand when the screen changes.
+  await screenshot(page, 'custodians');
+  await accessible('decisions, all decided');
 }

@@ -1,7 +1,8 @@
 /**
  * Signing in, in a real browser against the real system: Vietnamese by default, the API's
- * refusal shown with its code, the role's frame after signing in, the English switch, a reload
- * that keeps the session, signing out; nothing asked of any other server, no serious
+ * refusal shown with its code, the role's frame after signing in (an official whose agency has
+ * no data yet is told so calmly, with what comes next, not with an error), the English switch, a
+ * reload that keeps the session, signing out; nothing asked of any other server, no serious
  * accessibility finding.
  */
 import type { Browser } from './support/browser';
@@ -45,8 +46,16 @@ test('an official signs in in Vietnamese, switches to English, keeps the session
   const banner = page.getByRole('banner');
   await banner.getByText('Nguyễn Thị Lan').waitFor();
   await banner.getByText('Công chức hộ tịch · Cơ quan 00097').waitFor();
+  // No run has handed the agency any data: a normal state, not an error.
+  const empty = page.getByRole('status').filter({ has: page.getByRole('heading', { name: 'Chưa có dữ liệu nào được giao cho cơ quan' }) });
+  await empty.getByText('các quyển sổ cần kiểm tra hiện ở trang này', { exact: false }).waitFor();
+  expect(await page.getByRole('alert').count()).toBe(0);
   await screenshot(page, 'signed-in');
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  await page.getByRole('link', { name: 'Nhập dữ liệu' }).click();
+  await empty.waitFor();
+  expect(await page.getByRole('alert').count()).toBe(0);
+  await page.getByRole('link', { name: 'Trang chủ' }).click();
 
   await page.getByLabel('Ngôn ngữ').selectOption('en');
   await page.getByRole('button', { name: 'Sign out' }).waitFor();

@@ -7,6 +7,7 @@ import { TransfersPage } from '../features/transfers/transfers-page';
 import { WorkQueuesPage } from '../features/work-queues/work-queues-page';
 import { BoardPage } from '../features/board/board-page';
 import { NotificationsPage } from '../features/notifications/notifications-page';
+import { DecisionsPage } from '../features/runs/decisions-page';
 import { NewRunPage } from '../features/runs/new-run-page';
 import { RunPage } from '../features/runs/run-page';
 import { RunsHome } from '../features/runs/runs-home';
@@ -22,6 +23,7 @@ export const SCREENS: readonly Screen[] = [
   // The coordinator's: start a run, follow it and its agencies, the province's notifications.
   { path: 'runs/new', roles: ['coordinator'], nav: 'nav.newRun', element: NewRunPage },
   { path: 'runs/:runId', roles: ['coordinator'], element: RunPage },
+  { path: 'runs/:runId/decisions', roles: ['coordinator'], element: DecisionsPage },
   { path: 'runs/:runId/board', roles: ['coordinator'], element: BoardPage },
   { path: 'notifications', roles: ['coordinator'], nav: 'nav.notifications', element: NotificationsPage },
 ];

@@ -5,6 +5,7 @@
  * an answer that is not the API's) get codes of their own, which the catalogue words.
  */
 import type { ErrorBody } from './api-types';
+import { saveFile } from './save-file';
 import { sessionStore } from './session';
 
 /** Codes the page gives failures that never reached the API's error handler. */
@@ -83,18 +84,7 @@ function fileNameOf(response: Response, fallback: string): string {
 export async function apiDownload(path: string, fallbackName: string): Promise<string> {
   const response = await send(path, { headers: headers() });
   const name = fileNameOf(response, fallbackName);
-  const url = URL.createObjectURL(await response.blob());
-  try {
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    document.body.append(a);
-    a.click();
-    a.remove();
-  } finally {
-    // The click has handed the blob to the download; the URL is not needed after this turn.
-    setTimeout(() => URL.revokeObjectURL(url), 0);
-  }
+  saveFile(await response.blob(), name);
   return name;
 }
 

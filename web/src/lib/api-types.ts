@@ -75,3 +75,20 @@ export type DayCounts = Static<typeof PerDaySchema>['days'][number];
 export type Inbox = Static<typeof InboxSchema>;
 /** GET /api/provinces/{code}/notifications */
 export type ProvinceNotification = Awaited<ReturnType<AgencyReview['notifications']>>[number];
+
+// Step 2's decisions: custodians of former units, exception rows placed by hand.
+import type { CustodianTableResultSchema, ExceptionReasonsSchema, PlacementResultSchema } from '../../../api/routes/api/runs/schema';
+import type { CustodianList, CustodianView } from '../../../services/province-runs';
+
+export type { CustodianLineRefusal, CustodianDecisionInput } from '../../../domain/runs/custodians';
+/** GET /api/runs/{runId}/custodians */
+export type Custodians = CustodianList;
+export type CustodianUnit = CustodianView;
+/** POST /api/runs/{runId}/custodians */
+export type { DecisionBatchResult } from '../../../domain/runs/province-run';
+/** POST /api/runs/{runId}/custodians/table */
+export type CustodianTableResult = Static<typeof CustodianTableResultSchema>;
+/** POST /api/runs/{runId}/exceptions/placements */
+export type PlacementResult = Static<typeof PlacementResultSchema>;
+/** GET /api/runs/{runId}/exceptions/reasons */
+export type ExceptionReasons = Static<typeof ExceptionReasonsSchema>;

@@ -1,5 +1,10 @@
 import fc from 'fast-check';
-import { formatBytes, formatDate, formatDateTime, formatNumber } from './format';
+import { formatBytes, formatCalendarDate, formatDate, formatDateTime, formatNumber } from './format';
+
+test('a calendar date (a decision of the People\'s Committee) is written dd/mm/yyyy whatever the time zone', () => {
+  expect(formatCalendarDate('2025-06-15')).toBe('15/06/2025');
+  expect(formatCalendarDate('')).toBe('');
+});
 
 test('dates are written dd/mm/yyyy and times HH:mm, in local time', () => {
   expect(formatDate(new Date(2009, 0, 5, 23, 59))).toBe('05/01/2009');

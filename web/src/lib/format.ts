@@ -8,6 +8,12 @@ export function formatDate(iso: string | Date): string {
   return `${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()}`;
 }
 
+/** dd/mm/yyyy of a calendar date written yyyy-mm-dd (a decision's date): no time zone moves it. */
+export function formatCalendarDate(ymd: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : ymd;
+}
+
 /** dd/mm/yyyy HH:mm of an instant, in the browser's time zone. */
 export function formatDateTime(iso: string | Date): string {
   const d = typeof iso === 'string' ? new Date(iso) : iso;

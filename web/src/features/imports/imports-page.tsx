@@ -3,6 +3,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorMessage } from '../../components/error-message';
 import { Loading } from '../../components/loading';
+import { isNoAgencyRun, NoAgencyRun } from '../../components/no-agency-run';
+import { UploadForm } from '../../components/upload-form';
 import { agencyKeys } from '../../lib/agency';
 import { formatDateTime } from '../../lib/format';
 import { useI18n } from '../../lib/i18n/i18n';
@@ -10,7 +12,6 @@ import { useSession } from '../../lib/session';
 import { REGISTER_TYPE_CODES, type RegisterTypeCode } from '../../../../domain/registers/register-types';
 import { importExcel, importScans, importsQuery } from './api';
 import { DownloadRejectedRows, ExcelReport, ScanReport } from './import-reports';
-import { UploadForm } from './upload-form';
 
 export function ImportsPage() {
   const { t, n } = useI18n();
@@ -32,6 +33,7 @@ export function ImportsPage() {
           fileLabel={t('imports.excelFile')}
           accept=".xls,.xlsx"
           submitLabel={t('imports.excelSubmit')}
+          processingLabel={t('imports.importing')}
           fields={
             <>
               <label htmlFor="excel-type">{t('imports.registerType')}</label>
@@ -54,6 +56,7 @@ export function ImportsPage() {
           fileLabel={t('imports.scansFile')}
           accept=".zip"
           submitLabel={t('imports.scansSubmit')}
+          processingLabel={t('imports.importing')}
           fields={
             <>
               <label htmlFor="scans-unit">{t('imports.unitCode')}</label>
@@ -69,7 +72,9 @@ export function ImportsPage() {
         />
       </div>
       <h2 id="recent-title">{t('imports.recent')}</h2>
-      {imports.isError ? (
+      {isNoAgencyRun(imports.error) ? (
+        <NoAgencyRun />
+      ) : imports.isError ? (
         <ErrorMessage error={imports.error} onRetry={() => void imports.refetch()} />
       ) : !imports.data ? (
         <Loading />

@@ -4,20 +4,22 @@
  * (each file's rows on demand, the folder as a zip); and, while the run waits for it, the
  * release with a schedule edited in the table or read from a CSV.
  */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { parseScheduleCsv } from '../../../../domain/runs/schedule-csv';
 import { ScheduleAgencyUnknown } from '../../../../domain/runs/run-errors';
 import { searchKey } from '../../../../domain/text/search-key';
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { VirtualTable, type Column } from '../../components/virtual-table';
-import type { AgencyProgress, RunStatus } from '../../lib/api-types';
+import { isApiError } from '../../lib/api-client';
+import type { AgencyProgress, ExceptionReasons, RunStatus } from '../../lib/api-types';
 import { formatDateTime } from '../../lib/format';
 import { useI18n } from '../../lib/i18n/i18n';
-import { vi, type MessageKey } from '../../lib/i18n/vi';
 import { runStatusKey } from '../../lib/run-status';
-import { agencyFiles, downloadAgencyFolder, downloadExceptions, releaseSplit } from './api';
+import { agencyFiles, downloadAgencyFolder, downloadExceptions, exceptionReasons, releaseSplit } from './api';
+import { ReleaseConfirmDialog } from './release-confirm-dialog';
 import { schedulesOf, withSchedule, type ScheduleEntry } from './schedule-form';
 
 const NO_ENTRY: ScheduleEntry = { text: '', place: '' };
@@ -84,10 +86,26 @@ export function SplitSummary({ status }: { status: RunStatus }) {
   const [downloadError, setDownloadError] = useState<unknown>(null);
   const [filesOf, setFilesOf] = useState<AgencyProgress | null>(null);
   const { schedules, unreadable } = useMemo(() => schedulesOf(entries), [entries]);
+  const [confirming, setConfirming] = useState(false);
   const release = useMutation({
-    mutationFn: () => releaseSplit(runId, schedules, autoImport),
-    onSuccess: (progress) => queryClient.setQueryData<RunStatus>(runStatusKey(runId), (old) => (old ? { ...old, progress } : old)),
+    mutationFn: (withoutUndecided: boolean) => releaseSplit(runId, schedules, autoImport, withoutUndecided),
+    onSuccess: (progress) => {
+      setConfirming(false);
+      queryClient.setQueryData<RunStatus>(runStatusKey(runId), (old) => (old ? { ...old, progress } : old));
+    },
+    // A unit left undecided since the page last looked: the run asks for the confirmation the dialog gives.
+    onError: (e) => isApiError(e) && e.code === 'RUN_CUSTODIANS_UNDECIDED' && setConfirming(true),
     onSettled: () => queryClient.invalidateQueries({ queryKey: runStatusKey(runId) }),
+  });
+  const custodians = p.custodians;
+  const needed = custodians ? Object.keys(custodians.needed).length : 0;
+  const undecided = custodians ? Object.keys(custodians.needed).filter((u) => !custodians.decided[u]).length : 0;
+  const reasons = useQuery({
+    // The reasons change as decisions and placements are applied.
+    queryKey: ['exception-reasons', runId, custodians?.applied ?? 0],
+    queryFn: ({ signal }) => exceptionReasons(runId, signal),
+    enabled: split.exceptionRows > 0,
+    placeholderData: keepPreviousData,
   });
 
   const shown = useMemo(() => {
@@ -180,39 +198,34 @@ export function SplitSummary({ status }: { status: RunStatus }) {
     },
   ];
 
-  const reasons = Object.entries(split.exceptionsByReason).sort((a, b) => b[1] - a[1]);
   return (
     <section aria-labelledby="split-title" className="panel">
       <h2 id="split-title">{t('split.title')}</h2>
       <p className="totals">
         {t('split.conservation', { input: split.inputRows, written: split.rowsWritten, exceptions: split.exceptionRows, agencies: p.agencies.length })}
       </p>
+      {needed > 0 && (
+        <div className={undecided > 0 ? 'callout callout-waiting' : 'callout'}>
+          <p>
+            <strong>{t('split.decisions')}: </strong>
+            {undecided > 0 ? t('split.decisionsUndecided', { undecided, total: needed }) : t('split.decisionsDone', { total: needed })}
+          </p>
+          <Link className={undecided > 0 && editable ? 'button primary' : 'button'} to={`/runs/${runId}/decisions`}>
+            {t('split.openDecisions')}
+          </Link>
+        </div>
+      )}
       <div className="split-columns">
         <div>
           <h3>{t('split.exceptions')}</h3>
-          {reasons.length === 0 ? (
+          {split.exceptionRows === 0 ? (
             <p>{t('split.noExceptions')}</p>
+          ) : reasons.data ? (
+            <ReasonsTable reasons={reasons.data} />
+          ) : reasons.isError ? (
+            <ErrorMessage error={reasons.error} />
           ) : (
-            <table className="compact">
-              <thead>
-                <tr>
-                  <th scope="col">{t('split.reason')}</th>
-                  <th scope="col" className="num">
-                    {t('split.rows')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {reasons.map(([code, rows]) => (
-                  <tr key={code}>
-                    <td>
-                      <ReasonLabel code={code} />
-                    </td>
-                    <td className="num">{n(rows)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <p className="loading">{t('common.loading')}</p>
           )}
           {split.exceptionRows > 0 && (
             <button type="button" onClick={() => download(downloadExceptions(runId))}>
@@ -226,7 +239,8 @@ export function SplitSummary({ status }: { status: RunStatus }) {
             aria-labelledby="release-title"
             onSubmit={(e: FormEvent) => {
               e.preventDefault();
-              release.mutate();
+              if (undecided > 0) setConfirming(true);
+              else release.mutate(false);
             }}
           >
             <h3 id="release-title">{t('release.title')}</h3>
@@ -253,7 +267,7 @@ export function SplitSummary({ status }: { status: RunStatus }) {
                 {t('release.unreadable', { agencies: unreadable.map(nameOf).join(', ') })}
               </p>
             )}
-            {release.isError && <ErrorMessage error={release.error} />}
+            {release.isError && !confirming && <ErrorMessage error={release.error} />}
             <p>
               <button type="submit" className="primary" disabled={release.isPending || unreadable.length > 0}>
                 {release.isPending ? t('release.submitting') : t('release.submit', { scheduled, agencies: p.agencies.length })}
@@ -276,18 +290,48 @@ export function SplitSummary({ status }: { status: RunStatus }) {
       {downloadError !== null && <ErrorMessage error={downloadError} />}
       <VirtualTable columns={columns} rows={shown} rowKey={(a) => a.code} label={t('split.agenciesLabel')} height={Math.min(440, 36 * (shown.length + 1) + 2)} rowHeight={36} empty={t('board.noMatch')} />
       {filesOf && <AgencyFilesDialog runId={runId} agency={filesOf} onClose={() => setFilesOf(null)} />}
+      {confirming && <ReleaseConfirmDialog runId={runId} pending={release.isPending} error={release.isError ? release.error : null} onConfirm={() => release.mutate(true)} onClose={() => setConfirming(false)} />}
     </section>
   );
 }
 
-/** A reason code of the split in words where the page knows it; the exceptions workbook words every row. */
-function ReasonLabel({ code }: { code: string }) {
-  const { t } = useI18n();
-  const key = `split.reason.${code}`;
+/** The exception rows by reason: each code in the words its rows carry (a code can be worded several ways: a column, a sheet, a value). */
+function ReasonsTable({ reasons }: { reasons: ExceptionReasons }) {
+  const { t, n } = useI18n();
   return (
-    <>
-      {key in vi && <span>{t(key as MessageKey)} </span>}
-      <code>{code}</code>
-    </>
+    <table className="compact">
+      <thead>
+        <tr>
+          <th scope="col">{t('split.reason')}</th>
+          <th scope="col" className="num">
+            {t('split.rows')}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {reasons.reasons.map((r) => {
+          const worded = r.wordings.reduce((sum, w) => sum + w.rows, 0);
+          return (
+            <tr key={r.code}>
+              <td>
+                {r.wordings.length === 1 && <span>{r.wordings[0]!.messageVi} </span>}
+                <code>{r.code}</code>
+                {r.wordings.length > 1 && (
+                  <ul className="wordings">
+                    {r.wordings.map((w) => (
+                      <li key={w.messageVi}>
+                        {w.messageVi} <span className="muted">({t('split.wordingRows', { rows: w.rows })})</span>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                {worded < r.rows && <span className="muted small-line">{t('split.reasonOther', { rows: r.rows - worded })}</span>}
+              </td>
+              <td className="num">{n(r.rows)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }

@@ -9,6 +9,7 @@ import { Link } from 'react-router';
 import { BookName } from '../../components/book-name';
 import { ErrorMessage } from '../../components/error-message';
 import { Loading } from '../../components/loading';
+import { isNoAgencyRun, NoAgencyRun } from '../../components/no-agency-run';
 import { agencyQuery, bookPath, booksQuery, readyToCheck } from '../../lib/agency';
 import type { BookView } from '../../lib/api-types';
 import { formatDateTime } from '../../lib/format';
@@ -70,7 +71,9 @@ export function WorkQueuesPage() {
         {t('queues.title')}
         {agency.data && <span className="muted"> — {agency.data.name}</span>}
       </h1>
-      {books.isError ? (
+      {isNoAgencyRun(books.error) ? (
+        <NoAgencyRun />
+      ) : books.isError ? (
         <ErrorMessage error={books.error} onRetry={() => void books.refetch()} />
       ) : !books.data ? (
         <Loading />
