@@ -1,5 +1,6 @@
 /** What an official or a coordinator can get wrong in Step 4, and what the process refuses. */
 import { defineError } from '../errors';
+import { vietnamTime } from '../text/vietnam-time';
 import { MAX_DECISIONS_PER_BATCH } from './review-types';
 
 export const ReviewNotOfficialOfAgency = defineError<{ agency: string }>(
@@ -23,18 +24,20 @@ export const ReviewBookNotOpen = defineError<{ book: string }>(
   (p) => `Sổ ${p.book} chưa có dữ liệu được nhập trong lượt làm việc của cơ quan, nên chưa kiểm tra được.`,
 );
 
+/** `book` as the agency run describes it, the register's name first ("Sổ đăng ký khai sinh, quyển số 01 năm 2009 (đơn vị 00007)"). */
 export const ReviewBookClaimed = defineError<{ book: string; by: string; since: string }>(
   'REVIEW_BOOK_CLAIMED',
   'conflict',
   (p) => `book ${p.book} is being reviewed by another official`,
-  (p) => `Sổ ${p.book} đang được công chức ${p.by} kiểm tra (từ ${p.since}); mỗi sổ chỉ một người làm tại một thời điểm. Chờ người đó trả sổ, hoặc nhờ điều phối viên giải phóng.`,
+  (p) => `${p.book} đang được công chức ${p.by} kiểm tra (từ ${vietnamTime(p.since)}); mỗi sổ chỉ một người làm tại một thời điểm. Chờ người đó trả sổ, hoặc nhờ điều phối viên giải phóng.`,
 );
 
+/** `book` as the agency run describes it, the register's name first. */
 export const ReviewClaimNotHeld = defineError<{ book: string }>(
   'REVIEW_CLAIM_NOT_HELD',
   'conflict',
   (p) => `nobody holds book ${p.book}`,
-  (p) => `Sổ ${p.book} không có ai đang nhận kiểm tra.`,
+  (p) => `${p.book} không có ai đang nhận kiểm tra.`,
 );
 
 export const ReviewBatchEmpty = defineError<Record<string, never>>(

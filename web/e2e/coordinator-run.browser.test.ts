@@ -247,7 +247,7 @@ async function coordinatorRun(): Promise<void> {
   await page.getByRole('heading', { name: 'Thông báo của tỉnh 01' }).waitFor();
   expect(await page.getByLabel('Mã cơ quan').inputValue()).toBe(overdueAgency);
   await page.getByLabel('Loại').selectOption('escalation');
-  await page.getByRole('cell', { name: /^Quá hạn: sổ .* Đề nghị điều phối viên đôn đốc cơ quan\.$/ }).first().waitFor();
+  await page.getByRole('cell', { name: /^Quá hạn: Sổ đăng ký .* không có thao tác nào từ \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}; còn .* Đề nghị điều phối viên đôn đốc cơ quan\.$/ }).first().waitFor();
   const agencyCells = await page.locator('tbody tr td:nth-child(3)').allTextContents();
   expect(new Set(agencyCells)).toEqual(new Set([overdueAgency]));
   await screenshot(page, 'coordinator-notifications');

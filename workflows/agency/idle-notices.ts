@@ -6,6 +6,7 @@
 import type { NotificationActivities } from '../../activities/review/notify-idle-book';
 import { dueNotices } from '../../domain/review/review-rules';
 import { bookId, type ReviewBook } from '../../domain/review/review-types';
+import { vietnamTime } from '../../domain/text/vietnam-time';
 import type { AgencyContext } from './agency-context';
 import { describeBook } from './guards';
 
@@ -18,9 +19,9 @@ export interface IdleNotices {
 
 function messageOf(run: AgencyContext, book: ReviewBook, kind: 'reminder' | 'escalation'): string {
   const waiting = `${book.counts.imported} hồ sơ chờ kiểm tra (${book.counts.awaitingScan} chưa có bản quét)`;
-  return kind === 'reminder'
-    ? `Nhắc việc: sổ ${describeBook(book)} của ${run.state.name} không có thao tác nào từ ${book.lastActivityAt}; còn ${waiting}.`
-    : `Quá hạn: sổ ${describeBook(book)} của ${run.state.name} không có thao tác nào từ ${book.lastActivityAt}; còn ${waiting}. Đề nghị điều phối viên đôn đốc cơ quan.`;
+  // describeBook begins with the register's name ("Sổ đăng ký khai sinh, …").
+  const idle = `${describeBook(book)} của ${run.state.name} không có thao tác nào từ ${vietnamTime(book.lastActivityAt)}; còn ${waiting}.`;
+  return kind === 'reminder' ? `Nhắc việc: ${idle}` : `Quá hạn: ${idle} Đề nghị điều phối viên đôn đốc cơ quan.`;
 }
 
 export function createIdleNotices(run: AgencyContext, notifyIdleBook: NotificationActivities['notifyIdleBook']): IdleNotices {

@@ -4,6 +4,7 @@
  * delays pass in moments. The activities are the test's own, standing for the database: each
  * records what it was asked and answers as the real one would.
  */
+import { vietnamTime } from '../../domain/text/vietnam-time';
 import { Context } from '@temporalio/activity';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -227,7 +228,8 @@ describe('idle-book notices', () => {
         ]);
         expect(o.notices[0]!.at - Date.parse(since)).toBeGreaterThanOrEqual(SETTINGS.reminderAfterMs);
         expect(o.notices[1]!.at - Date.parse(since)).toBeGreaterThanOrEqual(SETTINGS.escalateAfterMs);
-        expect(o.notices[0]!.messageVi).toMatch(/^Nhắc việc: sổ Sổ đăng ký khai sinh, quyển số 01 năm 2009 .* còn 4 hồ sơ chờ kiểm tra/);
+        expect(o.notices[0]!.messageVi).toMatch(/^Nhắc việc: Sổ đăng ký khai sinh, quyển số 01 năm 2009 .* không có thao tác nào từ \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}; còn 4 hồ sơ chờ kiểm tra/);
+        expect(o.notices[0]!.messageVi).toContain(`từ ${vietnamTime(since)};`);
         expect(o.notices[1]!.messageVi).toMatch(/^Quá hạn: .* Đề nghị điều phối viên đôn đốc cơ quan\.$/);
         await until('the province run told of one overdue book', async () => ((await parent.query(heardQuery)).at(-1)?.overdueBooks === 1 ? true : undefined));
 
