@@ -135,7 +135,10 @@ test('the official imports the Excel file of a register type and a scan zip, wit
   const scanReport = page.locator('.report').filter({ hasText: path.basename(book.zip) });
   await scanReport.waitFor({ timeout: 60_000 });
   expect(await scanReport.textContent()).toContain(`${book.numbers.length} tệp trong .zip = đã gắn ${book.numbers.length} +`);
-  await page.getByRole('table').filter({ hasText: path.basename(book.zip) }).waitFor();
+  // The latest imports, their counts in words as the reports give them.
+  const recent = page.getByRole('table', { name: 'Các lần nhập gần đây' });
+  await recent.getByRole('row').filter({ hasText: path.basename(book.zip) }).getByText(`${book.numbers.length} tệp trong .zip = đã gắn ${book.numbers.length} +`, { exact: false }).waitFor();
+  await recent.getByRole('row').filter({ hasText: path.basename(excelFile) }).getByText(new RegExp(`^Đọc \\d+ dòng = thêm mới ${counts.rows[0]!.n} \\+`)).waitFor();
   await screenshot(page, 'imports');
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
 });
@@ -274,7 +277,7 @@ test('a second official of the agency who opens the book the first holds is told
   await page.getByRole('button', { name: 'Đăng xuất' }).click();
   await signIn(page, 'congchuc.a2');
   await page.goto(`/records/${open.id}`);
-  await page.getByRole('alert').getByText(/đang được công chức congchuc\.a kiểm tra/).waitFor();
+  await page.getByRole('alert').getByText(/^Sổ đăng ký .* đang được công chức congchuc\.a kiểm tra \(từ \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}\);/).waitFor();
   await page.getByText('Mã lỗi: REVIEW_BOOK_CLAIMED').waitFor();
   await page.getByText('Bạn không giữ sổ này nên không quyết định được.', { exact: true }).waitFor();
   expect(await page.getByRole('button', { name: /Phê duyệt và sang hồ sơ sau/ }).isDisabled()).toBe(true);

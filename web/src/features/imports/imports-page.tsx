@@ -6,6 +6,7 @@ import { Loading } from '../../components/loading';
 import { isNoAgencyRun, NoAgencyRun } from '../../components/no-agency-run';
 import { UploadForm } from '../../components/upload-form';
 import { agencyKeys } from '../../lib/agency';
+import type { ImportsView } from '../../lib/api-types';
 import { formatDateTime } from '../../lib/format';
 import { useI18n } from '../../lib/i18n/i18n';
 import { useSession } from '../../lib/session';
@@ -13,8 +14,11 @@ import { REGISTER_TYPE_CODES, type RegisterTypeCode } from '../../../../domain/r
 import { importExcel, importScans, importsQuery } from './api';
 import { DownloadRejectedRows, ExcelReport, ScanReport } from './import-reports';
 
+/** A count of an import as the agency's run remembers it (each kind has its own). */
+const c = (i: ImportsView['imports'][number], key: string) => i.counts[key] ?? 0;
+
 export function ImportsPage() {
-  const { t, n } = useI18n();
+  const { t } = useI18n();
   const code = useSession().user.agencyCode!;
   const queryClient = useQueryClient();
   const imports = useQuery(importsQuery(code));
@@ -99,10 +103,9 @@ export function ImportsPage() {
                 <td>{i.sourceName}</td>
                 <td>{i.by}</td>
                 <td>
-                  {Object.entries(i.counts)
-                    .filter(([, v]) => typeof v === 'number')
-                    .map(([k, v]) => `${k}: ${n(v)}`)
-                    .join(' · ')}
+                  {i.kind === 'excel'
+                    ? t('imports.excelCounts', { read: c(i, 'read'), inserted: c(i, 'inserted'), updated: c(i, 'updated'), unchanged: c(i, 'unchanged'), rejected: c(i, 'rejected') })
+                    : t('imports.scanCounts', { entries: c(i, 'entries'), attached: c(i, 'attached'), already: c(i, 'alreadyAttached'), replaced: c(i, 'replaced'), unmatched: c(i, 'unmatched'), rejected: c(i, 'rejected') })}
                   {i.kind === 'excel' && (i.counts.rejected ?? 0) > 0 && (
                     <div>
                       <DownloadRejectedRows importId={i.importId} />
