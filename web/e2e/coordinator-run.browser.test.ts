@@ -247,6 +247,15 @@ async function coordinatorRun(): Promise<void> {
   await page.getByRole('heading', { name: 'Thông báo của tỉnh 01' }).waitFor();
   expect(await page.getByLabel('Mã cơ quan').inputValue()).toBe(overdueAgency);
   await page.getByLabel('Loại').selectOption('escalation');
+  // The list before the filter has escalations too: wait for the one read with it, escalations only.
+  const escalationsOnly = async () => {
+    const kinds = await page.locator('tbody tr td:nth-child(2)').allTextContents();
+    return kinds.length > 0 && kinds.every((k) => k === 'Quá hạn');
+  };
+  for (let tries = 0; !(await escalationsOnly()); tries++) {
+    if (tries > 100) throw new Error('the notifications never showed escalations only');
+    await page.waitForTimeout(100);
+  }
   await page.getByRole('cell', { name: /^Quá hạn: Sổ đăng ký .* không có thao tác nào từ \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}; còn .* Đề nghị điều phối viên đôn đốc cơ quan\.$/ }).first().waitFor();
   const agencyCells = await page.locator('tbody tr td:nth-child(3)').allTextContents();
   expect(new Set(agencyCells)).toEqual(new Set([overdueAgency]));
