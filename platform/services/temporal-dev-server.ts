@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { defineError } from '../../domain/errors';
+import { devServerSearchAttributeFlags } from '../temporal-search-attributes';
 
 export const TemporalStartFailed = defineError<{ address: string; reason: string }>(
   'TEMPORAL_START_FAILED',
@@ -69,6 +70,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
   if (opts.namespace !== 'default') args.push('--namespace', opts.namespace);
+  args.push(...devServerSearchAttributeFlags());
 
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   const log = fs.openSync(opts.logFile, 'a');

@@ -1,0 +1,49 @@
+/**
+ * The search attributes our runs keep (domain/audit/run-search.ts) must exist on the namespace
+ * before a run starts: Temporal refuses a run that sets an unknown one. The embedded dev server
+ * registers them from its start flags; a production server gets them once, from `hotich migrate`,
+ * through the operator service.
+ */
+import type { Connection } from '@temporalio/client';
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../domain/audit/run-search';
+import { defineError } from '../domain/errors';
+
+const TYPES = ['TEXT', 'KEYWORD', 'INT', 'DOUBLE', 'BOOL', 'DATETIME', 'KEYWORD_LIST'] as const;
+const KEYWORD = encodeSearchAttributeIndexedValueType('KEYWORD')!;
+const NAMES: readonly string[] = Object.values(SEARCH_ATTRIBUTES);
+
+export const SearchAttributeTypeConflict = defineError<{ name: string; namespace: string; type: string }>(
+  'TEMPORAL_SEARCH_ATTRIBUTE_CONFLICT',
+  'config',
+  (p) => `search attribute ${p.name} exists on namespace ${p.namespace} with type ${p.type}, not Keyword`,
+  (p) => `Thuộc tính tìm kiếm ${p.name} đã có trên namespace ${p.namespace} của Temporal nhưng với kiểu ${p.type} thay vì Keyword; người quản trị Temporal cần xoá hoặc đổi tên thuộc tính đó.`,
+);
+
+/** `temporal server start-dev` flags that register them at start (kept across restarts of a server with a db file). */
+export function devServerSearchAttributeFlags(): string[] {
+  return NAMES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]);
+}
+
+const GRPC_UNIMPLEMENTED = 12;
+
+/**
+ * Adds those missing on the namespace; returns their names (none when all were there). The
+ * time-skipping test server cannot list them, only add them: there all are added.
+ */
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+  const existing = await connection.operatorService.listSearchAttributes({ namespace }).catch((e: unknown) => {
+    if ((e as { code?: number }).code === GRPC_UNIMPLEMENTED) return { customAttributes: {} as Record<string, number> };
+    throw e;
+  });
+  const missing: string[] = [];
+  for (const name of NAMES) {
+    const type = existing.customAttributes[name];
+    if (type === undefined) missing.push(name);
+    else if (type !== KEYWORD) throw SearchAttributeTypeConflict({ name, namespace, type: TYPES.find((t) => encodeSearchAttributeIndexedValueType(t) === type) ?? String(type) });
+  }
+  if (missing.length > 0) {
+    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing.map((name) => [name, KEYWORD])) });
+  }
+  return missing;
+}
