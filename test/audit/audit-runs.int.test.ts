@@ -1,0 +1,149 @@
+/**
+ * An auditor's reading of real runs on the real Temporal dev server and PostgreSQL: a generated
+ * province split, released with auto-import, one agency's official importing pages, deciding
+ * and transferring. Runs are listed by the search attributes they keep; each run's history comes
+ * out as JSON that replays against today's code; the timeline tells the run in Vietnamese.
+ */
+import fs from 'node:fs';
+import { text } from 'node:stream/consumers';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import type { Workers } from '../../worker/create-worker';
+import type { Principal } from '../../domain/access';
+import type { ReviewActor } from '../../domain/review/review-types';
+import { agencyWorkflowId, provinceRunWorkflowId } from '../../domain/runs/province-run';
+import { createAgencyImports, type AgencyImports } from '../../services/agency-imports';
+import { createAgencyReview, type AgencyReview } from '../../services/agency-review';
+import { createAuditing, type Auditing } from '../../services/audit/auditing';
+import { replayHistories } from '../../services/audit/replay';
+import { createProvinceRunHarness, scratchDir, type ProvinceRunHarness } from '../support/province-runs';
+import { codeOfAny, importedProvince, importZip, recordsWhere, scannedBooksByAgency, waitFor } from '../review/review-support';
+
+let h: ProvinceRunHarness;
+let worker: Workers;
+let running: Promise<void>;
+let gen: string;
+let imports: AgencyImports;
+let review: AgencyReview;
+let audit: Auditing;
+let runId: string;
+let agency: string;
+
+const national: Principal = { username: 'kiemtoan', role: 'auditor', provinceCode: null };
+const hanoiAuditor: Principal = { username: 'kiemtoan01', role: 'auditor', provinceCode: '01' };
+const otherAuditor: Principal = { username: 'kiemtoan79', role: 'auditor', provinceCode: '79' };
+const coordinator: Principal = { username: 'dieuphoi01', role: 'coordinator', provinceCode: '01' };
+
+beforeAll(async () => {
+  h = await createProvinceRunHarness('audit-runs', { review: { transferDelayMs: 500 } });
+  worker = await h.createWorker();
+  running = worker.run();
+  gen = scratchDir('audit-runs-gen');
+  imports = createAgencyImports({ temporal: h.env.client, pool: h.db.pool, store: h.store });
+  review = createAgencyReview({ temporal: h.env.client, pool: h.db.pool, imports });
+  audit = createAuditing({ temporal: h.env.client, pool: h.db.pool });
+
+  const province = await importedProvince(h, gen, { seed: 23, records: 600, scannedRatio: 0.6 });
+  runId = province.runId;
+  const [code, books] = (await scannedBooksByAgency(h.db.pool, province.books))[0]!;
+  agency = code;
+  for (const b of books) await importZip(imports, province.out, agency, b);
+  const scanned = await recordsWhere(h.db.pool, `r.agency_code = $1 AND EXISTS (SELECT 1 FROM attachments a WHERE a.record_id = r.id)`, [agency]);
+  const official: ReviewActor = { username: 'canbo01', role: 'official', agencyCode: agency };
+  await review.decide(agency, official, [
+    ...scanned.slice(0, 3).map((r) => ({ recordId: r.id, kind: 'approve' as const, pages: r.pages })),
+    { recordId: scanned[3]!.id, kind: 'reject' as const, reasonCode: 'PAGE_UNREADABLE' as const },
+  ]);
+  await review.transferNow(agency, official);
+  await waitFor('the transfer', async () => ((await review.state(agency)).transfer.transferred === 3 ? true : undefined));
+});
+
+afterAll(async () => {
+  if (runId) await h.runs.cancel(runId, 'dieuphoi01', 'kết thúc kiểm thử').catch(() => undefined);
+  worker?.shutdown();
+  await running;
+  await h?.close();
+  fs.rmSync(gen, { recursive: true, force: true });
+});
+
+test('runs are listed by province, agency, kind, phase and status, within the reader scope', async () => {
+  const agencies = (await h.runs.status(runId)).progress.agencies.map((a) => a.code).sort();
+  const listed = await waitFor('every agency run in visibility', async () => {
+    const page = await audit.listRuns(national, { provinceCode: '01', kind: 'agency', status: 'Running' }, { limit: 200 });
+    return page.items.length === agencies.length ? page : undefined;
+  });
+  expect(listed.query).toBe("HotichProvince = '01' AND HotichKind = 'agency' AND ExecutionStatus = 'Running'");
+  expect(listed.items.map((r) => r.agencyCode).sort()).toEqual(agencies);
+  expect(listed.items.every((r) => r.workflowType === 'agencyRun' && r.kindVi === 'Phần việc của cơ quan đăng ký' && r.statusVi === 'Đang chạy')).toBe(true);
+
+  // The phase is kept up to date: every agency imported its files and is in review.
+  const inReview = await waitFor('the phase of the agency that decided', async () => {
+    const page = await audit.listRuns(coordinator, { agencyCode: agency, phase: 'in_review' });
+    return page.items.length === 1 ? page.items[0] : undefined;
+  });
+  expect(inReview).toMatchObject({ workflowId: agencyWorkflowId(agency, runId), provinceCode: '01', agencyCode: agency, phase: 'in_review', phaseVi: 'Đang nhập và kiểm tra, phê duyệt' });
+
+  const provinceRuns = await audit.listRuns(hanoiAuditor, { kind: 'province-run', startedFrom: '2020-01-01' });
+  expect(provinceRuns.items).toEqual([expect.objectContaining({ workflowId: provinceRunWorkflowId(runId), phase: 'in_progress', provinceCode: '01' })]);
+
+  // A page at a time: the pages together are the whole list, once.
+  const first = await audit.listRuns(national, { provinceCode: '01', kind: 'agency' }, { limit: 2 });
+  expect(first.items).toHaveLength(2);
+  const second = await audit.listRuns(national, { provinceCode: '01', kind: 'agency' }, { limit: 2, pageToken: first.nextPageToken });
+  expect(second.items.map((r) => r.workflowId)).not.toContain(first.items[0]!.workflowId);
+
+  // Another province's reader sees nothing of province 01, and cannot ask for it.
+  expect((await audit.listRuns(otherAuditor, { kind: 'agency' })).items).toEqual([]);
+  expect(await codeOfAny(audit.listRuns(otherAuditor, { provinceCode: '01' }))).toBe('RESOURCE_NOT_FOUND');
+  expect(await codeOfAny(audit.timeline(otherAuditor, provinceRunWorkflowId(runId)))).toBe('RESOURCE_NOT_FOUND');
+  expect(await codeOfAny(audit.listRuns(national, { phase: 'nửa chừng' as never }))).toBe('AUDIT_RUN_FILTER_INVALID');
+});
+
+test('a run exported as JSON replays against the current workflow code; its timeline tells it in Vietnamese', async () => {
+  const workflowId = agencyWorkflowId(agency, runId);
+  const { run, json } = await audit.exportHistory(hanoiAuditor, workflowId);
+  const history = historyFromJSON(JSON.parse(await text(json)));
+  expect(history.events!.length).toBe(run.historyLength);
+  const province = await audit.histories(national, provinceRunWorkflowId(runId));
+  const outcomes = await replayHistories([{ source: 'export', workflowId, history }, ...province.map((p) => ({ source: p.run.runId, workflowId: p.run.workflowId, history: p.history }))]);
+  expect(outcomes.map((o) => [o.workflowType, o.ok, o.problem])).toEqual([
+    ['agencyRun', true, undefined],
+    ['provinceRun', true, undefined],
+  ]);
+
+  const provinceTimeline = await audit.timeline(hanoiAuditor, provinceRunWorkflowId(runId));
+  const actions = provinceTimeline.entries.map((e) => e.action);
+  const agencies = (await h.runs.status(runId)).progress.agencies;
+  expect(actions.filter((a) => a !== 'phase' && a !== 'signal.agencyPhase')).toEqual([
+    'run.started',
+    'activity.receivePackage',
+    'update.confirmHandover',
+    'activity.splitPackage',
+    'update.releaseSplit',
+    ...agencies.map(() => 'child.started'),
+  ]);
+  const said = (action: string) => provinceTimeline.entries.find((e) => e.action === action)!;
+  expect(said('run.started')).toMatchObject({ actor: 'dieuphoi01', textVi: expect.stringMatching(/^dieuphoi01 đăng ký gói dữ liệu «01-c06-23\.xlsx» của tỉnh 01 \(SHA-256 theo biên bản [0-9a-f]{64}\)/) });
+  expect(said('update.confirmHandover')).toMatchObject({ actor: 'dieuphoi01', outcome: 'ok', textVi: 'dieuphoi01 xác nhận đã nhận đủ gói dữ liệu theo biên bản bàn giao' });
+  expect(said('activity.splitPackage').textVi).toMatch(/^Tách xong: 600 dòng = \d+ dòng vào \d+ cơ quan \+ \d+ dòng ngoại lệ$/);
+  // The phases in the order the run went through them, in Vietnamese.
+  expect(provinceTimeline.entries.filter((e) => e.action === 'phase').map((e) => e.textVi)).toEqual(
+    ['Đang tiếp nhận gói dữ liệu', 'Chờ xác nhận bàn giao', 'Đang tách theo địa giới hành chính', 'Chờ điều phối viên duyệt kết quả tách', 'Đang giao dữ liệu cho các cơ quan', 'Các cơ quan đang nhập và kiểm tra dữ liệu'].map((p) => `Giai đoạn: ${p}`),
+  );
+  expect(provinceTimeline.entries.map((e) => e.eventId)).toEqual([...provinceTimeline.entries.map((e) => e.eventId)].sort((a, b) => a - b));
+
+  const agencyTimeline = await audit.timeline(hanoiAuditor, workflowId);
+  const of = (action: string) => agencyTimeline.entries.filter((e) => e.action === action);
+  const files = agencies.find((a) => a.code === agency)!.files;
+  // Auto-imports are told by their activity, scans and decisions by the official's update.
+  expect(of('activity.importExcel')).toHaveLength(files);
+  expect(of('activity.importExcel').every((e) => e.actor === 'dieuphoi01' && /^Tự nhập tệp đã tách sổ [A-Z]+ «.+\.xls» \(SHA-256 [0-9a-f]{12}…\) \(do dieuphoi01 chọn khi giao dữ liệu\): đọc \d+ dòng: thêm \d+/.test(e.textVi))).toBe(true);
+  expect(of('update.importScans').length).toBeGreaterThan(0);
+  expect(of('update.importScans')[0]).toMatchObject({ actor: 'canbo01', outcome: 'ok', textVi: expect.stringMatching(/^canbo01 nhập tệp bản quét «.+\.zip» \(SHA-256 [0-9a-f]{12}…\) của đơn vị \d+: gắn \d+ trang/) });
+  const decisions = of('update.decideRecords');
+  const total = (re: RegExp) => decisions.reduce((n, e) => n + Number(re.exec(e.textVi)?.[1] ?? 0), 0);
+  expect([total(/phê duyệt (\d+)/), total(/từ chối (\d+)/), total(/: thực hiện (\d+)$/)]).toEqual([3, 1, 4]);
+  expect(decisions.flatMap((e) => e.refs?.recordIds ?? [])).toHaveLength(4);
+  expect(decisions[0]!.textVi).toMatch(/^canbo01 quyết định trên Sổ đăng ký .+, quyển \w+ năm \d{4} \(đơn vị \d+\)/);
+  expect(of('update.transferNow')).toEqual([expect.objectContaining({ actor: 'canbo01', textVi: 'canbo01 yêu cầu chuyển ngay các hồ sơ đã phê duyệt' })]);
+  expect(of('activity.transferApproved')).toEqual([expect.objectContaining({ textVi: 'Chuyển lô 3 hồ sơ vào CSDLHTĐT: được nhận 3, bị trả lại 0', refs: { batchKey: `${workflowId}/transfer/1` } })]);
+});
