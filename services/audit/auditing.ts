@@ -5,12 +5,16 @@
  */
 import type { Readable } from 'node:stream';
 import type { Client } from '@temporalio/client';
-import type { History } from '@temporalio/common/lib/proto-utils';
 import type { Pool } from 'pg';
 import type { Principal } from '../../domain/access';
+import { isAppError } from '../../domain/errors';
+import { ResourceNotFound } from '../../api/errors';
 import { createWorkflowRegistry } from '../../api/repositories/workflows';
 import { runsInScope } from './audit-scope';
 import { historyFacts } from './history-facts';
+import { indexHistories, type LoadedWorkflow } from './history-index';
+import { recordTrail, type RecordTrail } from './record-trail';
+import { reconcileProvince, type Reconciliation } from './reconcile';
 import { createRunList } from './run-list';
 import { tellHistory, type TimelineEntry } from './timeline';
 import { createWorkflowHistories, workflowNotFound, type WorkflowRun } from './workflow-histories';
@@ -25,6 +29,18 @@ export function createAuditing({ temporal, pool }: { temporal: Client; pool: Poo
   const histories = createWorkflowHistories(temporal);
   const registry = createWorkflowRegistry(pool);
   const runs = (reader: Principal, workflowId: string) => runsInScope(reader, workflowId, registry, histories.runsOf);
+  /** Histories a record's or an agency's rows name (scope was checked on the record); a workflow Temporal no longer keeps is left out. */
+  const loadHistories = async (workflowIds: string[]) => {
+    const loaded: LoadedWorkflow[] = [];
+    for (const workflowId of workflowIds) {
+      const all = await histories.runsOf(workflowId).catch((e: unknown) => {
+        if (isAppError(e) && e.code === ResourceNotFound.code) return [];
+        throw e;
+      });
+      loaded.push({ workflowId, runs: await Promise.all(all.map(async (run) => ({ run, history: await histories.history(workflowId, run.runId) }))) });
+    }
+    return indexHistories(loaded);
+  };
 
   return {
     listRuns: createRunList(temporal),
@@ -41,9 +57,9 @@ export function createAuditing({ temporal, pool }: { temporal: Client; pool: Poo
     },
 
     /** The histories of every run of a workflow, oldest first, to replay. */
-    async histories(reader: Principal, workflowId: string): Promise<Array<{ run: WorkflowRun; history: History }>> {
+    async histories(reader: Principal, workflowId: string): Promise<LoadedWorkflow> {
       const all = await runs(reader, workflowId);
-      return Promise.all(all.map(async (run) => ({ run, history: await histories.history(workflowId, run.runId) })));
+      return { workflowId, runs: await Promise.all(all.map(async (run) => ({ run, history: await histories.history(workflowId, run.runId) }))) };
     },
 
     async timeline(reader: Principal, workflowId: string): Promise<RunTimeline> {
@@ -52,6 +68,13 @@ export function createAuditing({ temporal, pool }: { temporal: Client; pool: Poo
       for (const run of all) entries.push(...tellHistory({ workflowId, runId: run.runId }, historyFacts(await histories.history(workflowId, run.runId))));
       return { workflowId, runs: all, entries };
     },
+
+    /** One record's whole story: its versions, pages, decisions and transfer, each with its log entries and history event. */
+    trail: (reader: Principal, recordId: number): Promise<RecordTrail> => recordTrail(pool, reader, recordId, loadHistories),
+
+    /** Where the database, the audit log and the workflows disagree about a province (or one of its agencies). */
+    reconcile: (reader: Principal, provinceCode: string, opts: { agencyCode?: string } = {}): Promise<Reconciliation> =>
+      reconcileProvince({ pool, temporal, histories }, reader, provinceCode, opts),
   };
 }
 export type Auditing = ReturnType<typeof createAuditing>;

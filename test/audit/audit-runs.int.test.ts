@@ -16,7 +16,8 @@ import { createAgencyReview, type AgencyReview } from '../../services/agency-rev
 import { createAuditing, type Auditing } from '../../services/audit/auditing';
 import { replayHistories } from '../../services/audit/replay';
 import { createProvinceRunHarness, scratchDir, type ProvinceRunHarness } from '../support/province-runs';
-import { codeOfAny, importedProvince, importZip, recordsWhere, scannedBooksByAgency, waitFor } from '../review/review-support';
+import { codeOfAny, importedProvince, importZip, recordsWhere, scannedBooksByAgency, waitFor, type RecordRow } from '../review/review-support';
+import { createUsersRepository } from '../../api/repositories/users';
 
 let h: ProvinceRunHarness;
 let worker: Workers;
@@ -27,6 +28,8 @@ let review: AgencyReview;
 let audit: Auditing;
 let runId: string;
 let agency: string;
+let other: string;
+let scanned: RecordRow[];
 
 const national: Principal = { username: 'kiemtoan', role: 'auditor', provinceCode: null };
 const hanoiAuditor: Principal = { username: 'kiemtoan01', role: 'auditor', provinceCode: '01' };
@@ -47,14 +50,24 @@ beforeAll(async () => {
   const [code, books] = (await scannedBooksByAgency(h.db.pool, province.books))[0]!;
   agency = code;
   for (const b of books) await importZip(imports, province.out, agency, b);
-  const scanned = await recordsWhere(h.db.pool, `r.agency_code = $1 AND EXISTS (SELECT 1 FROM attachments a WHERE a.record_id = r.id)`, [agency]);
+  scanned = await recordsWhere(h.db.pool, `r.agency_code = $1 AND EXISTS (SELECT 1 FROM attachments a WHERE a.record_id = r.id)`, [agency]);
+  // The officials are users of their agencies, as the API and the CLI require of whoever decides.
+  const users = createUsersRepository(h.db.pool);
+  other = (await h.runs.status(runId)).progress.agencies.find((a) => a.code !== agency)!.code;
+  await users.create({ username: 'canbo01', password: 'mat-khau-thu-01', role: 'official', provinceCode: '01', agencyCode: agency });
+  await users.create({ username: 'canbo02', password: 'mat-khau-thu-02', role: 'official', provinceCode: '01', agencyCode: other });
   const official: ReviewActor = { username: 'canbo01', role: 'official', agencyCode: agency };
   await review.decide(agency, official, [
     ...scanned.slice(0, 3).map((r) => ({ recordId: r.id, kind: 'approve' as const, pages: r.pages })),
     { recordId: scanned[3]!.id, kind: 'reject' as const, reasonCode: 'PAGE_UNREADABLE' as const },
   ]);
+  // One record rejected, corrected against its page, then approved: every kind of step in its trail.
+  const told = scanned[4]!;
+  await review.decide(agency, official, [{ recordId: told.id, kind: 'reject', reasonCode: 'DATA_DIFFERS', comment: 'Sai tên người ký' }]);
+  await review.decide(agency, official, [{ recordId: told.id, kind: 'correct', reasonCode: 'DATA_DIFFERS', fields: { signer: 'Nguyễn Văn Đức' } }]);
+  await review.decide(agency, official, [{ recordId: told.id, kind: 'approve', pages: told.pages }]);
   await review.transferNow(agency, official);
-  await waitFor('the transfer', async () => ((await review.state(agency)).transfer.transferred === 3 ? true : undefined));
+  await waitFor('the transfer', async () => ((await review.state(agency)).transfer.transferred === 4 ? true : undefined));
 });
 
 afterAll(async () => {
@@ -104,7 +117,7 @@ test('a run exported as JSON replays against the current workflow code; its time
   const history = historyFromJSON(JSON.parse(await text(json)));
   expect(history.events!.length).toBe(run.historyLength);
   const province = await audit.histories(national, provinceRunWorkflowId(runId));
-  const outcomes = await replayHistories([{ source: 'export', workflowId, history }, ...province.map((p) => ({ source: p.run.runId, workflowId: p.run.workflowId, history: p.history }))]);
+  const outcomes = await replayHistories([{ source: 'export', workflowId, history }, ...province.runs.map((p) => ({ source: p.run.runId, workflowId: p.run.workflowId, history: p.history }))]);
   expect(outcomes.map((o) => [o.workflowType, o.ok, o.problem])).toEqual([
     ['agencyRun', true, undefined],
     ['provinceRun', true, undefined],
@@ -141,9 +154,81 @@ test('a run exported as JSON replays against the current workflow code; its time
   expect(of('update.importScans')[0]).toMatchObject({ actor: 'canbo01', outcome: 'ok', textVi: expect.stringMatching(/^canbo01 nhập tệp bản quét «.+\.zip» \(SHA-256 [0-9a-f]{12}…\) của đơn vị \d+: gắn \d+ trang/) });
   const decisions = of('update.decideRecords');
   const total = (re: RegExp) => decisions.reduce((n, e) => n + Number(re.exec(e.textVi)?.[1] ?? 0), 0);
-  expect([total(/phê duyệt (\d+)/), total(/từ chối (\d+)/), total(/: thực hiện (\d+)$/)]).toEqual([3, 1, 4]);
-  expect(decisions.flatMap((e) => e.refs?.recordIds ?? [])).toHaveLength(4);
+  expect([total(/phê duyệt (\d+)/), total(/từ chối (\d+)/), total(/sửa (\d+)/), total(/: thực hiện (\d+)$/)]).toEqual([4, 2, 1, 7]);
+  expect(decisions.flatMap((e) => e.refs?.recordIds ?? [])).toHaveLength(7);
   expect(decisions[0]!.textVi).toMatch(/^canbo01 quyết định trên Sổ đăng ký .+, quyển \w+ năm \d{4} \(đơn vị \d+\)/);
   expect(of('update.transferNow')).toEqual([expect.objectContaining({ actor: 'canbo01', textVi: 'canbo01 yêu cầu chuyển ngay các hồ sơ đã phê duyệt' })]);
-  expect(of('activity.transferApproved')).toEqual([expect.objectContaining({ textVi: 'Chuyển lô 3 hồ sơ vào CSDLHTĐT: được nhận 3, bị trả lại 0', refs: { batchKey: `${workflowId}/transfer/1` } })]);
+  expect(of('activity.transferApproved')).toEqual([expect.objectContaining({ textVi: 'Chuyển lô 4 hồ sơ vào CSDLHTĐT: được nhận 4, bị trả lại 0', refs: { batchKey: `${workflowId}/transfer/1` } })]);
+});
+
+test("a record's whole trail in one call: each step from the database, with its log entries and the history event that asked for it", async () => {
+  const record = scanned[4]!;
+  const trail = await audit.trail(hanoiAuditor, record.id);
+  expect(trail.record).toMatchObject({ id: record.id, agencyCode: agency, provinceCode: '01', state: 'transferred', stateVi: 'Đã chuyển vào CSDLHTĐT', version: record.version + 1, pages: record.pages.length });
+  expect(trail.record.receipt).toMatchObject({ batchKey: `${agencyWorkflowId(agency, runId)}/transfer/1` });
+  expect(trail.workflows).toEqual([agencyWorkflowId(agency, runId)]);
+  expect(trail.steps.map((s) => s.kind)).toEqual(['import', ...record.pages.map(() => 'page'), 'reject', 'correct', 'approve', 'transfer']);
+  const step = (kind: string) => trail.steps.find((s) => s.kind === kind)!;
+  // Every step is in the log and in the history.
+  expect(trail.steps.map((s) => s.log.map((l) => l.action))).toEqual([['import.excel'], ...record.pages.map(() => ['import.scans']), ['record.reject'], ['record.correct'], ['record.approve'], ['transfer.batch']]);
+  expect(trail.steps.every((s) => s.history !== undefined && s.history.workflowId === agencyWorkflowId(agency, runId))).toBe(true);
+  expect(step('import')).toMatchObject({ actor: 'dieuphoi01', version: 1, textVi: expect.stringMatching(/^dieuphoi01 nhập tệp «.+\.xls» \(sổ [A-Z]+, SHA-256 [0-9a-f]{12}…, lần nhập số \d+\): tạo hồ sơ, phiên bản 1$/) });
+  expect(step('import').history!.textVi).toMatch(/^Tự nhập tệp đã tách/);
+  expect(step('page').history!.textVi).toMatch(/^canbo01 nhập tệp bản quét/);
+  expect(step('reject')).toMatchObject({ actor: 'canbo01', kindVi: 'Từ chối', textVi: `canbo01 từ chối phiên bản ${record.version}: Dữ liệu khác với sổ hộ tịch: Sai tên người ký` });
+  expect(step('reject').log[0]).toMatchObject({ stateBefore: 'imported', stateAfter: 'rejected', actorRole: 'official' });
+  expect(step('correct').textVi).toBe(`canbo01 sửa theo sổ các trường Người ký (Sửa cho đúng với sổ hộ tịch): phiên bản ${record.version + 1}`);
+  expect(step('approve').textVi).toBe(`canbo01 phê duyệt phiên bản ${record.version + 1}, đã đối chiếu ${record.pages.length} trang quét (SHA-256 ${record.pages.map((p) => `${p.slice(0, 12)}…`).join(', ')})`);
+  expect(step('approve').history!.textVi).toMatch(/^canbo01 quyết định trên .+ \(phê duyệt 1 hồ sơ\): thực hiện 1$/);
+  expect(step('transfer').history!.textVi).toBe('Chuyển lô 4 hồ sơ vào CSDLHTĐT: được nhận 4, bị trả lại 0');
+  expect(trail.steps.map((s) => s.at)).toEqual([...trail.steps.map((s) => s.at)].sort());
+
+  // Outside the reader's scope, or absent, the record is not found.
+  expect(await codeOfAny(audit.trail(otherAuditor, record.id))).toBe('RESOURCE_NOT_FOUND');
+  expect(await codeOfAny(audit.trail(national, 999_999_999))).toBe('RESOURCE_NOT_FOUND');
+});
+
+test('reconcile finds nothing on a province whose database, log and histories agree, and finds each injected disagreement', async () => {
+  const clean = await audit.reconcile(hanoiAuditor, '01');
+  expect(clean).toMatchObject({ provinceCode: '01', transferredRecords: 4, findingCount: 0, findings: [] });
+  expect(clean.workflows.find((w) => w.agencyCode === agency)).toMatchObject({ workflowId: agencyWorkflowId(agency, runId), state: 'compared', runs: 1 });
+  expect(await codeOfAny(audit.reconcile(otherAuditor, '01'))).toBe('RESOURCE_NOT_FOUND');
+
+  // A record set to transferred behind the process's back (the database's own rules bypassed), with no approval anywhere.
+  const forged = scanned[5]!;
+  const batch = (await h.db.pool.query<{ id: string }>('SELECT id FROM transfer_batches WHERE agency_code = $1', [agency])).rows[0]!.id;
+  const c = await h.db.pool.connect();
+  try {
+    await c.query(`SET session_replication_role = replica`);
+    await c.query(`UPDATE records SET state = 'transferred', transfer_batch_id = $2, target_id = 'gia-mao', target_received_at = now() WHERE id = $1`, [forged.id, batch]);
+  } finally {
+    await c.query(`SET session_replication_role = DEFAULT`);
+    c.release();
+  }
+  // An approval in the log by an official of another agency.
+  const foreign = scanned[6]!;
+  const seq = (
+    await h.db.pool.query<{ seq: string }>(
+      `INSERT INTO audit_log (province_code, agency_code, actor, actor_role, action, subject_kind, subject_id, record_id, state_before, state_after, details)
+       VALUES ('01', $1, 'canbo02', 'official', 'record.approve', 'record', $2, $3, 'imported', 'approved', '{"pages": []}') RETURNING seq`,
+      [agency, String(foreign.id), foreign.id],
+    )
+  ).rows[0]!.seq;
+
+  const found = await audit.reconcile(national, '01', { agencyCode: agency });
+  const codes = (recordId: number) => found.findings.filter((f) => f.recordId === recordId).map((f) => f.code).sort();
+  expect(codes(forged.id)).toEqual(['LOG_TRANSFER_MISSING', 'TRANSFERRED_WITHOUT_APPROVAL']);
+  expect(codes(foreign.id)).toEqual(['LOG_APPROVAL_OTHER_AGENCY']);
+  expect(found.findings.find((f) => f.code === 'LOG_APPROVAL_OTHER_AGENCY')).toMatchObject({
+    seq: Number(seq),
+    messageVi: `Mục nhật ký số ${seq}: canbo02 phê duyệt hồ sơ số ${foreign.id} của cơ quan ${agency} nhưng không phải công chức hộ tịch của cơ quan đó.`,
+  });
+  // The workflow's counts of the forged record's book no longer match the database's.
+  const book = `${forged.register_type}/${forged.unit_code}/${forged.book_year}/${forged.book_key}`;
+  expect(found.findings.filter((f) => f.code === 'STATE_COUNTS_DIFFER').map((f) => f.messageVi)).toEqual([
+    expect.stringContaining(`sổ ${book} có`),
+    expect.stringContaining(`sổ ${book} có`),
+  ]);
+  expect(found.findings.find((f) => f.code === 'TRANSFERRED_WITHOUT_APPROVAL')!.messageVi).toBe(`Hồ sơ số ${forged.id} đã chuyển vào CSDLHTĐT nhưng cơ sở dữ liệu không có quyết định phê duyệt nào cho hồ sơ này.`);
+  expect(found.findingCount).toBe(found.findings.length);
 });
