@@ -18,6 +18,9 @@ import { replayHistories } from '../../services/audit/replay';
 import { createProvinceRunHarness, scratchDir, type ProvinceRunHarness } from '../support/province-runs';
 import { codeOfAny, importedProvince, importZip, recordsWhere, scannedBooksByAgency, waitFor, type RecordRow } from '../review/review-support';
 import { createUsersRepository } from '../../api/repositories/users';
+import { buildApp } from '../../api/app';
+import { loadConfig } from '../../platform/config';
+import { createLogger } from '../../platform/logger';
 
 let h: ProvinceRunHarness;
 let worker: Workers;
@@ -186,6 +189,53 @@ test("a record's whole trail in one call: each step from the database, with its 
   // Outside the reader's scope, or absent, the record is not found.
   expect(await codeOfAny(audit.trail(otherAuditor, record.id))).toBe('RESOURCE_NOT_FOUND');
   expect(await codeOfAny(audit.trail(national, 999_999_999))).toBe('RESOURCE_NOT_FOUND');
+});
+
+test('the API answers an auditor of the province, 404 outside it and 403 to other roles, in the shapes of its schemas', async () => {
+  const config = loadConfig({ NODE_ENV: 'test', HOTICH_DATA_DIR: h.dataDir, JWT_SECRET: 'a-test-secret-of-at-least-32-characters!' });
+  const app = await buildApp({ config, pool: h.db.pool, temporal: h.env.client, logger: createLogger(config) });
+  try {
+    const users = createUsersRepository(h.db.pool);
+    await users.create({ username: 'kiemtoan01', password: 'mat-khau-kiem-toan', role: 'auditor', provinceCode: '01' });
+    await users.create({ username: 'kiemtoan79', password: 'mat-khau-kiem-toan', role: 'auditor', provinceCode: '79' });
+    const token = async (username: string, password: string) => (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } })).json().token as string;
+    const as = (t: string) => (url: string) => app.inject({ url, headers: { authorization: `Bearer ${t}` } });
+    const hanoi = as(await token('kiemtoan01', 'mat-khau-kiem-toan'));
+    const hcm = as(await token('kiemtoan79', 'mat-khau-kiem-toan'));
+    const official = as(await token('canbo01', 'mat-khau-thu-01'));
+    const workflowId = agencyWorkflowId(agency, runId);
+    const wf = encodeURIComponent(workflowId);
+    const recordId = scanned[4]!.id;
+
+    const list = await hanoi(`/api/audit/workflows?kind=agency&agency=${agency}&status=Running&from=2020-01-01`);
+    expect(list.statusCode).toBe(200);
+    expect(list.json().items).toEqual([expect.objectContaining({ workflowId, kindVi: 'Phần việc của cơ quan đăng ký', statusVi: 'Đang chạy', phase: 'in_review' })]);
+    expect((await hanoi('/api/audit/workflows?phase=nửa')).statusCode).toBe(400);
+    expect((await hanoi('/api/audit/workflows?from=h%C3%B4m-qua')).json()).toMatchObject({ code: 'AUDIT_RUN_FILTER_INVALID' });
+
+    const runs = await hanoi(`/api/audit/workflows/${wf}`);
+    expect(runs.json()).toEqual({ workflowId, runs: [expect.objectContaining({ workflowId, status: 'Running', agencyCode: agency })] });
+    const history = await hanoi(`/api/audit/workflows/${wf}/history`);
+    expect(history.statusCode).toBe(200);
+    expect(history.headers['content-disposition']).toBe(`attachment; filename="${workflowId.replaceAll('/', '_')}_${runs.json().runs[0].runId}.json"`);
+    expect(historyFromJSON(history.json()).events!.length).toBeGreaterThan(100);
+    const timeline = await hanoi(`/api/audit/workflows/${wf}/timeline`);
+    expect(timeline.json().entries.find((e: { action: string }) => e.action === 'update.decideRecords')).toMatchObject({ actor: 'canbo01', outcome: 'ok', refs: { recordIds: expect.any(Array) } });
+    const trail = await hanoi(`/api/audit/records/${recordId}/trail`);
+    expect(trail.json().steps.map((x: { kind: string }) => x.kind)).toEqual((await audit.trail(hanoiAuditor, recordId)).steps.map((x) => x.kind));
+    expect(trail.json().steps.find((x: { kind: string }) => x.kind === 'approve').log[0]).toMatchObject({ action: 'record.approve', actionVi: 'Phê duyệt', actorRole: 'official' });
+    expect((await hanoi('/api/audit/provinces/01/reconciliation')).json()).toMatchObject({ provinceCode: '01', findingCount: 0, transferredRecords: 4 });
+
+    // Another province's auditor learns nothing of these; an official may not audit at all.
+    for (const url of [`/api/audit/workflows/${wf}`, `/api/audit/workflows/${wf}/history`, `/api/audit/workflows/${wf}/timeline`, `/api/audit/records/${recordId}/trail`, '/api/audit/provinces/01/reconciliation', '/api/audit/workflows?province=01']) {
+      const r = await hcm(url);
+      expect([url, r.statusCode, r.json().code]).toEqual([url, 404, 'RESOURCE_NOT_FOUND']);
+    }
+    const refused = await official(`/api/audit/records/${recordId}/trail`);
+    expect([refused.statusCode, refused.json().code]).toEqual([403, 'AUTH_ROLE_NOT_ALLOWED']);
+  } finally {
+    await app.close();
+  }
 });
 
 test('reconcile finds nothing on a province whose database, log and histories agree, and finds each injected disagreement', async () => {
