@@ -21,6 +21,9 @@ import { createUsersRepository } from '../../api/repositories/users';
 import { buildApp } from '../../api/app';
 import { loadConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
+import path from 'node:path';
+import { cliEnv, runCli } from '../support/cli-process';
+import { testEnv } from '../support/env';
 
 let h: ProvinceRunHarness;
 let worker: Workers;
@@ -59,6 +62,8 @@ beforeAll(async () => {
   other = (await h.runs.status(runId)).progress.agencies.find((a) => a.code !== agency)!.code;
   await users.create({ username: 'canbo01', password: 'mat-khau-thu-01', role: 'official', provinceCode: '01', agencyCode: agency });
   await users.create({ username: 'canbo02', password: 'mat-khau-thu-02', role: 'official', provinceCode: '01', agencyCode: other });
+  await users.create({ username: 'kiemtoan01', password: 'mat-khau-kiem-toan', role: 'auditor', provinceCode: '01' });
+  await users.create({ username: 'kiemtoan79', password: 'mat-khau-kiem-toan', role: 'auditor', provinceCode: '79' });
   const official: ReviewActor = { username: 'canbo01', role: 'official', agencyCode: agency };
   await review.decide(agency, official, [
     ...scanned.slice(0, 3).map((r) => ({ recordId: r.id, kind: 'approve' as const, pages: r.pages })),
@@ -195,9 +200,6 @@ test('the API answers an auditor of the province, 404 outside it and 403 to othe
   const config = loadConfig({ NODE_ENV: 'test', HOTICH_DATA_DIR: h.dataDir, JWT_SECRET: 'a-test-secret-of-at-least-32-characters!' });
   const app = await buildApp({ config, pool: h.db.pool, temporal: h.env.client, logger: createLogger(config) });
   try {
-    const users = createUsersRepository(h.db.pool);
-    await users.create({ username: 'kiemtoan01', password: 'mat-khau-kiem-toan', role: 'auditor', provinceCode: '01' });
-    await users.create({ username: 'kiemtoan79', password: 'mat-khau-kiem-toan', role: 'auditor', provinceCode: '79' });
     const token = async (username: string, password: string) => (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } })).json().token as string;
     const as = (t: string) => (url: string) => app.inject({ url, headers: { authorization: `Bearer ${t}` } });
     const hanoi = as(await token('kiemtoan01', 'mat-khau-kiem-toan'));
@@ -236,6 +238,39 @@ test('the API answers an auditor of the province, 404 outside it and 403 to othe
   } finally {
     await app.close();
   }
+});
+
+test("the CLI: a record's trail, a run's timeline, its export replayed from the file and from Temporal, in one command each", async () => {
+  const env = cliEnv({ TEMPORAL_ADDRESS: testEnv('temporalAddress'), DATABASE_URL: h.db.url, HOTICH_DATA_DIR: h.dataDir, HOTICH_USER: 'kiemtoan01', LOG_LEVEL: 'warn' });
+  const workflowId = agencyWorkflowId(agency, runId);
+  const record = scanned[4]!;
+
+  const trail = await runCli(['audit', 'trail', String(record.id)], env);
+  expect([trail.code, trail.stderr]).toEqual([0, '']);
+  const lines = trail.stdout.split('\n');
+  expect(lines[0]).toMatch(new RegExp(`^Hồ sơ số ${record.id} — Sổ đăng ký .+, quyển \\S+ năm ${record.book_year} \\(đơn vị ${record.unit_code}\\), số đăng ký `));
+  expect(lines[1]).toMatch(/trạng thái: Đã chuyển vào CSDLHTĐT; phiên bản \d+; \d+ trang quét; mã trên CSDLHTĐT \S+$/);
+  expect(lines.filter((l) => / {2}(Nhập dữ liệu|Đính kèm trang quét|Từ chối|Sửa theo sổ|Phê duyệt|Chuyển vào CSDLHTĐT): /.test(l))).toHaveLength(5 + record.pages.length);
+  expect(lines.filter((l) => l.startsWith('    nhật ký: mục số '))).toHaveLength(5 + record.pages.length);
+  expect(lines.filter((l) => l.startsWith(`    lịch sử: ${workflowId}, lượt `))).toHaveLength(5 + record.pages.length);
+
+  const timeline = await runCli(['audit', 'timeline', workflowId], env);
+  expect(timeline.code).toBe(0);
+  expect(timeline.stdout).toMatch(/ {2}#\d+ {2}canbo01 quyết định trên .+ \(phê duyệt 1 hồ sơ\): thực hiện 1\n/);
+
+  const file = path.join(gen, 'agency-history.json');
+  const exported = await runCli(['audit', 'export', workflowId, '--out', file], env);
+  expect(exported.stderr).toMatch(new RegExp(`^Đã ghi lịch sử ${workflowId} \\(lượt \\S+, \\d+ sự kiện\\) vào `));
+  const replayed = await runCli(['audit', 'replay', file, provinceRunWorkflowId(runId)], env, 120_000);
+  expect([replayed.code, replayed.stderr]).toEqual([0, '']);
+  expect(replayed.stdout.trim().split('\n')).toEqual([
+    expect.stringMatching(new RegExp(`^Khớp: .*agency-history\\.json: ${workflowId} \\(agencyRun, lượt \\S+, \\d+ sự kiện\\) — mã quy trình hiện nay tạo lại đúng lịch sử này\\.$`)),
+    expect.stringMatching(new RegExp(`^Khớp: ${provinceRunWorkflowId(runId)} \\(provinceRun, lượt `)),
+  ]);
+
+  // A user who is not an auditor is told so, with the code.
+  const official = await runCli(['audit', 'trail', String(record.id)], { ...env, HOTICH_USER: 'canbo01' });
+  expect([official.code, official.stderr]).toEqual([1, 'Lỗi CLI_USER_NOT_AUDIT_READER: Người dùng canbo01 không được xem các quy trình, lịch sử và hồ sơ ở đây: việc này dành cho kiểm toán viên.\n']);
 });
 
 test('reconcile finds nothing on a province whose database, log and histories agree, and finds each injected disagreement', async () => {
@@ -281,4 +316,9 @@ test('reconcile finds nothing on a province whose database, log and histories ag
   ]);
   expect(found.findings.find((f) => f.code === 'TRANSFERRED_WITHOUT_APPROVAL')!.messageVi).toBe(`Hồ sơ số ${forged.id} đã chuyển vào CSDLHTĐT nhưng cơ sở dữ liệu không có quyết định phê duyệt nào cho hồ sơ này.`);
   expect(found.findingCount).toBe(found.findings.length);
+
+  const cli = await runCli(['audit', 'reconcile', '--province', '01', '--agency', agency], cliEnv({ TEMPORAL_ADDRESS: testEnv('temporalAddress'), DATABASE_URL: h.db.url, HOTICH_DATA_DIR: h.dataDir, HOTICH_USER: 'kiemtoan01', LOG_LEVEL: 'warn' }));
+  expect(cli.code).toBe(1);
+  expect(cli.stdout).toContain(`  [TRANSFERRED_WITHOUT_APPROVAL] Hồ sơ số ${forged.id} đã chuyển vào CSDLHTĐT`);
+  expect(cli.stdout).toContain(`  [LOG_APPROVAL_OTHER_AGENCY] Mục nhật ký số ${seq}: canbo02 phê duyệt hồ sơ số ${foreign.id}`);
 });
