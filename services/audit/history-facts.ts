@@ -7,7 +7,6 @@
  */
 import { arrayFromPayloads, defaultPayloadConverter } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
-import { tsToMs } from '@temporalio/common/lib/time';
 
 export type HistoryEvent = NonNullable<History['events']>[number];
 
@@ -64,7 +63,8 @@ export function failureFact(f: ProtoFailure): FailureFact {
   return { message: f?.message ?? '' };
 }
 
-export const eventTime = (e: HistoryEvent) => new Date(tsToMs(e.eventTime)).toISOString();
+/** Int64 fields come as Long objects or, where protobufjs has no Long class at hand (Jest's module registry), as numbers. */
+export const eventTime = (e: HistoryEvent) => new Date(int(e.eventTime?.seconds as LongLike) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6)).toISOString();
 
 /** The facts of one run's history, in the order of the events that opened them. */
 export function historyFacts(history: History): HistoryFact[] {

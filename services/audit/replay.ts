@@ -6,7 +6,7 @@
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { replayEventId } from '../../domain/audit/replay-outcome';
+import { replayEventId, replayProblemText } from '../../domain/audit/replay-outcome';
 import { int } from './history-facts';
 
 /** The workflows the worker runs (worker/create-worker.ts bundles the same file). */
@@ -49,7 +49,7 @@ export async function replayHistories(inputs: readonly ReplayInput[], options: R
     };
     if (r.error) {
       const message = r.error.message;
-      outcome.problem = { kind: r.error instanceof DeterminismViolationError ? 'nondeterminism' : 'failure', eventId: replayEventId(message), message };
+      outcome.problem = { kind: r.error instanceof DeterminismViolationError ? 'nondeterminism' : 'failure', eventId: replayEventId(message), message: replayProblemText(message) };
     }
     outcomes.push(outcome);
   }
