@@ -33,10 +33,13 @@ test('the corpus holds every workflow type, and the agency run through imports, 
   expect(historyFacts(byFile('agency-run-review-2.json').history)[0]).toMatchObject({ kind: 'started', continuedFromRunId: expect.any(String) });
 });
 
+/** Bundling the workflow code takes seconds on a busy machine. */
+const BUNDLE_TIMEOUT_MS = 120_000;
+
 test('every history of the corpus replays against the current workflow code', async () => {
   const outcomes = await replayHistories(corpus);
   expect(outcomes.map((o) => [o.source, o.ok, o.problem?.message])).toEqual(corpus.map((c) => [c.source, true, undefined]));
-});
+}, BUNDLE_TIMEOUT_MS);
 
 test('a workflow changed without a patch (one activity call moved) fails replay, naming the event where it diverges', async () => {
   // The variant records the confirmed handover after entering the split phase instead of before: the same activity, one step later.
@@ -66,4 +69,4 @@ test('a workflow changed without a patch (one activity call moved) fails replay,
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-});
+}, BUNDLE_TIMEOUT_MS);

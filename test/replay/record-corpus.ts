@@ -112,9 +112,16 @@ async function main(): Promise<void> {
     const run = runId ? (await histories.runsOf(workflowId)).find((r) => r.runId === runId)! : (await histories.runsOf(workflowId)).at(-1)!;
     const target = path.join(CORPUS_DIR, file);
     await pipeline(histories.historyJson(workflowId, run.runId), fs.createWriteStream(target));
-    const events = (JSON.parse(fs.readFileSync(target, 'utf8')) as { events: unknown[] }).events.length;
-    entries.push({ file, workflowType: run.workflowType, what, events });
-    say(`recorded ${file}: ${run.workflowType}, ${events} events`);
+    // Clients and workers name themselves, and a worker its sticky queue, after `<pid>@<host name>`: the recording machine's name stays out of the repository.
+    const anonymous = (key: string, value: unknown) => {
+      if (key === 'identity' && typeof value === 'string') return 'replay-corpus';
+      if (key === 'taskQueue' && (value as { kind?: string } | null)?.kind === 'TASK_QUEUE_KIND_STICKY') return { ...(value as object), name: 'replay-corpus-sticky' };
+      return value;
+    };
+    const { events } = JSON.parse(fs.readFileSync(target, 'utf8'), anonymous) as { events: unknown[] };
+    fs.writeFileSync(target, `{"events":[\n${events.map((e) => JSON.stringify(e)).join(',\n')}\n]}\n`);
+    entries.push({ file, workflowType: run.workflowType, what, events: events.length });
+    say(`recorded ${file}: ${run.workflowType}, ${events.length} events`);
   };
 
   try {
