@@ -8,7 +8,7 @@ import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { resolveTool } from '../platform/temporal-cli';
 import { loadConfig } from '../platform/config';
-import { devServerSearchAttributeFlags } from '../platform/temporal-search-attributes';
+import { devServerSearchAttributeFlags } from '../platform/temporal-namespace';
 import { testEnv } from '../test/support/env';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
 import { uniqueTaskQueue } from '../test/support/temporal';

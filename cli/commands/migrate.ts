@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../platform/config';
 import { resolveDatabaseUrl, resolveOwnerDatabaseUrl } from '../../platform/database-url';
 import { connectTemporal } from '../../platform/temporal-connection';
-import { ensureSearchAttributes } from '../../platform/temporal-search-attributes';
+import { ensureSearchAttributes } from '../../platform/temporal-namespace';
 import { checkDatabase } from '../../db/pool';
 import { migrateUp } from '../../db/migrate';
 import { APP_ROLE, appRolePassword, enableAppRoleLogin } from '../../db/app-role';

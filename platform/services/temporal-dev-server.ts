@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { defineError } from '../../domain/errors';
-import { devServerSearchAttributeFlags } from '../temporal-search-attributes';
+import { devServerSearchAttributeFlags, keepHistories } from '../temporal-namespace';
 
 export const TemporalStartFailed = defineError<{ address: string; reason: string }>(
   'TEMPORAL_START_FAILED',
@@ -87,6 +87,15 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   const address = `${opts.host}:${opts.port}`;
   try {
     await waitForTemporal(address, opts.namespace, opts.readyTimeoutMs ?? 60_000, () => exitReason);
+    // A server kept on disk keeps closed runs' histories for auditors, not the dev server's one day.
+    if (opts.dbFile) {
+      const connection = await Connection.connect({ address });
+      try {
+        await keepHistories(connection, opts.namespace);
+      } finally {
+        await connection.close();
+      }
+    }
   } catch (e) {
     child.kill('SIGKILL');
     throw e;

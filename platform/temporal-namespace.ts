@@ -1,11 +1,14 @@
 /**
- * The search attributes our runs keep (domain/audit/run-search.ts) must exist on the namespace
- * before a run starts: Temporal refuses a run that sets an unknown one. The embedded dev server
- * registers them from its start flags; a production server gets them once, from `hotich migrate`,
- * through the operator service.
+ * What our namespace needs of Temporal. The search attributes our runs keep
+ * (domain/audit/run-search.ts) must exist before a run starts: Temporal refuses a run that sets
+ * an unknown one. The embedded dev server registers them from its start flags; a production
+ * server gets them once, from `hotich migrate`, through the operator service. And a closed run's
+ * history must outlive the dev server's default retention of one day: auditors replay it years
+ * later.
  */
 import type { Connection } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
+import { msNumberToTs } from '@temporalio/common/lib/time';
 import { SEARCH_ATTRIBUTES } from '../domain/audit/run-search';
 import { defineError } from '../domain/errors';
 
@@ -46,4 +49,12 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
     await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing.map((name) => [name, KEYWORD])) });
   }
   return missing;
+}
+
+/** How long the embedded server keeps a closed run's history: the registers are kept for good, and so is the process that moved them. */
+export const EMBEDDED_RETENTION_DAYS = 36_500;
+
+/** Sets the namespace's retention of closed runs' histories (the dev server starts with 24 hours). */
+export async function keepHistories(connection: Connection, namespace: string, days = EMBEDDED_RETENTION_DAYS): Promise<void> {
+  await connection.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: msNumberToTs(days * 86_400_000) } });
 }
