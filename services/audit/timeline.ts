@@ -17,9 +17,11 @@ import {
   claimBook,
   closeAgency,
   confirmHandover,
+  decideCustodians,
   decideRecords,
   importExcel,
   importScans,
+  placeExceptions,
   releaseBook,
   releaseSplit,
   transferNow,
@@ -79,10 +81,26 @@ function typed<Ret, Args extends unknown[]>(def: UpdateDefinition<Ret, Args>, te
 }
 
 typed(confirmHandover, ([{ by }]) => ({ actor: by, textVi: `${by} xác nhận đã nhận đủ gói dữ liệu theo biên bản bàn giao` }));
-typed(releaseSplit, ([{ by, schedules, autoImport }]) => {
+typed(releaseSplit, ([{ by, schedules, autoImport, withoutUndecided }]) => {
   const scheduled = Object.keys(schedules ?? {}).length;
-  return { actor: by, textVi: `${by} duyệt kết quả tách và giao dữ liệu cho các cơ quan${scheduled ? `; lịch nhập cho ${scheduled} cơ quan` : ''}${autoImport ? '; các cơ quan tự nhập tệp đã tách khi đến lịch' : ''}` };
+  return {
+    actor: by,
+    textVi: `${by} duyệt kết quả tách và giao dữ liệu cho các cơ quan${scheduled ? `; lịch nhập cho ${scheduled} cơ quan` : ''}${autoImport ? '; các cơ quan tự nhập tệp đã tách khi đến lịch' : ''}${
+      withoutUndecided ? '; giao cả khi còn đơn vị cũ chưa chọn cơ quan giữ sổ' : ''
+    }`,
+  };
 });
+typed(decideCustodians, ([{ by, decisions }], r) => ({
+  actor: by,
+  textVi: `${by} chọn cơ quan giữ sổ cho ${decisions.length} đơn vị cũ (${decisions.map((d) => `${d.unitCode} → ${d.agencyCode}`).join(', ')})${r ? `; còn ${r.undecided} đơn vị chưa chọn` : ''}`,
+}));
+typed(placeExceptions, ([{ by, workbookSha256, placements }], r) => ({
+  actor: by,
+  textVi: `${by} xếp ${placements.length} dòng ngoại lệ cho cơ quan từ tệp SHA-256 ${workbookSha256.slice(0, 12)}…${
+    r ? (r.duplicate ? ': tệp này đã được xếp trước đó, không thay đổi gì' : `: xếp được ${r.placed ?? 0}, không xếp được ${r.refused ?? 0}; còn ${r.exceptionRows} dòng ngoại lệ`) : ''
+  }`,
+  refs: { sha256: workbookSha256 },
+}));
 typed(cancelRun, ([{ by, reason }]) => ({ actor: by, textVi: `${by} huỷ lượt chạy: ${reason}` }));
 typed(importExcel, ([{ by, registerType: type, source }], r) => ({
   actor: by.username,

@@ -282,14 +282,10 @@ test('reconcile finds nothing on a province whose database, log and histories ag
   // A record set to transferred behind the process's back (the database's own rules bypassed), with no approval anywhere.
   const forged = scanned[5]!;
   const batch = (await h.db.pool.query<{ id: string }>('SELECT id FROM transfer_batches WHERE agency_code = $1', [agency])).rows[0]!.id;
-  const c = await h.db.pool.connect();
-  try {
+  await h.db.asOwner(async (c) => {
     await c.query(`SET session_replication_role = replica`);
     await c.query(`UPDATE records SET state = 'transferred', transfer_batch_id = $2, target_id = 'gia-mao', target_received_at = now() WHERE id = $1`, [forged.id, batch]);
-  } finally {
-    await c.query(`SET session_replication_role = DEFAULT`);
-    c.release();
-  }
+  });
   // An approval in the log by an official of another agency.
   const foreign = scanned[6]!;
   const seq = (
