@@ -5,8 +5,9 @@
  * through each workflow type:
  *
  * - the platform check, to its end;
- * - a province run through receive, handover, split and release (agencies importing their own
- *   split files), and one of its agency runs through those auto-imports;
+ * - a province run through receive, handover, split, a custodian named for a former unit and
+ *   release (agencies importing their own split files), and one of its agency runs through those
+ *   auto-imports, its reminders and escalations;
  * - an agency run of its own with a low history limit, through an official's Excel and scan
  *   imports, a book's claim and release, approvals, a rejection and a correction, transfers,
  *   reminders, one continue-as-new and a coordinator's close: both of its runs.
@@ -150,7 +151,10 @@ async function main(): Promise<void> {
     await runs.waitWhile(runId, ['receiving'], undefined, 200);
     await runs.confirmHandover(runId, 'dieuphoi01');
     await runs.waitWhile(runId, ['splitting'], undefined, 200);
-    await runs.release(runId, 'dieuphoi01', undefined, { autoImport: true });
+    // One former unit's custodian named by the coordinator; the others' rows stay exceptions at release.
+    const needed = Object.entries((await runs.status(runId)).progress.custodians?.needed ?? {}).find(([, candidates]) => candidates.length > 0);
+    if (needed) await runs.decideCustodians(runId, 'dieuphoi01', [{ unitCode: needed[0], agencyCode: needed[1][0]!, basis: 'Theo quyết định của Ủy ban nhân dân tỉnh' }]);
+    await runs.release(runId, 'dieuphoi01', undefined, { autoImport: true, withoutUndecided: true });
     await runs.waitWhile(runId, ['releasing'], undefined, 200);
     const manifest = JSON.parse(fs.readFileSync(path.join(runFolders(paths, runId).split, MANIFEST_FILE), 'utf8')) as SplitManifest;
     for (const a of manifest.agencies) {
@@ -158,7 +162,7 @@ async function main(): Promise<void> {
       await until(`agency ${a.code}'s auto-import`, async () => ((await handle.query(agencyRunProgress)).importsDone >= a.files.length ? true : undefined));
     }
     await until('every agency in review', async () => ((await runs.status(runId)).progress.agencies.every((a) => a.phase === 'in_review') ? true : undefined));
-    await keep('province-run.json', provinceRunWorkflowId(runId), 'a province run through receive, handover, split, release and its agency runs started');
+    await keep('province-run.json', provinceRunWorkflowId(runId), 'a province run through receive, handover, split, a custodian decision, release and its agency runs started');
 
     const books = fs.readFileSync(path.join(gen, 'expected-scans.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ScanBook);
     const [agency, scanBooks] = (await scannedBooksByAgency(pool, books))[0]!;
