@@ -108,7 +108,7 @@ const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 function describeRuns(page: RunListPage): string {
   if (page.items.length === 0) return 'Không có quy trình nào phù hợp.\n';
   const lines = page.items.map((r) =>
-    [r.workflowId, r.kindVi ?? r.workflowType, r.phaseVi ?? '', r.statusVi, `bắt đầu ${r.startTime}`, r.closeTime ? `kết thúc ${r.closeTime}` : '', `${r.historyLength} sự kiện`].filter(Boolean).join(' — '),
+    [r.workflowId, r.kindVi ?? r.workflowType, r.phaseVi ?? '', r.statusVi, `bắt đầu ${r.startTime}`, r.closeTime ? `kết thúc ${r.closeTime}` : '', r.historyLength ? `${r.historyLength} sự kiện` : ''].filter(Boolean).join(' — '),
   );
   if (page.nextPageToken) lines.push(`(còn nữa: thêm --page ${page.nextPageToken})`);
   return `${lines.join('\n')}\n`;

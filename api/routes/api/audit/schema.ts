@@ -30,7 +30,7 @@ export const WorkflowRunView = Type.Object({
   statusVi: Type.Optional(Type.String()),
   startTime: Type.String(),
   closeTime: Type.Optional(Type.String()),
-  historyLength: Type.Integer(),
+  historyLength: Type.Integer({ description: 'Số sự kiện trong lịch sử; trong danh sách, Temporal chỉ đếm khi lượt thực thi đã kết thúc (0 khi đang chạy)' }),
   provinceCode: Type.Optional(Type.String()),
   agencyCode: Type.Optional(Type.String()),
   kind: Type.Optional(Type.String()),
