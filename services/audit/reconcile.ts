@@ -22,6 +22,7 @@ import {
   type TransferredRecordEvidence,
 } from '../../domain/audit/reconciliation';
 import { RECORD_ACTIONS, type RecordState } from '../../domain/records/life-cycle';
+import type { RegisterTypeCode } from '../../domain/registers/register-types';
 import type { DecisionRequest, DecisionResult } from '../../domain/review/review-types';
 import { bookId } from '../../domain/review/review-types';
 import type { AgencyRunState } from '../../domain/runs/province-run';
@@ -192,8 +193,8 @@ export async function reconcileProvince(deps: ReconcileDeps, reader: Principal, 
         continue;
       }
       const counts = new Map<string, Partial<Record<RecordState, number>>>();
-      for (const c of (await pool.query<{ register_type: string; unit_code: string; book_year: number; book_key: string; state: RecordState; n: number }>(BOOK_COUNTS_SQL, [agencyCode])).rows) {
-        const id = bookId({ registerType: c.register_type as never, unitCode: c.unit_code, bookYear: c.book_year, bookKey: c.book_key });
+      for (const c of (await pool.query<{ register_type: RegisterTypeCode; unit_code: string; book_year: number; book_key: string; state: RecordState; n: number }>(BOOK_COUNTS_SQL, [agencyCode])).rows) {
+        const id = bookId({ registerType: c.register_type, unitCode: c.unit_code, bookYear: c.book_year, bookKey: c.book_key });
         counts.set(id, { ...counts.get(id), [c.state]: c.n });
       }
       findings.push(...bookCountFindings({ workflowId, agencyCode, books: state.books }, counts));

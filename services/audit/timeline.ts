@@ -10,7 +10,8 @@ import type { StoredSource } from '../../domain/imports/import-types';
 import { isRegisterTypeCode, registerType } from '../../domain/registers/register-types';
 import type { BookRef, DecisionKind } from '../../domain/review/review-types';
 import { phaseLabelVi, SEARCH_ATTRIBUTES, type WorkflowKind } from '../../domain/audit/run-search';
-import type { AgencyRunInput } from '../../workflows/agency-run';
+import { agencyRun, type AgencyRunInput } from '../../workflows/agency-run';
+import { provinceRun } from '../../workflows/province-run';
 import {
   agencyPhaseSignal,
   cancelRun,
@@ -26,16 +27,16 @@ import {
   releaseSplit,
   transferNow,
 } from '../../workflows/definitions';
-import { acknowledgePlatformCheck, type PlatformCheckInput, type PlatformCheckState } from '../../workflows/platform-check';
+import { acknowledgePlatformCheck, platformCheck, type PlatformCheckInput, type PlatformCheckState } from '../../workflows/platform-check';
 import type { AgencyRunState, ProvinceRunInput, ProvinceRunProgress } from '../../domain/runs/province-run';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { FailureFact, HistoryFact, Outcome } from './history-facts';
 
 /** The workflow types the worker runs, as their histories name them, and the kind each is. */
 export const KIND_OF_WORKFLOW_TYPE: Record<string, WorkflowKind> = {
-  provinceRun: 'province-run',
-  agencyRun: 'agency',
-  platformCheck: 'platform-check',
+  [provinceRun.name]: 'province-run',
+  [agencyRun.name]: 'agency',
+  [platformCheck.name]: 'platform-check',
 };
 
 /** What a screen links an entry to. */

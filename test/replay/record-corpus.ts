@@ -33,6 +33,7 @@ import { generateExport } from '../../cli/gen/generate';
 import type { ScanBook } from '../../cli/gen/scan-writer';
 import { migrateUp } from '../../db/migrate';
 import { createPool } from '../../db/pool';
+import type { RegisterTypeCode } from '../../domain/registers/register-types';
 import type { ReviewActor } from '../../domain/review/review-types';
 import { agencyWorkflowId, provinceRunWorkflowId } from '../../domain/runs/province-run';
 import { loadConfig } from '../../platform/config';
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
     for (const b of scanBooks.slice(0, 3)) await importZip(imports, gen, agency, b);
     const scanned = await recordsWhere(pool, `r.agency_code = $1 AND r.state = 'imported' AND EXISTS (SELECT 1 FROM attachments a WHERE a.record_id = r.id)`, [agency]);
     const first = scanned[0]!;
-    const book = { registerType: first.register_type as never, unitCode: first.unit_code, bookYear: first.book_year, bookKey: first.book_key };
+    const book = { registerType: first.register_type as RegisterTypeCode, unitCode: first.unit_code, bookYear: first.book_year, bookKey: first.book_key };
     await reviewing.claim(agency, official, book);
     await reviewing.decide(agency, official, [{ recordId: first.id, kind: 'approve', pages: first.pages }]);
     await reviewing.release(agency, official, book);
