@@ -11,7 +11,8 @@ import { SEARCH_ATTRIBUTES } from '../domain/audit/run-search';
 import { testEnv } from '../test/support/env';
 import { freePort } from './ports';
 import { startTemporalDevServer } from './services/temporal-dev-server';
-import { EMBEDDED_RETENTION_DAYS, ensureSearchAttributes } from './temporal-namespace';
+import type { AppError } from '../domain/errors';
+import { EMBEDDED_RETENTION_DAYS, ensureSearchAttributes, requireSearchAttributes } from './temporal-namespace';
 
 const DAY_MS = 86_400_000;
 
@@ -31,13 +32,17 @@ test('the embedded server on disk registers the search attributes and keeps clos
   }
 });
 
-test('a namespace without the attributes gets them once', async () => {
+test('a namespace without the attributes is refused to workers, and gets them once from ensureSearchAttributes', async () => {
   const connection = await Connection.connect({ address: testEnv('temporalAddress') });
   try {
     const namespace = `audit-${Date.now().toString(36)}`;
     await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msNumberToTs(DAY_MS) });
+    // A worker refuses to start on it, saying what to run.
+    const refused = await requireSearchAttributes(connection, 'temporal:7233', namespace).catch((e: unknown) => e as AppError);
+    expect(refused).toMatchObject({ code: 'TEMPORAL_SEARCH_ATTRIBUTES_MISSING', messageVi: expect.stringContaining('chạy "hotich migrate" với TEMPORAL_ADDRESS này') });
     expect((await ensureSearchAttributes(connection, namespace)).sort()).toEqual(Object.values(SEARCH_ATTRIBUTES).sort());
     expect(await ensureSearchAttributes(connection, namespace)).toEqual([]);
+    await requireSearchAttributes(connection, 'temporal:7233', namespace);
   } finally {
     await connection.close();
   }

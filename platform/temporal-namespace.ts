@@ -30,25 +30,47 @@ export function devServerSearchAttributeFlags(): string[] {
 
 const GRPC_UNIMPLEMENTED = 12;
 
-/**
- * Adds those missing on the namespace; returns their names (none when all were there). The
- * time-skipping test server cannot list them, only add them: there all are added.
- */
-export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
-  const existing = await connection.operatorService.listSearchAttributes({ namespace }).catch((e: unknown) => {
-    if ((e as { code?: number }).code === GRPC_UNIMPLEMENTED) return { customAttributes: {} as Record<string, number> };
+export const SearchAttributesMissing = defineError<{ address: string; namespace: string; missing: string }>(
+  'TEMPORAL_SEARCH_ATTRIBUTES_MISSING',
+  'config',
+  (p) => `namespace ${p.namespace} at ${p.address} lacks the search attributes ${p.missing}; run hotich migrate first`,
+  (p) => `Namespace ${p.namespace} của Temporal tại ${p.address} chưa có các thuộc tính tìm kiếm mà các quy trình ghi (${p.missing}): chạy "hotich migrate" với TEMPORAL_ADDRESS này trước khi khởi động.`,
+);
+
+/** Our attributes the namespace lacks; undefined from a server that cannot list them (the time-skipping test server). */
+async function missingOn(connection: Connection, namespace: string): Promise<string[] | undefined> {
+  let existing: Record<string, number>;
+  try {
+    existing = (await connection.operatorService.listSearchAttributes({ namespace })).customAttributes;
+  } catch (e) {
+    if ((e as { code?: number }).code === GRPC_UNIMPLEMENTED) return undefined;
     throw e;
-  });
+  }
   const missing: string[] = [];
   for (const name of NAMES) {
-    const type = existing.customAttributes[name];
+    const type = existing[name];
     if (type === undefined) missing.push(name);
     else if (type !== KEYWORD) throw SearchAttributeTypeConflict({ name, namespace, type: TYPES.find((t) => encodeSearchAttributeIndexedValueType(t) === type) ?? String(type) });
   }
+  return missing;
+}
+
+/** Adds those missing on the namespace; returns their names (none when all were there). A server that cannot list them gets them all. */
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+  const missing = (await missingOn(connection, namespace)) ?? [...NAMES];
   if (missing.length > 0) {
     await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing.map((name) => [name, KEYWORD])) });
   }
   return missing;
+}
+
+/**
+ * A Temporal server of the operator's must have them before a worker runs: a run that sets an
+ * unknown attribute fails every workflow task until it exists.
+ */
+export async function requireSearchAttributes(connection: Connection, address: string, namespace: string): Promise<void> {
+  const missing = await missingOn(connection, namespace);
+  if (missing && missing.length > 0) throw SearchAttributesMissing({ address, namespace, missing: missing.join(', ') });
 }
 
 /** How long the embedded server keeps a closed run's history: the registers are kept for good, and so is the process that moved them. */
