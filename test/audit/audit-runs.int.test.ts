@@ -43,7 +43,8 @@ const otherAuditor: Principal = { username: 'kiemtoan79', role: 'auditor', provi
 const coordinator: Principal = { username: 'dieuphoi01', role: 'coordinator', provinceCode: '01' };
 
 beforeAll(async () => {
-  h = await createProvinceRunHarness('audit-runs', { review: { transferDelayMs: 500 } });
+  // Approved records wait for the official's "send now", so that the test's four approvals leave in one batch.
+  h = await createProvinceRunHarness('audit-runs', { review: { transferDelayMs: 600_000 } });
   worker = await h.createWorker();
   running = worker.run();
   gen = scratchDir('audit-runs-gen');
