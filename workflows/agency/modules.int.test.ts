@@ -25,7 +25,7 @@ import type { ScanImportInput, ScanImportReport } from '../../domain/scans/scan-
 import { agencyRunProgress, claimBook, closeAgency, decideRecords, importExcel, importScans, releaseBook, transferNow } from '../definitions';
 import type { AgencyRunInput } from './agency-context';
 import { closeSignal, countsSignal, heardQuery, importLandedSignal, importStartedSignal, requestTransferSignal, splitFilesSignal, stopSignal, touchSignal } from './modules.test-workflows';
-import { ensureSearchAttributes } from '../../platform/temporal-search-attributes';
+import { ensureSearchAttributes } from '../../platform/temporal-namespace';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
