@@ -46,12 +46,14 @@ test('an import an update asked for is told once, by the update; a batch that se
     { ...at(10), kind: 'update', name: 'importExcel', updateId: 'u9', args: [{ by: { username: 'canbo01' }, registerType: 'KS', source }], outcome: ok(14, { counts, importKey: `${agency.workflowId}/u9` }) },
     { ...at(11), kind: 'activity', activityType: 'importExcel', args: [{ importKey: `${agency.workflowId}/u9`, actor: 'canbo01', registerType: 'KS', source }], outcome: ok(13, { counts }) },
     { ...at(20), kind: 'activity', activityType: 'transferApproved', args: [{ batchKey: `${agency.workflowId}/transfer/1` }], outcome: ok(22, undefined) },
+    { ...at(25), kind: 'update', name: 'splitFilesChanged', updateId: 'u10', args: [{ autoImport: { by: 'dieuphoi01' } }], outcome: ok(27, { expected: { KS: ['x', 'y'] }, imported: { KS: ['x'] }, earlier: {} }) },
     { ...at(30), kind: 'signal', name: 'agencyPhase', args: [{ code: '00004', phase: 'in_review', overdueBooks: 2 }] },
     { ...at(40), kind: 'attributes', values: { HotichPhase: 'in_review' } },
   ];
   expect(tellHistory(agency, facts).map((e) => [e.eventId, e.action, e.textVi])).toEqual([
     [5, 'activity.importExcel', `Tự nhập tệp đã tách sổ KS «KS.xls» (SHA-256 ${'c'.repeat(12)}…) (do dieuphoi01 chọn khi giao dữ liệu): đọc 3 dòng: thêm 3, cập nhật 0, không đổi 0, bị loại 0`],
     [10, 'update.importExcel', `canbo01 nhập tệp Excel sổ KS «KS.xls» (SHA-256 ${'c'.repeat(12)}…): đọc 3 dòng: thêm 3, cập nhật 0, không đổi 0, bị loại 0`],
+    [25, 'update.splitFilesChanged', 'Tệp đã tách của cơ quan thay đổi sau khi giao (quyết định cơ quan giữ sổ hoặc dòng ngoại lệ được xếp): chờ nhập 2 tệp, đã nhập 1; tự nhập các tệp mới (do dieuphoi01 chọn khi giao dữ liệu)'],
     [30, 'signal.agencyPhase', 'Cơ quan 00004: Đang nhập và kiểm tra, phê duyệt; 2 sổ quá hạn'],
     [40, 'phase', 'Giai đoạn: Đang nhập và kiểm tra, phê duyệt'],
   ]);

@@ -25,6 +25,7 @@ import {
   placeExceptions,
   releaseBook,
   releaseSplit,
+  splitFilesChanged,
   transferNow,
 } from '../../workflows/definitions';
 import { acknowledgePlatformCheck, platformCheck, type PlatformCheckInput, type PlatformCheckState } from '../../workflows/platform-check';
@@ -130,6 +131,14 @@ typed(releaseBook, ([{ by, book }]) => ({
   textVi: by.role === 'coordinator' ? `Điều phối viên ${by.username} giải phóng ${bookVi(book)}` : `${by.username} trả ${bookVi(book)}`,
 }));
 typed(transferNow, ([{ by }]) => ({ actor: by.username, textVi: `${by.username} yêu cầu chuyển ngay các hồ sơ đã phê duyệt` }));
+typed(splitFilesChanged, ([{ autoImport }], r) => {
+  const count = (files: Partial<Record<string, string[]>> | undefined) => Object.values(files ?? {}).reduce((n, f) => n + (f?.length ?? 0), 0);
+  return {
+    textVi: `Tệp đã tách của cơ quan thay đổi sau khi giao (quyết định cơ quan giữ sổ hoặc dòng ngoại lệ được xếp)${r ? `: chờ nhập ${count(r.expected)} tệp, đã nhập ${count(r.imported)}` : ''}${
+      autoImport ? `; tự nhập các tệp mới (do ${autoImport.by} chọn khi giao dữ liệu)` : ''
+    }`,
+  };
+});
 typed(closeAgency, ([{ by, reason }]) => ({ actor: by.username, textVi: `Điều phối viên ${by.username} kết thúc phần việc của cơ quan: ${reason}` }));
 typed(acknowledgePlatformCheck, ([{ by }]) => ({ actor: by, textVi: `${by} xác nhận kiểm tra nền tảng` }));
 

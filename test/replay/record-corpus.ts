@@ -5,9 +5,10 @@
  * through each workflow type:
  *
  * - the platform check, to its end;
- * - a province run through receive, handover, split, a custodian named for a former unit and
- *   release (agencies importing their own split files), and one of its agency runs through those
- *   auto-imports, its reminders and escalations;
+ * - a province run through receive, handover, split, release (agencies importing their own split
+ *   files) and a custodian named for a former unit after it; the agency run that custodian
+ *   belongs to, through its auto-imports, the news that its files changed and their import, and
+ *   reminders of its idle books;
  * - an agency run of its own with a low history limit, through an official's Excel and scan
  *   imports, a book's claim and release, approvals, a rejection and a correction, transfers,
  *   reminders, one continue-as-new and a coordinator's close: both of its runs.
@@ -96,9 +97,10 @@ async function main(): Promise<void> {
   const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
 
   const config = loadConfig({ NODE_ENV: 'test', HOTICH_DATA_DIR: path.join(work, 'data') });
-  // Short waits, so that batching delays, reminders and escalations happen while the corpus is recorded (in the
-  // province's agency runs; the agency run of its own reminds nobody, so that its history is the officials' work).
-  const review = { ...config.review, transferDelayMs: 300, reminderAfterMs: 2000, escalateAfterMs: 4000 };
+  // Short waits, so that batching delays and reminders happen while the corpus is recorded (in the province's agency
+  // runs; the agency run of its own reminds nobody, so that its history is the officials' work). Escalations are the
+  // same activity a second time: every idle book would add it to the history again, for nothing the corpus lacks.
+  const review = { ...config.review, transferDelayMs: 300, reminderAfterMs: 2000, escalateAfterMs: 172_800_000 };
   const quiet = { ...review, reminderAfterMs: 86_400_000, escalateAfterMs: 172_800_000 };
   const paths = dataPaths({ dataDir: path.join(work, 'data'), inboxDir: path.join(work, 'data', 'inbox') });
   fs.mkdirSync(paths.inbox, { recursive: true });
@@ -152,25 +154,38 @@ async function main(): Promise<void> {
     await runs.waitWhile(runId, ['receiving'], undefined, 200);
     await runs.confirmHandover(runId, 'dieuphoi01');
     await runs.waitWhile(runId, ['splitting'], undefined, 200);
-    // One former unit's custodian named by the coordinator; the others' rows stay exceptions at release.
-    const needed = Object.entries((await runs.status(runId)).progress.custodians?.needed ?? {}).find(([, candidates]) => candidates.length > 0);
-    if (needed) await runs.decideCustodians(runId, 'dieuphoi01', [{ unitCode: needed[0], agencyCode: needed[1][0]!, basis: 'Theo quyết định của Ủy ban nhân dân tỉnh' }]);
+    // Released with former units undecided (their rows stay exceptions); one is decided after release, below.
+    const needed = Object.entries((await runs.status(runId)).progress.custodians?.needed ?? {});
     await runs.release(runId, 'dieuphoi01', undefined, { autoImport: true, withoutUndecided: true });
     await runs.waitWhile(runId, ['releasing'], undefined, 200);
-    const manifest = JSON.parse(fs.readFileSync(path.join(runFolders(paths, runId).split, MANIFEST_FILE), 'utf8')) as SplitManifest;
-    for (const a of manifest.agencies) {
-      const handle = client.workflow.getHandle(agencyWorkflowId(a.code, runId));
-      await until(`agency ${a.code}'s auto-import`, async () => ((await handle.query(agencyRunProgress)).importsDone >= a.files.length ? true : undefined));
-    }
-    await until('every agency in review', async () => ((await runs.status(runId)).progress.agencies.every((a) => a.phase === 'in_review') ? true : undefined));
-    await keep('province-run.json', provinceRunWorkflowId(runId), 'a province run through receive, handover, split, a custodian decision, release and its agency runs started');
-
+    const splitManifest = () => JSON.parse(fs.readFileSync(path.join(runFolders(paths, runId).split, MANIFEST_FILE), 'utf8')) as SplitManifest;
+    const importsLanded = async () => {
+      for (const a of splitManifest().agencies) {
+        const handle = client.workflow.getHandle(agencyWorkflowId(a.code, runId));
+        await until(`agency ${a.code}'s auto-import`, async () => ((await handle.query(agencyRunProgress)).importsDone >= a.files.length ? true : undefined));
+      }
+    };
+    await importsLanded();
+    const manifest = splitManifest();
     const books = fs.readFileSync(path.join(gen, 'expected-scans.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ScanBook);
     const [agency, scanBooks] = (await scannedBooksByAgency(pool, books))[0]!;
-    const other = manifest.agencies.find((a) => a.code !== agency)!;
-    const otherRun = client.workflow.getHandle(agencyWorkflowId(other.code, runId));
-    await until(`agency ${other.code}'s reminders and escalations`, async () => ((await otherRun.query(agencyRunProgress)).books.every((b) => b.escalated || b.counts.imported === 0) ? true : undefined), 60_000);
-    await keep('agency-run-auto-import.json', otherRun.workflowId, 'an agency run importing its own split files at release, then reminding the agency of its idle books and escalating them to the coordinator');
+
+    // After release: a unit given to an agency of the run (the smallest that may take one, to keep its history short), whose
+    // run is told its files changed and imports the new ones.
+    const bySize = [...manifest.agencies].sort((a, b) => a.rows - b.rows).map((a) => a.code);
+    const late = bySize.flatMap((code) => needed.filter(([, candidates]) => candidates.includes(code)).map(([unit]) => [unit, code] as const))[0];
+    if (!late) throw new Error('no former unit of this generated province can be given after release to an agency of the run: choose another seed');
+    await runs.decideCustodians(runId, 'dieuphoi01', [{ unitCode: late[0], agencyCode: late[1]!, basis: 'Theo quyết định của Ủy ban nhân dân tỉnh' }]);
+    const otherRun = client.workflow.getHandle(agencyWorkflowId(late[1]!, runId));
+    await until(`agency ${late[1]}'s new split files`, async () => {
+      const s = await otherRun.query(agencyRunProgress);
+      const expected = Object.values(s.splitFiles?.expected ?? {}).flat().length;
+      return s.importsDone > manifest.agencies.find((a) => a.code === late[1])!.files.length && s.importsDone >= expected ? true : undefined;
+    });
+    await until('every agency in review', async () => ((await runs.status(runId)).progress.agencies.every((a) => a.phase === 'in_review') ? true : undefined));
+    await keep('province-run.json', provinceRunWorkflowId(runId), 'a province run through receive, handover, split, release with former units undecided, its agency runs started, and a custodian named after release');
+    await until(`agency ${late[1]}'s reminders`, async () => ((await otherRun.query(agencyRunProgress)).books.every((b) => b.reminded || b.counts.imported === 0) ? true : undefined), 60_000);
+    await keep('agency-run-auto-import.json', otherRun.workflowId, 'an agency run importing its own split files at release, told its files changed by a custodian named after release and importing the new ones, reminding the agency of its idle books');
 
     // An agency run of its own, registered after the province run's child, so that the services reach it.
     const agencyInfo = manifest.agencies.find((a) => a.code === agency)!;
@@ -224,7 +239,8 @@ async function main(): Promise<void> {
     await keep('agency-run-review-1.json', workflowId, 'an agency run through Excel and scan imports, a claim and release, approvals, a rejection and a correction, transfers after the batching delay and on request, rejections, to its continue-as-new', firstRun);
     await keep('agency-run-review-2.json', workflowId, 'the same agency run continued as new: an approval, a transfer, a coordinator closing it', secondRun);
 
-    await runs.cancel(runId, 'dieuphoi01', 'Kết thúc ghi bộ lịch sử mẫu');
+    // The province run ends by itself when its agencies' parts have (the close above may have been the last).
+    if ((await runs.status(runId)).status === 'RUNNING') await runs.cancel(runId, 'dieuphoi01', 'Kết thúc ghi bộ lịch sử mẫu');
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--', 'workflows', 'domain', 'activities'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
     fs.writeFileSync(path.join(CORPUS_DIR, 'corpus.json'), `${JSON.stringify({ recordedAt: new Date().toISOString(), commit: dirty ? `${commit} with local changes` : commit, histories: entries }, null, 2)}\n`);
