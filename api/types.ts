@@ -12,6 +12,7 @@ import type { ContentStore } from '../activities/files/content-store';
 import type { AgencyImports } from '../services/agency-imports';
 import type { AgencyReview } from '../services/agency-review';
 import type { ProvinceRuns } from '../services/province-runs';
+import type { Auditing } from '../services/audit/auditing';
 
 /** Who may call a route: a list of roles, or 'public'. Every route declares it. */
 export type RouteAccess = readonly Role[] | 'public';
@@ -36,6 +37,7 @@ declare module 'fastify' {
     provinceRuns: ProvinceRuns;
     agencyImports: AgencyImports;
     agencyReview: AgencyReview;
+    auditing: Auditing;
   }
   interface FastifyRequest {
     principal: Principal | null;

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { Client } from '@temporalio/client';
 import { connectTemporal, TemporalUnreachable } from './temporal-connection';
+import { requireSearchAttributes } from './temporal-namespace';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { assertPortFree } from './ports';
@@ -124,6 +125,12 @@ export async function startSystem(config: Config, logger: Logger, parts: { worke
       await waitForTemporal(temporalAddress!, config.temporal.namespace, 15_000).catch((e: unknown) => {
         throw TemporalUnreachable({ address: temporalAddress!, reason: e instanceof Error ? e.message : String(e) }, { cause: e });
       });
+      const connection = await connectTemporal(temporalAddress!);
+      try {
+        await requireSearchAttributes(connection, temporalAddress!, config.temporal.namespace);
+      } finally {
+        await connection.close();
+      }
     }
 
     const pool = createPool(databaseUrl!, { max: config.database.poolSize }, (e) => logger.warn({ err: e.message }, 'idle database connection lost'));

@@ -44,6 +44,8 @@ test('the production topology: services, health checks, build, volumes', () => {
     DATABASE_OWNER_URL: 'postgres://hotich:mat-khau-thu@postgres:5432/hotich',
   });
   expect(config.services.worker!.depends_on).toMatchObject({ migrate: { condition: 'service_completed_successfully' }, temporal: { condition: 'service_healthy' } });
+  // migrate registers the runs' search attributes on Temporal as well.
+  expect(config.services.migrate!.depends_on).toMatchObject({ postgres: { condition: 'service_healthy' }, temporal: { condition: 'service_healthy' } });
   expect(Object.keys(config.volumes).sort()).toEqual(['hotich-files', 'postgres-data']);
 });
 

@@ -42,6 +42,7 @@ import { setReviewHandlers } from './agency/review-handlers';
 import { createRunEnd } from './agency/run-end';
 import { createTransferScheduler } from './agency/transfer-scheduler';
 import { agencyRunProgress } from './definitions';
+import { describeRun } from './search-attributes';
 import { transferTaskQueue } from './task-queues';
 
 export type { AgencyRunInput } from './agency/agency-context';
@@ -81,6 +82,7 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
   });
   const run = createAgencyContext(input, agencyBooks);
   const { state, workflowId } = run;
+  describeRun({ kind: 'agency', provinceCode: input.provinceCode, agencyCode: state.code }, state.phase);
   const transfers = createTransferScheduler(run, transferApproved);
   const notices = createIdleNotices(run, notifyIdleBook);
   const end = createRunEnd(run, transfers, recordRunEvent);

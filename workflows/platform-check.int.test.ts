@@ -8,6 +8,7 @@ import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { resolveTool } from '../platform/temporal-cli';
 import { loadConfig } from '../platform/config';
+import { devServerSearchAttributeFlags } from '../platform/temporal-namespace';
 import { testEnv } from '../test/support/env';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
 import { uniqueTaskQueue } from '../test/support/temporal';
@@ -20,7 +21,7 @@ let db: TestDatabase;
 
 beforeAll(async () => {
   const binary = resolveTool('temporal', { rootDir: loadConfig().rootDir });
-  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: binary }, ip: '127.0.0.1' } });
+  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: binary }, ip: '127.0.0.1', extraArgs: devServerSearchAttributeFlags() } });
   db = await createTestDatabase();
 });
 

@@ -5,6 +5,7 @@
  */
 import { condition, defineQuery, defineUpdate, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { PlatformActivities } from '../activities/platform/platform-check';
+import { describeRun, markPhase } from './search-attributes';
 
 export interface PlatformCheckInput {
   requestedBy: string;
@@ -26,6 +27,7 @@ const { recordPlatformCheck } = proxyActivities<PlatformActivities>({
 
 export async function platformCheck(input: PlatformCheckInput): Promise<PlatformCheckState> {
   const state: PlatformCheckState = { phase: 'recording' };
+  describeRun({ kind: 'platform-check' }, state.phase);
   setHandler(platformCheckStatus, () => state);
   setHandler(
     acknowledgePlatformCheck,
@@ -42,7 +44,9 @@ export async function platformCheck(input: PlatformCheckInput): Promise<Platform
 
   state.auditSeq = await recordPlatformCheck({ workflowId: workflowInfo().workflowId, requestedBy: input.requestedBy });
   state.phase = 'waiting';
+  markPhase(state.phase);
   await condition(() => state.acknowledgedBy !== undefined);
   state.phase = 'done';
+  markPhase(state.phase);
   return state;
 }

@@ -26,7 +26,7 @@ import type { RunEventActivities } from '../activities/runs/run-events';
 import { isAppError, type AppError } from '../domain/errors';
 import type { SplitFilesProgress } from '../domain/review/agency-end';
 import { checkCustodianDecisions, CustodianAlreadyReleased, type CustodianDecision } from '../domain/runs/custodians';
-import { agencyWorkflowId, type AgencyProgress, type AgencySchedule, type CustodianProgress, type DecisionBatchResult, type ProvinceRunInput, type ProvinceRunProgress } from '../domain/runs/province-run';
+import { agencyWorkflowId, type AgencyProgress, type AgencySchedule, type CustodianProgress, type DecisionBatchResult, type ProvinceRunInput, type ProvinceRunProgress, type RunPhase } from '../domain/runs/province-run';
 import {
   CancelReasonMissing,
   RunCustodiansUndecided,
@@ -42,6 +42,7 @@ import {
 import { agencyRun } from './agency-run';
 import { agencyPhaseSignal, cancelRun, confirmHandover, decideCustodians, placeExceptions, provinceRunProgress, releaseSplit, splitProgressSignal } from './definitions';
 import { appFailure, runFailureOf } from './failures';
+import { describeRun, markPhase } from './search-attributes';
 
 /** Agency runs started at once: a province can have 600+ agencies. */
 export const CHILD_START_BATCH = 25;
@@ -113,6 +114,11 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
   let splitScope: CancellationScope | undefined;
   let tellScope: CancellationScope | undefined;
   const now = () => new Date(Date.now()).toISOString();
+  const enter = (phase: RunPhase) => {
+    state.phase = phase;
+    markPhase(phase);
+  };
+  describeRun({ kind: 'province-run', provinceCode: state.provinceCode }, state.phase);
   /** Decision batches apply one after another, in the order accepted. */
   let decisionQueue: Promise<unknown> = Promise.resolve();
   const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
@@ -303,12 +309,12 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
       }
       await recordRunEvent({ workflowId, actor: state.cancelled!.by, action: 'run.cancelled', details: { reason: state.cancelled!.reason, phase: state.phase } });
     });
-    state.phase = 'cancelled';
+    enter('cancelled');
     await condition(allHandlersFinished);
     return state;
   };
   const fail = (e: unknown): never => {
-    state.phase = 'failed';
+    enter('failed');
     state.failure = runFailureOf(e);
     throw ApplicationFailure.create({ type: state.failure.code, message: state.failure.message, nonRetryable: true, details: [{ messageVi: state.failure.messageVi, kind: 'integrity' }] });
   };
@@ -321,13 +327,13 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
         if (isCancellation(e)) throw e;
         fail(e);
       }
-      state.phase = 'awaiting_handover';
+      enter('awaiting_handover');
       await condition(() => handoverBy !== undefined || state.cancelled !== undefined);
       if (state.cancelled) return await endCancelled();
       state.handover = { confirmedBy: handoverBy!, confirmedAt: now() };
       await recordHandoverConfirmed({ executionId: workflowInfo().runId, workflowId, by: handoverBy!, at: state.handover.confirmedAt });
 
-      state.phase = 'splitting';
+      enter('splitting');
       splitScope = new CancellationScope();
       try {
         const summary = await splitScope.run(() =>
@@ -353,7 +359,7 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
         splitScope = undefined;
       }
 
-      state.phase = 'awaiting_release';
+      enter('awaiting_release');
       // Released once every decision taken before it is applied, so the agencies are those of the split as decided.
       await condition(() => (release !== undefined && state.custodians!.applied === state.custodians!.batches) || state.cancelled !== undefined);
       if (state.cancelled) return await endCancelled();
@@ -361,13 +367,13 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
       state.release = { releasedBy: release!.by, releasedAt: now(), scheduled: Object.keys(release!.schedules).length, autoImport: release!.autoImport, ...(left.length ? { withoutUndecided: left } : {}) };
       for (const a of state.agencies) if (release!.schedules[a.code]) a.schedule = release!.schedules[a.code];
       await recordRunEvent({ workflowId, actor: release!.by, action: 'split.released', details: { agencies: state.agencies.length, scheduled: state.release.scheduled, undecidedUnits: left } });
-      state.phase = 'releasing';
+      enter('releasing');
     }
 
     while (state.phase === 'releasing') {
       const batch = state.agencies.filter((a) => a.phase === 'waiting_release').slice(0, CHILD_START_BATCH);
       if (batch.length === 0) {
-        state.phase = 'in_progress';
+        enter('in_progress');
         break;
       }
       await startAgencies(batch);
@@ -394,7 +400,7 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
     }
     await condition(allHandlersFinished);
     if (!allDone()) return await continueAsNew<typeof provinceRun>(input, state);
-    state.phase = 'completed';
+    enter('completed');
     return state;
   } catch (e) {
     if (!isCancellation(e)) throw e;

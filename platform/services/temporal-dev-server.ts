@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { defineError } from '../../domain/errors';
+import { devServerSearchAttributeFlags, keepHistories } from '../temporal-namespace';
 
 export const TemporalStartFailed = defineError<{ address: string; reason: string }>(
   'TEMPORAL_START_FAILED',
@@ -69,6 +70,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
   if (opts.namespace !== 'default') args.push('--namespace', opts.namespace);
+  args.push(...devServerSearchAttributeFlags());
 
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   const log = fs.openSync(opts.logFile, 'a');
@@ -85,6 +87,15 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   const address = `${opts.host}:${opts.port}`;
   try {
     await waitForTemporal(address, opts.namespace, opts.readyTimeoutMs ?? 60_000, () => exitReason);
+    // A server kept on disk keeps closed runs' histories for auditors, not the dev server's one day.
+    if (opts.dbFile) {
+      const connection = await Connection.connect({ address });
+      try {
+        await keepHistories(connection, opts.namespace);
+      } finally {
+        await connection.close();
+      }
+    }
   } catch (e) {
     child.kill('SIGKILL');
     throw e;

@@ -11,6 +11,7 @@ import { bookId, DEFAULT_REVIEW_SETTINGS, type BookCounts, type BookRef, type Re
 import type { SplitFilesProgress } from '../../domain/review/agency-end';
 import type { AgencyPhase, AgencyProgress, AgencyRunState, AgencySchedule } from '../../domain/runs/province-run';
 import { agencyPhaseSignal } from '../definitions';
+import { markPhase } from '../search-attributes';
 
 export interface AgencyRunInput {
   runId: string;
@@ -109,6 +110,7 @@ export function createAgencyContext(input: AgencyRunInput, agencyBooks: (a: { ag
     async enter(phase) {
       if (state.phase === phase) return;
       state.phase = phase;
+      markPhase(phase);
       // A province run that has already ended has nobody to tell.
       await tellParent();
     },

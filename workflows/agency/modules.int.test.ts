@@ -25,6 +25,7 @@ import type { ScanImportInput, ScanImportReport } from '../../domain/scans/scan-
 import { agencyRunProgress, claimBook, closeAgency, decideRecords, importExcel, importScans, releaseBook, transferNow } from '../definitions';
 import type { AgencyRunInput } from './agency-context';
 import { closeSignal, countsSignal, heardQuery, importLandedSignal, importStartedSignal, requestTransferSignal, splitFilesSignal, stopSignal, touchSignal } from './modules.test-workflows';
+import { ensureSearchAttributes } from '../../platform/temporal-namespace';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -41,6 +42,8 @@ beforeAll(async () => {
     TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } }),
     bundleWorkflowCode({ workflowsPath: require.resolve('./modules.test-workflows') }),
   ]);
+  // The run keeps its phase in a search attribute, which the test server must know, as ours do.
+  await ensureSearchAttributes(env.connection, 'default');
 });
 afterAll(() => env?.teardown());
 

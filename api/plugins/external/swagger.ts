@@ -20,6 +20,7 @@ export default fp(async (app) => {
         { name: 'transfers', description: 'Chuyển vào CSDL hộ tịch điện tử (Bước 4)' },
         { name: 'files', description: 'Tệp' },
         { name: 'workflows', description: 'Quy trình' },
+        { name: 'audit', description: 'Kiểm toán: các quy trình, lịch sử và diễn biến, quá trình của hồ sơ, đối chiếu' },
       ],
     },
   });
