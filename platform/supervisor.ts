@@ -83,14 +83,20 @@ export async function startSystem(config: Config, logger: Logger, parts: { worke
 
     let databaseUrl = config.database.url;
     if (embedPostgres) {
-      const pgLog = fs.createWriteStream(path.join(logs, 'postgres.log'), { flags: 'a' });
+      const pgLogFile = path.join(logs, 'postgres.log');
+      const pgLog = fs.createWriteStream(pgLogFile, { flags: 'a' });
       const pg = await startEmbeddedPostgres({
         dir: path.join(config.dataDir, 'postgres'),
         port: config.database.port,
         password: secrets!.postgresPassword,
         persistent: true,
         onLog: (line) => pgLog.write(line),
+        logFile: pgLogFile,
+      }).catch((e: unknown) => {
+        pgLog.end();
+        throw e;
       });
+      if (pg.dataDir !== path.join(config.dataDir, 'postgres')) logger.info({ cluster: pg.dataDir }, 'the embedded PostgreSQL cluster lives apart from the data folder, which the postgres account cannot reach');
       recordChild(config.dataDir, pg.pid);
       stoppers.push(['postgres', () => pg.stop().finally(() => pgLog.end())]);
       const ownerUrl = embeddedOwnerUrl(config, secrets!);
