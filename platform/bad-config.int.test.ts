@@ -101,6 +101,20 @@ test('an embedded Temporal server that fails at start is one line with its code,
   ], [database.password]);
 });
 
+test.each([
+  ['hotich start, everything embedded', {}, ['start']],
+  ['hotich api against given servers', { TEMPORAL_ADDRESS: '127.0.0.1:1', DATABASE_URL: 'postgres://hotich@127.0.0.1:1/hotich' }, ['api']],
+])('outside development the API refuses to start without JWT_SECRET, before anything starts (%s)', async (_how, vars, args) => {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'hotich-nojwt-'));
+  try {
+    await expectOneLineError({ NODE_ENV: 'production', HOTICH_DATA_DIR: data, ...vars, ...(await freePorts()) }, 'CONFIG_JWT_SECRET_MISSING', ['JWT_SECRET', 'NODE_ENV=production'], [], args);
+    // No server was started, no secret generated.
+    expect(fs.readdirSync(data)).toEqual([]);
+  } finally {
+    fs.rmSync(data, { recursive: true, force: true });
+  }
+});
+
 test('DEBUG adds the stack trace', async () => {
   const r = await runCli(['start'], cliEnv({ HOTICH_DATA_DIR: dataDir, DEBUG: '1', TEMPORAL_CLI: '/khong/co/temporal' }));
   expect(r.code).not.toBe(0);

@@ -27,6 +27,7 @@ import { dataPaths } from '../activities/files/data-paths';
 import { connectWorkers } from '../worker/create-worker';
 import { describeExit, startWorkerProcess } from '../worker/worker-process';
 import { startApiServer } from '../api/server';
+import { JwtSecretMissing } from '../api/plugins/external/jwt';
 import { ensureDevelopmentUsers, type DevLogin } from '../api/dev-users';
 import { embeddedOwnerUrl, resolveDatabaseUrl } from './database-url';
 
@@ -61,6 +62,9 @@ export async function startSystem(config: Config, logger: Logger, parts: { worke
     if (!stopping) reportFailure(e);
   };
 
+  // The secret generated under ./data is a development convenience: elsewhere tokens signed by a secret nobody set
+  // would outlive a lost data folder and differ between API processes. Refused before anything starts.
+  if (parts.api && config.env !== 'development' && !config.api.jwtSecret) throw JwtSecretMissing({});
   try {
     const embedTemporal = !config.temporal.address;
     const embedPostgres = !config.database.url;
@@ -163,7 +167,7 @@ export async function startSystem(config: Config, logger: Logger, parts: { worke
       const connection = await connectTemporal(temporalAddress!);
       stoppers.push(['temporal-client', () => connection.close()]);
       const temporal = new Client({ connection, namespace: config.temporal.namespace });
-      const apiConfig: Config = { ...config, api: { ...config.api, jwtSecret: config.api.jwtSecret ?? secrets?.jwtSecret } };
+      const apiConfig: Config = { ...config, api: { ...config.api, jwtSecret: config.api.jwtSecret ?? (config.env === 'development' ? secrets?.jwtSecret : undefined) } };
       const api = await startApiServer({ config: apiConfig, pool, temporal, logger });
       stoppers.push(['api', () => api.close()]);
       apiUrl = api.url;
