@@ -8,6 +8,7 @@ import type { RecordsRepository } from './repositories/records';
 import type { FilesRepository } from './repositories/files';
 import type { WorkflowRegistry } from './repositories/workflows';
 import type { RunBoardRepository } from './repositories/run-board';
+import type { LoginThrottle } from './login-throttle';
 import type { ContentStore } from '../activities/files/content-store';
 import type { AgencyImports } from '../services/agency-imports';
 import type { AgencyReview } from '../services/agency-review';
@@ -32,6 +33,7 @@ declare module 'fastify' {
     filesRepository: FilesRepository;
     workflowRegistry: WorkflowRegistry;
     runBoard: RunBoardRepository;
+    loginThrottle: LoginThrottle;
     contentStore: ContentStore;
     provinceRuns: ProvinceRuns;
     agencyImports: AgencyImports;
