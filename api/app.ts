@@ -16,6 +16,7 @@ import security from './plugins/external/security';
 import jwt from './plugins/external/jwt';
 import swagger from './plugins/external/swagger';
 import multipart from './plugins/external/multipart';
+import routeAccess from './plugins/app/route-access';
 import errorHandler from './plugins/app/error-handler';
 import repositories from './plugins/app/repositories';
 import authorization from './plugins/app/authorization';
@@ -59,6 +60,7 @@ export async function buildApp(deps: AppDependencies) {
     reply.header('x-request-id', request.id);
   });
 
+  await app.register(routeAccess);
   await app.register(errorHandler);
   await app.register(security);
   await app.register(jwt);

@@ -17,6 +17,13 @@ import type { ProvinceRuns } from '../services/province-runs';
 /** Who may call a route: a list of roles, or 'public'. Every route declares it. */
 export type RouteAccess = readonly Role[] | 'public';
 
+/** A route as Fastify registered it (HEAD twins of GET routes included). */
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
@@ -34,6 +41,7 @@ declare module 'fastify' {
     workflowRegistry: WorkflowRegistry;
     runBoard: RunBoardRepository;
     loginThrottle: LoginThrottle;
+    declaredRoutes: readonly DeclaredRoute[];
     contentStore: ContentStore;
     provinceRuns: ProvinceRuns;
     agencyImports: AgencyImports;
