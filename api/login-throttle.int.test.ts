@@ -43,7 +43,7 @@ afterAll(async () => {
   for (const app of apps) await app.close();
   await db.drop();
 });
-beforeEach(() => db.pool.query('TRUNCATE login_failures'));
+beforeEach(() => db.pool.query('DELETE FROM login_failures'));
 
 test('after too many failures a user name is refused, even with the right password, saying when to try again; other users are not', async () => {
   const app = await api({ user: 5, address: 100 });

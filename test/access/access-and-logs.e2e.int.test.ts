@@ -43,7 +43,7 @@ const ABSENT = { run: (province: string) => `${province}-ffffffffffffffff`, agen
 
 let sys: ThroughApi;
 /** What the review left: the records decided, a book of the agency. */
-const seen = { searchedName: '', approved: [] as number[], book: undefined as undefined | Record<string, unknown>, otherRun: '', otherRunWorkflow: '' };
+const seen = { searchedName: '', approved: [] as number[], undecided: 0, book: undefined as undefined | Record<string, unknown>, otherRun: '', otherRunWorkflow: '' };
 
 beforeAll(async () => {
   sys = await startThroughApi({ name: 'access', seed: SEED, records: RECORDS, defects: DEFECTS });
@@ -52,7 +52,7 @@ beforeAll(async () => {
   // Step 4: the official searches a name, opens records and their pages, claims a book, decides records in a page, transfers.
   const list = await as('GET', `/api/agencies/${sys.agency}/records?scanned=true&limit=500`);
   const items = list.body.items as Array<{ id: number; name: string; registerType: string; unitCode: string; bookYear: number; bookKey: string; pages: number }>;
-  expect(items.length).toBeGreaterThanOrEqual(7);
+  expect(items.length).toBeGreaterThanOrEqual(8);
   seen.searchedName = items[0]!.name;
   const found = await as('GET', `/api/agencies/${sys.agency}/records?${new URLSearchParams({ q: seen.searchedName })}`);
   expect(found.body.total).toBeGreaterThan(0);
@@ -72,6 +72,7 @@ beforeAll(async () => {
   });
   expect(decided).toMatchObject({ status: 200, body: { refused: 0 } });
   seen.approved = approved.map((r) => r.id);
+  seen.undecided = items[7]!.id;
   expect(await as('POST', `/api/agencies/${sys.agency}/transfers`)).toMatchObject({ status: 200 });
   await waitFor('the approved records to reach CSDLHTĐT', async () => {
     const t = await as('GET', `/api/agencies/${sys.agency}/transfers`);
@@ -293,7 +294,7 @@ const REQUESTS: Record<string, (ctx: RequestContext) => Request | Promise<Reques
     if (scope === 'own') expect(await sys.call('POST', `/api/agencies/${sys.agency}/books/claim`, { token: await sys.token('congchuc'), json: { book: seen.book } })).toMatchObject({ status: 200 });
     return { json: { book: seen.book } };
   },
-  'POST /api/agencies/:agencyCode/decisions': () => ({ json: { items: [{ recordId: seen.approved[0]!, kind: 'approve' }] } }),
+  'POST /api/agencies/:agencyCode/decisions': () => ({ json: { items: [{ recordId: seen.undecided, kind: 'approve' }] } }),
   'POST /api/agencies/:agencyCode/transfers': () => ({}),
   'POST /api/agencies/:agencyCode/close': () => ({ json: { reason: 'Kết thúc kiểm thử quyền truy cập' } }),
   'GET /api/agencies/:agencyCode/decisions/mine': () => ({ query: `since=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}` }),
