@@ -75,6 +75,21 @@ test('a project in a mode-700 folder starts its PostgreSQL, keeps its data acros
   expect(fs.existsSync(pg.dataDir)).toBe(false);
 });
 
+test('a project in a folder the server account can enter keeps its cluster in place, as before', async () => {
+  const open = fs.mkdtempSync(path.join(os.tmpdir(), 'hotich-open-'));
+  fs.chmodSync(open, 0o755);
+  const dir = path.join(open, 'data', 'postgres');
+  const pg = await startEmbeddedPostgres({ dir, port: await freePort(), password: 'x', persistent: false });
+  try {
+    expect(pg.dataDir).toBe(dir);
+    expect(fs.lstatSync(dir).isDirectory()).toBe(true);
+    expect(await query(pg.url('postgres'), 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+  } finally {
+    await pg.stop();
+    fs.rmSync(open, { recursive: true, force: true });
+  }
+});
+
 test('binaries the server account cannot execute give one coded error, not an unhandled event', async () => {
   const binaries = path.join(scratch, 'broken');
   fs.mkdirSync(path.join(binaries, 'bin'), { recursive: true });
