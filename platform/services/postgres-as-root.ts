@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineError } from '../../domain/errors';
 
-export const SHARED_DIR = '/var/lib/hotich-flow';
+const SHARED_DIR = '/var/lib/hotich-flow';
 
 export interface Account {
   uid: number;
@@ -119,14 +119,11 @@ function privateFolderUnder(parent: string, who: Account): string {
   return dir;
 }
 
-/** A folder of the shared one, root's, that others may enter but not list. */
-function sharedFolder(shared: string, ...sub: string[]): string {
-  let dir = shared;
-  for (const part of ['', ...sub]) {
-    dir = part ? path.join(dir, part) : dir;
-    fs.mkdirSync(dir, { recursive: true });
-    fs.chmodSync(dir, 0o711);
-  }
+/** A folder of the shared one, which, like it, is root's and others may enter but not list. */
+function sharedFolder(name: 'postgres' | 'clusters'): string {
+  const dir = path.join(SHARED_DIR, name);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const folder of [SHARED_DIR, dir]) fs.chmodSync(folder, 0o711);
   return dir;
 }
 
@@ -136,10 +133,10 @@ function sharedFolder(shared: string, ...sub: string[]): string {
  * that each build is copied once and never mistaken for another, and copied beside its place and
  * renamed into it, so two starts at once never see half a copy.
  */
-export function reachableBinaries(packaged: string, who: Account, shared = SHARED_DIR): string {
+export function reachableBinaries(packaged: string, who: Account): string {
   if (firstClosedFolder(packaged, who) === undefined) return packaged;
   const build = createHash('sha256').update(fs.readFileSync(path.join(packaged, 'bin', 'postgres'))).digest('hex').slice(0, 16);
-  const target = path.join(sharedFolder(shared, 'postgres'), build);
+  const target = path.join(sharedFolder('postgres'), build);
   if (fs.existsSync(path.join(target, 'bin', 'postgres'))) return target;
   const partial = `${target}.partial-${randomBytes(4).toString('hex')}`;
   fs.cpSync(packaged, partial, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
@@ -169,8 +166,7 @@ function isEmptyFolder(dir: string): boolean {
  * by `who` (mode 700) when new. An empty folder left unreachable by an earlier failed start is
  * replaced; one holding a cluster is never moved behind the user's back.
  */
-export function reachableDataDir(dir: string, who: Account, opts: { persistent: boolean; shared?: string }): DataLocation {
-  const shared = opts.shared ?? SHARED_DIR;
+export function reachableDataDir(dir: string, who: Account, opts: { persistent: boolean }): DataLocation {
   const existing = fs.lstatSync(dir, { throwIfNoEntry: false });
   if (existing?.isSymbolicLink()) {
     const target = path.resolve(path.dirname(dir), fs.readlinkSync(dir));
@@ -194,7 +190,7 @@ export function reachableDataDir(dir: string, who: Account, opts: { persistent: 
   }
   // A throwaway cluster goes where the system clears temporary files, if `postgres` can reach it.
   const tmp = os.tmpdir();
-  const home = !opts.persistent && firstClosedFolder(tmp, who) === undefined ? tmp : sharedFolder(shared, 'clusters');
+  const home = !opts.persistent && firstClosedFolder(tmp, who) === undefined ? tmp : sharedFolder('clusters');
   const real = privateFolderUnder(home, who);
   fs.symlinkSync(real, dir);
   return { real, linked: true };
