@@ -16,10 +16,13 @@ import security from './plugins/external/security';
 import jwt from './plugins/external/jwt';
 import swagger from './plugins/external/swagger';
 import multipart from './plugins/external/multipart';
+import routeAccess from './plugins/app/route-access';
 import errorHandler from './plugins/app/error-handler';
 import repositories from './plugins/app/repositories';
 import authorization from './plugins/app/authorization';
 import services from './plugins/app/services';
+import bodyLimits from './plugins/app/body-limits';
+import { JSON_BODY_MAX_BYTES } from './upload-limits';
 
 export interface AppDependencies {
   config: Config;
@@ -32,12 +35,20 @@ export interface AppDependencies {
 
 export const WEB_BUILD_DIR = path.join(__dirname, '..', 'dist', 'web');
 
+/** API_TRUST_PROXY as Fastify takes it: a count of hops is the proxies nearest the API. */
+function trustedProxies(setting: Config['api']['trustProxy']): string[] | ((address: string, hop: number) => boolean) | false {
+  if (setting === undefined) return false;
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
 export async function buildApp(deps: AppDependencies) {
   const app = Fastify({
     // pino's Logger and Fastify's logger type differ only in optional members.
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    bodyLimit: JSON_BODY_MAX_BYTES,
+    trustProxy: trustedProxies(deps.config.api.trustProxy),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -49,11 +60,13 @@ export async function buildApp(deps: AppDependencies) {
     reply.header('x-request-id', request.id);
   });
 
+  await app.register(routeAccess);
   await app.register(errorHandler);
   await app.register(security);
   await app.register(jwt);
   await app.register(swagger);
   await app.register(multipart);
+  await app.register(bodyLimits);
   await app.register(repositories);
   await app.register(services);
   await app.register(authorization);

@@ -1,4 +1,5 @@
 import { defineError } from '../domain/errors';
+import { sizeVi } from '../domain/text/byte-size';
 
 export const ValidationFailed = defineError<{ detail: string }>(
   'VALIDATION_FAILED',
@@ -41,4 +42,20 @@ export const InternalError = defineError<{ requestId: string }>(
   'internal',
   (p) => `internal error (request ${p.requestId})`,
   (p) => `Lỗi hệ thống, vui lòng thử lại hoặc báo quản trị viên (mã yêu cầu ${p.requestId}).`,
+);
+
+export const RequestTooLarge = defineError<{ what: string; max: number; setting?: string }>(
+  'REQUEST_TOO_LARGE',
+  'too_large',
+  (p) => `${p.what} exceeds the limit of ${p.max} bytes${p.setting ? ` (${p.setting})` : ''}`,
+  (p) =>
+    `${p.what} vượt quá giới hạn ${sizeVi(p.max)} nên không được nhận; hãy chia thành nhiều tệp nhỏ hơn${p.setting ? `, hoặc đề nghị quản trị viên nâng giới hạn (${p.setting})` : ''}.`,
+);
+
+/** A request the server could not read as what its route takes (bad JSON, wrong content type, a broken multipart body). */
+export const RequestMalformed = defineError<{ reason: string; cause: string }>(
+  'REQUEST_MALFORMED',
+  'validation',
+  (p) => `malformed request (${p.cause})`,
+  (p) => `Yêu cầu gửi lên không đúng định dạng: ${p.reason}; hãy kiểm tra tệp hoặc dữ liệu gửi lên rồi thử lại.`,
 );

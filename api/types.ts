@@ -8,6 +8,7 @@ import type { RecordsRepository } from './repositories/records';
 import type { FilesRepository } from './repositories/files';
 import type { WorkflowRegistry } from './repositories/workflows';
 import type { RunBoardRepository } from './repositories/run-board';
+import type { LoginThrottle } from './login-throttle';
 import type { ContentStore } from '../activities/files/content-store';
 import type { AgencyImports } from '../services/agency-imports';
 import type { AgencyReview } from '../services/agency-review';
@@ -16,6 +17,13 @@ import type { Auditing } from '../services/audit/auditing';
 
 /** Who may call a route: a list of roles, or 'public'. Every route declares it. */
 export type RouteAccess = readonly Role[] | 'public';
+
+/** A route as Fastify registered it (HEAD twins of GET routes included). */
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -33,6 +41,8 @@ declare module 'fastify' {
     filesRepository: FilesRepository;
     workflowRegistry: WorkflowRegistry;
     runBoard: RunBoardRepository;
+    loginThrottle: LoginThrottle;
+    declaredRoutes: readonly DeclaredRoute[];
     contentStore: ContentStore;
     provinceRuns: ProvinceRuns;
     agencyImports: AgencyImports;

@@ -11,6 +11,8 @@ export type ErrorKind =
   | 'forbidden' // 403
   | 'not_found' // 404
   | 'conflict' // 409: state does not allow it
+  | 'too_large' // 413: a body or upload past its limit
+  | 'rate_limited' // 429: too many attempts; try again later
   | 'config' // the operator's configuration is wrong: one line, exit non-zero
   | 'integrity' // an invariant broke (row conservation, checksum): stop, keep everything
   | 'unavailable' // a dependency is down (503)
@@ -22,6 +24,8 @@ export const HTTP_STATUS: Record<ErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  too_large: 413,
+  rate_limited: 429,
   config: 500,
   integrity: 422,
   unavailable: 503,

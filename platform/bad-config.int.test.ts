@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './ports';
+import { postgresAccount } from './services/postgres-as-root';
 import { cliEnv, runCli } from '../test/support/cli-process';
 import { testEnv } from '../test/support/env';
 
@@ -65,6 +66,53 @@ test('an unreachable Temporal server says where and what to do', async () => {
 
 test('an invalid setting names the variable', async () => {
   await expectOneLineError({ API_PORT: 'tám nghìn' }, 'CONFIG_INVALID_SETTING', ['API_PORT=tám nghìn']);
+});
+
+const freePorts = async () => ({
+  API_PORT: String(await freePort()),
+  TEMPORAL_PORT: String(await freePort()),
+  TEMPORAL_UI_PORT: String(await freePort()),
+  PG_PORT: String(await freePort()),
+});
+
+test('an embedded PostgreSQL that fails at start is one line with its code, its reason and where to look', async () => {
+  // A data folder the server's account can reach, holding what is not a whole cluster.
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'hotich-badpg-'));
+  fs.chmodSync(data, 0o711);
+  const cluster = path.join(data, 'postgres');
+  fs.mkdirSync(cluster, { mode: 0o700 });
+  fs.writeFileSync(path.join(cluster, 'PG_VERSION'), '9.6\n');
+  if (os.userInfo().uid === 0) for (const p of [cluster, path.join(cluster, 'PG_VERSION')]) fs.chownSync(p, postgresAccount().uid, postgresAccount().gid);
+  try {
+    await expectOneLineError({ HOTICH_DATA_DIR: data, ...(await freePorts()) }, 'POSTGRES_START_FAILED', [cluster, 'postgresql.conf', path.join(data, 'logs', 'postgres.log'), 'PG_PORT']);
+  } finally {
+    fs.rmSync(data, { recursive: true, force: true });
+  }
+});
+
+test('an embedded Temporal server that fails at start is one line with its code, its reason and where to look', async () => {
+  const fake = path.join(dataDir, 'temporal-that-fails');
+  fs.writeFileSync(fake, '#!/bin/sh\necho "cannot open database" >&2\nexit 3\n', { mode: 0o755 });
+  const database = new URL(testEnv('postgresAdminUrl'));
+  await expectOneLineError({ TEMPORAL_CLI: fake, DATABASE_URL: database.toString(), ...(await freePorts()) }, 'TEMPORAL_START_FAILED', [
+    'exited with 3',
+    path.join(dataDir, 'logs', 'temporal.log'),
+    'TEMPORAL_PORT',
+  ], [database.password]);
+});
+
+test.each([
+  ['hotich start, everything embedded', {}, ['start']],
+  ['hotich api against given servers', { TEMPORAL_ADDRESS: '127.0.0.1:1', DATABASE_URL: 'postgres://hotich@127.0.0.1:1/hotich' }, ['api']],
+])('outside development the API refuses to start without JWT_SECRET, before anything starts (%s)', async (_how, vars, args) => {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'hotich-nojwt-'));
+  try {
+    await expectOneLineError({ NODE_ENV: 'production', HOTICH_DATA_DIR: data, ...vars, ...(await freePorts()) }, 'CONFIG_JWT_SECRET_MISSING', ['JWT_SECRET', 'NODE_ENV=production'], [], args);
+    // No server was started, no secret generated.
+    expect(fs.readdirSync(data)).toEqual([]);
+  } finally {
+    fs.rmSync(data, { recursive: true, force: true });
+  }
 });
 
 test('DEBUG adds the stack trace', async () => {

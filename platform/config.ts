@@ -41,6 +41,22 @@ export const ConfigSchema = Type.Object({
     port: Port,
     jwtSecret: Type.Optional(Type.String({ minLength: 32 })),
     tokenTtl: Type.String({ minLength: 1 }),
+    /**
+     * Proxies in front of the API whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated, or a
+     * number of hops): the client's address behind them is what log-ins are limited by. Unset: none.
+     */
+    trustProxy: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 10 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })])),
+  }),
+  /** Largest uploads through the API (api/upload-limits.ts); scans have theirs under `imports`. */
+  uploads: Type.Object({
+    packageMaxBytes: Type.Integer({ minimum: 1 }),
+    excelMaxBytes: Type.Integer({ minimum: 1 }),
+  }),
+  /** Log-ins refused for a while after too many failures, per user name and per client address (api/login-throttle.ts). */
+  auth: Type.Object({
+    maxFailuresPerUser: Type.Integer({ minimum: 1 }),
+    maxFailuresPerAddress: Type.Integer({ minimum: 1 }),
+    failureWindowMs: Type.Integer({ minimum: 60_000 }),
   }),
   /** Limits on what an official's import may hold (Step 3); a zip past one is refused, not half read. */
   imports: Type.Object({
@@ -82,6 +98,12 @@ export const SETTING_ENV = {
   'api.port': 'API_PORT',
   'api.jwtSecret': 'JWT_SECRET',
   'api.tokenTtl': 'JWT_TTL',
+  'api.trustProxy': 'API_TRUST_PROXY',
+  'uploads.packageMaxBytes': 'HOTICH_PACKAGE_MAX_BYTES',
+  'uploads.excelMaxBytes': 'HOTICH_EXCEL_MAX_BYTES',
+  'auth.maxFailuresPerUser': 'HOTICH_LOGIN_MAX_FAILURES_PER_USER',
+  'auth.maxFailuresPerAddress': 'HOTICH_LOGIN_MAX_FAILURES_PER_ADDRESS',
+  'auth.failureWindowMs': 'HOTICH_LOGIN_WINDOW_MINUTES',
   logLevel: 'LOG_LEVEL',
   'imports.scanZipMaxBytes': 'HOTICH_SCAN_ZIP_MAX_BYTES',
   'imports.scanExpandedMaxBytes': 'HOTICH_SCAN_EXPANDED_MAX_BYTES',
@@ -119,6 +141,14 @@ function str(env: Env, name: string): string | undefined {
   return v === undefined || v === '' ? undefined : v;
 }
 
+/** API_TRUST_PROXY: a number of hops, or the proxies' addresses and CIDRs. */
+function trustProxy(env: Env): Config['api']['trustProxy'] {
+  const raw = str(env, 'API_TRUST_PROXY');
+  if (raw === undefined) return undefined;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw.split(',').map((p) => p.trim()).filter(Boolean);
+}
+
 export function loadConfig(env: Env = process.env, rootDir = path.resolve(__dirname, '..')): Config {
   const nodeEnv = str(env, 'NODE_ENV');
   const dataDir = path.resolve(rootDir, str(env, 'HOTICH_DATA_DIR') ?? 'data');
@@ -147,6 +177,19 @@ export function loadConfig(env: Env = process.env, rootDir = path.resolve(__dirn
       port: int(env, 'API_PORT', 3000),
       jwtSecret: str(env, 'JWT_SECRET'),
       tokenTtl: str(env, 'JWT_TTL') ?? '8h',
+      trustProxy: trustProxy(env),
+    },
+    uploads: {
+      // A province's C06 export: the largest province's, with room; the same bounds a filled exceptions workbook.
+      packageMaxBytes: int(env, 'HOTICH_PACKAGE_MAX_BYTES', 8 * GIB),
+      // An agency's file of one register type: an .xls holds 65,536 rows, an .xlsx a million (about 200 MB).
+      excelMaxBytes: int(env, 'HOTICH_EXCEL_MAX_BYTES', GIB / 2),
+    },
+    auth: {
+      maxFailuresPerUser: int(env, 'HOTICH_LOGIN_MAX_FAILURES_PER_USER', 10),
+      // Many officials of a commune may sign in from one office address: a guesser is stopped by the per-user limit first.
+      maxFailuresPerAddress: int(env, 'HOTICH_LOGIN_MAX_FAILURES_PER_ADDRESS', 100),
+      failureWindowMs: int(env, 'HOTICH_LOGIN_WINDOW_MINUTES', 15) * MINUTE,
     },
     imports: {
       scanZipMaxBytes: int(env, 'HOTICH_SCAN_ZIP_MAX_BYTES', 2 * GIB),

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { freePort } from './ports';
+import { discardEmbeddedPostgres } from './services/embedded-postgres';
 import { cliEnv, startCli, type CliProcess } from '../test/support/cli-process';
 import { acknowledgePlatformCheck, platformCheck, platformCheckStatus } from '../workflows/platform-check';
 
@@ -56,7 +57,11 @@ beforeAll(async () => {
   });
 });
 
-afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+afterAll(() => {
+  // As root the cluster of a data folder in a mode-700 temporary folder lives apart, linked from it.
+  discardEmbeddedPostgres(path.join(dataDir, 'postgres'));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
 
 test('start → health green → a waiting workflow survives kill -9 of the whole tree → resumes after start', async () => {
   const first = await startSystem();

@@ -28,6 +28,7 @@ import { dataPaths } from '../activities/files/data-paths';
 import { connectWorkers } from '../worker/create-worker';
 import { describeExit, startWorkerProcess } from '../worker/worker-process';
 import { startApiServer } from '../api/server';
+import { JwtSecretMissing } from '../api/plugins/external/jwt';
 import { ensureDevelopmentUsers, type DevLogin } from '../api/dev-users';
 import { embeddedOwnerUrl, resolveDatabaseUrl } from './database-url';
 
@@ -62,6 +63,9 @@ export async function startSystem(config: Config, logger: Logger, parts: { worke
     if (!stopping) reportFailure(e);
   };
 
+  // The secret generated under ./data is a development convenience: elsewhere tokens signed by a secret nobody set
+  // would outlive a lost data folder and differ between API processes. Refused before anything starts.
+  if (parts.api && config.env !== 'development' && !config.api.jwtSecret) throw JwtSecretMissing({});
   try {
     const embedTemporal = !config.temporal.address;
     const embedPostgres = !config.database.url;
@@ -84,14 +88,20 @@ export async function startSystem(config: Config, logger: Logger, parts: { worke
 
     let databaseUrl = config.database.url;
     if (embedPostgres) {
-      const pgLog = fs.createWriteStream(path.join(logs, 'postgres.log'), { flags: 'a' });
+      const pgLogFile = path.join(logs, 'postgres.log');
+      const pgLog = fs.createWriteStream(pgLogFile, { flags: 'a' });
       const pg = await startEmbeddedPostgres({
         dir: path.join(config.dataDir, 'postgres'),
         port: config.database.port,
         password: secrets!.postgresPassword,
         persistent: true,
         onLog: (line) => pgLog.write(line),
+        logFile: pgLogFile,
+      }).catch((e: unknown) => {
+        pgLog.end();
+        throw e;
       });
+      if (pg.dataDir !== path.join(config.dataDir, 'postgres')) logger.info({ cluster: pg.dataDir }, 'the embedded PostgreSQL cluster lives apart from the data folder, which the postgres account cannot reach');
       recordChild(config.dataDir, pg.pid);
       stoppers.push(['postgres', () => pg.stop().finally(() => pgLog.end())]);
       const ownerUrl = embeddedOwnerUrl(config, secrets!);
@@ -164,7 +174,7 @@ export async function startSystem(config: Config, logger: Logger, parts: { worke
       const connection = await connectTemporal(temporalAddress!);
       stoppers.push(['temporal-client', () => connection.close()]);
       const temporal = new Client({ connection, namespace: config.temporal.namespace });
-      const apiConfig: Config = { ...config, api: { ...config.api, jwtSecret: config.api.jwtSecret ?? secrets?.jwtSecret } };
+      const apiConfig: Config = { ...config, api: { ...config.api, jwtSecret: config.api.jwtSecret ?? (config.env === 'development' ? secrets?.jwtSecret : undefined) } };
       const api = await startApiServer({ config: apiConfig, pool, temporal, logger });
       stoppers.push(['api', () => api.close()]);
       apiUrl = api.url;

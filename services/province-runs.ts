@@ -216,9 +216,12 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
       const token = randomUUID();
       const file = stagedFile(paths, token);
       const tap = createHashingTap();
+      const out = fs.createWriteStream(file, { mode: 0o600 });
       try {
-        await pipeline(source, tap.stream, fs.createWriteStream(file, { mode: 0o600 }));
+        await pipeline(source, tap.stream, out);
       } catch (e) {
+        // As in the content store: a refused upload may fail before its file is open, and a late open would leave it behind.
+        if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
         fs.rmSync(file, { force: true });
         throw e;
       }

@@ -20,6 +20,7 @@ import zlib from 'node:zlib';
 import yauzl from 'yauzl';
 import { defineError } from '../../domain/errors';
 import { decodeZipEntryName, type ZipNameEncoding } from '../../domain/naming/zip-entry-name';
+import { sizeVi } from '../../domain/text/byte-size';
 import { Rejection } from '../rejection';
 
 export interface ZipLimits {
@@ -77,11 +78,6 @@ const REJECTION_VI: Record<ZipRejectionCode, string> = {
 
 function zipRejection(code: ZipRejectionCode): Rejection {
   return new Rejection(code, REJECTION_VI[code]);
-}
-
-function sizeVi(bytes: number): string {
-  const gib = bytes / 1024 ** 3;
-  return gib >= 1 ? `${gib.toFixed(1).replace('.', ',')} GB` : `${Math.ceil(bytes / 1024 ** 2)} MB`;
 }
 
 export const ZipTooLarge = defineError<{ name: string; size: number; max: number }>(

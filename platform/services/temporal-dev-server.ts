@@ -6,14 +6,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { defineError } from '../../domain/errors';
+import { AppError, defineError } from '../../domain/errors';
 import { devServerSearchAttributeFlags, keepHistories } from '../temporal-namespace';
 
-export const TemporalStartFailed = defineError<{ address: string; reason: string }>(
+export const TemporalStartFailed = defineError<{ address: string; reason: string; log?: string }>(
   'TEMPORAL_START_FAILED',
   'unavailable',
-  (p) => `Temporal dev server did not become ready at ${p.address}: ${p.reason}`,
-  (p) => `Máy chủ Temporal không khởi động được tại ${p.address}: ${p.reason}`,
+  (p) => `Temporal dev server did not become ready at ${p.address}: ${p.reason}${p.log ? ` (see ${p.log})` : ''}`,
+  (p) =>
+    `Máy chủ Temporal không khởi động được tại ${p.address}: ${p.reason}.${p.log ? ` Xem nhật ký ${p.log};` : ''} Nếu cổng bị chiếm, đặt TEMPORAL_PORT sang cổng khác; nếu tệp chạy temporal hỏng, chạy lại "npm ci" hoặc sửa TEMPORAL_CLI.`,
 );
 
 export interface TemporalDevServerOptions {
@@ -78,7 +79,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   fs.closeSync(log);
   let exitReason: string | undefined;
   child.once('exit', (code, signal) => {
-    exitReason = `exited with ${signal ?? code}; see ${opts.logFile}`;
+    exitReason = `exited with ${signal ?? code}`;
   });
   child.once('error', (err) => {
     exitReason = err.message;
@@ -98,7 +99,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     }
   } catch (e) {
     child.kill('SIGKILL');
-    throw e;
+    throw TemporalStartFailed({ address, reason: e instanceof AppError ? String(e.params.reason) : String(e), log: opts.logFile }, { cause: e });
   }
   return {
     address,

@@ -1,22 +1,47 @@
 import fp from 'fastify-plugin';
 import { AppError, isAppError } from '../../../domain/errors';
-import { InternalError, ResourceNotFound, ValidationFailed } from '../../errors';
+import { InternalError, RequestMalformed, RequestTooLarge, ResourceNotFound, ValidationFailed } from '../../errors';
+import { bodyLimitOf } from './body-limits';
+
+/** What Fastify and its multipart parser refuse before a handler runs, said for users. */
+const MALFORMED_VI: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'kiểu nội dung (Content-Type) không được nhận ở địa chỉ này',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'thân yêu cầu trống trong khi khai báo là JSON',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'thân yêu cầu không phải JSON hợp lệ',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'độ dài khai báo (Content-Length) không khớp với dữ liệu',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'cần gửi dạng multipart/form-data',
+  FST_FILES_LIMIT: 'mỗi lần chỉ gửi một tệp',
+  FST_FIELDS_LIMIT: 'quá nhiều trường',
+  FST_PARTS_LIMIT: 'quá nhiều phần',
+  FST_PROTO_VIOLATION: 'tên trường không hợp lệ',
+};
 
 /** One error shape for every route: { code, message (Vietnamese), details }. */
 export default fp(async (app) => {
   app.setErrorHandler((error, request, reply) => {
     let appError: AppError;
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    const code = (error as { code?: string }).code;
     if (isAppError(error)) {
       appError = error;
     } else if ((error as { validation?: unknown }).validation) {
       appError = ValidationFailed({ detail: (error as Error).message });
-    } else if ((error as { statusCode?: number }).statusCode === 429 || (error as { statusCode?: number }).statusCode === 503) {
+    } else if (status === 413) {
+      const limit = bodyLimitOf(request);
+      appError = RequestTooLarge({ what: limit.what, max: limit.bytes(app.config), setting: limit.setting });
+    } else if (status === 503) {
       return reply.send(error);
+    } else if (status >= 400 && status < 500) {
+      // A JSON syntax error carries no code of Fastify's own.
+      const cause = code ?? (error instanceof SyntaxError ? 'FST_ERR_CTP_INVALID_JSON_BODY' : 'HTTP_' + status);
+      appError = RequestMalformed({ reason: MALFORMED_VI[cause] ?? `mã ${cause}`, cause });
     } else {
       request.log.error({ err: error }, 'unhandled error');
       appError = InternalError({ requestId: String(request.id) });
     }
     if (appError.kind !== 'internal') request.log.info({ code: appError.code }, appError.message);
+    const retryAfter = (appError.params as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     return reply.status(appError.httpStatus).send({ code: appError.code, message: appError.messageVi, details: appError.params });
   });
 

@@ -5,6 +5,7 @@ import { createRecordsRepository } from '../../repositories/records';
 import { createFilesRepository } from '../../repositories/files';
 import { createWorkflowRegistry } from '../../repositories/workflows';
 import { createRunBoardRepository } from '../../repositories/run-board';
+import { createLoginThrottle } from '../../login-throttle';
 import { createLocalContentStore } from '../../../activities/files/content-store';
 import { dataPaths } from '../../../activities/files/data-paths';
 
@@ -16,5 +17,6 @@ export default fp(async (app) => {
   app.decorate('filesRepository', createFilesRepository(app.pool));
   app.decorate('workflowRegistry', createWorkflowRegistry(app.pool));
   app.decorate('runBoard', createRunBoardRepository(app.pool));
+  app.decorate('loginThrottle', createLoginThrottle(app.pool, app.config.auth));
   app.decorate('contentStore', createLocalContentStore(dataPaths(app.config).store));
 });

@@ -5,8 +5,8 @@ import { defineError } from '../../../domain/errors';
 export const JwtSecretMissing = defineError(
   'CONFIG_JWT_SECRET_MISSING',
   'config',
-  () => 'JWT_SECRET must be set (at least 32 characters) to run the API in production mode',
-  () => 'Cần đặt JWT_SECRET (ít nhất 32 ký tự) để chạy API ở chế độ vận hành.',
+  () => 'JWT_SECRET must be set (at least 32 characters) to run the API outside development (NODE_ENV=production), e.g. JWT_SECRET=$(openssl rand -base64 48)',
+  () => 'Cần đặt JWT_SECRET (ít nhất 32 ký tự) để chạy API ngoài chế độ phát triển (NODE_ENV=production), ví dụ JWT_SECRET=$(openssl rand -base64 48), và dùng cùng một giá trị cho mọi tiến trình API.',
 );
 
 export default fp(async (app) => {

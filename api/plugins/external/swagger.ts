@@ -24,5 +24,7 @@ export default fp(async (app) => {
       ],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Swagger UI's scripts and styles are its own files; React sets style attributes.
+  const staticCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP });
 });

@@ -10,14 +10,15 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'public' },
       schema: {
         tags: ['auth'],
-        summary: 'Đăng nhập, nhận mã truy cập (JWT)',
+        summary: 'Đăng nhập, nhận mã truy cập (JWT); sau nhiều lần sai, tên đăng nhập hoặc địa chỉ bị tạm khoá (429 AUTH_TOO_MANY_ATTEMPTS, Retry-After)',
         security: [],
         body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 200 }) }),
-        response: { 200: Type.Object({ token: Type.String(), user: UserView }), 400: ErrorResponse, 401: ErrorResponse },
+        response: { 200: Type.Object({ token: Type.String(), user: UserView }), 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse },
       },
     },
     async (request) => {
-      const user = await app.usersRepository.authenticate(request.body.username, request.body.password);
+      const { username, password } = request.body;
+      const user = await app.loginThrottle.attempt(username, request.ip, () => app.usersRepository.authenticate(username, password));
       if (!user) throw LoginFailed({});
       const token = app.jwt.sign({ username: user.username, role: user.role, provinceCode: user.provinceCode, agencyCode: user.agencyCode });
       return { token, user: { ...user, provinceCode: user.provinceCode ?? null, agencyCode: user.agencyCode ?? null } };
