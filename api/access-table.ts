@@ -78,6 +78,8 @@ export const ACCESS_TABLE: Readonly<Record<string, AccessRow>> = {
   'GET /api/provinces/:provinceCode/notifications': { roles: PROVINCE_READERS, scope: 'province', ok: 200 },
   'GET /api/runs/:runId': { roles: PROVINCE_READERS, scope: 'run', ok: 200 },
   'GET /api/runs/:runId/handover': { roles: PROVINCE_READERS, scope: 'run', ok: 200 },
+  'GET /api/runs/:runId/exceptions/reasons': { roles: COORDINATOR, scope: 'run', ok: 200 },
+  'GET /api/provinces/:provinceCode/agencies': { roles: COORDINATOR, scope: 'province', ok: 200 },
   'GET /api/runs/:runId/agencies': { roles: PROVINCE_READERS, scope: 'run', ok: 200 },
   'GET /api/runs/:runId/per-day': { roles: PROVINCE_READERS, scope: 'run', ok: 200 },
   'GET /api/runs/:runId/agencies/:agencyCode/files': { roles: PROVINCE_READERS, scope: 'run-agency', ok: 200 },
@@ -111,4 +113,13 @@ export const ACCESS_TABLE: Readonly<Record<string, AccessRow>> = {
   'POST /api/agencies/:agencyCode/transfers': { roles: WORKERS, scope: 'agency', ok: 200 },
   'POST /api/agencies/:agencyCode/close': { roles: COORDINATOR, scope: 'agency', ok: 200 },
   'GET /api/workflows/:workflowId': { roles: READERS, scope: 'workflow', ok: 200 },
+
+  // Auditors: runs by their search attributes, a run's history and timeline, a record's trail, a province's reconciliation.
+  // The list answers within the caller's own scope whatever it asks for.
+  'GET /api/audit/workflows': { roles: ['auditor', 'coordinator'], scope: 'none', ok: 200 },
+  'GET /api/audit/workflows/:workflowId': { roles: ['auditor'], scope: 'workflow', ok: 200 },
+  'GET /api/audit/workflows/:workflowId/history': { roles: ['auditor'], scope: 'workflow', ok: 200 },
+  'GET /api/audit/workflows/:workflowId/timeline': { roles: ['auditor'], scope: 'workflow', ok: 200 },
+  'GET /api/audit/records/:recordId/trail': { roles: ['auditor'], scope: 'record', ok: 200 },
+  'GET /api/audit/provinces/:provinceCode/reconciliation': { roles: ['auditor'], scope: 'province', ok: 200 },
 };

@@ -10,7 +10,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
 import { ACCESS_TABLE, type AccessRow, type AccessScope } from '../../api/access-table';
 import { buildApp } from '../../api/app';
 import { catalogAgency } from '../../api/repositories/agency-catalog';
@@ -29,6 +28,7 @@ import { EXCEPTIONS_FILE, EXCEPTIONS_INFO_SHEET, MANIFEST_FILE, PLACEMENT_COLUMN
 import { runFolders } from '../../activities/split/split-package';
 import { dataPaths } from '../../activities/files/data-paths';
 import { waitFor, unitOf } from '../review/review-support';
+import { connectTestTemporal } from '../support/temporal';
 import { multipartForm, PASSWORD, startThroughApi, type Answer, type ThroughApi } from './province-through-api';
 
 jest.setTimeout(600_000);
@@ -341,11 +341,13 @@ async function send(key: string, row: AccessRow, caller: Caller, scope: Scope, i
 
 test('every route answers every role, in its scope and outside it, as api/access-table.ts says', async () => {
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'a-test-secret-of-at-least-32-characters!', LOG_LEVEL: 'silent' });
-  // The routes as the API registers them: building the application reaches no server.
-  const app = await buildApp({ config, pool: sys.db.pool, temporal: {} as Client, logger: createLogger(config) });
+  // The routes as the API registers them, on the suite's real Temporal.
+  const temporal = await connectTestTemporal();
+  const app = await buildApp({ config, pool: sys.db.pool, temporal: temporal.client, logger: createLogger(config) });
   await app.ready();
   const registered = [...new Set(app.declaredRoutes.filter((r) => r.method !== 'HEAD').map((r) => routeKey(r.method, r.url)))].sort();
   await app.close();
+  await temporal.teardown();
   const withoutRow = registered.filter((k) => !ACCESS_TABLE[k]);
   const withoutRoute = Object.keys(ACCESS_TABLE).filter((k) => !registered.includes(k));
   const withoutRequest = registered.filter((k) => !k.startsWith('GET ') && !REQUESTS[k]);
