@@ -11,6 +11,9 @@ const ESM_ONLY = ['cookie', 'content-disposition'];
 const common = { transform, transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`], testEnvironment: 'node', roots: ['<rootDir>'], modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/data/', '<rootDir>/.tools/'] };
 
 module.exports = {
+  // A leaked handle in one failing file must turn into a red verdict, not a run that never ends
+  // (CI gives up after its time limit and reports nothing); find leaks with --detectOpenHandles.
+  forceExit: true,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$', '\\.browser\\.test\\.ts$'] },
     {

@@ -33,8 +33,8 @@ function pageTokenOf(token: string | undefined): Uint8Array | undefined {
 }
 
 export function createRunList(temporal: Client) {
-  const namespace = temporal.options.namespace;
   return async function listRuns(reader: Principal, filter: RunFilter, page: { limit?: number; pageToken?: string } = {}): Promise<RunListPage> {
+    const namespace = temporal.options.namespace;
     const query = runQuery({ ...filter, provinceCode: provinceOfReader(reader, filter.provinceCode) });
     const limit = Math.min(Math.max(1, page.limit ?? 50), MAX_RUNS_PER_PAGE);
     const res = await temporal.workflowService.listWorkflowExecutions({ namespace, query, pageSize: limit, nextPageToken: pageTokenOf(page.pageToken) });

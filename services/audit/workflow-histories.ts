@@ -58,8 +58,6 @@ export function runOf(info: Omit<WorkflowExecutionInfo, 'raw'>): WorkflowRun {
 const PAGE_SIZE = 1000;
 
 export function createWorkflowHistories(temporal: Client) {
-  const namespace = temporal.options.namespace;
-
   /** Every run of a workflow id, oldest first; the latest one from Temporal itself, since visibility may lag a moment behind. */
   async function runsOf(workflowId: string): Promise<WorkflowRun[]> {
     checkedWorkflowId(workflowId);
@@ -92,7 +90,7 @@ export function createWorkflowHistories(temporal: Client) {
       let token: Uint8Array | undefined;
       let first = true;
       do {
-        const page = await temporal.workflowService.getWorkflowExecutionHistory({ namespace, execution: { workflowId, runId }, nextPageToken: token, maximumPageSize: PAGE_SIZE });
+        const page = await temporal.workflowService.getWorkflowExecutionHistory({ namespace: temporal.options.namespace, execution: { workflowId, runId }, nextPageToken: token, maximumPageSize: PAGE_SIZE });
         const events = (JSON.parse(historyToJSON({ events: page.history?.events ?? [] })) as { events?: unknown[] }).events ?? [];
         for (const e of events) {
           yield `${first ? '\n' : ',\n'}${JSON.stringify(e)}`;
@@ -105,6 +103,6 @@ export function createWorkflowHistories(temporal: Client) {
     return Readable.from(lines());
   }
 
-  return { namespace, runsOf, history, historyJson };
+  return { runsOf, history, historyJson };
 }
 export type WorkflowHistories = ReturnType<typeof createWorkflowHistories>;
