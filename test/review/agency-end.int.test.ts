@@ -25,6 +25,9 @@ import { agencyRunProgress, closeAgency, importExcel, importScans } from '../../
 import { createProvinceRunHarness, releasedRun, scratchDir, type ProvinceRunHarness } from '../support/province-runs';
 import { codeOfAny, rejectAll as rejectAllOf, waitFor } from './review-support';
 
+// Each test drives a province through split, release and imports on real servers: minutes on two busy cores.
+jest.setTimeout(300_000);
+
 let h: ProvinceRunHarness;
 let worker: Workers;
 let running: Promise<void>;

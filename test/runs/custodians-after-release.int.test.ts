@@ -27,6 +27,9 @@ import { agencyRunProgress, closeAgency } from '../../workflows/definitions';
 import { rejectAll, waitFor } from '../review/review-support';
 import { createProvinceRunHarness, releasedRun, scratchDir, type ProvinceRunHarness } from '../support/province-runs';
 
+// Each test drives a province through split, release and imports on real servers: minutes on two busy cores.
+jest.setTimeout(300_000);
+
 const COORDINATOR = 'dieuphoi01';
 
 let h: ProvinceRunHarness;
@@ -101,7 +104,7 @@ const waitForFiles = (runId: string, agencyCode: string, files: readonly SplitFi
 const isRunning = async (handle: WorkflowHandle) => (await handle.describe()).status.name === 'RUNNING';
 /** The run's end, or the test fails with what the run still waits for. */
 async function completion(handle: WorkflowHandle<typeof agencyRun>): Promise<AgencyRunState> {
-  const closed = await waitFor(`${handle.workflowId} to complete`, async () => ((await isRunning(handle)) ? undefined : true), 60_000).catch(async (e: Error) => {
+  const closed = await waitFor(`${handle.workflowId} to complete`, async () => ((await isRunning(handle)) ? undefined : true), 150_000).catch(async (e: Error) => {
     const s = await handle.query(agencyRunProgress);
     throw new Error(`${e.message}: ${JSON.stringify({ phase: s.phase, filesLeft: splitFilesLeft(s.splitFiles!), booksLeft: s.books.filter(hasWorkLeft).length })}`);
   });
@@ -178,7 +181,7 @@ test('with auto-import chosen at release, the agency imports the file a decision
   const later = second!.unit;
   const own = manifest.agencies.find((a) => a.code === agencyCode)!.files;
   const handle = handleOf(runId, agencyCode);
-  await waitFor('the agency to import its own files', async () => ((await handle.query(agencyRunProgress)).importsDone >= own.length ? true : undefined), 60_000);
+  await waitFor('the agency to import its own files', async () => ((await handle.query(agencyRunProgress)).importsDone >= own.length ? true : undefined), 150_000);
 
   await decide(runId, { unit, agencyCode });
   const newFiles = unitFiles(runId, agencyCode, unit.unitCode);

@@ -110,8 +110,10 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
+  // The system first: requests the page still has in flight finish before Temporal's connection closes (a
+  // request cut off by a closing browser leaves its Temporal call retrying on a closed channel, which throws).
   await system?.close();
+  await browser?.close();
   if (gen) fs.rmSync(gen, { recursive: true, force: true });
 });
 
