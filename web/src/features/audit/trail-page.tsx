@@ -124,6 +124,11 @@ function TrailView({ trail }: { trail: Trail }) {
 }
 
 const STATE_KEYS = { imported: 'state.imported', approved: 'state.approved', rejected: 'state.rejected', transferred: 'state.transferred' } as const;
+const ROLE_KEYS = { admin: 'role.admin', coordinator: 'role.coordinator', official: 'role.official', auditor: 'role.auditor' } as const;
+
+/** A record state the log wrote, in the page's language; one it does not know, as written. */
+const stateText = (t: ReturnType<typeof useI18n>['t'], state: string | null | undefined) =>
+  !state ? '—' : state in STATE_KEYS ? t(STATE_KEYS[state as keyof typeof STATE_KEYS]) : state;
 
 const STEP_KEYS = {
   import: 'audit.step.import',
@@ -190,9 +195,9 @@ function StepItem({ step: s, index, shown, onShow }: { step: TrailStep; index: n
                   {l.actionVi} <span className="mono muted">{l.action}</span>
                 </td>
                 <td>
-                  {l.actor} <span className="muted">({l.actorRole})</span>
+                  {l.actor} <span className="muted">({l.actorRole in ROLE_KEYS ? t(ROLE_KEYS[l.actorRole as keyof typeof ROLE_KEYS]) : l.actorRole})</span>
                 </td>
-                <td>{l.stateBefore || l.stateAfter ? `${l.stateBefore ?? '—'} → ${l.stateAfter ?? '—'}` : '—'}</td>
+                <td>{l.stateBefore || l.stateAfter ? `${stateText(t, l.stateBefore)} → ${stateText(t, l.stateAfter)}` : '—'}</td>
                 <td className="mono hash">{l.hash}</td>
               </tr>
             ))}

@@ -642,8 +642,8 @@ export const en: Record<MessageKey, string> = {
   'audit.runs.col.closed': 'Closed',
 
   'audit.timeline.title': 'Timeline: {what}',
-  'audit.timeline.ofAgency': 'of agency {agency}',
-  'audit.timeline.ofProvince': 'of province {province}',
+  'audit.timeline.ofAgency': 'code {agency}',
+  'audit.timeline.ofProvince': 'province code {province}',
   'audit.timeline.workflowId': 'Workflow id',
   'audit.timeline.entries': 'Timeline',
   'audit.timeline.entriesCount': '{count} entries from the histories of {runs} runs',

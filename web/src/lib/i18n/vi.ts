@@ -631,8 +631,8 @@ export const vi = {
   'audit.runs.col.closed': 'Kết thúc',
 
   'audit.timeline.title': 'Diễn biến: {what}',
-  'audit.timeline.ofAgency': 'cơ quan {agency}',
-  'audit.timeline.ofProvince': 'tỉnh {province}',
+  'audit.timeline.ofAgency': 'mã {agency}',
+  'audit.timeline.ofProvince': 'mã tỉnh {province}',
   'audit.timeline.workflowId': 'Mã quy trình',
   'audit.timeline.entries': 'Diễn biến',
   'audit.timeline.entriesCount': '{count} mục từ lịch sử của {runs} lượt thực thi',
