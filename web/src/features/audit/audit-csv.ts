@@ -9,7 +9,7 @@
 import Papa from 'papaparse';
 import { vietnamTime } from '../../../../domain/text/vietnam-time';
 import type { ChainVerification, Reconciliation, Timeline, Trail } from '../../lib/api-types';
-import type { Translate } from '../../lib/i18n/i18n';
+import type { Translate } from '../../lib/i18n/translate';
 
 /**
  * A spreadsheet runs a cell that begins with one of these as a formula; such a cell is written
