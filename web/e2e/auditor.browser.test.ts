@@ -6,7 +6,7 @@
  * the approved records are sent to CSDLHTĐT. The province's auditor finds the agency's run by its
  * code, reads its timeline, exports its history (JSON) and the timeline (CSV), opens one record's
  * trail from the timeline, sees its page, its log entries and history events, exports the trail,
- * opens a trail by its id, checks the province's log chain; another province's auditor opening
+ * opens a trail by its id, checks the province's log chain and reconciles the agency; another province's auditor opening
  * the same run and record by their addresses finds nothing. axe-core finds no serious or
  * critical violation on these screens.
  */
@@ -212,7 +212,7 @@ test("a record's whole trail opens from the timeline: every step with who, when,
   await expect(page.locator('table.timeline tbody tr.target').textContent()).resolves.toContain('canbo01 quyết định trên');
 }, 120_000);
 
-test("a trail opens by the record's id; the province's log chain is checked on demand", async () => {
+test("a trail opens by the record's id; the province's log chain and the agency's reconciliation are checked on demand", async () => {
   const { page } = browser;
   await page.goto('/');
   await page.getByLabel('Mã hồ sơ').fill('abc');
@@ -227,6 +227,10 @@ test("a trail opens by the record's id; the province's log chain is checked on d
   await page.getByRole('heading', { name: 'Kiểm tra nhật ký và đối chiếu: tỉnh 01' }).waitFor();
   await page.getByRole('button', { name: 'Kiểm tra chuỗi' }).click();
   await page.getByRole('status').filter({ hasText: /^Tỉnh 01: \d+ mục, chuỗi nguyên vẹn\.$/ }).waitFor();
+  // The agency's database, log and history agree: the three records transferred, each approved with its page.
+  await page.getByLabel('Chỉ một cơ quan (mã)').fill(agency);
+  await page.getByRole('button', { name: 'Đối chiếu', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: 'Không có chỗ nào không khớp: 1 cơ quan, 3 hồ sơ đã chuyển.' }).waitFor();
   await accessible('the checks', page);
 }, 60_000);
 
