@@ -232,6 +232,7 @@ test("a trail opens by the record's id; the province's log chain and the agency'
   await page.getByLabel('Chỉ một cơ quan (mã)').fill(agency);
   await page.getByRole('button', { name: 'Đối chiếu', exact: true }).click();
   await page.getByRole('status').filter({ hasText: 'Không có chỗ nào không khớp: 1 cơ quan, 3 hồ sơ đã chuyển.' }).waitFor();
+  await screenshot(page, 'audit-checks');
   await accessible('the checks', page);
 }, 60_000);
 
@@ -245,5 +246,6 @@ test("another province's auditor opening the run and the record by their address
     await expect(page.locator('.error-code').textContent()).resolves.toBe('Mã lỗi: RESOURCE_NOT_FOUND');
     await expect(page.locator('main').textContent()).resolves.not.toContain('canbo01');
   }
+  await screenshot(page, 'audit-not-found');
   await accessible('not found', page);
 }, 60_000);
