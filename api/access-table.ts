@@ -114,7 +114,7 @@ export const ACCESS_TABLE: Readonly<Record<string, AccessRow>> = {
   'POST /api/agencies/:agencyCode/close': { roles: COORDINATOR, scope: 'agency', ok: 200 },
   'GET /api/workflows/:workflowId': { roles: READERS, scope: 'workflow', ok: 200 },
 
-  // Auditors: runs by their search attributes, a run's history and timeline, a record's trail, a province's reconciliation.
+  // Auditors: runs by their search attributes, a run's history and timeline, a record's trail, a province's reconciliation and its log chain verified.
   // The list answers within the caller's own scope whatever it asks for.
   'GET /api/audit/workflows': { roles: ['auditor', 'coordinator'], scope: 'none', ok: 200 },
   'GET /api/audit/workflows/:workflowId': { roles: ['auditor'], scope: 'workflow', ok: 200 },
@@ -122,4 +122,5 @@ export const ACCESS_TABLE: Readonly<Record<string, AccessRow>> = {
   'GET /api/audit/workflows/:workflowId/timeline': { roles: ['auditor'], scope: 'workflow', ok: 200 },
   'GET /api/audit/records/:recordId/trail': { roles: ['auditor'], scope: 'record', ok: 200 },
   'GET /api/audit/provinces/:provinceCode/reconciliation': { roles: ['auditor'], scope: 'province', ok: 200 },
+  'GET /api/audit/provinces/:provinceCode/verification': { roles: ['auditor'], scope: 'province', ok: 200 },
 };

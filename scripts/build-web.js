@@ -16,7 +16,7 @@ const ROOT = path.resolve(__dirname, '..');
 const WEB = path.join(ROOT, 'web');
 const OUT = path.join(ROOT, 'dist', 'web');
 const STAMP = path.join(OUT, '.build-stamp.json');
-/** pdf.js fetches these by name from a folder URL; web/src/features/review/pdf-viewer sets /pdfjs/<folder>/. */
+/** pdf.js fetches these by name from a folder URL; web/src/components/page-viewer/pdf-documents.ts sets /pdfjs/<folder>/. */
 const PDFJS_FOLDERS = ['wasm', 'standard_fonts', 'cmaps', 'iccs'];
 /** What every build depends on besides the modules it bundles. */
 const ALWAYS = [path.join(WEB, 'index.html'), path.join(ROOT, 'package-lock.json'), __filename];

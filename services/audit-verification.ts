@@ -8,8 +8,8 @@
  * it earlier can see that the chain still reaches it.
  */
 import type { Pool } from 'pg';
-import { checkEntry, type ChainBreak } from '../domain/audit/audit-chain';
-import type { StoredAuditEntry } from '../domain/audit/audit-entry';
+import { chainBreakVi, checkEntry, type ChainBreak } from '../domain/audit/audit-chain';
+import { AUDIT_ACTION_LABELS_VI, type StoredAuditEntry } from '../domain/audit/audit-entry';
 
 /** Entries read per round trip. */
 const PAGE = 5000;
@@ -116,4 +116,36 @@ export async function verifyAuditLog(pool: Pool, opts: { provinceCode?: string }
   const reports: ChainReport[] = [];
   for (const p of chains) reports.push(await verifyChain(pool, p));
   return reports;
+}
+
+/** One province's chain as a screen shows it: each break by where it stands and what happened, in Vietnamese; entries' details stay out. */
+export interface ChainVerification {
+  provinceCode: string;
+  checkedAt: string;
+  entries: number;
+  head?: ChainReport['head'];
+  breakCount: number;
+  breaks: Array<{ kind: ChainBreak['kind']; position: number; seq: number; action: string; actionVi: string; at: string; actor: string; messageVi: string }>;
+}
+
+export async function verifyProvinceChain(pool: Pool, provinceCode: string, now: () => Date = () => new Date()): Promise<ChainVerification> {
+  const checkedAt = now().toISOString();
+  const report = await verifyChain(pool, provinceCode);
+  return {
+    provinceCode,
+    checkedAt,
+    entries: report.entries,
+    ...(report.head ? { head: report.head } : {}),
+    breakCount: report.breakCount,
+    breaks: report.breaks.map((b) => ({
+      kind: b.kind,
+      position: b.entry.chainPos,
+      seq: b.entry.seq,
+      action: b.entry.action,
+      actionVi: AUDIT_ACTION_LABELS_VI[b.entry.action] ?? b.entry.action,
+      at: b.entry.at,
+      actor: b.entry.actor,
+      messageVi: chainBreakVi(b),
+    })),
+  };
 }

@@ -22,7 +22,7 @@ import { withSession } from '../session';
 import { createUsersRepository } from '../../api/repositories/users';
 import { createPool } from '../../db/pool';
 import { canSee, ROLE_LABELS_VI } from '../../domain/access';
-import type { ChainBreak } from '../../domain/audit/audit-chain';
+import { chainBreakVi, type ChainBreak } from '../../domain/audit/audit-chain';
 import { AUDIT_ACTION_LABELS_VI } from '../../domain/audit/audit-entry';
 import { defineError } from '../../domain/errors';
 import { loadConfig } from '../../platform/config';
@@ -47,20 +47,7 @@ function describeEntry(b: ChainBreak): string {
   return `mục thứ ${e.chainPos} (số ${e.seq}, ${AUDIT_ACTION_LABELS_VI[e.action] ?? e.action} [${e.action}], ${e.at}, ${e.actor})`;
 }
 
-function describeBreak(b: ChainBreak): string {
-  switch (b.kind) {
-    case 'edited':
-      return `${describeEntry(b)}: đã bị sửa — nội dung không còn cho ra mã băm đã ghi.`;
-    case 'removed':
-      return b.missing
-        ? `${describeEntry(b)}: ${b.missing[0] === b.missing[1] ? `mục thứ ${b.missing[0]}` : `các mục thứ ${b.missing[0]} đến ${b.missing[1]}`} ngay trước nó đã bị xoá.`
-        : `${describeEntry(b)}: mục được ghi ngay trước nó không còn trong chuỗi (đã bị xoá hoặc bị ghi lại).`;
-    case 'reordered':
-      return `${describeEntry(b)}: đã bị đổi chỗ — khi ghi, nó đứng ngay sau mục nay ở vị trí ${b.writtenAfterPosition}.`;
-    case 'renumbered':
-      return `${describeEntry(b)}: số thứ tự trong chuỗi đã bị sửa (đúng ra là ${b.expectedPosition}).`;
-  }
-}
+const describeBreak = (b: ChainBreak) => `${describeEntry(b)}: ${chainBreakVi(b)}.`;
 
 export function describeVerification(reports: readonly ChainReport[]): string {
   if (reports.length === 0) return 'Nhật ký kiểm toán chưa có mục nào.\n';

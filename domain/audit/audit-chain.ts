@@ -56,3 +56,19 @@ export async function checkEntry(
   if (writtenAfter !== undefined) return { kind: 'reordered', entry, writtenAfterPosition: writtenAfter };
   return entry.chainPos > expectedPosition ? { kind: 'removed', entry, missing: [expectedPosition, entry.chainPos - 1] } : { kind: 'removed', entry };
 }
+
+/** What happened to the entry, in Vietnamese, for the CLI's report and the auditor's screen alike (each names the entry its own way). */
+export function chainBreakVi(b: ChainBreak): string {
+  switch (b.kind) {
+    case 'edited':
+      return 'đã bị sửa — nội dung không còn cho ra mã băm đã ghi';
+    case 'removed':
+      return b.missing
+        ? `${b.missing[0] === b.missing[1] ? `mục thứ ${b.missing[0]}` : `các mục thứ ${b.missing[0]} đến ${b.missing[1]}`} ngay trước nó đã bị xoá`
+        : 'mục được ghi ngay trước nó không còn trong chuỗi (đã bị xoá hoặc bị ghi lại)';
+    case 'reordered':
+      return `đã bị đổi chỗ — khi ghi, nó đứng ngay sau mục nay ở vị trí ${b.writtenAfterPosition}`;
+    case 'renumbered':
+      return `số thứ tự trong chuỗi đã bị sửa (đúng ra là ${b.expectedPosition})`;
+  }
+}

@@ -10,7 +10,8 @@ import type { Principal } from '../../domain/access';
 import { isAppError } from '../../domain/errors';
 import { ResourceNotFound } from '../../api/errors';
 import { createWorkflowRegistry } from '../../api/repositories/workflows';
-import { runsInScope } from './audit-scope';
+import { verifyProvinceChain, type ChainVerification } from '../audit-verification';
+import { requireProvince, runsInScope } from './audit-scope';
 import { historyFacts } from './history-facts';
 import { indexHistories, type LoadedWorkflow } from './history-index';
 import { recordTrail, type RecordTrail } from './record-trail';
@@ -75,6 +76,12 @@ export function createAuditing({ temporal, pool }: { temporal: Client; pool: Poo
     /** Where the database, the audit log and the workflows disagree about a province (or one of its agencies). */
     reconcile: (reader: Principal, provinceCode: string, opts: { agencyCode?: string } = {}): Promise<Reconciliation> =>
       reconcileProvince({ pool, temporal, histories }, reader, provinceCode, opts),
+
+    /** The province's chain of the audit log computed again: every entry edited, removed or moved since it was written. */
+    async verify(reader: Principal, provinceCode: string): Promise<ChainVerification> {
+      requireProvince(reader, provinceCode);
+      return verifyProvinceChain(pool, provinceCode);
+    },
   };
 }
 export type Auditing = ReturnType<typeof createAuditing>;

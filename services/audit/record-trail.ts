@@ -44,6 +44,17 @@ export interface TrailLogEntry {
   hash: string;
 }
 
+/** A scanned page a step is about: the file attached, the one it replaced, the ones an approval compared. */
+export interface TrailPage {
+  sha256: string;
+  /** The record's page it is or was; null for a file the record's rows never name (an approval's page since gone from them). */
+  page: number | null;
+  /** Its name in the zip it was imported from. */
+  entryName: string | null;
+  /** Attached to the record now (false: replaced since). */
+  current: boolean;
+}
+
 export interface TrailStep {
   at: string;
   kind: TrailStepKind;
@@ -52,6 +63,8 @@ export interface TrailStep {
   textVi: string;
   /** The record's version the step made or was taken on. */
   version?: number;
+  /** The scanned pages the step attached, replaced or compared (open each by its SHA-256). */
+  pages?: TrailPage[];
   /** The row the step is read from. */
   source: { table: 'imports' | 'attachments' | 'attachment_history' | 'decisions' | 'transfer_batches' | 'audit_log'; id: string };
   /** The audit log's entries that record it (empty where the log has none). */
@@ -229,6 +242,11 @@ export async function recordTrail(pool: Pool, reader: Principal, recordId: numbe
         hash: e.hash,
       };
     });
+  const pageFiles = new Map<string, TrailPage>();
+  for (const p of replaced) pageFiles.set(p.sha256, { sha256: p.sha256, page: p.page, entryName: p.entry_name, current: false });
+  for (const p of pages) pageFiles.set(p.sha256, { sha256: p.sha256, page: p.page, entryName: p.entry_name, current: true });
+  const pageFile = (sha256: string): TrailPage => pageFiles.get(sha256) ?? { sha256, page: null, entryName: null, current: false };
+
   const ofImport = (id: number) => (e: LogRow) => Number(e.details.importId) === id && (e.subject_kind === 'file' || e.record_id === r.id);
   const step = (s: Omit<TrailStep, 'kindVi'>): TrailStep => ({ ...s, kindVi: STEP_VI[s.kind] });
   const steps: TrailStep[] = [];
@@ -257,6 +275,7 @@ export async function recordTrail(pool: Pool, reader: Principal, recordId: numbe
         at: iso(p.attached_at),
         kind: 'page',
         actor: i?.actor,
+        pages: [pageFile(p.sha256)],
         textVi: `${i ? `${i.actor} gắn` : 'Gắn'} trang ${p.page}: «${p.entry_name}» (SHA-256 ${sha12(p.sha256)})${i ? ` từ tệp bản quét «${i.source_name}» (lần nhập số ${i.id})` : ''}`,
         source: { table: 'attachments', id: `${r.id}/${p.page}` },
         log: i ? logOf(ofImport(i.id)) : [],
@@ -271,6 +290,7 @@ export async function recordTrail(pool: Pool, reader: Principal, recordId: numbe
         at: iso(p.replaced_at),
         kind: 'page_replaced',
         actor: i?.actor,
+        pages: [pageFile(p.sha256), pageFile(p.replaced_by)],
         textVi: `Trang ${p.page} «${p.entry_name}» (SHA-256 ${sha12(p.sha256)}) được thay bằng tệp SHA-256 ${sha12(p.replaced_by)}${i ? ` từ tệp bản quét «${i.source_name}» do ${i.actor} nhập (lần nhập số ${i.id})` : ''}; tệp cũ vẫn được lưu`,
         source: { table: 'attachment_history', id: `${r.id}/${p.page}/${p.sha256}` },
         log: logOf(ofImport(p.import_id)),
@@ -295,6 +315,7 @@ export async function recordTrail(pool: Pool, reader: Principal, recordId: numbe
         kind: d.kind === 'transfer_rejected' ? 'target_refusal' : d.kind,
         actor: d.actor,
         version: d.record_version,
+        ...(d.kind === 'approve' ? { pages: (d.details.pages ?? []).map(pageFile) } : {}),
         textVi: texts[d.kind](),
         source: { table: 'decisions', id: String(d.id) },
         log: logOf((e) => e.record_id === r.id && (refusal ? e.action === RECORD_ACTIONS.targetRefusal.audit && e.details.batchKey === d.details.batchKey : Number(e.details.decisionId) === d.id)),

@@ -203,6 +203,12 @@ test("a record's whole trail in one call: each step from the database, with its 
   expect(step('reject').log[0]).toMatchObject({ stateBefore: 'imported', stateAfter: 'rejected', actorRole: 'official' });
   expect(step('correct').textVi).toBe(`canbo01 sửa theo sổ các trường Người ký (Sửa cho đúng với sổ hộ tịch): phiên bản ${record.version + 1}`);
   expect(step('approve').textVi).toBe(`canbo01 phê duyệt phiên bản ${record.version + 1}, đã đối chiếu ${record.pages.length} trang quét (SHA-256 ${record.pages.map((p) => `${p.slice(0, 12)}…`).join(', ')})`);
+  // The pages compared, each to open by its SHA-256: the record's pages as attached now.
+  const attached = trail.steps.filter((s) => s.kind === 'page').flatMap((s) => s.pages ?? []);
+  expect(attached.map((p) => [p.sha256, p.current])).toEqual(record.pages.map((sha) => [sha, true]));
+  expect(attached.every((p) => p.page !== null && /\.pdf$/i.test(p.entryName ?? ''))).toBe(true);
+  expect(step('approve').pages).toEqual(attached);
+  expect(step('reject').pages).toBeUndefined();
   expect(step('approve').history!.textVi).toMatch(/^canbo01 quyết định trên .+ \(phê duyệt 1 hồ sơ\): thực hiện 1$/);
   expect(step('transfer').history!.textVi).toBe('Chuyển lô 4 hồ sơ vào CSDLHTĐT: được nhận 4, bị trả lại 0');
   expect(trail.steps.map((s) => s.at)).toEqual([...trail.steps.map((s) => s.at)].sort());

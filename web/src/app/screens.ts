@@ -3,6 +3,10 @@ import type { ComponentType } from 'react';
 import { ImportsPage } from '../features/imports/imports-page';
 import { RecordPage } from '../features/review/record-page';
 import { ReviewPage } from '../features/review/review-page';
+import { AuditChecksPage } from '../features/audit/checks-page';
+import { AuditRunsPage } from '../features/audit/runs-page';
+import { TimelinePage } from '../features/audit/timeline-page';
+import { TrailPage } from '../features/audit/trail-page';
 import { TransfersPage } from '../features/transfers/transfers-page';
 import { WorkQueuesPage } from '../features/work-queues/work-queues-page';
 import { BoardPage } from '../features/board/board-page';
@@ -26,11 +30,15 @@ export const SCREENS: readonly Screen[] = [
   { path: 'runs/:runId/decisions', roles: ['coordinator'], element: DecisionsPage },
   { path: 'runs/:runId/board', roles: ['coordinator'], element: BoardPage },
   { path: 'notifications', roles: ['coordinator'], nav: 'nav.notifications', element: NotificationsPage },
+  // The auditor's: a run's timeline (the workflow id's parts as path segments), a record's trail, the province's checks.
+  { path: 'audit/timeline/*', roles: ['auditor'], element: TimelinePage },
+  { path: 'audit/records/:id', roles: ['auditor'], element: TrailPage },
+  { path: 'audit/checks', roles: ['auditor'], nav: 'nav.auditChecks', element: AuditChecksPage },
 ];
 
 export const HOMES: Record<Role, ComponentType> = {
   admin: RoleHome,
   coordinator: RunsHome,
   official: WorkQueuesPage,
-  auditor: RoleHome,
+  auditor: AuditRunsPage,
 };

@@ -92,3 +92,20 @@ export type CustodianTableResult = Static<typeof CustodianTableResultSchema>;
 export type PlacementResult = Static<typeof PlacementResultSchema>;
 /** GET /api/runs/{runId}/exceptions/reasons */
 export type ExceptionReasons = Static<typeof ExceptionReasonsSchema>;
+
+// The auditor's screens: runs, a run's timeline, a record's trail, the province's checks.
+import type { ReconciliationView, RunListView, TimelineView, TrailView, VerificationView, WorkflowRunView } from '../../../api/routes/api/audit/schema';
+
+/** GET /api/audit/workflows */
+export type AuditRunList = Static<typeof RunListView>;
+export type AuditRun = Static<typeof WorkflowRunView>;
+/** GET /api/audit/workflows/{workflowId}/timeline */
+export type Timeline = Static<typeof TimelineView>;
+export type TimelineEntry = Timeline['entries'][number];
+/** GET /api/audit/records/{recordId}/trail */
+export type Trail = Static<typeof TrailView>;
+export type TrailStep = Trail['steps'][number];
+/** GET /api/audit/provinces/{code}/reconciliation */
+export type Reconciliation = Static<typeof ReconciliationView>;
+/** GET /api/audit/provinces/{code}/verification */
+export type ChainVerification = Static<typeof VerificationView>;

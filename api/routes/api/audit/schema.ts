@@ -126,6 +126,17 @@ export const TrailView = Type.Object({
       actor: Type.Optional(Type.String()),
       textVi: Type.String(),
       version: Type.Optional(Type.Integer()),
+      pages: Type.Optional(
+        Type.Array(
+          Type.Object({
+            sha256: Type.String({ description: 'Tải trang: GET /api/files/{sha256}' }),
+            page: Type.Union([Type.Integer(), Type.Null()], { description: 'Trang của hồ sơ' }),
+            entryName: Type.Union([Type.String(), Type.Null()], { description: 'Tên tệp trong tệp nén đã nhập' }),
+            current: Type.Boolean({ description: 'Đang đính kèm hồ sơ (false: đã được thay)' }),
+          }),
+          { description: 'Các trang quét bước này gắn, thay, hoặc đã đối chiếu khi phê duyệt' },
+        ),
+      ),
       source: Type.Object({ table: Type.String(), id: Type.String() }, { description: 'Dòng trong cơ sở dữ liệu mà bước này được đọc ra' }),
       log: Type.Array(TrailLogEntryView, { description: 'Các mục nhật ký kiểm toán ghi bước này (rỗng: nhật ký không có)' }),
       history: Type.Optional(HistoryLinkView),
@@ -166,3 +177,24 @@ export const ReconciliationView = Type.Object({
 });
 
 export const ProvinceParam = Type.Object({ provinceCode: ProvinceCode });
+
+export const VerificationView = Type.Object({
+  provinceCode: Type.String(),
+  checkedAt: Type.String(),
+  entries: Type.Integer({ description: 'Số mục trong chuỗi của tỉnh' }),
+  head: Type.Optional(Type.Object({ position: Type.Integer(), hash: Type.String(), at: Type.String() }, { description: 'Mục cuối của chuỗi: ghi lại để lần sau thấy chuỗi vẫn tới được nó' })),
+  breakCount: Type.Integer(),
+  breaks: Type.Array(
+    Type.Object({
+      kind: literals(['edited', 'removed', 'reordered', 'renumbered'] as const, 'edited: bị sửa; removed: mục trước nó bị xoá; reordered: bị đổi chỗ; renumbered: số thứ tự bị sửa'),
+      position: Type.Integer({ description: 'Vị trí của mục trong chuỗi' }),
+      seq: Type.Integer({ description: 'Số của mục nhật ký' }),
+      action: Type.String(),
+      actionVi: Type.String(),
+      at: Type.String(),
+      actor: Type.String(),
+      messageVi: Type.String(),
+    }),
+    { description: 'Tối đa 100 chỗ hỏng đầu tiên; breakCount đếm tất cả' },
+  ),
+});

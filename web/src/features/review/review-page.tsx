@@ -20,8 +20,8 @@ import { useSession } from '../../lib/session';
 import { CORRECTION_REASONS, type CorrectionReason, type RejectReason } from '../../../../domain/review/review-types';
 import { claimBook, decide, historyQuery, LIST_PAGE, recordListQuery, recordQuery, releaseBook, type Decision, type ListFilter } from './api';
 import { KeysHelp } from './keys-help';
-import { FIT_WIDTH, PageViewer, rotate, zoomIn, zoomOut, type ViewState } from './page-viewer';
-import { drawPage, panel } from './page-canvas';
+import { FIT_WIDTH, PageViewer, rotate, zoomIn, zoomOut, type ViewState } from '../../components/page-viewer/page-viewer';
+import { drawPage, panel } from '../../components/page-viewer/page-canvas';
 import { RecordFields } from './record-fields';
 import { RejectDialog } from './reject-dialog';
 

@@ -6,14 +6,14 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { formatNumber } from '../format';
 import { en } from './en';
 import { vi, type MessageKey } from './vi';
+import type { Params, Translate } from './translate';
 
 export type Lang = 'vi' | 'en';
 export const LANGS: readonly Lang[] = ['vi', 'en'];
 const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { vi, en };
 const KEY = 'hotich.lang';
 
-export type Params = Record<string, string | number>;
-export type Translate = (key: MessageKey, params?: Params) => string;
+export type { Params, Translate } from './translate';
 
 /** Puts each `{name}` of the text in from `params`; numbers are written as the language writes them. */
 export function interpolate(text: string, lang: Lang, params?: Params): string {

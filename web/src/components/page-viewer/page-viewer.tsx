@@ -8,7 +8,7 @@
 import { useEffect, useLayoutEffect, useRef, useState, type PointerEvent } from 'react';
 import type { RecordDetail } from '../../lib/api-types';
 import { useI18n } from '../../lib/i18n/i18n';
-import { ErrorMessage } from '../../components/error-message';
+import { ErrorMessage } from '../error-message';
 import { drawPage, panel, type Rotation, type ViewState } from './page-canvas';
 
 export type { Rotation, ViewState };
