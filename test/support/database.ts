@@ -5,8 +5,9 @@
  * more (lock a table, tamper with the audit log).
  */
 import { randomBytes } from 'node:crypto';
-import { Client, Pool } from 'pg';
+import { Client, type Pool } from 'pg';
 import { appRoleUrl } from '../../db/app-role';
+import { createPool } from '../../db/pool';
 import { TEMPLATE_DB, TEST_APP_PASSWORD, testEnv } from './env';
 
 export interface TestDatabase {
@@ -48,7 +49,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   });
   const ownerUrl = withDatabase(testEnv('postgresAdminUrl'), name);
   const url = appRoleUrl(ownerUrl, TEST_APP_PASSWORD);
-  const pool = new Pool({ connectionString: url, max: 5 });
+  // As the application's pools: pool.end() resolves before its idle connections have closed, and
+  // DROP … WITH (FORCE) right after terminates them; without a listener that is an unhandled error.
+  const pool = createPool(url, { max: 5 });
   return {
     name,
     url,
