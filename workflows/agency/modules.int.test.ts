@@ -190,6 +190,59 @@ describe('transfer scheduler', () => {
       expect(t.db.counted).toBe(1);
     });
   });
+  test('a decision made while a batch is out is not hidden by the counts the batch brings back', async () => {
+    // One book: 3 approved, 1 rejected. The batch counts the book, then waits; meanwhile the rejected record is
+    // corrected, back in review, and the run hears the decision's counts; then the batch comes back with its own.
+    const only = book('1', { records: 4, approved: 3, rejected: 1 }, '2025-01-01T00:00:00.000Z');
+    let db: BookCounts = { ...only.counts };
+    const opened = () => {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      return { promise, resolve };
+    };
+    const gate = { batch: opened(), counting: opened() };
+    let batchOut = false;
+    const activities = {
+      async transferApproved(input: TransferInput): Promise<TransferBatchResult | undefined> {
+        if (db.approved === 0) return undefined;
+        const records = db.approved;
+        db = { ...db, approved: 0, transferred: db.transferred + records };
+        const counted = { ...db };
+        batchOut = true;
+        await gate.batch.promise;
+        return { batchKey: input.batchKey, records, accepted: records, rejected: 0, books: [{ ...refOf(only), bookNumber: only.bookNumber, counts: counted }] };
+      },
+      async agencyBooks() {
+        await gate.counting.promise;
+        return [{ ...refOf(only), bookNumber: only.bookNumber, counts: { ...db } }];
+      },
+    };
+    await withWorker(activities, async (start) => {
+      const h = await start('transferSchedulerUnderTest', inputOf([only]));
+      try {
+      await h.signal(requestTransferSignal);
+      await until('the batch out', async () => (batchOut ? true : undefined));
+      db = { ...db, rejected: 0, imported: 1 };
+      await h.signal(countsSignal, { book: refOf(only), counts: { rejected: 0, imported: 1 }, decided: true });
+      gate.batch.resolve();
+      await until('the batch back', async () => ((await stateOf(h)).transfer.transferred === 3 ? true : undefined));
+      // Before the book is counted again, the run still shows the corrected record waiting for review.
+      expect((await stateOf(h)).books[0]!.counts).toMatchObject({ imported: 1, rejected: 0 });
+      gate.counting.resolve();
+      const counted = await until('the book counted again', async () => {
+        const b = (await stateOf(h)).books[0]!;
+        return b.counts.transferred === 3 ? b : undefined;
+      });
+      expect(counted.counts).toMatchObject({ records: 4, approved: 0, transferred: 3, imported: 1, rejected: 0 });
+      } finally {
+        // A failed expectation must not leave the worker waiting on an activity held at its gate.
+        gate.batch.resolve();
+        gate.counting.resolve();
+        await h.signal(stopSignal);
+      }
+      await h.result();
+    });
+  });
 });
 
 describe('idle-book notices', () => {

@@ -35,7 +35,8 @@ const { recordBookAction } = proxyLocalActivities<BookClaimActivities>({ startTo
 
 export const stopSignal = defineSignal('stop');
 /** Counts of a book as the database would now give them (approvals, decisions, imports landing). */
-export const countsSignal = defineSignal<[{ book: BookRef; counts: Partial<BookCounts>; approved?: boolean }]>('counts');
+/** `decided`: the counts a decision's batch brought back, which the run counts as one (state.decisionBatches). */
+export const countsSignal = defineSignal<[{ book: BookRef; counts: Partial<BookCounts>; approved?: boolean; decided?: boolean }]>('counts');
 export const requestTransferSignal = defineSignal('requestTransfer');
 export const touchSignal = defineSignal<[BookRef]>('touch');
 export const importStartedSignal = defineSignal('importStarted');
@@ -54,9 +55,10 @@ export async function parentUnderTest(): Promise<void> {
 }
 
 function setCountsHandler(run: ReturnType<typeof createAgencyContext>, onApproved: () => void) {
-  setHandler(countsSignal, ({ book, counts, approved }) => {
+  setHandler(countsSignal, ({ book, counts, approved, decided }) => {
     const b = run.findBook(book)!;
     b.counts = { ...b.counts, ...counts };
+    if (decided) run.state.decisionBatches++;
     if (approved) onApproved();
   });
 }

@@ -4,9 +4,13 @@
  * batches sent TRANSFER_LANES at a time, each lane sending its next batch as soon as its last
  * one is done, until none is left waiting.
  */
+import { patched } from '@temporalio/workflow';
 import type { TransferActivities } from '../../activities/transfer/transfer-approved';
 import { TRANSFER_LANES } from '../../domain/review/review-types';
 import type { AgencyContext } from './agency-context';
+
+/** Runs from before this change laid a batch's counts over decisions made while it was out. */
+const CROSSED_COUNTS_KEPT = 'batch-counts-not-over-crossing-decisions';
 
 export interface TransferScheduler {
   /** Someone asked to send the approved records now. */
@@ -51,6 +55,7 @@ export function createTransferScheduler(run: AgencyContext, transferApproved: Tr
         while (!exhausted && waiting() > inFlight * settings.transferBatchSize) {
           inFlight++;
           const batchKey = `${workflowId}/transfer/${++state.transfer.keys}`;
+          const decisionsAtStart = state.decisionBatches;
           const batch = await transferApproved({ batchKey, agencyCode: state.code, workflowId, limit: settings.transferBatchSize }).finally(() => inFlight--);
           if (!batch) {
             exhausted = true;
@@ -60,8 +65,12 @@ export function createTransferScheduler(run: AgencyContext, transferApproved: Tr
           state.transfer.transferred += batch.accepted;
           state.transfer.rejectedByTarget += batch.rejected;
           state.transfer.lastBatchAt = run.nowIso();
+          // A decision made while the batch was out may have counted its book after the batch did (a corrected record
+          // back in review): the batch's counts would hide it, and the next approval be refused as having nothing to
+          // decide. They are left to the reading again below, which decisions that crossed the batches call for.
+          const crossed = state.decisionBatches !== decisionsAtStart && patched(CROSSED_COUNTS_KEPT);
           for (const b of batch.books) {
-            run.setCounts(b, b.counts);
+            if (!crossed) run.setCounts(b, b.counts);
             // A record refused by the target is work again for the agency.
             if (batch.rejected > 0) run.touch(run.findBook(b)!);
           }
