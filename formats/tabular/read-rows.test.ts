@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import CFB from 'cfb';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { writeZip } from '../zip/zip-writer';
+import { rawZip } from '../../test/support/raw-zip';
 import { readRowBatches } from './read-rows';
 
 let dir: string;
@@ -111,4 +113,33 @@ test('a workbook under a .xls name that is not BIFF8 (an .xlsx, an HTML table) h
     [1, [null, 'Họ và tên']],
     [2, [null, 'Lê Văn Đức']],
   ]);
+});
+
+test('bytes under a .xls name that are neither BIFF8, another workbook nor text (a PDF, a program, an overwritten header) are a damaged .xls, not rows of garbage', async () => {
+  const cfb = CFB.utils.cfb_new();
+  CFB.utils.cfb_add(cfb, '/WordDocument', Buffer.from('không phải sổ'));
+  const files: Array<[string, Buffer]> = [
+    ['pdf.xls', Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 4 >>\nstream\n\x00\x01\x02\x03\nendstream\n', 'latin1')],
+    ['chuong-trinh.xls', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(60), Buffer.from('PE\0\0')])],
+    ['van-ban-word.xls', Buffer.from(CFB.write(cfb, { type: 'buffer' }) as Buffer)],
+  ];
+  for (const [name, bytes] of files) {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, bytes);
+    const refused = await (async () => {
+      for await (const _ of readRowBatches(file));
+    })().then(
+      () => 'read',
+      (e: unknown) => e,
+    );
+    expect([name, refused]).toEqual([name, expect.objectContaining({ code: 'XLS_CORRUPT', messageVi: `Tệp ${name} là bảng tính .xls bị hỏng, không đọc được. Hãy mở tệp trong Excel, lưu lại rồi tải lên lại.` })]);
+  }
+});
+
+test('a zip of tables whose directory yauzl refuses (a name that climbs out) is a damaged zip, not an uncoded error', async () => {
+  const file = path.join(dir, 'leo-ra.zip');
+  fs.writeFileSync(file, rawZip([{ name: '../KS.csv', data: Buffer.from('Họ và tên\nAn\n') }]));
+  await expect((async () => {
+    for await (const _ of readRowBatches(file));
+  })()).rejects.toMatchObject({ code: 'ZIP_CORRUPT' });
 });
