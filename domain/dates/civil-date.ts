@@ -40,7 +40,8 @@ export function daysInMonth(year: number, month: number): number {
 }
 
 function build(text: string, year: number, month: number | undefined, day: number | undefined, from: 'text' | 'words'): DateParse {
-  if (year < MIN_YEAR || year > MAX_YEAR) return problem('DATE_OUT_OF_RANGE', text);
+  // Negated so that NaN, the year of a serial past JavaScript's last date, is out of range too.
+  if (!(year >= MIN_YEAR && year <= MAX_YEAR)) return problem('DATE_OUT_OF_RANGE', text);
   if (month !== undefined && (month < 1 || month > 12)) return problem('DATE_INVALID', text);
   if (day !== undefined && (month === undefined || day < 1 || day > daysInMonth(year, month))) return problem('DATE_INVALID', text);
   const date: PartialDate = { year };
