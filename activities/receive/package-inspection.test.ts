@@ -4,7 +4,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { writeZip } from '../../formats/zip/zip-writer';
 import { rawZip, type RawEntry } from '../../test/support/raw-zip';
-import { inspectPackage, MEMBER_MAX_RATIO } from './package-inspection';
+import { assertPackageName, inspectPackage, MEMBER_MAX_RATIO } from './package-inspection';
+import { isAppError } from '../../domain/errors';
 
 let dir: string;
 beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inspect-'))));
@@ -94,4 +95,21 @@ test('a zip bomb is refused from its directory before anything is inflated; entr
   const shared = Buffer.concat([one.subarray(0, directory), record, renamed, end]);
   await expect(inspect('chung.zip', shared)).rejects.toMatchObject({ code: 'RECEIVE_FILE_CORRUPT', messageVi: expect.stringContaining('"chung.zip"') });
   await expect(inspect('crc.zip', rawZip([{ name: 'KS.csv', data: csv, deflate: true, declaredCrc: 0xdeadbeef }]))).rejects.toMatchObject({ code: 'RECEIVE_FILE_CORRUPT', messageVi: expect.stringContaining('"crc.zip/KS.csv"') });
+});
+
+test('a package name with a control character, or past 255 bytes, is refused before anything is stored under it (was an uncoded ENAMETOOLONG or a NUL in a path, retried by the receive activity)', () => {
+  const code = (name: string) => {
+    try {
+      assertPackageName(name);
+      return 'ok';
+    } catch (e) {
+      return isAppError(e) ? e.code : String(e);
+    }
+  };
+  expect(code('01-c06 Hà Nội.xlsx')).toBe('ok');
+  expect(code(`${'ạ'.repeat(83)}.xlsx`)).toBe('ok');
+  expect(code(`${'ạ'.repeat(84)}.xlsx`)).toBe('RECEIVE_NAME_INVALID');
+  expect(code('KS\u0000.xlsx')).toBe('RECEIVE_NAME_INVALID');
+  expect(code('KS\n.xlsx')).toBe('RECEIVE_NAME_INVALID');
+  expect(code('KS.docx')).toBe('RECEIVE_FORMAT_UNSUPPORTED');
 });

@@ -14,6 +14,16 @@ import { TABULAR_EXTENSIONS } from '../../formats/tabular/read-rows';
 import { entriesOverlap, fileKind, identityOf, isUnsafePath } from '../../formats/zip/member-rules';
 import { openEntryStream, openZipFile, zipMembers } from '../../formats/zip/zip-members';
 
+/** File systems keep a name of at most 255 bytes, and no NUL; the receipt keeps the package under its name. */
+const NAME_MAX_BYTES = 255;
+
+export const PackageNameInvalid = defineError<{ name: string; bytes: number }>(
+  'RECEIVE_NAME_INVALID',
+  'validation',
+  (p) => `a package's name (${p.bytes} bytes) holds a control character or is longer than ${NAME_MAX_BYTES} bytes, which no file system takes`,
+  (p) => `Tên gói "${p.name.slice(0, 80)}${p.name.length > 80 ? '…' : ''}" có ký tự điều khiển (ký tự rỗng, xuống dòng…) hoặc dài quá ${NAME_MAX_BYTES} byte nên không lưu được; hãy đặt lại tên tệp ngắn gọn rồi gửi lại.`,
+);
+
 export const PackageFormatUnsupported = defineError<{ name: string }>(
   'RECEIVE_FORMAT_UNSUPPORTED',
   'validation',
@@ -213,6 +223,8 @@ export async function assertCsvUtf8(file: string, name: string): Promise<void> {
 }
 
 export function assertPackageName(name: string): void {
+  const bytes = Buffer.byteLength(path.basename(name));
+  if (/[\u0000-\u001f\u007f]/.test(name) || bytes > NAME_MAX_BYTES) throw PackageNameInvalid({ name, bytes });
   const ext = path.extname(name).toLowerCase();
   if (ext !== '.zip' && !isTabular(name)) throw PackageFormatUnsupported({ name });
 }
