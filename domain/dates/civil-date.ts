@@ -26,8 +26,9 @@ export const DATE_MESSAGES_VI: Record<DateProblem, string> = {
   DATE_OUT_OF_RANGE: 'Năm nằm ngoài khoảng hợp lý (1800–2100).',
 };
 
-const MIN_YEAR = 1800;
-const MAX_YEAR = 2100;
+/** The years a civil-status date or register book may have (a wider span is a typing error). */
+export const MIN_YEAR = 1800;
+export const MAX_YEAR = 2100;
 
 const problem = (p: DateProblem, text: string): DateParse => ({ ok: false, problem: p, text, messageVi: DATE_MESSAGES_VI[p] });
 

@@ -85,6 +85,11 @@ test('path traversal, absolute paths and drive letters are rejected; the other e
   expect(seen[unsafe.length]).toMatchObject({ name: 'ok.pdf', data: Buffer.from('%PDF-1.4 good') });
 });
 
+test('a name with a NUL is rejected, and named with the NUL shown as ␀ (the report of a scan import is stored, and PostgreSQL text holds no NUL)', async () => {
+  const seen = await readAll(fileOf(rawZip([{ name: 'KS.2009.01.1.pdf\u0000.txt', data: Buffer.from('x') }, good()])));
+  expect(seen.map((s) => [s.name, s.rejected])).toEqual([['KS.2009.01.1.pdf␀.txt', 'ZIP_UNSAFE_PATH'], ['ok.pdf', undefined]]);
+});
+
 test('symbolic links and other special files (Unix mode in the external attributes) are rejected', async () => {
   const seen = await readAll(
     fileOf(rawZip([{ name: 'link.pdf', data: Buffer.from('/etc/passwd'), unixMode: 0o120777 }, { name: 'fifo.pdf', data: Buffer.alloc(0), unixMode: 0o010644 }, good()])),

@@ -226,6 +226,9 @@ function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
   });
 }
 
+/** C0 controls and DEL as their Unicode control pictures (U+2400–U+2421). */
+const shownName = (name: string) => name.replace(/[\u0000-\u001f\u007f]/g, (c) => String.fromCharCode(c === '\u007f' ? 0x2421 : 0x2400 + c.charCodeAt(0)));
+
 function decodeName(entry: yauzl.Entry): { name: string; encoding: ZipEntryInfo['encoding'] } {
   const raw = entry.fileNameRaw;
   // Info-ZIP's Unicode Path field (7-Zip, WinRAR) carries the UTF-8 name beside a legacy one;
@@ -286,7 +289,8 @@ export async function* readZipEntries(file: string, displayName: string, limits:
       const { name: decoded, encoding } = decodeName(entry);
       const name = decoded.replace(/\\/g, '/');
       const info: ZipEntryInfo = { index, name, encoding, compressedSize: entry.compressedSize, size: entry.uncompressedSize };
-      const reject = (reason: ZipRejectionCode): ZipItem => ({ kind: 'rejected', entry: info, reason, messageVi: REJECTION_VI[reason] });
+      // A refused entry is named as it can be shown and stored: a control character as its picture (NUL as ␀), which PostgreSQL text cannot hold.
+      const reject = (reason: ZipRejectionCode): ZipItem => ({ kind: 'rejected', entry: { ...info, name: shownName(name) }, reason, messageVi: REJECTION_VI[reason] });
 
       if (isUnsafePath(name)) {
         yield reject('ZIP_UNSAFE_PATH');
