@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import Papa from 'papaparse';
 import { writeZip } from '../zip/zip-writer';
 import { rawZip } from '../../test/support/raw-zip';
 import { readRowBatches } from './read-rows';
+import { isAppError } from '../../domain/errors';
 
 let dir: string;
 beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'read-rows-'))));
@@ -143,3 +145,26 @@ test('a zip of tables whose directory yauzl refuses (a name that climbs out) is 
     for await (const _ of readRowBatches(file));
   })()).rejects.toMatchObject({ code: 'ZIP_CORRUPT' });
 });
+
+test('a workbook (exceljs .xlsx) or a CSV with any bytes changed or cut gives rows or a coded error, nothing else', async () => {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('KS');
+  for (let i = 0; i < 30; i++) ws.addRow([`Nguyễn Thị Ánh ${i}`, i, i % 3 === 0 ? 'dòng một\ndòng hai' : 'Kinh']);
+  const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
+  const csv = Buffer.from(`\uFEFFHọ và tên,Số\r\n${Array.from({ length: 30 }, (_, i) => `"Nguyễn, ${i}",${i}`).join('\r\n')}\r\n`);
+  let n = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom<[string, Buffer]>(['.xlsx', xlsx], ['.csv', csv]), fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 6 }), fc.option(fc.nat(), { nil: undefined }), async ([ext, good], changes, cut) => {
+      const damaged = Buffer.from(good);
+      for (const [at, byte] of changes) damaged[at % damaged.length] = byte;
+      const file = path.join(dir, `damaged-${n++}${ext}`);
+      fs.writeFileSync(file, cut === undefined ? damaged : damaged.subarray(0, cut % damaged.length));
+      try {
+        for await (const batch of readRowBatches(file)) expect(Array.isArray(batch)).toBe(true);
+      } catch (e) {
+        expect(isAppError(e) ? 'coded' : String(e)).toBe('coded');
+      }
+    }),
+    { numRuns: 80 },
+  );
+}, 60_000);
