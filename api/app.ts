@@ -22,6 +22,8 @@ import repositories from './plugins/app/repositories';
 import authorization from './plugins/app/authorization';
 import services from './plugins/app/services';
 import bodyLimits from './plugins/app/body-limits';
+import requestParsing from './plugins/app/request-parsing';
+import { clientErrorHandler } from './plugins/app/error-handler';
 import { JSON_BODY_MAX_BYTES } from './upload-limits';
 
 export interface AppDependencies {
@@ -48,6 +50,7 @@ export async function buildApp(deps: AppDependencies) {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: JSON_BODY_MAX_BYTES,
+    clientErrorHandler,
     trustProxy: trustedProxies(deps.config.api.trustProxy),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -62,6 +65,7 @@ export async function buildApp(deps: AppDependencies) {
 
   await app.register(routeAccess);
   await app.register(errorHandler);
+  await app.register(requestParsing);
   await app.register(security);
   await app.register(jwt);
   await app.register(swagger);

@@ -1,11 +1,11 @@
 import { defineError } from '../domain/errors';
 import { sizeVi } from '../domain/text/byte-size';
 
-export const ValidationFailed = defineError<{ detail: string }>(
+export const ValidationFailed = defineError<{ detail: string; detailVi: string }>(
   'VALIDATION_FAILED',
   'validation',
   (p) => `request validation failed: ${p.detail}`,
-  (p) => `Dữ liệu gửi lên không hợp lệ: ${p.detail}`,
+  (p) => `Dữ liệu gửi lên không hợp lệ: ${p.detailVi}.`,
 );
 
 export const Unauthenticated = defineError(

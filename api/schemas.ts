@@ -31,6 +31,15 @@ export const RecordStateSchema = Type.Unsafe<RecordState>({
 /** Records by state; a state no record is in may be left out. */
 export const RecordStateCountsSchema = Type.Partial(Type.Object(Object.fromEntries(RECORD_STATES.map((s) => [s, Type.Integer({ minimum: 0, description: RECORD_STATE_RULES[s].labelVi })])) as Record<RecordState, ReturnType<typeof Type.Integer>>));
 
+/**
+ * A row id (a bigint column): at most 2^53 − 1, which JSON and JavaScript hold exactly. A larger
+ * one (99999999999999999999) reached PostgreSQL as out of range for bigint, a 500.
+ */
+export const RowId = (description?: string) => Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, ...(description ? { description } : {}) });
+
+/** How many rows a list skips: bounded as row ids are, past which PostgreSQL refuses the OFFSET. */
+export const ListOffset = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 });
+
 export const ProvinceCode = Type.String({ pattern: '^[0-9]{2}$', description: 'Mã tỉnh (2 chữ số)' });
 export const AgencyCode = Type.String({ pattern: '^[0-9]{3}([0-9]{2})?$', description: 'Mã ĐVHC của cơ quan đăng ký (3 hoặc 5 chữ số)' });
 

@@ -4,7 +4,7 @@
  * shows who imported what), read the agency's imports, and fetch an import's error workbook.
  */
 import type { Readable } from 'node:stream';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { ContentStore } from '../activities/files/content-store';
 import { defineError } from '../domain/errors';
@@ -14,6 +14,7 @@ import type { AgencyRunState } from '../domain/runs/province-run';
 import type { ScanImportReport } from '../domain/scans/scan-import';
 import { agencyRunProgress, importExcel, importScans } from '../workflows/definitions';
 import { appErrorOf } from '../workflows/failures';
+import { AgencyRunEnded } from '../domain/runs/run-errors';
 
 export const AgencyRunMissing = defineError<{ agencyCode: string }>(
   'IMPORT_NO_AGENCY_RUN',
@@ -61,6 +62,21 @@ async function coded<T>(work: Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * An update of an agency run, its coded failure turned back into our error. A run that has
+ * ended reaches no validator (Temporal answers "not found"): it is refused as the run's guard
+ * refuses work after its end, with how it ended, instead of as an unhandled error.
+ */
+export async function agencyUpdate<T>(handle: WorkflowHandle, agencyCode: string, work: Promise<T>): Promise<T> {
+  try {
+    return await coded(work);
+  } catch (e) {
+    if (!(e instanceof WorkflowNotFoundError)) throw e;
+    const ended = (await handle.describe()).status.name;
+    throw AgencyRunEnded({ agency: agencyCode, phase: ended === 'COMPLETED' ? 'completed' : 'cancelled' }, { cause: e });
+  }
+}
+
 export function createAgencyImports({ temporal, pool, store }: { temporal: Client; pool: Pool; store: ContentStore }) {
   /** The agency's latest run: imports go to the part of the province run the agency is working on. */
   const currentRun = async (agencyCode: string): Promise<string> => {
@@ -82,13 +98,13 @@ export function createAgencyImports({ temporal, pool, store }: { temporal: Clien
 
     async importExcel(req: { agencyCode: string; registerType: RegisterTypeCode; source: StoredSource; by: ImportActor }): Promise<ExcelImportResult> {
       const handle = temporal.workflow.getHandle(await currentRun(req.agencyCode));
-      return coded(handle.executeUpdate(importExcel, { args: [{ by: req.by, registerType: req.registerType, source: req.source }] }));
+      return agencyUpdate(handle, req.agencyCode, handle.executeUpdate(importExcel, { args: [{ by: req.by, registerType: req.registerType, source: req.source }] }));
     },
 
     /** `unitCode`: the former unit whose books the zip holds, for an agency that merged several. */
     async importScans(req: { agencyCode: string; zip: StoredSource; by: ImportActor; unitCode?: string }): Promise<ScanImportReport> {
       const handle = temporal.workflow.getHandle(await currentRun(req.agencyCode));
-      return coded(handle.executeUpdate(importScans, { args: [{ by: req.by, zip: req.zip, unitCode: req.unitCode }] }));
+      return agencyUpdate(handle, req.agencyCode, handle.executeUpdate(importScans, { args: [{ by: req.by, zip: req.zip, unitCode: req.unitCode }] }));
     },
 
     async state(agencyCode: string): Promise<AgencyRunState> {

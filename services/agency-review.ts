@@ -5,7 +5,7 @@
  * transfer now, close the agency early. Reads go to PostgreSQL; every change is an update of
  * the agency's workflow, so its history is the audit.
  */
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { displayValue } from '../domain/profiles/cell-values';
 import { fieldsOf, isRegisterTypeCode, type RegisterTypeCode } from '../domain/registers/register-types';
@@ -17,8 +17,7 @@ import { batchProblem } from '../domain/review/review-rules';
 import type { BookClaim, BookRef, DecisionItem, DecisionResult, ReviewActor, TransferProgress } from '../domain/review/review-types';
 import type { AgencyRunState } from '../domain/runs/province-run';
 import { claimBook, closeAgency, decideRecords, releaseBook, transferNow } from '../workflows/definitions';
-import { appErrorOf } from '../workflows/failures';
-import type { AgencyImports } from './agency-imports';
+import { agencyUpdate, type AgencyImports } from './agency-imports';
 
 export interface RecordFilter {
   registerType?: RegisterTypeCode;
@@ -60,14 +59,6 @@ export interface ReviewRecord extends ReviewListItem {
   versions: Array<{ version: number; corrected: boolean; importId: number | null; supersededAt: string }>;
   decisions: Array<{ id: number; kind: string; reasonCode: string | null; comment: string; details: Record<string, unknown>; actor: string; at: string; version: number }>;
   receipt?: { targetId: string; receivedAt: string; batchKey: string };
-}
-
-async function coded<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (e) {
-    throw appErrorOf(e) ?? e;
-  }
 }
 
 /** The person a register entry is about, by register type: the first name field the record has. */
@@ -114,6 +105,10 @@ const listItem = (r: ListRow): ReviewListItem => {
 
 export function createAgencyReview({ temporal, pool, imports }: { temporal: Client; pool: Pool; imports: Pick<AgencyImports, 'currentRun' | 'state'> }) {
   const handleOf = async (agencyCode: string) => temporal.workflow.getHandle(await imports.currentRun(agencyCode));
+  const update = async <T>(agencyCode: string, send: (handle: WorkflowHandle) => Promise<T>): Promise<T> => {
+    const handle = await handleOf(agencyCode);
+    return agencyUpdate(handle, agencyCode, send(handle));
+  };
 
   /** The book of each record, in the agency: decisions go to the workflow one book at a time. */
   const booksOf = async (agencyCode: string, ids: number[]) => {
@@ -225,20 +220,20 @@ export function createAgencyReview({ temporal, pool, imports }: { temporal: Clie
       }
       const handle = await run;
       const results: DecisionResult[] = [];
-      for (const { book, items: batch } of byBook.values()) results.push(await coded(handle.executeUpdate(decideRecords, { args: [{ by, book, items: batch }] })));
+      for (const { book, items: batch } of byBook.values()) results.push(await agencyUpdate(handle, agencyCode, handle.executeUpdate(decideRecords, { args: [{ by, book, items: batch }] })));
       return results;
     },
 
     async claim(agencyCode: string, by: ReviewActor, book: BookRef): Promise<BookClaim> {
-      return coded((await handleOf(agencyCode)).executeUpdate(claimBook, { args: [{ by, book }] }));
+      return update(agencyCode, (handle) => handle.executeUpdate(claimBook, { args: [{ by, book }] }));
     },
 
     async release(agencyCode: string, by: ReviewActor, book: BookRef): Promise<void> {
-      await coded((await handleOf(agencyCode)).executeUpdate(releaseBook, { args: [{ by, book }] }));
+      await update(agencyCode, (handle) => handle.executeUpdate(releaseBook, { args: [{ by, book }] }));
     },
 
     async transferNow(agencyCode: string, by: ReviewActor): Promise<TransferProgress> {
-      return coded((await handleOf(agencyCode)).executeUpdate(transferNow, { args: [{ by }] }));
+      return update(agencyCode, (handle) => handle.executeUpdate(transferNow, { args: [{ by }] }));
     },
 
     /** The agency's transfer batches (newest first), with the target's last failure of each. */
@@ -265,7 +260,7 @@ export function createAgencyReview({ temporal, pool, imports }: { temporal: Clie
     },
 
     async close(agencyCode: string, by: ReviewActor, reason: string): Promise<AgencyRunState> {
-      return coded((await handleOf(agencyCode)).executeUpdate(closeAgency, { args: [{ by, reason }] }));
+      return update(agencyCode, (handle) => handle.executeUpdate(closeAgency, { args: [{ by, reason }] }));
     },
 
     /** Reminders and escalations of a province (newest first): what a coordinator follows up. */

@@ -38,7 +38,7 @@ import {
   type ProvinceRunInput,
   type ProvinceRunProgress,
 } from '../domain/runs/province-run';
-import { ImportRegisterTypeInvalid, RunAgencyNotFound, RunDecisionsNotOpen, RunNotFound, RunProgressUnavailable, RunSplitNotReady, Sha256Invalid } from '../domain/runs/run-errors';
+import { ImportRegisterTypeInvalid, RunAgencyNotFound, RunAlreadyEnded, RunDecisionsNotOpen, RunNotFound, RunProgressUnavailable, RunSplitNotReady, Sha256Invalid } from '../domain/runs/run-errors';
 import { isRegisterTypeCode } from '../domain/registers/register-types';
 import { isAppError } from '../domain/errors';
 import { requireProvinceCode } from '../domain/units/province-code';
@@ -112,6 +112,16 @@ function isPackageName(name: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The result of `check`, or its error once `discard` has run. */
+function refusedDiscarding<T>(discard: () => void, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    discard();
+    throw e;
   }
 }
 
@@ -242,18 +252,22 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
 
     /** Starts the run of a package, or finds the run that already has it. */
     async start(req: StartRunRequest): Promise<{ runId: string; workflowId: string; existing: boolean }> {
-      const provinceCode = requireProvinceCode(req.provinceCode);
-      const sha256 = req.sha256.trim().toLowerCase();
-      if (!/^[0-9a-f]{64}$/.test(sha256)) throw Sha256Invalid({ value: req.sha256 });
-      const registerType = req.registerType?.trim().toUpperCase();
-      if (registerType !== undefined && !isRegisterTypeCode(registerType)) throw ImportRegisterTypeInvalid({ value: req.registerType! });
-      assertPackageName(req.originalName);
-      if (req.source.kind === 'inbox') resolveInboxFile(paths.inbox, req.source.path);
-      const runId = provinceRunId(provinceCode, sha256);
-      const workflowId = provinceRunWorkflowId(runId);
       const discardStaged = () => {
         if (req.source.kind === 'staged') fs.rmSync(stagedFile(paths, req.source.token), { force: true });
       };
+      // A refused request keeps nothing of what it uploaded.
+      const { provinceCode, sha256, registerType } = refusedDiscarding(discardStaged, () => {
+        const code = requireProvinceCode(req.provinceCode);
+        const sum = req.sha256.trim().toLowerCase();
+        if (!/^[0-9a-f]{64}$/.test(sum)) throw Sha256Invalid({ value: req.sha256 });
+        const type = req.registerType?.trim().toUpperCase();
+        if (type !== undefined && !isRegisterTypeCode(type)) throw ImportRegisterTypeInvalid({ value: req.registerType! });
+        assertPackageName(req.originalName);
+        if (req.source.kind === 'inbox') resolveInboxFile(paths.inbox, req.source.path);
+        return { provinceCode: code, sha256: sum, registerType: type };
+      });
+      const runId = provinceRunId(provinceCode, sha256);
+      const workflowId = provinceRunWorkflowId(runId);
 
       const current = await temporal.workflow.getHandle(workflowId).describe().catch((e: unknown) => {
         if (e instanceof WorkflowNotFoundError) return undefined;
@@ -357,7 +371,11 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
     },
 
     async cancel(runId: string, by: string, reason: string): Promise<ProvinceRunProgress> {
-      return coded(handleOf(runId).executeUpdate(cancelRun, { args: [{ by, reason }] }));
+      return coded(handleOf(runId).executeUpdate(cancelRun, { args: [{ by, reason }] })).catch(async (e: unknown) => {
+        // A run that has ended reaches no validator: refused as the validator refuses it, from the run's last phase.
+        if (!(e instanceof WorkflowNotFoundError)) throw e;
+        throw RunAlreadyEnded({ phase: (await status(runId)).progress.phase }, { cause: e });
+      });
     },
 
     /** Waits until the run leaves the given phases (or ends), reporting progress on the way. */

@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { writeZip } from '../../formats/zip/zip-writer';
-import { inspectPackage } from './package-inspection';
+import { rawZip, type RawEntry } from '../../test/support/raw-zip';
+import { assertPackageName, inspectPackage, MEMBER_MAX_RATIO } from './package-inspection';
+import { isAppError } from '../../domain/errors';
 
 let dir: string;
 beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inspect-'))));
@@ -47,4 +49,67 @@ test('a password-protected member, a CSV member not in UTF-8, a zip without tabl
   await expect(inspect('latin.zip', writeZip([{ name: 'KS.csv', data: Buffer.from('Hà Nội', 'latin1') }]))).rejects.toMatchObject({ code: 'RECEIVE_CSV_NOT_UTF8', messageVi: expect.stringContaining('"latin.zip/KS.csv"') });
   await expect(inspect('anh.zip', writeZip([{ name: 'trang.pdf', data: Buffer.from('%PDF') }]))).rejects.toMatchObject({ code: 'RECEIVE_PACKAGE_NO_TABLES' });
   await expect(inspect('gia.zip', Buffer.from('PK\u0003\u0004 không phải tệp nén'))).rejects.toMatchObject({ code: 'RECEIVE_FILE_CORRUPT', messageVi: expect.stringContaining('"gia.zip"') });
+});
+
+test('a member that climbs out, a link, a special file, a name twice: the whole package is refused, naming the member', async () => {
+  const zipOf = (...entries: RawEntry[]) => rawZip(entries);
+  const table = (name: string | Buffer, extra: Partial<RawEntry> = {}): RawEntry => ({ name, data: csv, deflate: true, ...extra });
+  const cases: Array<[string, Buffer, string, string]> = [
+    ['../KS.csv', zipOf(table('../KS.csv')), 'RECEIVE_MEMBER_UNSAFE_PATH', '"../KS.csv"'],
+    ['..\\..\\KS.csv', zipOf(table('..\\..\\KS.csv')), 'RECEIVE_MEMBER_UNSAFE_PATH', '"../../KS.csv"'],
+    ['/tmp/KS.csv', zipOf(table('/tmp/KS.csv')), 'RECEIVE_MEMBER_UNSAFE_PATH', '"/tmp/KS.csv"'],
+    ['C:/KS.csv', zipOf(table('C:/KS.csv')), 'RECEIVE_MEMBER_UNSAFE_PATH', '"C:/KS.csv"'],
+    ['.. /KS.csv', zipOf(table('.. /KS.csv')), 'RECEIVE_MEMBER_UNSAFE_PATH', '".. /KS.csv"'],
+    ['a link, even beside the tables', zipOf(table('KS.csv'), { name: 'KT.csv', data: Buffer.from('/etc/passwd'), unixMode: 0o120777 }), 'RECEIVE_MEMBER_NOT_A_FILE', '"KT.csv"'],
+    ['a FIFO', zipOf({ name: 'KS.csv', data: Buffer.alloc(0), unixMode: 0o010644 }), 'RECEIVE_MEMBER_NOT_A_FILE', '"KS.csv"'],
+    ['the same name twice', zipOf(table('KS.csv'), table('KS.csv')), 'RECEIVE_MEMBER_DUPLICATE', '"KS.csv"'],
+    ['names differing in case and "./"', zipOf(table('sổ/KS.csv'), table('./SỔ/ks.csv')), 'RECEIVE_MEMBER_DUPLICATE', '"./SỔ/ks.csv"'],
+  ];
+  for (const [what, zip, code, member] of cases) {
+    const refused = await inspect('goi.zip', zip).then(
+      () => 'read',
+      (e: unknown) => e,
+    );
+    expect([what, refused]).toEqual([what, expect.objectContaining({ code, messageVi: expect.stringContaining(`Tệp nén "goi.zip" có `) })]);
+    expect((refused as { messageVi: string }).messageVi).toContain(member);
+  }
+});
+
+test('a zip bomb is refused from its directory before anything is inflated; entries sharing their bytes, and a checksum that does not match, are a corrupt zip', async () => {
+  const zeros = Buffer.alloc(32 << 20);
+  await expect(inspect('bom.zip', rawZip([{ name: 'KS.csv', data: zeros, deflate: true }]))).rejects.toMatchObject({
+    code: 'RECEIVE_MEMBER_EXPANDS_TOO_MUCH',
+    messageVi: `Tệp nén "bom.zip" có mục "KS.csv" khi giải nén lớn gấp hơn ${MEMBER_MAX_RATIO} lần dung lượng nén (nghi là "bom nén"), nên cả gói không được nhận; đề nghị bên giao kiểm tra và gửi lại.`,
+  });
+  // A table that compresses as well as text does is no bomb.
+  expect(await inspect('ok.zip', rawZip([{ name: 'KS.csv', data: csv, deflate: true }]))).toEqual([{ name: 'KS.csv', size: csv.length }]);
+  const one = rawZip([{ name: 'KS.csv', data: csv, deflate: true }]);
+  const directory = one.indexOf(CDH);
+  const record = one.subarray(directory, one.length - 22);
+  const end = Buffer.from(one.subarray(one.length - 22));
+  end.writeUInt16LE(2, 8);
+  end.writeUInt16LE(2, 10);
+  end.writeUInt32LE(record.length * 2, 12);
+  const renamed = Buffer.from(record);
+  renamed.write('KT', 46);
+  const shared = Buffer.concat([one.subarray(0, directory), record, renamed, end]);
+  await expect(inspect('chung.zip', shared)).rejects.toMatchObject({ code: 'RECEIVE_FILE_CORRUPT', messageVi: expect.stringContaining('"chung.zip"') });
+  await expect(inspect('crc.zip', rawZip([{ name: 'KS.csv', data: csv, deflate: true, declaredCrc: 0xdeadbeef }]))).rejects.toMatchObject({ code: 'RECEIVE_FILE_CORRUPT', messageVi: expect.stringContaining('"crc.zip/KS.csv"') });
+});
+
+test('a package name with a control character, or past 255 bytes, is refused before anything is stored under it (was an uncoded ENAMETOOLONG or a NUL in a path, retried by the receive activity)', () => {
+  const code = (name: string) => {
+    try {
+      assertPackageName(name);
+      return 'ok';
+    } catch (e) {
+      return isAppError(e) ? e.code : String(e);
+    }
+  };
+  expect(code('01-c06 Hà Nội.xlsx')).toBe('ok');
+  expect(code(`${'ạ'.repeat(83)}.xlsx`)).toBe('ok');
+  expect(code(`${'ạ'.repeat(84)}.xlsx`)).toBe('RECEIVE_NAME_INVALID');
+  expect(code('KS\u0000.xlsx')).toBe('RECEIVE_NAME_INVALID');
+  expect(code('KS\n.xlsx')).toBe('RECEIVE_NAME_INVALID');
+  expect(code('KS.docx')).toBe('RECEIVE_FORMAT_UNSUPPORTED');
 });

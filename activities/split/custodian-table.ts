@@ -2,8 +2,10 @@
 import path from 'node:path';
 import { custodianTableLines, type CustodianTableLine } from '../../domain/runs/custodians';
 import { readRowBatches, type SheetCell } from '../../formats/tabular/read-rows';
+import { assertCsvUtf8 } from '../receive/package-inspection';
 
 export async function readCustodianTable(file: string, displayName = path.basename(file)): Promise<CustodianTableLine[]> {
+  if (path.extname(file).toLowerCase() === '.csv') await assertCsvUtf8(file, displayName);
   const rows: Array<{ row: number; cells: SheetCell[] }> = [];
   let sheet: string | undefined;
   for await (const batch of readRowBatches(file)) {

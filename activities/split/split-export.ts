@@ -673,7 +673,9 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
 
     finished = await run.finish();
   } catch (e) {
+    // A refused input leaves nothing behind: the half-written folder beside the output went with it.
     await run.abort();
+    fs.rmSync(work, { recursive: true, force: true });
     throw e;
   }
   const { agencies, exceptions } = finished;

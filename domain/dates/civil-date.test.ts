@@ -43,6 +43,9 @@ describe('parseCivilDate', () => {
     expect(parseCivilDate('39877')).toMatchObject({ ok: true, date: { year: 2009, month: 3, day: 5 } });
     // A bare year in a numeric cell stays a year.
     expect(parseCivilDate(2009)).toEqual({ ok: true, date: { year: 2009 }, form: 'year', from: 'text' });
+    // Past JavaScript's last date (275760): was a date of NaN/NaN/NaN, stored as one.
+    expect(parseCivilDate(100025570)).toMatchObject({ ok: false, problem: 'DATE_OUT_OF_RANGE' });
+    expect(parseCivilDate('100025570')).toMatchObject({ ok: false, problem: 'DATE_OUT_OF_RANGE' });
   });
 
   test('empty cells are no date, not an error', () => {

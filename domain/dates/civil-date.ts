@@ -26,8 +26,9 @@ export const DATE_MESSAGES_VI: Record<DateProblem, string> = {
   DATE_OUT_OF_RANGE: 'Năm nằm ngoài khoảng hợp lý (1800–2100).',
 };
 
-const MIN_YEAR = 1800;
-const MAX_YEAR = 2100;
+/** The years a civil-status date or register book may have (a wider span is a typing error). */
+export const MIN_YEAR = 1800;
+export const MAX_YEAR = 2100;
 
 const problem = (p: DateProblem, text: string): DateParse => ({ ok: false, problem: p, text, messageVi: DATE_MESSAGES_VI[p] });
 
@@ -40,7 +41,8 @@ export function daysInMonth(year: number, month: number): number {
 }
 
 function build(text: string, year: number, month: number | undefined, day: number | undefined, from: 'text' | 'words'): DateParse {
-  if (year < MIN_YEAR || year > MAX_YEAR) return problem('DATE_OUT_OF_RANGE', text);
+  // Negated so that NaN, the year of a serial past JavaScript's last date, is out of range too.
+  if (!(year >= MIN_YEAR && year <= MAX_YEAR)) return problem('DATE_OUT_OF_RANGE', text);
   if (month !== undefined && (month < 1 || month > 12)) return problem('DATE_INVALID', text);
   if (day !== undefined && (month === undefined || day < 1 || day > daysInMonth(year, month))) return problem('DATE_INVALID', text);
   const date: PartialDate = { year };

@@ -155,3 +155,9 @@ describe('a row of a former unit: imported by the custodian the run decided, by 
     );
   });
 });
+
+test('a cell holding a NUL, in a field or a column of its own, refuses its row with CELL_NUL naming the column (PostgreSQL keeps no NUL: the whole import failed, uncoded)', () => {
+  const plan = compileImportPlan([...HEADER, 'Cột riêng'], PROFILE, 'KS', TARGET);
+  expect(checkImportRow(plan, [...ROW.slice(0, 3), 'Nguyễn\u0000Ánh', ...ROW.slice(4), 'x'], 2, new Map())).toEqual({ ok: false, problems: [expect.objectContaining({ code: 'CELL_NUL', messageVi: expect.stringContaining('Cột Họ và tên') })] });
+  expect(checkImportRow(plan, [...ROW, 'a\u0000b'], 2, new Map())).toEqual({ ok: false, problems: [expect.objectContaining({ code: 'CELL_NUL', messageVi: expect.stringContaining('Cột Cột riêng') })] });
+});

@@ -192,6 +192,9 @@ export function checkImportRow(plan: ImportPlan, cells: readonly Cell[], rowNumb
     const e = CellNotConserved({ column: lost, header: plan.headers[lost] ?? '' });
     errors.push(problem(`column ${lost + 1}`, e.code, e.messageVi));
   }
+  // PostgreSQL keeps no NUL in text: a cell holding one (written _x0000_ in an .xlsx) failed the whole import, retried, uncoded.
+  const nul = cells.findIndex((c) => typeof c === 'string' && c.includes('\u0000'));
+  if (nul >= 0) errors.push(problem(`column ${nul + 1}`, 'CELL_NUL', `Cột ${plan.headers[nul] || nul + 1}: ô có ký tự rỗng (U+0000), không lưu được; hãy xoá ký tự này trong tệp rồi nhập lại.`));
 
   if (values.registerType !== undefined && values.registerType !== target.registerType) {
     errors.push(

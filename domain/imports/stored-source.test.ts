@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { ImportSourceInvalid } from './import-errors';
 import { storedSourceProblem } from './stored-source';
 
 const SHA = 'ab'.repeat(32);
@@ -24,4 +26,21 @@ test.each([
   const e = storedSourceProblem(source);
   expect(e).toMatchObject({ code: 'IMPORT_SOURCE_INVALID', kind: 'validation', params: { part } });
   expect(e!.messageVi).toMatch(/^Lần nhập không hợp lệ: .+\. Hãy tải tệp lên lại\.$/u);
+});
+
+
+test('any value is a well-formed source or refused as one, naming the part that is wrong', () => {
+  fc.assert(
+    fc.property(fc.oneof(fc.anything(), fc.record({ sha256: fc.oneof(fc.string(), fc.stringMatching(/^[0-9a-f]{64}$/)), name: fc.oneof(fc.string(), fc.anything()) })), (source) => {
+      const problem = storedSourceProblem(source);
+      if (problem) expect(problem.code).toBe(ImportSourceInvalid.code);
+    }),
+  );
+  // A base name of any text (no folder, no control character) with a hash is taken as it is.
+  fc.assert(
+    fc.property(fc.stringMatching(/^[0-9a-f]{64}$/), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }), (sha256, name) => {
+      fc.pre(name.trim() !== '' && !/[/\\\u0000-\u001f\u007f]/.test(name) && [...name].length <= 255);
+      expect(storedSourceProblem({ sha256, name })).toBeUndefined();
+    }),
+  );
 });

@@ -41,6 +41,8 @@ describe('tolerances of the spec, each a case', () => {
     ['KS.2009.01.125.jpg', 'NOT_PDF'],
     ['XX.2009.01.125.pdf', 'UNKNOWN_REGISTER_TYPE'],
     ['KS.09.01.125.pdf', 'BAD_YEAR'],
+    ['KS.0000.01.1.pdf', 'BAD_YEAR'],
+    ['KS.2999.01.1.pdf', 'BAD_YEAR'],
     ['KS.2009.125.pdf', 'NAME_UNPARSEABLE'],
     ['KS.2009.01.125_0.pdf', 'NAME_UNPARSEABLE'],
     ['KS.2009.01.125-BS-XY.pdf', 'NAME_UNPARSEABLE'],

@@ -11,6 +11,7 @@
  * `125.BS`) and read back as "125/BS". Numbers are kept as written otherwise ("125a", "0125");
  * compare them with numberKey, and books with bookKey.
  */
+import { MAX_YEAR, MIN_YEAR } from '../dates/civil-date';
 import { defineError } from '../errors';
 import { REGISTER_TYPE_CODES } from '../registers/register-types';
 import { foldKey } from '../text/normalize';
@@ -68,7 +69,7 @@ function rejection(reason: NameRejection, pattern: string, ext: string): { ok: f
     FOLDER_TOO_DEEP: 'Tệp nằm sâu hơn một cấp thư mục trong tệp nén.',
     NAME_UNPARSEABLE: `Tên tệp không theo quy tắc đặt tên ${rule}.`,
     UNKNOWN_REGISTER_TYPE: `Mã loại sổ trong tên tệp không có trong danh mục loại sổ (quy tắc ${rule}).`,
-    BAD_YEAR: `Năm trong tên tệp phải gồm 4 chữ số (quy tắc ${rule}).`,
+    BAD_YEAR: `Năm trong tên tệp phải gồm 4 chữ số, từ ${MIN_YEAR} đến ${MAX_YEAR} (quy tắc ${rule}).`,
   }[reason];
   return { ok: false, reason, messageVi };
 }
@@ -125,8 +126,10 @@ const PDF_PARTS: readonly NamePart[] = ['type', 'year', 'book', 'number'];
 function checkBook(groups: Record<string, string | undefined>, rule: NamingRule, pattern: string, ext: string): Parsed<BookName> {
   const type = groups.type!.toUpperCase();
   if (!rule.typeCodes.includes(type)) return rejection('UNKNOWN_REGISTER_TYPE', pattern, ext);
-  if (groups.year!.length !== 4) return rejection('BAD_YEAR', pattern, ext);
-  return { ok: true, type, year: Number(groups.year), book: groups.book! };
+  const year = Number(groups.year);
+  // Year 0000 or 2999 was taken as a book of its own and kept among the pages matching no record.
+  if (groups.year!.length !== 4 || year < MIN_YEAR || year > MAX_YEAR) return rejection('BAD_YEAR', pattern, ext);
+  return { ok: true, type, year, book: groups.book! };
 }
 
 /** Zip and Excel files of one book: "KS.2009.01.zip", "ks_2009_1.xlsx". */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { decodeZipEntryName } from './zip-entry-name';
 
@@ -25,4 +26,27 @@ test('UTF-8, flagged or not, and decomposed (macOS) names come back NFC', () => 
 test('a view into a larger buffer reads only its own bytes', () => {
   const whole = Buffer.concat([Buffer.from('xxxx'), Buffer.from('KS.2009.01.125.pdf'), Buffer.from('yyyy')]);
   expect(decodeZipEntryName(whole.subarray(4, whole.length - 4), false).name).toBe('KS.2009.01.125.pdf');
+});
+
+
+test('any bytes decode to an NFC name, never an error; names written as UTF-8, flagged or not, come back as written', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 64 }), fc.boolean(), (raw, flag) => {
+      const { name, encoding } = decodeZipEntryName(raw, flag);
+      expect(name).toBe(name.normalize('NFC'));
+      if (flag) expect(encoding).toBe('utf8');
+    }),
+  );
+  fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.boolean(), (s, flag) => expect(decodeZipEntryName(Buffer.from(s, 'utf8'), flag)).toEqual({ name: s.normalize('NFC'), encoding: 'utf8' })));
+});
+
+test('Vietnamese names written by Vietnamese Windows (Windows-1258, tones as combining marks) come back as written, NFC', () => {
+  const toned = fc.tuple(fc.constantFrom(...'aâăeêioôơuưyAÂĂEÊIOÔƠUƯY'), fc.constantFrom('', '\u0300', '\u0301', '\u0303', '\u0309', '\u0323')).map(([l, t]) => l + t);
+  const letter = fc.oneof(toned, fc.constantFrom('đ', 'Đ', 'b', 'K', 'S', '.', ' ', '_', '0', '9'));
+  fc.assert(
+    fc.property(fc.array(letter, { maxLength: 30 }), (letters) => {
+      const written = letters.join('');
+      expect(decodeZipEntryName(iconv.encode(written, 'windows1258'), false).name).toBe(written.normalize('NFC'));
+    }),
+  );
 });

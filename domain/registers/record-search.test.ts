@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { recordSearchText, searchWords } from './record-search';
 
 test('a record is found by its words without accents or case, numbers included, dates left to date matching', () => {
@@ -15,4 +16,19 @@ test('the letter đ and decomposed input fold like the stored text', () => {
   expect(stored).toBe('do thi hoa');
   expect(words.every((w) => stored.includes(w))).toBe(true);
   expect(searchWords('Hòa').words).toEqual(['hoa']);
+});
+
+
+test('any query folds to words a stored text of the same words holds, and its dates to numbers', () => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), (query) => {
+      const { words, dates } = searchWords(query);
+      const stored = recordSearchText({ text: query });
+      for (const w of words) {
+        expect(w).not.toMatch(/\s/);
+        expect(` ${stored} `).toContain(w);
+      }
+      for (const d of dates) for (const n of [d.day, d.month, d.year]) expect(Number.isSafeInteger(n)).toBe(true);
+    }),
+  );
 });

@@ -1,10 +1,11 @@
+import fc from 'fast-check';
 /**
  * A decisions table read line by line: every wrong line is named with its row number, its code
  * and its Vietnamese reason, not only the first; blank lines and units left undecided are told
  * apart from a line that lost its unit.
  */
 import { isAppError } from '../errors';
-import { checkCustodianTable, custodianTableDecisions, custodianTableLines, CUSTODIAN_TABLE, type NeededUnits } from './custodians';
+import { checkCustodianTable, CustodianDecisionDateInvalid, CustodianTableColumns, custodianTableDecisions, custodianTableLines, CUSTODIAN_TABLE, decisionDate, type NeededUnits } from './custodians';
 
 // Phường Cống Vị (00007) was divided between Giảng Võ (00025) and Ngọc Hà (00008); Quận Ba Đình (001) was abolished.
 const needed: NeededUnits = { '00007': ['00025', '00008'], '001': ['00004', '00008'] };
@@ -64,4 +65,57 @@ test('a table of right lines gives its decisions; one that decides nothing is re
   expect(outcomes.map((o) => o.status)).toEqual(['decided', 'undecided']);
   expect(() => custodianTableDecisions('01', needed, custodianTableLines(table(['001', '', '']), 'bang.csv'), 'bang.csv')).toThrow(expect.objectContaining({ code: 'CUSTODIAN_DECISIONS_EMPTY' }));
   expect(() => custodianTableLines([{ row: 1, cells: [CUSTODIAN_TABLE.unit, 'Cơ quan'] }], 'bang.csv')).toThrow(expect.objectContaining({ code: 'CUSTODIAN_TABLE_COLUMNS' }));
+});
+
+
+const codeOrValue = <T>(fn: () => T): { value: T } | { code: string } => {
+  try {
+    return { value: fn() };
+  } catch (e) {
+    if (isAppError(e)) return { code: e.code };
+    throw e;
+  }
+};
+
+test('a decision date written dd/mm/yyyy or yyyy-mm-dd comes back as that day; any other text is refused with its code', () => {
+  const day = fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true });
+  fc.assert(
+    fc.property(day, fc.boolean(), fc.boolean(), (d, slashes, pad) => {
+      const [y, m, dd] = d.toISOString().slice(0, 10).split('-') as [string, string, string];
+      const p = (s: string) => (pad ? s : String(Number(s)));
+      const written = slashes ? ` ${p(dd)}/${p(m)}/${y} ` : `${y}-${m}-${dd}`;
+      expect(decisionDate(written)).toBe(`${y}-${m}-${dd}`);
+    }),
+  );
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ maxLength: 12 }), fc.stringMatching(/^\d{1,2}\/\d{1,2}\/\d{4}$/), fc.stringMatching(/^\d{4}-\d{2}-\d{2}$/)), (s) => {
+      const r = codeOrValue(() => decisionDate(s));
+      if ('code' in r) expect(r.code).toBe(CustodianDecisionDateInvalid.code);
+      else expect(new Date(`${r.value}T00:00:00Z`).toISOString().slice(0, 10)).toBe(r.value);
+    }),
+  );
+});
+
+test('any table is read into its lines or refused for its columns; every line with data is kept, with its row number', () => {
+  const anyCell = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.constant(null), fc.constant(undefined), fc.constant(' '));
+  const headers = fc.array(fc.oneof(fc.constantFrom(...Object.values(CUSTODIAN_TABLE), ''), fc.string({ maxLength: 8 })), { maxLength: 7 });
+  fc.assert(
+    fc.property(headers, fc.array(fc.array(anyCell, { maxLength: 7 }), { maxLength: 12 }), (h, rows) => {
+      const r = codeOrValue(() => custodianTableLines([h, ...rows].map((cells, i) => ({ row: i + 1, cells })), 'bang.csv'));
+      if ('code' in r) return expect(r.code).toBe(CustodianTableColumns.code);
+      const withData = rows.flatMap((cells, i) => (cells.some((c) => c !== null && c !== undefined && String(c).trim() !== '') ? [i + 2] : []));
+      expect(r.value.map((l) => l.line)).toEqual(withData);
+    }),
+  );
+  // The template's own columns, in any order, always read.
+  fc.assert(
+    fc.property(fc.shuffledSubarray(Object.values(CUSTODIAN_TABLE), { minLength: 6 }), fc.array(fc.array(fc.string({ maxLength: 6 }), { minLength: 6, maxLength: 6 }), { maxLength: 8 }), (h, rows) => {
+      const lines = custodianTableLines([h, ...rows].map((cells, i) => ({ row: i + 1, cells })), 'bang.csv');
+      for (const l of lines) {
+        const cells = rows[l.line - 2]!;
+        expect(l.unitCode).toBe(cells[h.indexOf(CUSTODIAN_TABLE.unit)]!.normalize('NFC').trim());
+        expect(l.agencyCode).toBe(cells[h.indexOf(CUSTODIAN_TABLE.agency)]!.normalize('NFC').trim());
+      }
+    }),
+  );
 });

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { restoreUnitCode, unitCatalog } from './catalog';
 import { agencyOf, routeRegisteringUnit, provinceCodeByName } from './routing';
+import { ProvinceUnknown, requireProvinceCode } from './province-code';
+import { isAppError } from '../errors';
 import { unitNameKey, nameMatches } from './unit-names';
 import raw from './data/catalog.json';
 
@@ -157,4 +159,19 @@ describe('routing a row to the agency that holds its register today', () => {
       { numRuns: 500 },
     );
   });
+});
+
+test('a province code as typed is a province of either generation, or refused as PROVINCE_UNKNOWN; a known code, with or without its 0 and spaces, is itself', () => {
+  fc.assert(
+    fc.property(fc.string({ maxLength: 6 }), (typed) => {
+      try {
+        const code = requireProvinceCode(typed);
+        expect(catalog.province('legacy', code) ?? catalog.province('2025', code)).toBeDefined();
+      } catch (e) {
+        expect(isAppError(e) && e.code).toBe(ProvinceUnknown.code);
+      }
+    }),
+  );
+  const codes = [...new Set([...catalog.provinces('legacy'), ...catalog.provinces('2025')].map((p) => p.code))];
+  fc.assert(fc.property(fc.constantFrom(...codes), fc.boolean(), (code, short) => expect(requireProvinceCode(` ${short ? String(Number(code)) : code} `)).toBe(code)));
 });

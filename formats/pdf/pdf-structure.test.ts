@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
@@ -115,4 +116,31 @@ test('a table beyond the kept head and tail is confirmed by reading those bytes 
   ).toBe('ok');
   expect(reads).toHaveLength(1);
   expect(await verdict(pdf, 1 << 14, () => Buffer.from('garbage'))).toBe('PDF_DAMAGED');
+});
+
+describe('properties', () => {
+  test('any bytes are a PDF or refused with PDF_NOT_PDF or PDF_DAMAGED, and the streamed check agrees with the whole one', async () => {
+    const bytes = fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.concat([Buffer.from('%PDF-1.4\n'), b, Buffer.from('\nstartxref\n9\n%%EOF\n')])));
+    await fc.assert(
+      fc.asyncProperty(bytes, fc.integer({ min: 1, max: 64 }), async (b, chunk) => {
+        expect(['ok', 'PDF_NOT_PDF', 'PDF_DAMAGED']).toContain(await verdict(Buffer.from(b), chunk));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('a scan of any pixels passes; cut before its end-of-file marker, or with its first bytes changed, it does not', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 16, maxLength: 16 * 40 }).filter((p) => p.length % 16 === 0), fc.nat(), fc.nat(4), async (pixels, cutAt, at) => {
+        const pdf = minimalPdf(Buffer.from(pixels), 16);
+        expect(await verdict(pdf)).toBe('ok');
+        const eof = pdf.lastIndexOf('%%EOF');
+        expect(await verdict(pdf.subarray(0, cutAt % eof))).not.toBe('ok');
+        const renamed = Buffer.from(pdf);
+        renamed[at] = renamed[at]! ^ 0x20;
+        expect(await verdict(renamed)).toBe('PDF_NOT_PDF');
+      }),
+      { numRuns: 50 },
+    );
+  });
 });

@@ -1,11 +1,15 @@
+import fc from 'fast-check';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import CFB from 'cfb';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { writeZip } from '../zip/zip-writer';
+import { rawZip } from '../../test/support/raw-zip';
 import { readRowBatches } from './read-rows';
+import { isAppError } from '../../domain/errors';
 
 let dir: string;
 beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'read-rows-'))));
@@ -112,3 +116,55 @@ test('a workbook under a .xls name that is not BIFF8 (an .xlsx, an HTML table) h
     [2, [null, 'Lê Văn Đức']],
   ]);
 });
+
+test('bytes under a .xls name that are neither BIFF8, another workbook nor text (a PDF, a program, an overwritten header) are a damaged .xls, not rows of garbage', async () => {
+  const cfb = CFB.utils.cfb_new();
+  CFB.utils.cfb_add(cfb, '/WordDocument', Buffer.from('không phải sổ'));
+  const files: Array<[string, Buffer]> = [
+    ['pdf.xls', Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 4 >>\nstream\n\x00\x01\x02\x03\nendstream\n', 'latin1')],
+    ['chuong-trinh.xls', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(60), Buffer.from('PE\0\0')])],
+    ['van-ban-word.xls', Buffer.from(CFB.write(cfb, { type: 'buffer' }) as Buffer)],
+  ];
+  for (const [name, bytes] of files) {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, bytes);
+    const refused = await (async () => {
+      for await (const _ of readRowBatches(file));
+    })().then(
+      () => 'read',
+      (e: unknown) => e,
+    );
+    expect([name, refused]).toEqual([name, expect.objectContaining({ code: 'XLS_CORRUPT', messageVi: `Tệp ${name} là bảng tính .xls bị hỏng, không đọc được. Hãy mở tệp trong Excel, lưu lại rồi tải lên lại.` })]);
+  }
+});
+
+test('a zip of tables whose directory yauzl refuses (a name that climbs out) is a damaged zip, not an uncoded error', async () => {
+  const file = path.join(dir, 'leo-ra.zip');
+  fs.writeFileSync(file, rawZip([{ name: '../KS.csv', data: Buffer.from('Họ và tên\nAn\n') }]));
+  await expect((async () => {
+    for await (const _ of readRowBatches(file));
+  })()).rejects.toMatchObject({ code: 'ZIP_CORRUPT' });
+});
+
+test('a workbook (exceljs .xlsx) or a CSV with any bytes changed or cut gives rows or a coded error, nothing else', async () => {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('KS');
+  for (let i = 0; i < 30; i++) ws.addRow([`Nguyễn Thị Ánh ${i}`, i, i % 3 === 0 ? 'dòng một\ndòng hai' : 'Kinh']);
+  const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
+  const csv = Buffer.from(`\uFEFFHọ và tên,Số\r\n${Array.from({ length: 30 }, (_, i) => `"Nguyễn, ${i}",${i}`).join('\r\n')}\r\n`);
+  let n = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom<[string, Buffer]>(['.xlsx', xlsx], ['.csv', csv]), fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 6 }), fc.option(fc.nat(), { nil: undefined }), async ([ext, good], changes, cut) => {
+      const damaged = Buffer.from(good);
+      for (const [at, byte] of changes) damaged[at % damaged.length] = byte;
+      const file = path.join(dir, `damaged-${n++}${ext}`);
+      fs.writeFileSync(file, cut === undefined ? damaged : damaged.subarray(0, cut % damaged.length));
+      try {
+        for await (const batch of readRowBatches(file)) expect(Array.isArray(batch)).toBe(true);
+      } catch (e) {
+        expect(isAppError(e) ? 'coded' : String(e)).toBe('coded');
+      }
+    }),
+    { numRuns: 80 },
+  );
+}, 60_000);

@@ -16,6 +16,7 @@ import { defineError, isAppError } from '../../domain/errors';
 import { excelErrorText, readXlsRowBatches, XlsCorrupt, XlsNotBiff8 } from '../xls/xls-reader';
 import { DAYS_1900_TO_1904, isDateFormatCode } from '../xlsx/date-formats';
 import { openEntryStream, openZipFile, zipMembers } from '../zip/zip-members';
+import { ZipCorrupt } from '../zip/safe-zip-reader';
 import { packXlsxRows, type SheetCell, type SheetRow } from '../xlsx/streaming-xlsx-reader';
 import { CsvRowScanner } from './csv-rows';
 import { RowPacker, unpackRows, type PackedRows } from './packed-rows';
@@ -77,7 +78,15 @@ async function* readXlsBatches(file: string): AsyncGenerator<SheetRow[]> {
  */
 async function* readOtherXlsBatches(file: string): AsyncGenerator<SheetRow[]> {
   const name = path.basename(file);
-  const workbook = XLSX.readFile(file, { raw: true, cellDates: false, cellNF: true, dense: true });
+  const bytes = await fs.promises.readFile(file);
+  // SheetJS reads any bytes as some kind of sheet: a PDF or a damaged file came out as thousands of rows of garbage.
+  if (!isOtherWorkbook(bytes)) throw XlsCorrupt({ file: name, reason: 'neither BIFF8 nor another workbook format SheetJS reads (its bytes are not text)' });
+  let workbook: XLSX.WorkBook;
+  try {
+    workbook = XLSX.read(bytes, { type: 'buffer', raw: true, cellDates: false, cellNF: true, dense: true });
+  } catch (e) {
+    throw XlsCorrupt({ file: name, reason: `SheetJS cannot read it: ${e instanceof Error ? e.message : String(e)}` }, { cause: e });
+  }
   const date1904 = Boolean(workbook.Workbook?.WBProps?.date1904);
   for (const sheet of workbook.SheetNames) {
     const data = (workbook.Sheets[sheet]!['!data'] ?? []) as Array<Array<XLSX.CellObject | undefined> | undefined>;
@@ -95,6 +104,22 @@ async function* readOtherXlsBatches(file: string): AsyncGenerator<SheetRow[]> {
       });
     }
   }
+}
+
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const CFB_MAGIC = Buffer.from('d0cf11e0a1b11ae1', 'hex');
+const UTF16_BOMS = [Buffer.from([0xff, 0xfe]), Buffer.from([0xfe, 0xff])];
+
+/**
+ * What else people save under an .xls name and Excel opens: an .xlsx or .ods (a zip), an Excel
+ * 5/95 book (a compound file), or text (HTML, a table as text, UTF-16 "Unicode text"), whose
+ * first 64 KiB hold no NUL and no control character but tab, line breaks, form feed and escape.
+ */
+function isOtherWorkbook(bytes: Buffer): boolean {
+  const starts = (magic: Buffer) => bytes.subarray(0, magic.length).equals(magic);
+  if (starts(ZIP_MAGIC) || starts(CFB_MAGIC) || UTF16_BOMS.some(starts)) return true;
+  const head = bytes.subarray(0, 64 << 10);
+  return head.length > 0 && !head.some((b) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d && b !== 0x1b);
 }
 
 function otherXlsCell(cell: XLSX.CellObject | undefined, date1904: boolean, file: string): SheetCell {
@@ -137,11 +162,13 @@ async function openCsvMember(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Re
 }
 
 async function* readZipBatches(zipFile: string, packer: RowPacker): RowSource {
-  const zip = await openZipFile(zipFile);
+  // A package is inspected before it is read (activities/receive): what fails here anyway, a name yauzl refuses, a cut directory, is a damaged zip.
+  const unreadable = (e: unknown) => (isAppError(e) ? e : ZipCorrupt({ name: path.basename(zipFile) }, { cause: e }));
+  const zip = await openZipFile(zipFile).catch((e: unknown) => Promise.reject(unreadable(e)));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotich-zip-'));
   try {
     let members = 0;
-    for (const entry of await zipMembers(zip)) {
+    for (const entry of await zipMembers(zip).catch((e: unknown) => Promise.reject(unreadable(e)))) {
       const ext = path.extname(entry.fileName).toLowerCase();
       if (entry.fileName.endsWith('/') || !(TABULAR_EXTENSIONS as readonly string[]).includes(ext)) continue;
       // Members are named by their place and base name (the sheet name of a .csv): the zip's own paths are not trusted.

@@ -40,7 +40,8 @@ export const XlsCorrupt = defineError<{ file: string; reason: string }>(
   'XLS_CORRUPT',
   'validation',
   (p) => `${p.file} is a damaged .xls workbook: ${p.reason}`,
-  (p) => `Tệp ${p.file} là bảng tính .xls bị hỏng, không đọc được (${p.reason}). Hãy mở tệp trong Excel, lưu lại rồi tải lên lại.`,
+  // The reason names BIFF records: for the log and the error's details, not for the user.
+  (p) => `Tệp ${p.file} là bảng tính .xls bị hỏng, không đọc được. Hãy mở tệp trong Excel, lưu lại rồi tải lên lại.`,
 );
 
 /** Not an Excel 97–2003 workbook at all (an .xlsx, HTML or text file named .xls, or an Excel 5/95 workbook): another reader may still read it. */

@@ -12,7 +12,7 @@ import { excelUnescape, isBlankText, parseXmlFragment, XmlMalformed, type XmlEle
 
 export type SheetCell = string | number | boolean | null;
 
-export type CellProblem = 'markup' | 'type' | 'number' | 'boolean' | 'sharedString' | 'formula' | 'reference' | 'duplicate' | 'rowOrder' | 'truncated';
+export type CellProblem = 'markup' | 'type' | 'number' | 'boolean' | 'sharedString' | 'formula' | 'reference' | 'duplicate' | 'rowOrder' | 'truncated' | 'encoding';
 
 const PROBLEMS: Record<CellProblem, { en: string; vi: string }> = {
   markup: { en: 'its XML is not well-formed or not that of a cell', vi: 'nội dung XML sai cấu trúc hoặc không phải của một ô' },
@@ -25,6 +25,7 @@ const PROBLEMS: Record<CellProblem, { en: string; vi: string }> = {
   duplicate: { en: 'the cell is given twice', vi: 'ô này xuất hiện hai lần' },
   rowOrder: { en: 'the rows are not in order', vi: 'các dòng không theo thứ tự tăng dần' },
   truncated: { en: 'the sheet ends inside this row', vi: 'trang tính kết thúc giữa chừng ở dòng này' },
+  encoding: { en: 'its text is not UTF-8', vi: 'chữ ở dòng này không được mã hoá UTF-8 như Excel lưu (tệp bị hỏng hoặc không do Excel lưu)' },
 };
 
 export const XlsxCellUnreadable = defineError<{ file: string; sheet: string; row: number; column?: string; problem: CellProblem }>(

@@ -3,12 +3,10 @@
  * as JavaScript strings: a province's names are mostly distinct, and as strings they would take
  * several times the memory. The byte scan packs a shared string's bytes without decoding them.
  */
-import { StringDecoder } from 'node:string_decoder';
 import type yauzl from 'yauzl';
 import type { RowPacker } from '../tabular/packed-rows';
-import { openEntryStream } from '../zip/zip-members';
 import { richText } from './cell-markup';
-import { XlsxUnreadable } from './workbook-parts';
+import { openPart, XlsxUnreadable } from './workbook-parts';
 import { parseXmlFragment, XmlMalformed, type XmlElement } from './xml-fragment';
 
 /** Shared strings as UTF-8 in 8 MB slabs, indexed by offsets. */
@@ -104,15 +102,20 @@ class PlainSharedString {
 export async function readSharedStrings(zip: yauzl.ZipFile, entry: yauzl.Entry | undefined, file: string): Promise<SharedStrings> {
   const table = new SharedStrings();
   if (!entry) return table;
-  const decoder = new StringDecoder('utf8');
+  // Fatal: a byte that is not UTF-8 would otherwise become U+FFFD in every cell that shows the string.
+  const decoder = new TextDecoder('utf-8', { fatal: true });
   let buffer = '';
   let names: { open: string; close: string; end: string; extensions: string; plain: PlainSharedString } | undefined;
   let done = false;
   let items = 0;
   const unreadable = (reason: string) => XlsxUnreadable({ file, reason: `shared string ${items + 1}: ${reason}` });
-  for await (const chunk of await openEntryStream(zip, entry)) {
+  for await (const chunk of await openPart(zip, entry, file)) {
     if (done) continue;
-    buffer += decoder.write(chunk as Buffer);
+    try {
+      buffer += decoder.decode(chunk as Buffer, { stream: true });
+    } catch (e) {
+      throw XlsxUnreadable({ file, reason: 'the shared strings are not UTF-8' }, { cause: e });
+    }
     let from = 0;
     if (!names) {
       const m = /<([A-Za-z_][\w.-]*:)?sst(?:\s[^>]*)?(\/?)>/.exec(buffer);

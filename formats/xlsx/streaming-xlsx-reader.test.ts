@@ -97,11 +97,7 @@ test('cells as Excel writes them (styles, shared strings) and every form the byt
         '<row r="2"><c r="A2" t="inlineStr"><is><t>A &amp; B _x000D_</t></is></c><c r="B2" t="s"><v>2</v></c></row>' +
         // Cells out of order are placed by their references.
         '<row r="3"><c r="B3" t="b"><v>1</v></c><c r="A3"><v>2</v></c></row>' +
-        '<row r="4"><c r="A4" t="inlineStr"><is><t>',
-    ),
-    // Bytes that are not UTF-8 read as the decoder reads them: a replacement character each.
-    Buffer.from([0xc3, 0x28, 0xff]),
-    Buffer.from('</t></is></c><c r="B4" t="inlineStr"><is><t xml:space="preserve"> Ánh </t></is></c><c r="C4"><f>1+1</f><v>2</v></c><c r="D4" t="inlineStr"><is><t>a_x0000_b</t></is></c></row></sheetData></worksheet>'),
+        '<row r="4"><c r="A4" t="inlineStr"><is><t>Hà</t></is></c><c r="B4" t="inlineStr"><is><t xml:space="preserve"> Ánh </t></is></c><c r="C4"><f>1+1</f><v>2</v></c><c r="D4" t="inlineStr"><is><t>a_x0000_b</t></is></c></row></sheetData></worksheet>'),
   ]);
   await workbookOf(file, sheet, '<si><t>Nguyễn Thị Ánh</t></si><si><t>Lê &amp; Trần</t></si><si><t>x_x0000_y</t></si>');
   expect(await ours(file)).toEqual({
@@ -109,13 +105,16 @@ test('cells as Excel writes them (styles, shared strings) and every form the byt
       ['Nguyễn Thị Ánh', 'Lê & Trần', null, 12.5],
       ['A & B \r', 'x\u0000y'],
       [2, true],
-      ['\uFFFD(\uFFFD', ' Ánh ', 2, 'a\u0000b'],
+      ['Hà', ' Ánh ', 2, 'a\u0000b'],
     ],
   });
 });
 
-/** A workbook of one sheet "S" from its parts' XML, laid out as Excel lays it out (with relationship types, so styles and shared strings are found). */
-function partsBook(file: string, sheetData: string, opts: { sst?: string; workbookPr?: string; styles?: string } = {}): string {
+/**
+ * A workbook of one sheet "S" from its parts' XML, laid out as Excel lays it out (with relationship types, so styles and shared strings are found);
+ * `sheetBytes` and `sstBytes` are the sheet and shared strings parts as given, byte for byte.
+ */
+function partsBook(file: string, sheetData: string, opts: { sst?: string; workbookPr?: string; styles?: string; sheetBytes?: Buffer; sstBytes?: Buffer } = {}): string {
   const ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
   const rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
   const entries = [
@@ -125,11 +124,11 @@ function partsBook(file: string, sheetData: string, opts: { sst?: string; workbo
       name: 'xl/_rels/workbook.xml.rels',
       data: `<Relationships><Relationship Id="rId1" Type="${rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${rel}/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rId3" Type="${rel}/styles" Target="styles.xml"/></Relationships>`,
     },
-    { name: 'xl/sharedStrings.xml', data: `<sst ${ns}>${opts.sst ?? ''}</sst>` },
+    { name: 'xl/sharedStrings.xml', data: opts.sstBytes ?? `<sst ${ns}>${opts.sst ?? ''}</sst>` },
     { name: 'xl/styles.xml', data: `<styleSheet ${ns}>${opts.styles ?? ''}</styleSheet>` },
-    { name: 'xl/worksheets/sheet1.xml', data: `<worksheet ${ns}>${sheetData}</worksheet>` },
+    { name: 'xl/worksheets/sheet1.xml', data: opts.sheetBytes ?? `<worksheet ${ns}>${sheetData}</worksheet>` },
   ];
-  fs.writeFileSync(file, rawZip(entries.map((e) => ({ name: e.name, data: Buffer.from(e.data), deflate: true }))));
+  fs.writeFileSync(file, rawZip(entries.map((e) => ({ name: e.name, data: Buffer.isBuffer(e.data) ? e.data : Buffer.from(e.data), deflate: true }))));
   return file;
 }
 
@@ -229,8 +228,31 @@ test('a broken package or part is refused as XLSX_UNREADABLE, never read as fewe
   const bytes = fs.readFileSync(whole);
   const at = bytes.indexOf('xl/worksheets/sheet1.xml') + 'xl/worksheets/sheet1.xml'.length;
   fs.writeFileSync(cut, Buffer.concat([bytes.subarray(0, at + 40), Buffer.alloc(64, 0xff), bytes.subarray(at + 104)]));
-  for (const file of [notZip, badSst, openSst, noSheets, cut]) {
+  // A worksheet part without <sheetData> (not XML, or in UTF-16) held rows nobody could see.
+  const notXml = partsBook(path.join(dir, 'not-xml.xlsx'), '', { sheetBytes: Buffer.from([0, 1, 0x50, 0x4b, 0xff]) });
+  const utf16 = partsBook(path.join(dir, 'utf16.xlsx'), '', { sheetBytes: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`<worksheet>${sheet}</worksheet>`, 'utf16le')]) });
+  const latin1 = partsBook(path.join(dir, 'latin1.xlsx'), '', { sheetBytes: Buffer.from(`<?xml version="1.0" encoding="ISO-8859-1"?><worksheet>${sheet}</worksheet>`, 'latin1') });
+  // A sheet of a thousand times its compressed size: 64 MB of spaces in 64 kB.
+  const bomb = partsBook(path.join(dir, 'bomb.xlsx'), `<sheetData>${' '.repeat(64 << 20)}</sheetData>`);
+  const sstLatin1 = partsBook(path.join(dir, 'sst-latin1.xlsx'), sheet, { sstBytes: Buffer.from('<sst><si><t>Nguy\u00ean</t></si></sst>', 'latin1') });
+  for (const file of [notZip, badSst, openSst, noSheets, cut, notXml, utf16, latin1, bomb, sstLatin1]) {
     expect([path.basename(file), await refusal(file)]).toEqual([path.basename(file), expect.objectContaining({ code: 'XLSX_UNREADABLE' })]);
+  }
+});
+
+test('text that is not UTF-8, or a reference to a character XML does not allow, is refused at its row, never read as U+FFFD or a NUL', async () => {
+  const book = (cell: Buffer) =>
+    partsBook(path.join(dir, 'cell.xlsx'), '', {
+      sheetBytes: Buffer.concat([
+        Buffer.from('<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Họ và tên</t></is></c></row><row r="7"><c r="A7" t="inlineStr"><is><t>'),
+        cell,
+        Buffer.from('</t></is></c></row></sheetData></worksheet>'),
+      ]),
+    });
+  // "Nguyễn" in Windows-1258, as a tool writing the XML in the machine's code page would.
+  expect(await refusal(book(Buffer.from([0x4e, 0x67, 0x75, 0x79, 0xea, 0xde, 0x6e])))).toMatchObject({ code: 'XLSX_CELL_UNREADABLE', params: { row: 7, problem: 'encoding' } });
+  for (const reference of ['&#0;', '&#xD800;', '&#xFFFF;', '&#x110000;']) {
+    expect([reference, await refusal(book(Buffer.from(`a${reference}b`)))]).toEqual([reference, expect.objectContaining({ code: 'XLSX_CELL_UNREADABLE', params: expect.objectContaining({ row: 7, problem: 'markup' }) })]);
   }
 });
 

@@ -9,15 +9,16 @@
  * as XML (cell-markup.ts), which reads every form a cell may take or refuses the cell. A form
  * the byte scan does not know is never read as an empty cell: it sends the row to that reading.
  */
+import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type yauzl from 'yauzl';
 import { isAppError } from '../../domain/errors';
 import { RowPacker, unpackRows } from '../tabular/packed-rows';
-import { openEntryStream, openZipFile, zipMembers } from '../zip/zip-members';
+import { openZipFile, zipMembers } from '../zip/zip-members';
 import { cellProblem, DECIMAL, in1900System, readRowCells, type SheetCell, type SheetContext } from './cell-markup';
 import { readSharedStrings, SharedStrings } from './shared-strings';
-import { readWorkbook, XlsxUnreadable } from './workbook-parts';
+import { openPart, readWorkbook, XlsxUnreadable } from './workbook-parts';
 import { XmlMalformed } from './xml-fragment';
 
 export type { SheetCell };
@@ -161,6 +162,30 @@ function rowAttribute(tag: string): string | undefined {
   return /(?:^|[\s])r\s*=\s*(["'])([^"']*)\1/.exec(tag)?.[2];
 }
 
+/** Where the first byte sequence that is not UTF-8 starts (the bytes are known to hold one). */
+function firstInvalidUtf8(b: Buffer): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i]!;
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0 || !isUtf8(b.subarray(i, i + n + 1))) return i;
+    i += n + 1;
+  }
+  return b.length;
+}
+
+const UTF16_BOMS = [Buffer.from([0xff, 0xfe]), Buffer.from([0xfe, 0xff])];
+
+/**
+ * The encoding a part's first bytes say it is in, when that is not UTF-8: a UTF-16 byte order
+ * mark, or an XML declaration naming another. Excel writes UTF-8; read as UTF-8, text in another
+ * encoding would come out garbled or not at all.
+ */
+function declaredEncoding(head: Buffer): string | undefined {
+  if (UTF16_BOMS.some((bom) => head.subarray(0, 2).equals(bom))) return 'UTF-16';
+  const declared = /^(?:\xef\xbb\xbf)?<\?xml[^>]*?\sencoding\s*=\s*["']([^"']+)["']/.exec(head.toString('latin1', 0, 256))?.[1];
+  return declared && !/^utf-?8$/i.test(declared) ? declared : undefined;
+}
+
 /** The number in a row's r="…" (spaces around it allowed), or -1 when it is none. */
 function rowNumber(attribute: string): number {
   const text = attribute.length > 0 && attribute.charCodeAt(0) > 32 && attribute.charCodeAt(attribute.length - 1) > 32 ? attribute : attribute.trim();
@@ -190,6 +215,8 @@ class SheetScanner {
   private plain = false;
   /** Past </sheetData> (or an empty <sheetData/>): nothing more is read. */
   private ended = false;
+  /** Whether the part's first bytes were seen (its encoding is checked there). */
+  private started = false;
 
   constructor(
     private readonly ctx: SheetContext,
@@ -239,6 +266,11 @@ class SheetScanner {
     let buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
     this.carry = EMPTY;
     if (this.ended) return;
+    if (!this.started) {
+      this.started = true;
+      const encoding = declaredEncoding(buf);
+      if (encoding) throw XlsxUnreadable({ file: this.ctx.file, reason: `sheet "${this.ctx.sheet}" is written in ${encoding}, not UTF-8` });
+    }
     if (!this.rowOpen) {
       const rows = this.findSheetData(buf);
       if (rows < 0) {
@@ -254,6 +286,7 @@ class SheetScanner {
     // Enough bytes to tell a row from the end of <sheetData> or a comment.
     const tell = Math.max(rowOpen.length + 1, dataClose.length);
     const packer = this.packer;
+    const firstRow = this.last + 1;
     let from = 0;
     for (;;) {
       while (from < buf.length && isSpaceByte(buf[from])) from++;
@@ -293,12 +326,29 @@ class SheetScanner {
       packer.endRow();
       from = close ? close[1] : tagEnd + 1;
     }
+    // What was read ends at a tag: no character is cut. A byte that is not UTF-8 would become U+FFFD in the cell.
+    if (from > 0 && !isUtf8(buf.subarray(0, from))) throw cellProblem(this.ctx, 'encoding', this.rowAt(buf, firstInvalidUtf8(buf), firstRow));
     this.carry = from < buf.length ? Buffer.from(buf.subarray(from)) : EMPTY;
   }
 
-  /** After the last chunk: a sheet that stops inside <sheetData> (a row begun and never ended) is refused, not cut short. */
+  /** The number of the row whose tag opens last before `at` in `buf`, or `otherwise`. */
+  private rowAt(buf: Buffer, at: number, otherwise: number): number {
+    const open = buf.lastIndexOf(this.rowOpen!, at);
+    if (open < 0) return otherwise;
+    const tagEnd = buf.indexOf(GT, open);
+    const attribute = rowAttribute(buf.toString('latin1', open + this.rowOpen!.length, tagEnd < 0 ? buf.length : tagEnd));
+    const row = attribute === undefined ? -1 : rowNumber(attribute);
+    return row > 0 ? row : otherwise;
+  }
+
+  /**
+   * After the last chunk: a sheet that stops inside <sheetData> (a row begun and never ended) is
+   * refused, not cut short; so is a part without <sheetData>, which every worksheet has (its rows
+   * would be lost without a word).
+   */
   end(): void {
-    if (this.rowOpen && !this.ended) throw cellProblem(this.ctx, 'truncated', this.last + 1);
+    if (!this.rowOpen) throw XlsxUnreadable({ file: this.ctx.file, reason: `sheet "${this.ctx.sheet}" has no <sheetData>` });
+    if (!this.ended) throw cellProblem(this.ctx, 'truncated', this.last + 1);
   }
 
   /** The row's cells, when every one is plain and nothing but white space lies between them; false as soon as not. */
@@ -358,7 +408,7 @@ export async function* packXlsxRows(file: string, packer: RowPacker): AsyncGener
     for (const sheet of workbook.sheets) {
       const entry = entries.get(sheet.path.toLowerCase());
       if (!entry) throw XlsxUnreadable({ file: name, reason: `${sheet.path} missing` });
-      yield* packSheetRows(await openEntryStream(zip, entry), { file: name, sheet: sheet.name, dateStyles: workbook.dateStyles }, packer, strings);
+      yield* packSheetRows(await openPart(zip, entry, name), { file: name, sheet: sheet.name, dateStyles: workbook.dateStyles }, packer, strings);
     }
   } catch (e) {
     throw asUnreadable(e, name);

@@ -4,7 +4,9 @@
  * workbook's, part names compared without case (OPC), elements with any prefix. Of the styles
  * only what tells a date from a number is read, and only for a workbook of the 1904 system.
  */
+import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type yauzl from 'yauzl';
 import { defineError } from '../../domain/errors';
 import { openEntryStream } from '../zip/zip-members';
@@ -15,13 +17,33 @@ export const XlsxUnreadable = defineError<{ file: string; reason: string }>(
   'XLSX_UNREADABLE',
   'validation',
   (p) => `${p.file} is not a readable .xlsx workbook: ${p.reason}`,
-  (p) => `Tệp ${p.file} không phải bảng tính .xlsx đọc được (${p.reason}).`,
+  // The reason names zip records and package parts: for the log and the error's details, not for the user.
+  (p) => `Tệp ${p.file} không phải bảng tính .xlsx đọc được: tệp bị hỏng, thiếu phần hoặc không do Excel lưu. Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi tải lên lại.`,
 );
 
-async function readText(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
+/**
+ * How many times its compressed size a part may inflate to. Sheet XML deflates 10 to 50 times;
+ * a part of one repeated byte (a zip bomb: a sheet of spaces, a shared string of gigabytes) a
+ * thousand times, and costs minutes and memory to read.
+ */
+export const PART_MAX_RATIO = 1000;
+const RATIO_ALLOWANCE = 1 << 20;
+
+/** A part of the package as a stream, refused before it is inflated when its sizes say it is a bomb. */
+export function openPart(zip: yauzl.ZipFile, entry: yauzl.Entry, file: string): Promise<Readable> {
+  if (entry.uncompressedSize > entry.compressedSize * PART_MAX_RATIO + RATIO_ALLOWANCE) {
+    return Promise.reject(XlsxUnreadable({ file, reason: `${entry.fileName} inflates more than ${PART_MAX_RATIO} times its size (a zip bomb?)` }));
+  }
+  return openEntryStream(zip, entry);
+}
+
+/** A part as text; XML Excel can read is UTF-8 (or says otherwise, which we do not read). */
+async function readText(zip: yauzl.ZipFile, entry: yauzl.Entry, file: string): Promise<string> {
   const parts: Buffer[] = [];
-  for await (const chunk of await openEntryStream(zip, entry)) parts.push(chunk as Buffer);
-  return Buffer.concat(parts).toString('utf8');
+  for await (const chunk of await openPart(zip, entry, file)) parts.push(chunk as Buffer);
+  const bytes = Buffer.concat(parts);
+  if (!isUtf8(bytes)) throw XlsxUnreadable({ file, reason: `${entry.fileName} is not UTF-8` });
+  return bytes.toString('utf8');
 }
 
 /** The elements named `name` (local name) anywhere under `nodes`, in document order. */
@@ -50,12 +72,12 @@ interface Relationship {
 }
 
 /** A part's relationships by id, targets resolved to member names; none when it has no .rels part. */
-async function relationships(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, part: string): Promise<Map<string, Relationship>> {
+async function relationships(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, part: string, file: string): Promise<Map<string, Relationship>> {
   const dir = path.posix.dirname(part);
   const rels = entries.get(path.posix.join(dir, '_rels', `${path.posix.basename(part)}.rels`).toLowerCase());
   const found = new Map<string, Relationship>();
   if (!rels) return found;
-  for (const r of elements(parseXmlFragment(await readText(zip, rels)), 'Relationship')) {
+  for (const r of elements(parseXmlFragment(await readText(zip, rels, file)), 'Relationship')) {
     const id = r.attrs.get('Id');
     const target = r.attrs.get('Target');
     if (!id || !target || r.attrs.get('TargetMode') === 'External') continue;
@@ -68,9 +90,9 @@ async function relationships(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entr
 const typed = (rels: Map<string, Relationship>, type: string) => [...rels.values()].find((r) => r.type.endsWith(`/${type}`))?.target;
 
 /** Per cell format (cellXfs), 1 where it shows a number as a date. */
-async function readDateStyles(zip: yauzl.ZipFile, entry: yauzl.Entry | undefined): Promise<Uint8Array> {
+async function readDateStyles(zip: yauzl.ZipFile, entry: yauzl.Entry | undefined, file: string): Promise<Uint8Array> {
   if (!entry) return new Uint8Array(0);
-  const styles = parseXmlFragment(await readText(zip, entry));
+  const styles = parseXmlFragment(await readText(zip, entry, file));
   const codes = new Map<number, string>();
   for (const f of elements(elements(styles, 'numFmts')[0]?.children ?? [], 'numFmt')) codes.set(Number(f.attrs.get('numFmtId')), f.attrs.get('formatCode') ?? '');
   const xfs = elements(elements(styles, 'cellXfs')[0]?.children ?? [], 'xf');
@@ -85,11 +107,11 @@ export interface Workbook {
 }
 
 export async function readWorkbook(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, file: string): Promise<Workbook> {
-  const main = typed(await relationships(zip, entries, ''), 'officeDocument') ?? 'xl/workbook.xml';
+  const main = typed(await relationships(zip, entries, '', file), 'officeDocument') ?? 'xl/workbook.xml';
   const workbookEntry = entries.get(main.toLowerCase());
   if (!workbookEntry) throw XlsxUnreadable({ file, reason: `${main} missing` });
-  const rels = await relationships(zip, entries, main);
-  const workbook = parseXmlFragment(await readText(zip, workbookEntry));
+  const rels = await relationships(zip, entries, main, file);
+  const workbook = parseXmlFragment(await readText(zip, workbookEntry, file));
   const sheets = elements(elements(workbook, 'sheets')[0]?.children ?? [], 'sheet').map((s, i) => {
     const id = prefixedAttribute(s, 'id');
     const target = id === undefined ? undefined : rels.get(id)?.target;
@@ -105,6 +127,6 @@ export async function readWorkbook(zip: yauzl.ZipFile, entries: Map<string, yauz
   return {
     sheets,
     strings: typed(rels, 'sharedStrings') ?? 'xl/sharedStrings.xml',
-    dateStyles: date1904 ? await readDateStyles(zip, styles === undefined ? undefined : entries.get(styles.toLowerCase())) : undefined,
+    dateStyles: date1904 ? await readDateStyles(zip, styles === undefined ? undefined : entries.get(styles.toLowerCase()), file) : undefined,
   };
 }

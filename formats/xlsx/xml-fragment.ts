@@ -23,8 +23,11 @@ const REFERENCE = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|([A-Za-z]+));|&/g;
 const NAME = /[A-Za-z_\u00C0-\uFFFF][\w.\-:\u00B7-\uFFFF]*/y;
 const SPACE = /[ \t\r\n]*/y;
 
+/** XML 1.0's Char: a reference to anything else (a NUL, a lone surrogate) is not well-formed. */
+const isXmlChar = (n: number) => n === 0x9 || n === 0xa || n === 0xd || (n >= 0x20 && n <= 0xd7ff) || (n >= 0xe000 && n <= 0xfffd) || (n >= 0x10000 && n <= 0x10ffff);
+
 function codePoint(n: number): string {
-  if (!(n >= 0 && n <= 0x10ffff)) throw new XmlMalformed(`character reference to ${n.toString(16)}, beyond Unicode`);
+  if (!isXmlChar(n)) throw new XmlMalformed(`character reference to ${Number.isFinite(n) ? n.toString(16) : 'a number'}, not a character XML allows`);
   return String.fromCodePoint(n);
 }
 

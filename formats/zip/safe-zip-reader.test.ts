@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +9,7 @@ import yazl from 'yazl';
 import { codeOf } from '../../test/support/coded-error';
 import { rawZip, type RawEntry } from '../../test/support/raw-zip';
 import { isRejection } from '../rejection';
+import { isAppError } from '../../domain/errors';
 import { readZipEntries, type ZipLimits } from './safe-zip-reader';
 
 const LIMITS: ZipLimits = { maxZipBytes: 1 << 30, maxExpandedBytes: 1 << 30, maxEntryRatio: 100 };
@@ -83,6 +85,11 @@ test('path traversal, absolute paths and drive letters are rejected; the other e
   const seen = await readAll(fileOf(rawZip([...unsafe.map((name) => ({ name, data: Buffer.from('x') })), good()])));
   expect(seen.slice(0, unsafe.length).map((s) => s.rejected)).toEqual(unsafe.map(() => 'ZIP_UNSAFE_PATH'));
   expect(seen[unsafe.length]).toMatchObject({ name: 'ok.pdf', data: Buffer.from('%PDF-1.4 good') });
+});
+
+test('a name with a NUL is rejected, and named with the NUL shown as ␀ (the report of a scan import is stored, and PostgreSQL text holds no NUL)', async () => {
+  const seen = await readAll(fileOf(rawZip([{ name: 'KS.2009.01.1.pdf\u0000.txt', data: Buffer.from('x') }, good()])));
+  expect(seen.map((s) => [s.name, s.rejected])).toEqual([['KS.2009.01.1.pdf␀.txt', 'ZIP_UNSAFE_PATH'], ['ok.pdf', undefined]]);
 });
 
 test('symbolic links and other special files (Unix mode in the external attributes) are rejected', async () => {
@@ -199,4 +206,23 @@ test('entries the caller leaves unread are skipped; the following ones still rea
     if (item.entry.name === 'b.pdf') expect((await item.stream.toArray()).length).toBe(1);
   }
   expect(names).toEqual(['a.pdf', 'b.pdf']);
+});
+
+test('any names and contents written by yazl come back byte for byte; the same zip with any bytes changed or cut is read, or refused as a whole or entry by entry with a code', async () => {
+  const name = fc.stringMatching(/^[a-zA-Z0-9ạệưĐ _-]{1,12}$/).map((n) => `${n}.pdf`);
+  const entries = fc.uniqueArray(fc.tuple(name, fc.uint8Array({ maxLength: 200 }), fc.boolean()), { minLength: 1, maxLength: 4, selector: ([n]) => n.toLowerCase() });
+  await fc.assert(
+    fc.asyncProperty(entries, fc.array(fc.tuple(fc.nat(), fc.nat(255)), { maxLength: 4 }), fc.option(fc.nat(), { nil: undefined }), async (list, changes, cut) => {
+      const zip = await yazlZip((z) => list.forEach(([n, data, compress]) => z.addBuffer(Buffer.from(data), n, { compress })));
+      expect((await readAll(fileOf(zip))).map((e) => [e.name, e.data])).toEqual(list.map(([n, data]) => [n.normalize('NFC'), Buffer.from(data)]));
+      const damaged = Buffer.from(zip);
+      for (const [at, byte] of changes) damaged[at % damaged.length] = byte;
+      try {
+        await readAll(fileOf(cut === undefined ? damaged : damaged.subarray(0, cut % damaged.length)));
+      } catch (e) {
+        expect(isAppError(e)).toBe(true);
+      }
+    }),
+    { numRuns: 60 },
+  );
 });

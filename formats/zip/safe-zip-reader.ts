@@ -22,6 +22,7 @@ import { defineError } from '../../domain/errors';
 import { decodeZipEntryName, type ZipNameEncoding } from '../../domain/naming/zip-entry-name';
 import { sizeVi } from '../../domain/text/byte-size';
 import { Rejection } from '../rejection';
+import { fileKind, identityOf, isUnsafePath } from './member-rules';
 
 export interface ZipLimits {
   /** Size of the zip file itself. */
@@ -121,12 +122,6 @@ const READ_WINDOW = 1 << 20;
 const UTF8_FLAG = 0x800;
 const ENCRYPTED_FLAG = 0x1;
 const UNICODE_PATH_FIELD = 0x7075;
-const HOST_UNIX = 3;
-const HOST_MACOS = 19;
-const S_IFMT = 0o170000;
-const S_IFREG = 0o100000;
-const S_IFDIR = 0o040000;
-const S_IFLNK = 0o120000;
 
 /**
  * yauzl's reads, served from read-ahead windows of the file (one kept for the central
@@ -231,6 +226,9 @@ function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
   });
 }
 
+/** C0 controls and DEL as their Unicode control pictures (U+2400–U+2421). */
+const shownName = (name: string) => name.replace(/[\u0000-\u001f\u007f]/g, (c) => String.fromCharCode(c === '\u007f' ? 0x2421 : 0x2400 + c.charCodeAt(0)));
+
 function decodeName(entry: yauzl.Entry): { name: string; encoding: ZipEntryInfo['encoding'] } {
   const raw = entry.fileNameRaw;
   // Info-ZIP's Unicode Path field (7-Zip, WinRAR) carries the UTF-8 name beside a legacy one;
@@ -240,35 +238,6 @@ function decodeName(entry: yauzl.Entry): { name: string; encoding: ZipEntryInfo[
     return { name: field.data.subarray(5).toString('utf8').normalize('NFC'), encoding: 'utf8-extra-field' };
   }
   return decodeZipEntryName(raw, (entry.generalPurposeBitFlag & UTF8_FLAG) !== 0);
-}
-
-function isUnsafePath(name: string): boolean {
-  if (name.includes('\0')) return true;
-  if (name.startsWith('/') || /^[a-zA-Z]:/.test(name)) return true;
-  // Windows drops trailing dots and spaces: ".. " and "..." climb like "..".
-  return name.split('/').some((s) => /^\.\.[. ]*$/.test(s));
-}
-
-/** The name as a file system would see it: separators, "./" and case do not make two names differ. */
-function identityOf(name: string): string {
-  return name
-    .split('/')
-    .filter((s) => s !== '' && s !== '.')
-    .join('/')
-    .toLowerCase();
-}
-
-type FileKind = 'file' | 'directory' | 'symlink' | 'special';
-
-function fileKind(entry: yauzl.Entry, name: string): FileKind {
-  const host = entry.versionMadeBy >> 8;
-  const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
-  if ((host === HOST_UNIX || host === HOST_MACOS) && mode !== 0) {
-    if (mode === S_IFLNK) return 'symlink';
-    if (mode === S_IFDIR) return 'directory';
-    if (mode !== S_IFREG) return 'special';
-  }
-  return name.endsWith('/') ? 'directory' : 'file';
 }
 
 /** The bytes really inflated, held to the ratio, the total and the entry's CRC-32 as they pass. */
@@ -320,7 +289,8 @@ export async function* readZipEntries(file: string, displayName: string, limits:
       const { name: decoded, encoding } = decodeName(entry);
       const name = decoded.replace(/\\/g, '/');
       const info: ZipEntryInfo = { index, name, encoding, compressedSize: entry.compressedSize, size: entry.uncompressedSize };
-      const reject = (reason: ZipRejectionCode): ZipItem => ({ kind: 'rejected', entry: info, reason, messageVi: REJECTION_VI[reason] });
+      // A refused entry is named as it can be shown and stored: a control character as its picture (NUL as ␀), which PostgreSQL text cannot hold.
+      const reject = (reason: ZipRejectionCode): ZipItem => ({ kind: 'rejected', entry: { ...info, name: shownName(name) }, reason, messageVi: REJECTION_VI[reason] });
 
       if (isUnsafePath(name)) {
         yield reject('ZIP_UNSAFE_PATH');

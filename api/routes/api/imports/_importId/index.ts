@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { canSee } from '../../../../../domain/access';
 import { ImportNotFound } from '../../../../../services/agency-imports';
-import { stateErrorResponses } from '../../../../schemas';
+import { RowId, stateErrorResponses } from '../../../../schemas';
 
 /** An import the caller may see; another agency's import is answered as if it did not exist. */
 async function importInScope(request: FastifyRequest<{ Params: { importId: number } }>) {
@@ -12,7 +12,7 @@ async function importInScope(request: FastifyRequest<{ Params: { importId: numbe
   return row;
 }
 
-const Params = Type.Object({ importId: Type.Integer({ minimum: 1 }) });
+const Params = Type.Object({ importId: RowId() });
 
 const route: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { canSee } from '../../../../../domain/access';
-import { errorResponses } from '../../../../schemas';
+import { errorResponses, RowId } from '../../../../schemas';
 import { ResourceNotFound } from '../../../../errors';
 import { RecordDetailSchema } from '../schema';
 
@@ -13,7 +13,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['records'],
         summary: 'Chi tiết một bản ghi: các trường, trang sổ đã quét, các phiên bản, các quyết định và biên nhận chuyển',
-        params: Type.Object({ recordId: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ recordId: RowId() }),
         response: { 200: RecordDetailSchema, ...errorResponses },
       },
     },

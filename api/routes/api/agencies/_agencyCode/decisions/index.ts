@@ -3,9 +3,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ReviewBatchEmpty, ReviewBatchTooLarge } from '../../../../../../domain/review/review-errors';
 import { MAX_DECISIONS_PER_BATCH, type CorrectionReason, type RejectReason } from '../../../../../../domain/review/review-types';
 import { agencyInScope, reviewActor } from '../../../../../agency-scope';
-import { AgencyCode, stateErrorResponses } from '../../../../../schemas';
+import { AgencyCode, RowId, stateErrorResponses } from '../../../../../schemas';
 
-const RecordId = Type.Integer({ minimum: 1 });
+const RecordId = RowId();
 const Comment = Type.Optional(Type.String({ maxLength: 2000 }));
 // Reason codes are plain strings here: the review rules refuse an unknown one with the list of valid codes, in Vietnamese.
 const Decision = Type.Union([

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { REGISTER_TYPE_CODES } from '../../../../../../domain/registers/register-types';
 import { agencyInScope } from '../../../../../agency-scope';
-import { AgencyCode, errorResponses, RecordStateSchema } from '../../../../../schemas';
+import { AgencyCode, errorResponses, ListOffset, RecordStateSchema } from '../../../../../schemas';
 import { ReviewListItemSchema } from '../../../records/schema';
 
 const Query = Type.Object({
@@ -14,7 +14,7 @@ const Query = Type.Object({
   scanned: Type.Optional(Type.Boolean({ description: 'true: đã có trang quét; false: chưa có' })),
   q: Type.Optional(Type.String({ maxLength: 200, description: 'Tìm theo họ tên, số, ngày (dd/mm/yyyy), không phân biệt dấu và hoa thường' })),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  offset: ListOffset,
 });
 
 const route: FastifyPluginAsyncTypebox = async (app) => {

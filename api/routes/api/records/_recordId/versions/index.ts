@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { canSee } from '../../../../../../domain/access';
 import { displayValue } from '../../../../../../domain/profiles/cell-values';
 import { fieldsOf, isRegisterTypeCode } from '../../../../../../domain/registers/register-types';
-import { errorResponses } from '../../../../../schemas';
+import { errorResponses, RowId } from '../../../../../schemas';
 import { ResourceNotFound } from '../../../../../errors';
 import { RecordHistorySchema } from '../../schema';
 
@@ -15,7 +15,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['records'],
         summary: 'Nguồn và các phiên bản cũ của một bản ghi: tệp đã nhập, giá trị trước khi nhập lại hoặc sửa, để đối chiếu',
-        params: Type.Object({ recordId: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ recordId: RowId() }),
         response: { 200: RecordHistorySchema, ...errorResponses },
       },
     },

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errorResponses } from '../../../../../../schemas';
+import { errorResponses, RowId } from '../../../../../../schemas';
 import { TrailView } from '../../../schema';
 
 const route: FastifyPluginAsyncTypebox = async (app) => {
@@ -11,7 +11,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['audit'],
         summary: 'Toàn bộ quá trình của một hồ sơ: các lần nhập và phiên bản, trang quét, quyết định, chuyển vào CSDLHTĐT; mỗi bước kèm mục nhật ký kiểm toán và sự kiện trong lịch sử quy trình',
-        params: Type.Object({ recordId: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ recordId: RowId() }),
         response: { 200: TrailView, ...errorResponses },
       },
     },
