@@ -178,6 +178,12 @@ describe('a 50,000-row Hà Nội province, its custodians decided and exceptions
       }
     }
     expect(where.size).toBe(RECORDS);
+    // What was checked, in one line for whoever reads the run's output.
+    const inAgencies = [...where.values()].filter((w) => w !== 'exceptions').length;
+    console.log(
+      `[custodians e2e] ${RECORDS} rows: ${inAgencies} in ${manifest.agencies.length} agency folders + ${where.size - inAgencies} exceptions ${JSON.stringify(manifest.exceptions.byReason)}; ` +
+        `${needed.length} former units decided (${needed.filter((d) => d.level === 'district').length} districts) for ${waiting} rows, ${placed.size} placed by hand; cells in ${manifest.cells.in} = written ${manifest.cells.written} + exceptions ${manifest.cells.exceptions}`,
+    );
     expect([...placed.keys()].every((o) => where.get(o) === placed.get(o))).toBe(true);
 
     // On record: PostgreSQL with who and on what basis, and the run's history, the audit an auditor replays.
