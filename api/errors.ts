@@ -52,6 +52,14 @@ export const RequestTooLarge = defineError<{ what: string; max: number; setting?
     `${p.what} vượt quá giới hạn ${sizeVi(p.max)} nên không được nhận; hãy chia thành nhiều tệp nhỏ hơn${p.setting ? `, hoặc đề nghị quản trị viên nâng giới hạn (${p.setting})` : ''}.`,
 );
 
+/** The API's event loop is saturated: it answers this before running anything, so the request may be sent again as it is. */
+export const ServerBusy = defineError<{ retryAfterSeconds: number }>(
+  'SERVER_BUSY',
+  'unavailable',
+  (p) => `server busy (event loop delay over its limit); retry after ${p.retryAfterSeconds} s`,
+  (p) => `Máy chủ đang bận xử lý nhiều việc cùng lúc nên chưa nhận yêu cầu này; vui lòng thử lại sau ${p.retryAfterSeconds} giây.`,
+);
+
 /** A request the server could not read as what its route takes (bad JSON, wrong content type, a broken multipart body). */
 export const RequestMalformed = defineError<{ reason: string; cause: string }>(
   'REQUEST_MALFORMED',

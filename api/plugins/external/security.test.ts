@@ -10,6 +10,7 @@ import type { Client } from '@temporalio/client';
 import { loadConfig } from '../../../platform/config';
 import { createLogger } from '../../../platform/logger';
 import { buildApp } from '../../app';
+import { BUSY_RETRY_AFTER_SECONDS, MAX_EVENT_LOOP_DELAY_MS } from './security';
 
 let app: Awaited<ReturnType<typeof buildApp>>;
 let webDir: string;
@@ -70,3 +71,21 @@ test('the OpenAPI page loads only its own scripts', async () => {
   expect(r.headers).toMatchObject(COMMON);
   expect(String(r.headers['content-security-policy']).split(/;\s*/)).toEqual(expect.arrayContaining(["default-src 'self'", "script-src 'self'", "frame-ancestors 'none'"]));
 });
+
+test('a saturated event loop is answered with a coded refusal in Vietnamese and when to try again; the health check still answers', async () => {
+  // Hold the event loop past the limit, then ask until the load monitor has sampled the delay.
+  const until = Date.now() + MAX_EVENT_LOOP_DELAY_MS + 1500;
+  while (Date.now() < until);
+  let busy: Awaited<ReturnType<typeof app.inject>> | undefined;
+  for (let i = 0; i < 60 && !busy; i++) {
+    const r = await app.inject({ url: '/api/me' });
+    if (r.statusCode === 503) busy = r;
+    else await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  expect(busy?.json()).toMatchObject({ code: 'SERVER_BUSY', message: expect.stringMatching(/^Máy chủ đang bận .* thử lại sau 10 giây\.$/) });
+  expect(busy?.headers['retry-after']).toBe(String(BUSY_RETRY_AFTER_SECONDS));
+  expect(busy?.headers).toMatchObject(COMMON);
+  // This application has no Temporal nor PostgreSQL behind it: the health check says so, busy or not.
+  const health = await app.inject({ url: '/health' });
+  expect([health.statusCode, health.json().status]).toEqual([503, 'degraded']);
+}, 20_000);

@@ -14,7 +14,8 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/',
     {
-      config: { access: 'public' },
+      // Busy or not, the health check says how Temporal and PostgreSQL are.
+      config: { access: 'public', pressureHandler: () => undefined },
       schema: { tags: ['system'], summary: 'Tình trạng Temporal và PostgreSQL', response: { 200: Health, 503: Health } },
     },
     async (_request, reply) => {
