@@ -26,7 +26,7 @@
  *
  *   npm run bench -- review [--officials 200] [--seconds 60] [--agencies officials/2] [--page 50] [--rate 550]
  */
-import { createHash, randomFillSync } from 'node:crypto';
+import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import http from 'node:http';
@@ -151,6 +151,8 @@ export async function run(args: string[]): Promise<void> {
     TEMPORAL_PORT: String(await freePort()),
     TEMPORAL_UI_PORT: String(await freePort()),
     API_PORT: String(await freePort()),
+    // Production refuses to start without a signing secret of its own (api/plugins/external/jwt.ts).
+    JWT_SECRET: randomBytes(32).toString('hex'),
     TEMPORAL_CLI: process.env.TEMPORAL_CLI,
   };
   const config = loadConfig(env);
