@@ -279,6 +279,8 @@ export function wholeProvince(system: ProvinceSystem, gen: GeneratedProvince): W
     },
 
     async transferNow(agencyCode) {
+      // An agency whose records have all left has completed its run: nothing to send, and the page shows it done.
+      if ((await system.temporal.workflow.getHandle(agencyWorkflowId(agencyCode, id())).describe()).status.name === 'COMPLETED') return;
       await ensureOfficial(agencyCode);
       await asAPersonWould('sending approved records now', () => system.review.transferNow(agencyCode, officialOf(agencyCode)));
     },
