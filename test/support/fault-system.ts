@@ -156,6 +156,10 @@ export async function startFaultSystem(name: string, opts: { review?: Partial<Re
           alive: () => p.child.exitCode === null && p.child.signalCode === null,
         };
         workers.push(worker);
+        // A worker that ends by itself is a finding: say how, with what it last wrote (logs at warn and above).
+        void p.exited.then((exit) => {
+          if (exit.signal !== 'SIGKILL') process.stdout.write(`worker ${worker.pid} ended by itself (${JSON.stringify(exit)}):\n${p.stdout().slice(-3000)}\n${p.stderr().slice(-3000)}\n`);
+        });
         await p.waitForOutput(/is running/, 180_000);
         return worker;
       },

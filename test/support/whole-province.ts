@@ -289,6 +289,7 @@ export function wholeProvince(system: ProvinceSystem, gen: GeneratedProvince): W
       await ensureOfficial(agencyCode);
       const by = officialOf(agencyCode);
       let approved = 0;
+      let unansweredSince: number | undefined;
       for (;;) {
         const list = await asAPersonWould('listing records', () => system.review.list(agencyCode, { state: 'imported', scanned: true, limit: page, offset: 0 }));
         if (list.items.length === 0) return approved;
@@ -300,10 +301,13 @@ export function wholeProvince(system: ProvinceSystem, gen: GeneratedProvince): W
         } catch (e) {
           // No answer: the page may have been decided or not; the list says which records still wait.
           if (isAppError(e)) throw e;
+          unansweredSince ??= Date.now();
+          if (Date.now() - unansweredSince > 180_000) throw new Error(`no page of approvals of ${agencyCode} answered for 3 minutes`, { cause: e });
           process.stdout.write(`  (a page of approvals got no answer: ${(e as Error).message.split('\n')[0]}; listing again)\n`);
           await sleep(1000);
           continue;
         }
+        unansweredSince = undefined;
         for (const o of results.flatMap((r) => r.outcomes)) {
           // Every record listed waits for review and has its page: a refusal here would be a defect.
           if (o.outcome !== 'decided') throw new Error(`approval of record ${o.recordId} refused: ${JSON.stringify(o)}`);
