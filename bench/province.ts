@@ -49,6 +49,7 @@ import { createProvinceRuns } from '../services/province-runs';
 import { generateProvince, waitUntil, wholeProvince, type ProvinceSystem } from '../test/support/whole-province';
 import { copyFloor, insertSelectFloor, readFloor, sha256Floor, type Floor } from './support/floors';
 import { fmt, seconds } from './support/measure';
+import { pgWaitSampler } from './support/pg-waits';
 import { descendants, percentile, rssByServer } from './support/processes';
 
 const TARGET = { machineSecondsAtMillion: 300, decisionsPerSecond: 500 } as const;
@@ -71,6 +72,8 @@ interface Stage {
   p50Ms?: number;
   p99Ms?: number;
   peakRssMb: Record<string, number>;
+  /** What PostgreSQL's busy backends were doing during the stage (bench/support/pg-waits.ts). */
+  pgWaits: Array<{ what: string; share: number }>;
   floor?: { what: string; rate: number; ratio: number };
   machineWork: boolean;
 }
@@ -131,6 +134,7 @@ export async function run(args: string[]): Promise<void> {
   const connection = await Connection.connect({ address: started.temporalAddress });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const sampler = rssSampler();
+  const waits = pgWaitSampler(owner);
   const loadAtStart = os.loadavg();
   try {
     const paths = dataPaths(config);
@@ -164,11 +168,12 @@ export async function run(args: string[]): Promise<void> {
     const stages: Stage[] = [];
     const province = wholeProvince(system, gen);
     sampler.take();
-    const timed = async <T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; peakRssMb: Record<string, number> }> => {
+    const timed = async <T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; peakRssMb: Record<string, number>; pgWaits: Array<{ what: string; share: number }> }> => {
       sampler.take();
+      waits.take();
       const s = process.hrtime.bigint();
       const value = await fn();
-      return { value, seconds: seconds(s), peakRssMb: sampler.take() };
+      return { value, seconds: seconds(s), peakRssMb: sampler.take(), pgWaits: waits.take() };
     };
     const against = (rate: number, floor: Floor) => ({ what: floor.what, rate: floor.amount / floor.seconds, ratio: rate / (floor.amount / floor.seconds) });
     const say = (s: Stage) => process.stdout.write(`  ${s.stage}: ${fmt(s.seconds, 1)} s, ${fmt(s.rate, 0)} ${s.unit}${s.floor ? `; floor ${fmt(s.floor.rate, 0)}, ratio ${fmt(s.floor.ratio, 2)}` : ''}\n`);
@@ -176,7 +181,7 @@ export async function run(args: string[]): Promise<void> {
     // Receive.
     const received = await timed(() => province.receive());
     const hashFloor = await sha256Floor([packageFile]);
-    stages.push({ stage: 'receive', input: `${fmt(packageMb, 1)} MB workbook`, seconds: received.seconds, rate: packageMb / received.seconds, unit: 'MB/s', peakRssMb: received.peakRssMb, floor: against(packageMb / received.seconds, hashFloor), machineWork: true });
+    stages.push({ stage: 'receive', input: `${fmt(packageMb, 1)} MB workbook`, seconds: received.seconds, rate: packageMb / received.seconds, unit: 'MB/s', peakRssMb: received.peakRssMb, pgWaits: received.pgWaits, floor: against(packageMb / received.seconds, hashFloor), machineWork: true });
     say(stages.at(-1)!);
 
     // Split.
@@ -186,20 +191,20 @@ export async function run(args: string[]): Promise<void> {
     });
     const manifest = split.value;
     const splitFloor = await readFloor(packageFile);
-    stages.push({ stage: 'split', input: `${records} rows → ${manifest.agencies.length} agencies`, seconds: split.seconds, rate: records / split.seconds, unit: 'rows/s', peakRssMb: split.peakRssMb, floor: against(records / split.seconds, splitFloor), machineWork: true });
+    stages.push({ stage: 'split', input: `${records} rows → ${manifest.agencies.length} agencies`, seconds: split.seconds, rate: records / split.seconds, unit: 'rows/s', peakRssMb: split.peakRssMb, pgWaits: split.pgWaits, floor: against(records / split.seconds, splitFloor), machineWork: true });
     say(stages.at(-1)!);
 
     // Custodians.
     const held = manifest.exceptionRows;
     const custodians = await timed(() => province.decideCustodians());
-    stages.push({ stage: 'custodians', input: `${custodians.value} former units (${held} rows held)`, seconds: custodians.seconds, rate: custodians.value / custodians.seconds, unit: 'units/s', peakRssMb: custodians.peakRssMb, machineWork: false });
+    stages.push({ stage: 'custodians', input: `${custodians.value} former units (${held} rows held)`, seconds: custodians.seconds, rate: custodians.value / custodians.seconds, unit: 'units/s', peakRssMb: custodians.peakRssMb, pgWaits: custodians.pgWaits, machineWork: false });
     say(stages.at(-1)!);
 
     // Release and every agency's import.
     const imported = await timed(() => province.releaseAndImport());
     const recordsNow = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM records')).rows[0]!.n);
     const importFloor = await copyFloor(owner);
-    stages.push({ stage: 'import', input: `${recordsNow} rows in ${province.manifest().agencies.reduce((n, a) => n + a.files.length, 0)} files`, seconds: imported.seconds, rate: recordsNow / imported.seconds, unit: 'rows/s', peakRssMb: imported.peakRssMb, floor: against(recordsNow / imported.seconds, importFloor), machineWork: true });
+    stages.push({ stage: 'import', input: `${recordsNow} rows in ${province.manifest().agencies.reduce((n, a) => n + a.files.length, 0)} files`, seconds: imported.seconds, rate: recordsNow / imported.seconds, unit: 'rows/s', peakRssMb: imported.peakRssMb, pgWaits: imported.pgWaits, floor: against(recordsNow / imported.seconds, importFloor), machineWork: true });
     say(stages.at(-1)!);
 
     // Scans, two zips at a time; each zip deleted once stored, so the pages are on disk twice at most for a moment.
@@ -215,7 +220,7 @@ export async function run(args: string[]): Promise<void> {
         }),
       );
     });
-    stages.push({ stage: 'scans', input: `${gen.pages} pages in ${gen.scans.length} zips, ${fmt(scansMb, 0)} MB`, seconds: scanned.seconds, rate: scansMb / scanned.seconds, unit: 'MB/s', peakRssMb: scanned.peakRssMb, floor: against(scansMb / scanned.seconds, scanFloor), machineWork: true });
+    stages.push({ stage: 'scans', input: `${gen.pages} pages in ${gen.scans.length} zips, ${fmt(scansMb, 0)} MB`, seconds: scanned.seconds, rate: scansMb / scanned.seconds, unit: 'MB/s', peakRssMb: scanned.peakRssMb, pgWaits: scanned.pgWaits, floor: against(scansMb / scanned.seconds, scanFloor), machineWork: true });
     say(stages.at(-1)!);
 
     // Approvals through the API, an official per agency, back to back.
@@ -279,6 +284,7 @@ export async function run(args: string[]): Promise<void> {
       p50Ms: percentile(postMs, 50),
       p99Ms: percentile(postMs, 99),
       peakRssMb: approvals.peakRssMb,
+      pgWaits: approvals.pgWaits,
       machineWork: false,
     });
     say(stages.at(-1)!);
@@ -291,7 +297,7 @@ export async function run(args: string[]): Promise<void> {
       await waitUntil('every record transferred', async () => (Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM records WHERE state <> 'transferred'`)).rows[0]!.n) === 0 ? true : undefined), 3_600_000, 250);
     });
     const toTransfer = recordsNow - transferredBefore;
-    stages.push({ stage: 'transfer', input: `${toTransfer} records${transferredBefore ? ` (${transferredBefore} left in full batches during the approvals)` : ''}`, seconds: transferred.seconds, rate: toTransfer / transferred.seconds, unit: 'records/s', peakRssMb: transferred.peakRssMb, floor: against(toTransfer / transferred.seconds, transferFloor), machineWork: true });
+    stages.push({ stage: 'transfer', input: `${toTransfer} records${transferredBefore ? ` (${transferredBefore} left in full batches during the approvals)` : ''}`, seconds: transferred.seconds, rate: toTransfer / transferred.seconds, unit: 'records/s', peakRssMb: transferred.peakRssMb, pgWaits: transferred.pgWaits, floor: against(toTransfer / transferred.seconds, transferFloor), machineWork: true });
     say(stages.at(-1)!);
     t = process.hrtime.bigint();
     await province.waitCompleted(3_600_000);
@@ -313,6 +319,7 @@ export async function run(args: string[]): Promise<void> {
     const machineTarget = (TARGET.machineSecondsAtMillion * records) / 1_000_000;
     const atMillion = records === 1_000_000;
     printTable(stages);
+    for (const st of stages) process.stdout.write(`  PostgreSQL during ${st.stage}: ${st.pgWaits.map((w) => `${w.what} ${fmt(w.share * 100, 0)}%`).join(', ') || 'no busy backend seen'}\n`);
     const verdict =
       `machine's work (receive + split + import + scans + transfer): ${fmt(machine, 1)} s for ${records} records; target at 1,000,000: < ${TARGET.machineSecondsAtMillion} s` +
       (atMillion ? `: ${machine < TARGET.machineSecondsAtMillion ? 'met' : 'NOT MET'}` : ` (its linear share at ${records}: ${fmt(machineTarget, 0)} s: ${machine < machineTarget ? 'within' : 'NOT within'} it; the target itself is for a run of 1,000,000)`) +
@@ -342,6 +349,7 @@ export async function run(args: string[]): Promise<void> {
     if (!consistent) process.exitCode = 1;
   } finally {
     sampler.stop();
+    waits.stop();
     await pool.end();
     await owner.end();
     await connection.close();
