@@ -127,6 +127,16 @@ export async function run(args: string[]): Promise<void> {
   const logger = createLogger(config, {}, pino.destination({ dest: path.join(work, 'hotich.log'), sync: false, mkdir: true }));
   let t = process.hrtime.bigint();
   const started = await startSystem(config, logger, { worker: true, api: true });
+  // Stopped by hand (Ctrl-C, a kill) in an unattended run: the servers go with it, not left running on the machine.
+  const interrupted = (signal: NodeJS.Signals) => {
+    process.stderr.write(`${signal}: stopping the system\n`);
+    void started.stop().finally(() => {
+      fs.rmSync(work, { recursive: true, force: true });
+      process.exit(130);
+    });
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   const pool = new Pool({ connectionString: started.databaseUrl, max: 4 });
   pool.on('error', () => undefined);
   const owner = new Pool({ connectionString: embeddedOwnerUrl(config), max: 2 });
