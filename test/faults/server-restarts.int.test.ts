@@ -11,10 +11,11 @@ import path from 'node:path';
 import { runFolders } from '../../activities/split/split-package';
 import { agencyWorkflowId, provinceRunWorkflowId } from '../../domain/runs/province-run';
 import { checkFinalCounts, describeCounts } from '../support/final-counts';
-import { faultRecords, startFaultSystem, type FaultSystem } from '../support/fault-system';
+import { faultRecords, faultTimeouts, startFaultSystem, type FaultSystem } from '../support/fault-system';
 import { generateProvince, waitUntil, wholeProvince, type GeneratedProvince } from '../support/whole-province';
 
 const RECORDS = faultRecords();
+const TIMEOUTS = faultTimeouts();
 const DOWN_MS = 3000;
 let system: FaultSystem;
 let gen: GeneratedProvince;
@@ -22,7 +23,7 @@ let gen: GeneratedProvince;
 beforeAll(async () => {
   system = await startFaultSystem('server-restarts');
   gen = await generateProvince(system, { provinceCode: '01', records: RECORDS, seed: 43 });
-}, 300_000);
+}, TIMEOUTS.setUpMs);
 
 afterAll(async () => {
   await system?.close();
@@ -72,4 +73,4 @@ test('Temporal restarted during the split and PostgreSQL during the decisions, t
   for (const id of [provinceRunWorkflowId(province.runId), ...agencies.map((code) => agencyWorkflowId(code, province.runId))]) for (const w of await activityWorkers(id)) identities.add(w);
   expect([...identities].sort()).toEqual(workers.map((w) => w.identity).sort());
   process.stdout.write(`server restarts, two workers: ${describeCounts(await checkFinalCounts(system, province))}\n`);
-}, 900_000);
+}, TIMEOUTS.testMs);

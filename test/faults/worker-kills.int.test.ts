@@ -24,10 +24,11 @@ import { runFolders } from '../../activities/split/split-package';
 import type { RegisterTypeCode } from '../../domain/registers/register-types';
 import { agencyWorkflowId, provinceRunWorkflowId } from '../../domain/runs/province-run';
 import { checkFinalCounts, describeCounts } from '../support/final-counts';
-import { faultRecords, startFaultSystem, type FaultSystem } from '../support/fault-system';
+import { faultRecords, faultTimeouts, startFaultSystem, type FaultSystem } from '../support/fault-system';
 import { generateProvince, waitUntil, wholeProvince, type GeneratedProvince } from '../support/whole-province';
 
 const RECORDS = faultRecords();
+const TIMEOUTS = faultTimeouts();
 let system: FaultSystem;
 let gen: GeneratedProvince;
 let locker: Client | undefined;
@@ -36,7 +37,7 @@ beforeAll(async () => {
   // Batches of 25 leave when full; the rest only when asked (transfer now), so the test chooses when a batch is in flight.
   system = await startFaultSystem('worker-kills', { review: { transferBatchSize: 25, transferDelayMs: 10 * 60_000 } });
   gen = await generateProvince(system, { provinceCode: '01', records: RECORDS, seed: 41 });
-}, 300_000);
+}, TIMEOUTS.setUpMs);
 
 afterAll(async () => {
   await locker?.end().catch(() => undefined);
@@ -175,4 +176,4 @@ test('the worker killed during the split, then during an Excel import, a scan im
   for (const code of byRows.map((a) => a.code)) await province.transferNow(code);
   await province.waitCompleted();
   process.stdout.write(`worker kills: ${describeCounts(await checkFinalCounts(system, province))}\n`);
-}, 900_000);
+}, TIMEOUTS.testMs);

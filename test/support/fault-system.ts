@@ -45,6 +45,12 @@ export function faultRecords(): number {
   return n;
 }
 
+/** How long a fault test and its set-up may take: their 1,000 records' time, and more for each record beyond. */
+export function faultTimeouts(): { setUpMs: number; testMs: number } {
+  const extra = faultRecords() - 1000;
+  return { setUpMs: 300_000 + extra * 20, testMs: 900_000 + extra * 60 };
+}
+
 /** A `hotich worker` process; `identity` is how Temporal names it (the SDK's default, pid@host). */
 export interface FaultWorker {
   process: CliProcess;
