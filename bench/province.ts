@@ -9,8 +9,8 @@
  * - custodians: every former unit (divided communes, abolished districts) given its custodian,
  *   its first candidate, in one table, as a coordinator decides them;
  * - import: released with every agency importing its own split files, until all have;
- * - scans: every book's zip (as `hotich gen` makes them) imported by an official of its custodian,
- *   two at a time;
+ * - scans: every unit's zip (the books `hotich gen` scans, packed per unit as a commune's scanning
+ *   contractor hands them over) imported by an official of its custodian, two at a time;
  * - approvals: an official per agency, through the HTTP API, listing the next page of records
  *   waiting (50) and approving it, back to back until none is left (capacity, not latency);
  * - transfer: every agency asked to send now, until every record is in CSDLHTĐT (the runs'
@@ -166,13 +166,13 @@ export async function run(args: string[]): Promise<void> {
     process.stdout.write(`system: embedded PostgreSQL, Temporal dev server, worker process and API (${started.apiUrl}) started in ${fmt(seconds(t), 1)} s\n`);
 
     t = process.hrtime.bigint();
-    const gen = await generateProvince(system, { provinceCode: PROVINCE, records, seed, zips: 'book' });
+    const gen = await generateProvince(system, { provinceCode: PROVINCE, records, seed });
     const packageFile = path.join(paths.inbox, gen.packageName);
     const packageMb = fs.statSync(packageFile).size / (1024 * 1024);
     const scanFiles = gen.scans.map((s) => s.file);
     const scansMb = scanFiles.reduce((n, f) => n + fs.statSync(f).size, 0) / (1024 * 1024);
     process.stdout.write(
-      `generated (not timed): ${records} records of province ${PROVINCE} in a ${fmt(packageMb, 1)} MB workbook, ${gen.pages} scanned pages in ${gen.scans.length} zips, one per book, (${fmt(scansMb, 1)} MB), in ${fmt(seconds(t), 1)} s\n`,
+      `generated (not timed): ${records} records of province ${PROVINCE} in a ${fmt(packageMb, 1)} MB workbook, ${gen.pages} scanned pages in ${gen.scans.length} zips, one per unit, (${fmt(scansMb, 1)} MB), in ${fmt(seconds(t), 1)} s\n`,
     );
 
     const stages: Stage[] = [];
@@ -217,18 +217,26 @@ export async function run(args: string[]): Promise<void> {
     stages.push({ stage: 'import', input: `${recordsNow} rows in ${province.manifest().agencies.reduce((n, a) => n + a.files.length, 0)} files`, seconds: imported.seconds, rate: recordsNow / imported.seconds, unit: 'rows/s', peakRssMb: imported.peakRssMb, pgWaits: imported.pgWaits, floor: against(recordsNow / imported.seconds, importFloor), machineWork: true });
     say(stages.at(-1)!);
 
-    // Scans, two zips at a time; each zip deleted once stored, so the pages are on disk twice at most for a moment.
+    // Scans, two zips at a time; each zip deleted once imported, so the pages are on disk about twice at most (zips and store).
     const scanFloor = await sha256Floor(scanFiles);
     const scanned = await timed(async () => {
       const queue = [...gen.scans];
+      let failed: unknown;
+      // A lane that fails stops both, and both end before the error leaves (nothing left calling a closed connection).
       await Promise.all(
         [0, 1].map(async () => {
-          for (let s = queue.shift(); s; s = queue.shift()) {
-            await province.importScans(s);
+          for (let s = queue.shift(); s && failed === undefined; s = queue.shift()) {
+            try {
+              await province.importScans(s);
+            } catch (e) {
+              failed ??= e;
+              return;
+            }
             fs.rmSync(s.file);
           }
         }),
       );
+      if (failed !== undefined) throw failed;
     });
     stages.push({ stage: 'scans', input: `${gen.pages} pages in ${gen.scans.length} zips, ${fmt(scansMb, 0)} MB`, seconds: scanned.seconds, rate: scansMb / scanned.seconds, unit: 'MB/s', peakRssMb: scanned.peakRssMb, pgWaits: scanned.pgWaits, floor: against(scansMb / scanned.seconds, scanFloor), machineWork: true });
     say(stages.at(-1)!);

@@ -78,7 +78,7 @@ export interface GeneratedProvince {
   records: number;
   packageName: string;
   sha256: string;
-  /** Every record scanned: one zip per registering unit, or per book. */
+  /** Every record scanned: one zip per registering unit. */
   scans: UnitScans[];
   pages: number;
 }
@@ -86,10 +86,10 @@ export interface GeneratedProvince {
 /**
  * `hotich gen` of the province with every book scanned, delivered to the inbox; the generator's
  * one zip per book is packed again into one per unit, as a commune's scanning contractor hands
- * them over, so that an import is a zip of many books (`zips: 'book'` keeps the generator's, and
- * the disk space a second copy would take: the province bench's million pages are some 20 GB).
+ * them over, so that an import is a zip of many books; each book's zip is deleted once packed, the
+ * pages being on disk once (a million are some 20 GB).
  */
-export async function generateProvince(system: ProvinceSystem, opts: { provinceCode: string; records: number; seed: number; zips?: 'unit' | 'book' }): Promise<GeneratedProvince> {
+export async function generateProvince(system: ProvinceSystem, opts: { provinceCode: string; records: number; seed: number }): Promise<GeneratedProvince> {
   const out = path.join(system.dir, `gen-${opts.provinceCode}-${opts.seed}`);
   const summary = await generateExport({ ...opts, out, format: 'xlsx', scannedRatio: 1 });
   const packageName = `${opts.provinceCode}-c06-${opts.seed}.xlsx`;
@@ -97,12 +97,6 @@ export async function generateProvince(system: ProvinceSystem, opts: { provinceC
   fs.mkdirSync(system.paths.inbox, { recursive: true });
   fs.writeFileSync(path.join(system.paths.inbox, packageName), bytes);
   const books = fs.readFileSync(path.join(out, 'expected-scans.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ScanBook);
-  if (opts.zips === 'book') {
-    const scans = books.map((b) => ({ unitCode: b.unit.split(':')[1]!, file: path.join(out, b.zip), pages: b.numbers.length }));
-    const pages = scans.reduce((n, s) => n + s.pages, 0);
-    if (pages !== opts.records) throw new Error(`generated ${pages} pages for ${opts.records} records`);
-    return { provinceCode: opts.provinceCode, records: opts.records, packageName, sha256: createHash('sha256').update(bytes).digest('hex'), scans, pages };
-  }
   const byUnit = new Map<string, ScanBook[]>();
   for (const b of books) byUnit.set(b.unit.split(':')[1]!, [...(byUnit.get(b.unit.split(':')[1]!) ?? []), b]);
   const scans: UnitScans[] = [];
@@ -176,7 +170,8 @@ export interface WholeProvince {
 export function wholeProvince(system: ProvinceSystem, gen: GeneratedProvince): WholeProvince {
   const coordinator = `dieuphoi${gen.provinceCode}`;
   const ledger: Ledger = { approvalsAsked: new Set(), approvalsDecided: new Map(), pagesSent: 0, excelByHand: [], scanReports: new Map() };
-  const officials = new Set<string>();
+  /** Each agency's official, added once even when two imports of the agency ask at the same time. */
+  const officials = new Map<string, Promise<void>>();
   let runId: string | undefined;
   const id = () => {
     if (!runId) throw new Error('the run has not started');
@@ -184,13 +179,17 @@ export function wholeProvince(system: ProvinceSystem, gen: GeneratedProvince): W
   };
   const manifest = () => JSON.parse(fs.readFileSync(path.join(runFolders(system.paths, id()).split, MANIFEST_FILE), 'utf8')) as SplitManifest;
   const officialOf = (agencyCode: string): ReviewActor => ({ username: `canbo${agencyCode}`, role: 'official', agencyCode });
-  const ensureOfficial = async (agencyCode: string) => {
-    if (officials.has(agencyCode)) return;
-    await asAPersonWould('adding an official', async () => {
-      const exists = await system.pool.query('SELECT 1 FROM users WHERE username = $1', [officialOf(agencyCode).username]);
-      if (exists.rowCount === 0) await system.addUser(officialOf(agencyCode).username, 'official', { agencyCode });
-    });
-    officials.add(agencyCode);
+  const ensureOfficial = (agencyCode: string): Promise<void> => {
+    let added = officials.get(agencyCode);
+    if (!added) {
+      added = asAPersonWould('adding an official', async () => {
+        const exists = await system.pool.query('SELECT 1 FROM users WHERE username = $1', [officialOf(agencyCode).username]);
+        if (exists.rowCount === 0) await system.addUser(officialOf(agencyCode).username, 'official', { agencyCode });
+      });
+      officials.set(agencyCode, added);
+      added.catch(() => officials.delete(agencyCode));
+    }
+    return added;
   };
   const agencies = async () => manifest().agencies.map((a) => a.code);
 
