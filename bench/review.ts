@@ -26,7 +26,7 @@
  *
  *   npm run bench -- review [--officials 200] [--seconds 60] [--agencies officials/2] [--page 50] [--rate 550]
  */
-import { createHash, randomFillSync } from 'node:crypto';
+import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import http from 'node:http';
@@ -53,6 +53,7 @@ import { createAgencyImports } from '../services/agency-imports';
 import type { AgencyRunInput, agencyRun } from '../workflows/agency-run';
 import { agencyRunProgress } from '../workflows/definitions';
 import { fmt, peak, seconds } from './support/measure';
+import { descendants, percentile, rssByServer, serverOf as serverNameOf, type ProcessSample } from './support/processes';
 
 const TARGET = { decisionsPerSecond: 500, p99Ms: 150 } as const;
 const PROVINCE = '01';
@@ -82,42 +83,6 @@ async function eachLimited<T>(items: readonly T[], width: number, fn: (item: T, 
   );
 }
 
-/** CPU seconds and resident memory of this process's descendants (PostgreSQL, the Temporal dev server), from /proc. */
-function descendants(): Map<number, { comm: string; cpu: number; rssMb: number; root: number }> {
-  const procs = new Map<number, { ppid: number; comm: string; cpu: number; rssMb: number }>();
-  const tick = 100; // USER_HZ on Linux
-  const pageMb = 4096 / (1024 * 1024);
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const comm = stat.slice(stat.indexOf('(') + 1, close);
-      const f = stat.slice(close + 2).split(' ');
-      // After the name: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14) … rss(21) in pages. A process's
-      // children that ended (PostgreSQL backends of closed connections) count in their parent's cutime and cstime.
-      procs.set(Number(name), { ppid: Number(f[1]), comm, cpu: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / tick, rssMb: Number(f[21]) * pageMb });
-    } catch {
-      // Gone while we looked.
-    }
-  }
-  const out = new Map<number, { comm: string; cpu: number; rssMb: number; root: number }>();
-  for (const [pid, p] of procs) {
-    // The child of this process each one descends from: the server it belongs to.
-    let at = pid;
-    let parent = p.ppid;
-    while (parent !== 0 && parent !== process.pid) {
-      at = parent;
-      parent = procs.get(parent)?.ppid ?? 0;
-    }
-    // tsx's esbuild service is this process's helper, not a server.
-    if (parent === process.pid && procs.get(at)?.comm !== 'esbuild') out.set(pid, { comm: p.comm, cpu: p.cpu, rssMb: p.rssMb, root: at });
-  }
-  return out;
-}
-
-
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
 
 interface Book {
   agencyCode: string;
@@ -186,6 +151,8 @@ export async function run(args: string[]): Promise<void> {
     TEMPORAL_PORT: String(await freePort()),
     TEMPORAL_UI_PORT: String(await freePort()),
     API_PORT: String(await freePort()),
+    // Production refuses to start without a signing secret of its own (api/plugins/external/jwt.ts).
+    JWT_SECRET: randomBytes(32).toString('hex'),
     TEMPORAL_CLI: process.env.TEMPORAL_CLI,
   };
   const config = loadConfig(env);
@@ -323,7 +290,7 @@ export async function run(args: string[]): Promise<void> {
     const childrenBefore = descendants();
     const peakIsWindowOnly = peak.reset();
     let childPeakMb = 0;
-    let childPeakAt: Map<number, { comm: string; cpu: number; rssMb: number; root: number }> = childrenBefore;
+    let childPeakAt: Map<number, ProcessSample> = childrenBefore;
     const sampler = setInterval(() => {
       const now = descendants();
       const total = [...now.values()].reduce((n, p) => n + p.rssMb, 0);
@@ -381,16 +348,12 @@ export async function run(args: string[]): Promise<void> {
     const childrenAfter = descendants();
     // CPU of each server over the window: the CPU time of its processes (those that ended counted in their parent's),
     // summed by the child of this process they descend from, after less before.
-    const serverOf = (root: number) => {
-      const comm = childrenAfter.get(root)?.comm ?? childrenBefore.get(root)?.comm ?? '?';
-      return /temporal/i.test(comm) ? 'Temporal dev server' : /postgres/i.test(comm) ? 'PostgreSQL' : /node/i.test(comm) ? 'worker process' : comm;
-    };
+    const serverOf = (root: number) => serverNameOf([childrenAfter, childrenBefore], root);
     const cpuByServer = new Map<string, number>();
     for (const [sign, procs] of [[1, childrenAfter], [-1, childrenBefore]] as const) {
       for (const p of procs.values()) cpuByServer.set(serverOf(p.root), (cpuByServer.get(serverOf(p.root)) ?? 0) + sign * p.cpu);
     }
-    const rssByServer = new Map<string, number>();
-    for (const p of childPeakAt.values()) rssByServer.set(serverOf(p.root), (rssByServer.get(serverOf(p.root)) ?? 0) + p.rssMb);
+    const rssAtPeak = rssByServer(childPeakAt);
 
     const lat = (samples: Sample[]) => {
       const ok = samples.filter((s) => s.ok).map((s) => s.ms).sort((a, b) => a - b);
@@ -423,7 +386,7 @@ export async function run(args: string[]): Promise<void> {
         `  ${line('POST claim', c)}\n` +
         (failures.size ? `  failures: ${[...failures].map(([k, n]) => `${n}× ${k}`).join('; ')}\n` : '') +
         `memory: peak RSS of this process (API + officials) ${fmt(windowPeak, 0)} MB${peakIsWindowOnly ? '' : ' (process peak, including set-up)'}; ` +
-        `servers' RSS at their peak sum ${fmt(childPeakMb, 0)} MB (${[...rssByServer].map(([k, v]) => `${k} ${fmt(v, 0)} MB`).join(', ')}; shared memory counted per process)\n` +
+        `servers' RSS at their peak sum ${fmt(childPeakMb, 0)} MB (${[...rssAtPeak].map(([k, v]) => `${k} ${fmt(v, 0)} MB`).join(', ')}; shared memory counted per process)\n` +
         `cpu over the window (${cores} cores × ${fmt(elapsed, 1)} s = ${fmt(cores * elapsed, 1)} s): this process (API + officials) ${fmt((cpu.user + cpu.system) / 1e6, 1)} s, ` +
         `${[...cpuByServer].map(([k, v]) => `${k} ${fmt(v, 1)} s`).join(', ')}\n` +
         `event loop delay of this process: p50 ${fmt(loopDelay.percentile(50) / 1e6, 0)} ms, p99 ${fmt(loopDelay.percentile(99) / 1e6, 0)} ms, max ${fmt(loopDelay.max / 1e6, 0)} ms\n` +

@@ -30,6 +30,7 @@ import { openStaging, type Staging } from './record-merge';
 import { attachWaitingScans } from '../scans/attach-waiting-scans';
 import { custodianAgencies } from '../../domain/runs/custodians';
 import { currentCustodians } from '../runs/custodian-decisions';
+import { checkOut } from '../../db/transaction';
 
 export const ImportFormatUnsupported = defineError<{ name: string }>(
   'IMPORT_FORMAT_UNSUPPORTED',
@@ -210,7 +211,7 @@ export async function runExcelImport(deps: ImportDeps, input: ExcelImportInput, 
   const claimed = await claimImport(deps.pool, input);
   if (claimed.finished) return claimed.finished;
   const source = linkAsNamed(deps.store, input.source);
-  const client = await deps.pool.connect();
+  const { client, release } = await checkOut(deps.pool);
   let staging: Staging | undefined;
   try {
     await client.query('BEGIN');
@@ -302,7 +303,7 @@ export async function runExcelImport(deps: ImportDeps, input: ExcelImportInput, 
     }
     throw e;
   } finally {
-    client.release();
+    release();
     source.dispose();
   }
 }

@@ -1,0 +1,97 @@
+/**
+ * The floors a stage is held against, each the least work its stage cannot avoid, measured on the
+ * same input in the same run (so a busy machine slows both): reading the input with the parser
+ * the split uses, hashing bytes with coreutils' sha256sum, a raw COPY of prepared rows into a
+ * table like the one the import fills, and one INSERT … SELECT of the records into a table like
+ * the target's.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import type { Pool } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { readRowBatches } from '../../formats/tabular/read-rows';
+import { seconds } from './measure';
+
+export interface Floor {
+  /** What was done, in a few words, for the table. */
+  what: string;
+  /** Units done (rows, MB, records) and the time it took. */
+  amount: number;
+  seconds: number;
+}
+
+/** Every row of the input read with the split's parser, doing nothing with it. */
+export async function readFloor(input: string): Promise<Floor> {
+  const t = process.hrtime.bigint();
+  let rows = 0;
+  for await (const batch of readRowBatches(input)) for (const row of batch) if (row.cells.length) rows++;
+  return { what: 'plain read of the input', amount: rows, seconds: seconds(t) };
+}
+
+/** The files' bytes hashed by coreutils' sha256sum, one after the other; amount in MB. */
+export async function sha256Floor(files: readonly string[]): Promise<Floor> {
+  const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+  const t = process.hrtime.bigint();
+  for (const f of files) {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn('sha256sum', [f], { stdio: ['ignore', 'ignore', 'inherit'] });
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`sha256sum exited with ${code}`))));
+    });
+  }
+  return { what: 'sha256sum of the bytes', amount: bytes / (1024 * 1024), seconds: seconds(t) };
+}
+
+const RECORD_COLUMNS = 'agency_code, unit_code, register_type, book_year, book_number, book_key, registration_number, number_key, data, data_sha256, notes';
+
+/**
+ * The imported records, prepared as COPY text beforehand (not timed), COPYed into a scratch table
+ * with the records table's columns, keys and indexes; the table is dropped afterwards.
+ */
+export async function copyFloor(pool: Pool): Promise<Floor> {
+  const prepared = await pool.query<{ line: string }>(`SELECT concat_ws(E'\\t', ${RECORD_COLUMNS}) AS line FROM records ORDER BY id`);
+  const lines = prepared.rows.map((r) => `${r.line.replace(/\\/g, '\\\\')}\n`);
+  await pool.query('CREATE TABLE floor_records (LIKE records INCLUDING ALL)');
+  const client = await pool.connect();
+  try {
+    await client.query('CHECKPOINT');
+    const t = process.hrtime.bigint();
+    await new Promise<void>((resolve, reject) => {
+      const copy = client.query(copyFrom(`COPY floor_records (${RECORD_COLUMNS}) FROM STDIN`));
+      copy.on('finish', resolve).on('error', reject);
+      let i = 0;
+      const pump = () => {
+        while (i < lines.length) if (!copy.write(lines[i++]!)) return void copy.once('drain', pump);
+        copy.end();
+      };
+      pump();
+    });
+    return { what: 'raw COPY of the records', amount: lines.length, seconds: seconds(t) };
+  } finally {
+    client.release();
+    await pool.query('DROP TABLE floor_records');
+  }
+}
+
+/**
+ * The records as the target receives them (pages, approver), from records into a scratch copy of
+ * the target table, in one statement; the copy is dropped afterwards.
+ */
+export async function insertSelectFloor(pool: Pool): Promise<Floor> {
+  await pool.query('CREATE TABLE csdlhtdt.floor_copy (LIKE csdlhtdt.civil_status_records INCLUDING ALL)');
+  try {
+    await pool.query('CHECKPOINT');
+    const t = process.hrtime.bigint();
+    const r = await pool.query(
+      `INSERT INTO csdlhtdt.floor_copy (idempotency_key, agency_code, unit_code, register_type, book_year, book_number, registration_number, data, pages, approved_by, batch_key)
+       SELECT 'floor:' || r.id, r.agency_code, r.unit_code, r.register_type, r.book_year, r.book_number, r.registration_number, r.data,
+              coalesce((SELECT array_agg(a.sha256 ORDER BY a.page) FROM attachments a WHERE a.record_id = r.id), '{}'),
+              coalesce((SELECT d.actor FROM decisions d WHERE d.record_id = r.id AND d.kind = 'approve' ORDER BY d.id DESC LIMIT 1), ''),
+              'floor'
+         FROM records r ORDER BY r.id`,
+    );
+    return { what: 'one INSERT … SELECT into a copy of the target', amount: r.rowCount ?? 0, seconds: seconds(t) };
+  } finally {
+    await pool.query('DROP TABLE csdlhtdt.floor_copy');
+  }
+}
