@@ -24,6 +24,7 @@ import { createPool } from '../../db/pool';
 import { canSee, ROLE_LABELS_VI } from '../../domain/access';
 import { chainBreakVi, type ChainBreak } from '../../domain/audit/audit-chain';
 import { AUDIT_ACTION_LABELS_VI } from '../../domain/audit/audit-entry';
+import { vietnamTime } from '../../domain/text/vietnam-time';
 import { defineError } from '../../domain/errors';
 import { loadConfig } from '../../platform/config';
 import { resolveDatabaseUrl } from '../../platform/database-url';
@@ -44,7 +45,7 @@ const chainName = (p: string | null) => (p === null ? 'Chuỗi hệ thống (kh�
 
 function describeEntry(b: ChainBreak): string {
   const e = b.entry;
-  return `mục thứ ${e.chainPos} (số ${e.seq}, ${AUDIT_ACTION_LABELS_VI[e.action] ?? e.action} [${e.action}], ${e.at}, ${e.actor})`;
+  return `mục thứ ${e.chainPos} (số ${e.seq}, ${AUDIT_ACTION_LABELS_VI[e.action] ?? e.action} [${e.action}], ${vietnamTime(e.at, { seconds: true })}, ${e.actor})`;
 }
 
 const describeBreak = (b: ChainBreak) => `${describeEntry(b)}: ${chainBreakVi(b)}.`;
@@ -53,7 +54,7 @@ export function describeVerification(reports: readonly ChainReport[]): string {
   if (reports.length === 0) return 'Nhật ký kiểm toán chưa có mục nào.\n';
   const lines: string[] = [];
   for (const r of reports) {
-    const head = r.head ? `; mục cuối: thứ ${r.head.position}, lúc ${r.head.at}, mã băm ${r.head.hash}` : '';
+    const head = r.head ? `; mục cuối: thứ ${r.head.position}, lúc ${vietnamTime(r.head.at, { seconds: true })}, mã băm ${r.head.hash}` : '';
     if (r.breakCount === 0) lines.push(`${chainName(r.provinceCode)}: ${r.entries} mục, chuỗi nguyên vẹn${head}.`);
     else {
       lines.push(`${chainName(r.provinceCode)}: ${r.entries} mục, ${r.breakCount} chỗ hỏng${head}:`);
@@ -95,7 +96,7 @@ const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 function describeRuns(page: RunListPage): string {
   if (page.items.length === 0) return 'Không có quy trình nào phù hợp.\n';
   const lines = page.items.map((r) =>
-    [r.workflowId, r.kindVi ?? r.workflowType, r.phaseVi ?? '', r.statusVi, `bắt đầu ${r.startTime}`, r.closeTime ? `kết thúc ${r.closeTime}` : '', r.historyLength ? `${r.historyLength} sự kiện` : ''].filter(Boolean).join(' — '),
+    [r.workflowId, r.kindVi ?? r.workflowType, r.phaseVi ?? '', r.statusVi, `bắt đầu ${vietnamTime(r.startTime, { seconds: true })}`, r.closeTime ? `kết thúc ${vietnamTime(r.closeTime, { seconds: true })}` : '', r.historyLength ? `${r.historyLength} sự kiện` : ''].filter(Boolean).join(' — '),
   );
   if (page.nextPageToken) lines.push(`(còn nữa: thêm --page ${page.nextPageToken})`);
   return `${lines.join('\n')}\n`;
@@ -194,13 +195,13 @@ function registerReplay(audit: Command): void {
 }
 
 function describeTimeline(t: RunTimeline): string {
-  const lines = [`Quy trình ${t.workflowId}: ${t.runs.length} lượt thực thi, ${t.entries.length} mục`];
+  const lines = [`Quy trình ${t.workflowId}: ${t.runs.length} lượt thực thi, ${t.entries.length} mục (giờ Việt Nam)`];
   let run = '';
   for (const e of t.entries) {
     if (e.runId !== run && t.runs.length > 1) lines.push(`— Lượt ${e.runId}`);
     run = e.runId;
     const outcome = e.outcome === 'failed' ? ` — KHÔNG THỰC HIỆN ĐƯỢC${e.failure?.code ? ` [${e.failure.code}]` : ''}: ${e.failure?.messageVi ?? e.failure?.message ?? ''}` : e.outcome === 'pending' ? ' (chưa xong)' : '';
-    lines.push(`${e.at}  #${e.eventId}  ${e.textVi}${outcome}`);
+    lines.push(`${vietnamTime(e.at, { seconds: true })}  #${e.eventId}  ${e.textVi}${outcome}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -226,7 +227,7 @@ function describeTrail(t: RecordTrail): string {
     `  Cơ quan ${r.agencyCode} (tỉnh ${r.provinceCode}); trạng thái: ${r.stateVi}; phiên bản ${r.version}; ${r.pages} trang quét${r.receipt ? `; mã trên CSDLHTĐT ${r.receipt.targetId}` : ''}`,
   ];
   for (const s of t.steps) {
-    lines.push(`${s.at}  ${s.kindVi}: ${s.textVi}`);
+    lines.push(`${vietnamTime(s.at, { seconds: true })}  ${s.kindVi}: ${s.textVi}`);
     for (const l of s.log) lines.push(`    nhật ký: mục số ${l.seq} (thứ ${l.chainPos} trong chuỗi của tỉnh), ${l.actionVi} [${l.action}], ${l.actor} (${l.actorRole}), mã băm ${l.hash.slice(0, 16)}…`);
     if (s.log.length === 0) lines.push('    nhật ký: không có mục nào');
     if (s.history) lines.push(`    lịch sử: ${s.history.workflowId}, lượt ${s.history.runId}, sự kiện ${s.history.eventId}`);
