@@ -278,10 +278,14 @@ export function wholeProvince(system: ProvinceSystem, gen: GeneratedProvince): W
     },
 
     async transferNow(agencyCode) {
-      // An agency whose records have all left has completed its run: nothing to send, and the page shows it done.
-      if ((await system.temporal.workflow.getHandle(agencyWorkflowId(agencyCode, id())).describe()).status.name === 'COMPLETED') return;
       await ensureOfficial(agencyCode);
-      await asAPersonWould('sending approved records now', () => system.review.transferNow(agencyCode, officialOf(agencyCode)));
+      try {
+        await asAPersonWould('sending approved records now', () => system.review.transferNow(agencyCode, officialOf(agencyCode)));
+      } catch (e) {
+        // An agency whose records have all left completes its run, maybe while it was asked: nothing is left to send.
+        if (isAppError(e) && e.code === 'AGENCY_RUN_ENDED' && (await system.temporal.workflow.getHandle(agencyWorkflowId(agencyCode, id())).describe()).status.name === 'COMPLETED') return;
+        throw e;
+      }
     },
 
     async approveAgency(agencyCode, page) {
