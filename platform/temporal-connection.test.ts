@@ -37,3 +37,22 @@ test('a call being retried when its connection closes ends with an error, not an
     process.off('uncaughtException', hear);
   }
 }, 15_000);
+
+test('a call asked of a connection already closed ends with an error, not an uncaught exception', async () => {
+  const uncaught: unknown[] = [];
+  const hear = (e: unknown) => void uncaught.push(e);
+  process.on('uncaughtException', hear);
+  try {
+    const connection = Connection.lazy({ address: `127.0.0.1:${await closedPort()}`, interceptors: temporalConnectionInterceptors() });
+    await connection.close();
+    const code = await connection.workflowService.getSystemInfo({}).then(
+      () => 'answered',
+      (e: { code?: number }) => e.code,
+    );
+    expect(code).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(uncaught).toEqual([]);
+  } finally {
+    process.off('uncaughtException', hear);
+  }
+}, 15_000);

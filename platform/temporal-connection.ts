@@ -24,10 +24,18 @@ const closedChannelEndsCall: Interceptor = (options, nextCall) => {
   }
 };
 
-/** A call that ends as soon as it starts, CANCELLED: what a closed channel gives instead of a throw. */
+/**
+ * A call that ends as soon as it starts, CANCELLED: what a closed channel gives instead of a throw.
+ * As grpc-js's own unary calls do, it hears "no message" before the status (the SDK's retries
+ * pass the message on when they give up, and expect to have heard one).
+ */
 function endedCall(): ConstructorParameters<typeof InterceptingCall>[0] {
   return {
-    start: (_metadata, listener) => void setImmediate(() => listener?.onReceiveStatus?.({ code: status.CANCELLED, details: 'the connection to Temporal was closed', metadata: new Metadata() })),
+    start: (_metadata, listener) =>
+      void setImmediate(() => {
+        listener?.onReceiveMessage?.(null);
+        listener?.onReceiveStatus?.({ code: status.CANCELLED, details: 'the connection to Temporal was closed', metadata: new Metadata() });
+      }),
     cancelWithStatus: () => undefined,
     getPeer: () => '',
     sendMessageWithContext: () => undefined,
