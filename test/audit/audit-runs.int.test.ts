@@ -27,6 +27,10 @@ import path from 'node:path';
 import { cliEnv, runCli } from '../support/cli-process';
 import { testEnv } from '../support/env';
 
+// The set-up drives a province through release, auto-import, scans, decisions and a transfer: past two minutes
+// late in a CI run on two cores, when the suite's Temporal server holds every earlier file's histories.
+jest.setTimeout(300_000);
+
 let h: ProvinceRunHarness;
 let worker: Workers;
 let running: Promise<void>;
