@@ -1,10 +1,9 @@
 /** Connects test files to the suite's real Temporal dev server (started by global setup). */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { closedChannelGuardPlugin } from '../../platform/temporal-connection';
 import { testEnv } from './env';
 
 export function connectTestTemporal(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createFromExistingServer({ address: testEnv('temporalAddress'), namespace: 'default', plugins: [closedChannelGuardPlugin] });
+  return TestWorkflowEnvironment.createFromExistingServer({ address: testEnv('temporalAddress'), namespace: 'default' });
 }
 
 /** A task queue of its own per test, so workers of different files never take each other's tasks. */
