@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Pool } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { copyLines } from './support/floors';
 import { createLocalContentStore } from '../activities/files/content-store';
 import { runExcelImport } from '../activities/imports/import-excel';
 import { displayValue } from '../domain/profiles/cell-values';
@@ -103,16 +103,7 @@ export async function run(args: string[]): Promise<void> {
     await pool.query('TRUNCATE records CASCADE');
     const client = await pool.connect();
     t = process.hrtime.bigint();
-    await new Promise<void>((resolve, reject) => {
-      const copy = client.query(copyFrom('COPY records (agency_code, unit_code, register_type, book_year, book_number, book_key, registration_number, number_key, data, data_sha256, notes) FROM STDIN'));
-      copy.on('finish', resolve).on('error', reject);
-      let i = 0;
-      const pump = () => {
-        while (i < lines.length) if (!copy.write(lines[i++]!)) return void copy.once('drain', pump);
-        copy.end();
-      };
-      pump();
-    });
+    await copyLines(client, 'COPY records (agency_code, unit_code, register_type, book_year, book_number, book_key, registration_number, number_key, data, data_sha256, notes) FROM STDIN', lines);
     const copySeconds = seconds(t);
     client.release();
     const copied = await countRecords(pool);

@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { readRowBatches } from '../../formats/tabular/read-rows';
 import { seconds } from './measure';
@@ -48,6 +48,20 @@ const RECORD_COLUMNS = 'agency_code, unit_code, register_type, book_year, book_n
  * The imported records, prepared as COPY text beforehand (not timed), COPYed into a scratch table
  * with the records table's columns, keys and indexes; the table is dropped afterwards.
  */
+/** Text-format lines through one COPY … FROM STDIN, as fast as the connection takes them: what a raw COPY floor times. */
+export function copyLines(client: PoolClient, copySql: string, lines: readonly string[]): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const copy = client.query(copyFrom(copySql));
+    copy.on('finish', resolve).on('error', reject);
+    let i = 0;
+    const pump = () => {
+      while (i < lines.length) if (!copy.write(lines[i++]!)) return void copy.once('drain', pump);
+      copy.end();
+    };
+    pump();
+  });
+}
+
 export async function copyFloor(pool: Pool): Promise<Floor> {
   const prepared = await pool.query<{ line: string }>(`SELECT concat_ws(E'\\t', ${RECORD_COLUMNS}) AS line FROM records ORDER BY id`);
   const lines = prepared.rows.map((r) => `${r.line.replace(/\\/g, '\\\\')}\n`);
@@ -56,16 +70,7 @@ export async function copyFloor(pool: Pool): Promise<Floor> {
   try {
     await client.query('CHECKPOINT');
     const t = process.hrtime.bigint();
-    await new Promise<void>((resolve, reject) => {
-      const copy = client.query(copyFrom(`COPY floor_records (${RECORD_COLUMNS}) FROM STDIN`));
-      copy.on('finish', resolve).on('error', reject);
-      let i = 0;
-      const pump = () => {
-        while (i < lines.length) if (!copy.write(lines[i++]!)) return void copy.once('drain', pump);
-        copy.end();
-      };
-      pump();
-    });
+    await copyLines(client, `COPY floor_records (${RECORD_COLUMNS}) FROM STDIN`, lines);
     return { what: 'raw COPY of the records', amount: lines.length, seconds: seconds(t) };
   } finally {
     client.release();
