@@ -17,6 +17,7 @@
 import fs from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import zlib from 'node:zlib';
+import { isNativeError } from 'node:util/types';
 import yauzl from 'yauzl';
 import { defineError } from '../../domain/errors';
 import { decodeZipEntryName, type ZipNameEncoding } from '../../domain/naming/zip-entry-name';
@@ -196,7 +197,7 @@ class FileReader extends yauzl.RandomAccessReader {
 
 /** An error yauzl raises about the structure: never an operating-system error, which has a code. */
 function isStructural(e: unknown): e is Error {
-  return e instanceof Error && (e as NodeJS.ErrnoException).code === undefined;
+  return isNativeError(e) && (e as NodeJS.ErrnoException).code === undefined;
 }
 
 function zipLevelError(e: unknown, name: string): unknown {
@@ -206,10 +207,13 @@ function zipLevelError(e: unknown, name: string): unknown {
   return ZipCorrupt({ name }, { cause: e });
 }
 
-/** Inflating, size and local-header errors are the entry's; zlib's carry a Z_ code, the operating system's another. */
+/**
+ * Inflating, size and local-header errors are the entry's; zlib's carry a Z_ code, the operating system's another.
+ * `isNativeError`, not `instanceof`: zlib builds its errors in Node's own realm, which a test's sandbox does not share.
+ */
 function entryLevelError(e: unknown): unknown {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  return e instanceof Error && (code === undefined || code.startsWith('Z_')) ? zipRejection('ZIP_ENTRY_CORRUPT') : e;
+  return isNativeError(e) && (code === undefined || code.startsWith('Z_')) ? zipRejection('ZIP_ENTRY_CORRUPT') : e;
 }
 
 function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
