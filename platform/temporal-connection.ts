@@ -1,5 +1,5 @@
 import { InterceptingCall, Metadata, status, type Interceptor } from '@grpc/grpc-js';
-import { Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import { Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions, type ConnectionPlugin } from '@temporalio/client';
 import { defineError } from '../domain/errors';
 
 export const TemporalUnreachable = defineError<{ address: string; reason: string }>(
@@ -12,7 +12,7 @@ export const TemporalUnreachable = defineError<{ address: string; reason: string
 /**
  * The SDK retries a failed call on a timer that closing the connection does not clear; when that
  * timer fires on the closed channel, grpc-js throws from it, an uncaught exception that ends the
- * process (a CLI command stopped mid-wait, the API shutting down). Below the
+ * process (a CLI command stopped mid-wait, the API shutting down, a test file's end). Below the
  * retries, a call asked of a closed channel ends at once as CANCELLED instead, which they give up on.
  */
 const closedChannelEndsCall: Interceptor = (options, nextCall) => {
@@ -48,6 +48,12 @@ function endedCall(): ConstructorParameters<typeof InterceptingCall>[0] {
 
 /** The SDK's retries, then the guard above: every client connection of the project is made with these. */
 export const temporalConnectionInterceptors = (): Interceptor[] => [makeGrpcRetryInterceptor(defaultGrpcRetryOptions()), closedChannelEndsCall];
+
+/** For connections the project does not make itself (the SDK's test environments). */
+export const closedChannelGuardPlugin: ConnectionPlugin = {
+  name: 'closed-channel-guard',
+  configureConnection: (options: ConnectionOptions) => ({ ...options, interceptors: temporalConnectionInterceptors() }),
+};
 
 /** A client connection with one clear, coded error when the server is not there. */
 export async function connectTemporal(address: string, timeoutMs = 5000): Promise<Connection> {

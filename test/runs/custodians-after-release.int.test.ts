@@ -113,7 +113,7 @@ async function completion(handle: WorkflowHandle<typeof agencyRun>): Promise<Age
 }
 
 test('an agency importing by hand: its run waits for the file a decision after release gives it; ended, it gets a run again for that file alone', async () => {
-  const { runId, manifest } = await released(95, 3000, false);
+  const { runId, manifest } = await released(95, 3100, false);
   const [going, ended] = await undecidedUnits(runId, manifest, 2);
   // Other agencies keep the province run going, open to decisions, while these two end.
   expect(manifest.agencies.length).toBeGreaterThan(2);
