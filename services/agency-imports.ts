@@ -14,6 +14,7 @@ import type { AgencyRunState } from '../domain/runs/province-run';
 import type { ScanImportReport } from '../domain/scans/scan-import';
 import { agencyRunProgress, importExcel, importScans } from '../workflows/definitions';
 import { appErrorOf } from '../workflows/failures';
+import { queryProgress } from './workflow-progress';
 import { AgencyRunEnded } from '../domain/runs/run-errors';
 
 export const AgencyRunMissing = defineError<{ agencyCode: string }>(
@@ -21,6 +22,13 @@ export const AgencyRunMissing = defineError<{ agencyCode: string }>(
   'conflict',
   (p) => `agency ${p.agencyCode} has no released run to import into`,
   (p) => `Cơ quan mã ${p.agencyCode} chưa được giao dữ liệu trong lượt chạy nào (điều phối viên chưa duyệt kết quả tách), nên chưa nhập được.`,
+);
+
+export const AgencyProgressUnavailable = defineError<{ agencyCode: string; reason: string }>(
+  'AGENCY_PROGRESS_UNAVAILABLE',
+  'unavailable',
+  (p) => `progress of agency ${p.agencyCode}'s run cannot be read now: ${p.reason}`,
+  (p) => `Tạm thời chưa đọc được tiến độ công việc của cơ quan mã ${p.agencyCode} (chưa có worker nào đang chạy hoặc worker vừa khởi động lại); thử lại sau ít giây.`,
 );
 
 export const ImportNotFound = defineError<{ importId: number }>(
@@ -108,7 +116,8 @@ export function createAgencyImports({ temporal, pool, store }: { temporal: Clien
     },
 
     async state(agencyCode: string): Promise<AgencyRunState> {
-      return coded(temporal.workflow.getHandle(await currentRun(agencyCode)).query(agencyRunProgress));
+      const handle = temporal.workflow.getHandle(await currentRun(agencyCode));
+      return coded(queryProgress(temporal, handle, agencyRunProgress, (reason) => AgencyProgressUnavailable({ agencyCode, reason })));
     },
 
     async get(importId: number): Promise<ImportRow> {

@@ -38,6 +38,7 @@ import {
   type ProvinceRunInput,
   type ProvinceRunProgress,
 } from '../domain/runs/province-run';
+import { queryProgress } from './workflow-progress';
 import { ImportRegisterTypeInvalid, RunAgencyNotFound, RunAlreadyEnded, RunDecisionsNotOpen, RunNotFound, RunProgressUnavailable, RunSplitNotReady, Sha256Invalid } from '../domain/runs/run-errors';
 import { isRegisterTypeCode } from '../domain/registers/register-types';
 import { isAppError } from '../domain/errors';
@@ -167,12 +168,12 @@ export function createProvinceRuns({ temporal, pool, paths, taskQueue, review }:
     const handle = handleOf(runId);
     try {
       // Query first: a phase the query shows as ended is then also ended in the description.
-      const progress = await handle.query(provinceRunProgress);
+      // A query needs a worker: none running, or one just lost, is a pause, not a failure.
+      const progress = await queryProgress(temporal, handle, provinceRunProgress, (reason) => RunProgressUnavailable({ runId, reason }));
       const described = await handle.describe();
       return { workflowId: handle.workflowId, status: described.status.name, progress, steps: stepsOf(progress) };
     } catch (e) {
       if (e instanceof WorkflowNotFoundError) throw RunNotFound({ runId });
-      // A query needs a worker: none running, or one just lost, is a pause, not a failure.
       if (e instanceof ServiceError) throw RunProgressUnavailable({ runId, reason: e.message }, { cause: e });
       throw e;
     }

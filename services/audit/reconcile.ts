@@ -30,6 +30,7 @@ import { agencyRunProgress, decideRecords } from '../../workflows/definitions';
 import { requireProvince } from './audit-scope';
 import { indexHistories, workflowOfKey, type HistoryIndex, type LoadedWorkflow } from './history-index';
 import type { WorkflowHistories } from './workflow-histories';
+import { queryProgress } from '../workflow-progress';
 
 /** Findings listed in full; all are counted. */
 export const FINDINGS_KEPT = 500;
@@ -185,7 +186,7 @@ export async function reconcileProvince(deps: ReconcileDeps, reader: Principal, 
       let state: AgencyRunState | undefined;
       if (latest?.end?.how === 'completed') state = latest.end.result as AgencyRunState;
       else if (latest && latest.run.status === 'Running') {
-        state = await deps.temporal.workflow.getHandle(workflowId).query(agencyRunProgress).catch(() => undefined);
+        state = await queryProgress(deps.temporal, deps.temporal.workflow.getHandle(workflowId), agencyRunProgress, (reason) => new Error(reason)).catch(() => undefined);
       }
       if (!state) {
         checked.state = 'state_unavailable';
