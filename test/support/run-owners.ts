@@ -4,7 +4,9 @@
  * would share one run: the second drives the first's, whose worker is gone, and its queries wait
  * without end (seen in CI as set-ups hanging late in the suite, in whatever order put the two
  * files together). Every province run a file starts is written down with the file; another file
- * reaching that run, or one of its agencies, fails at once naming both.
+ * querying or updating that run, or one of its agencies, fails at once naming both. (Starting it
+ * again is fine: the service starts a run again only when the earlier one failed, and the new
+ * one is the starting file's.)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,48 +18,48 @@ const RUN_IN_ID = /\b([0-9]{2}-[0-9a-f]{16})\b/;
 const ownersFile = () => path.join(testEnv('workDir'), 'province-run-owners.ndjson');
 const thisFile = () => path.relative(process.cwd(), expect.getState().testPath ?? 'unknown');
 
+/** The file that last started the run. */
 function ownerOf(runId: string): string | undefined {
   if (!fs.existsSync(ownersFile())) return undefined;
+  let owner: string | undefined;
   for (const line of fs.readFileSync(ownersFile(), 'utf8').split('\n')) {
     if (!line) continue;
     const entry = JSON.parse(line) as { runId: string; file: string };
-    if (entry.runId === runId) return entry.file;
+    if (entry.runId === runId) owner = entry.file;
   }
-  return undefined;
+  return owner;
 }
 
-function claim(workflowId: string, startedHere: boolean): void {
+function started(workflowId: string): void {
   const runId = RUN_IN_ID.exec(workflowId)?.[1];
-  if (!runId) return;
-  const owner = ownerOf(runId);
-  const file = thisFile();
-  if (owner !== undefined && owner !== file) {
+  if (runId && ownerOf(runId) !== thisFile()) fs.appendFileSync(ownersFile(), `${JSON.stringify({ runId, file: thisFile() })}\n`);
+}
+
+function reached(workflowId: string): void {
+  const runId = RUN_IN_ID.exec(workflowId)?.[1];
+  const owner = runId && ownerOf(runId);
+  if (owner && owner !== thisFile()) {
     throw new Error(
-      `province run ${runId} (${workflowId}) belongs to ${owner}, run earlier in this suite; ${file} generated the same package. Give one of them another seed or record count.`,
+      `province run ${runId} (${workflowId}) belongs to ${owner}, run earlier in this suite; ${thisFile()} generated the same package. Give one of them another seed or record count.`,
     );
   }
-  if (owner === undefined && startedHere) fs.appendFileSync(ownersFile(), `${JSON.stringify({ runId, file })}\n`);
 }
 
 const owners: WorkflowClientInterceptor = {
   async start(input, next) {
-    claim(input.options.workflowId, true);
-    return next(input);
-  },
-  async describe(input, next) {
-    claim(input.workflowExecution.workflowId, false);
+    started(input.options.workflowId);
     return next(input);
   },
   async query(input, next) {
-    claim(input.workflowExecution.workflowId, false);
+    reached(input.workflowExecution.workflowId);
     return next(input);
   },
   async startUpdate(input, next) {
-    claim(input.workflowExecution.workflowId, false);
+    reached(input.workflowExecution.workflowId);
     return next(input);
   },
   async signal(input, next) {
-    claim(input.workflowExecution.workflowId, false);
+    reached(input.workflowExecution.workflowId);
     return next(input);
   },
 };
