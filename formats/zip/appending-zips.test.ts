@@ -41,15 +41,15 @@ const entryArb = fc.record({
   deflate: fc.boolean(),
 });
 
-test('batches appended to zips in any order give, for each zip, the bytes of one zip of its entries in order', async () => {
+test('batches appended to zips in any order, more zips than files kept open, give, for each zip, the bytes of one zip of its entries in order', () => {
   let run = 0;
-  await fc.assert(
-    fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.array(entryArb, { maxLength: 4 })), { maxLength: 12 }), async (batches) => {
-      const files = [0, 1, 2].map((i) => path.join(dir, `${run}-${i}.zip`));
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 19 }), fc.array(entryArb, { maxLength: 4 })), { minLength: 20, maxLength: 60 }), (batches) => {
+      const files = Array.from({ length: 20 }, (_, i) => path.join(dir, `${run}-${i}.zip`));
       run++;
       const zips = createAppendingZips();
-      for (const [to, entries] of batches) await zips.append(files[to]!, entries);
-      const closed = await zips.close();
+      for (const [to, entries] of batches) zips.append(files[to]!, entries);
+      const closed = zips.close();
       for (const [i, file] of files.entries()) {
         const expected: ZipEntryInput[] = batches.filter(([to]) => to === i).flatMap(([, e]) => e);
         const touched = batches.some(([to]) => to === i);
@@ -69,10 +69,10 @@ test('another reader and ours read back every entry of interleaved appends', asy
   const [a, b] = ['a.zip', 'b.zip'].map((f) => path.join(dir, f));
   fs.writeFileSync(a!, 'left over from an earlier run');
   const zips = createAppendingZips();
-  await zips.append(a!, [{ name: 'KS.2009.01/KS.2009.01.1.1.pdf', data: Buffer.from('%PDF-1 một') }]);
-  await zips.append(b!, [{ name: 'KT.2010.01/KT.2010.01.1.1.pdf', data: Buffer.alloc(5000, 7), deflate: true }]);
-  await zips.append(a!, [{ name: 'KS.2009.02/KS.2009.02.201.1.pdf', data: Buffer.from('%PDF-2 hai') }]);
-  await zips.close();
+  zips.append(a!, [{ name: 'KS.2009.01/KS.2009.01.1.1.pdf', data: Buffer.from('%PDF-1 một') }]);
+  zips.append(b!, [{ name: 'KT.2010.01/KT.2010.01.1.1.pdf', data: Buffer.alloc(5000, 7), deflate: true }]);
+  zips.append(a!, [{ name: 'KS.2009.02/KS.2009.02.201.1.pdf', data: Buffer.from('%PDF-2 hai') }]);
+  zips.close();
   expect((await yauzlEntries(a!)).map((e) => [e.name, e.data.toString('utf8')])).toEqual([
     ['KS.2009.01/KS.2009.01.1.1.pdf', '%PDF-1 một'],
     ['KS.2009.02/KS.2009.02.201.1.pdf', '%PDF-2 hai'],
@@ -85,10 +85,10 @@ test('another reader and ours read back every entry of interleaved appends', asy
   expect(ours).toEqual(['KT.2010.01/KT.2010.01.1.1.pdf 5000']);
 });
 
-test('a zip that would need zip64 is refused before anything is written', async () => {
+test('a zip that would need zip64 is refused before anything is written', () => {
   const file = path.join(dir, 'many.zip');
   const zips = createAppendingZips();
   const entries = Array.from({ length: 0x10000 }, (_, i) => ({ name: `${i}`, data: Buffer.alloc(0) }));
-  await expect(zips.append(file, entries)).rejects.toThrow(/zip64/);
-  expect(fs.statSync(file).size).toBe(0);
+  expect(() => zips.append(file, entries)).toThrow(/zip64/);
+  expect(fs.existsSync(file)).toBe(false);
 });

@@ -14,25 +14,43 @@ interface OpenZip {
   centralSize: number;
 }
 
+/** Zips kept open at once: appends mostly go to the zip of the last few (a unit's books come together). */
+const OPEN_ZIPS = 8;
+
 export interface AppendingZips {
   /** Adds `entries` at the end of the zip at `file`; the first append to a file replaces what it held. */
-  append(file: string, entries: readonly ZipEntryInput[]): Promise<void>;
+  append(file: string, entries: readonly ZipEntryInput[]): void;
   /** Finishes every zip; answers each file with its entries and size. */
-  close(): Promise<Array<{ file: string; entries: number; bytes: number }>>;
+  close(): Array<{ file: string; entries: number; bytes: number }>;
 }
 
+/**
+ * Writes are synchronous: a batch is in memory already and goes to the page cache in one call,
+ * where an asynchronous append's round trip through the thread pool left the generator waiting.
+ */
 export function createAppendingZips(): AppendingZips {
   const zips = new Map<string, OpenZip>();
+  /** Open descriptors of zips and their central records, by path, least recently used first. */
+  const open = new Map<string, number>();
   const centralFile = (file: string) => `${file}.central`;
-  return {
-    async append(file, entries) {
-      let zip = zips.get(file);
-      if (!zip) {
-        zip = { size: 0, count: 0, centralSize: 0 };
-        zips.set(file, zip);
-        await fs.promises.writeFile(file, '');
-        await fs.promises.writeFile(centralFile(file), '');
+  const fdOf = (file: string, created: boolean): number => {
+    let fd = open.get(file);
+    if (fd !== undefined) open.delete(file);
+    else {
+      fd = fs.openSync(file, created ? 'w' : 'a');
+      if (open.size >= OPEN_ZIPS * 2) {
+        const [oldest, oldFd] = open.entries().next().value!;
+        fs.closeSync(oldFd);
+        open.delete(oldest);
       }
+    }
+    open.set(file, fd);
+    return fd;
+  };
+  return {
+    append(file, entries) {
+      const created = !zips.has(file);
+      const zip = zips.get(file) ?? { size: 0, count: 0, centralSize: 0 };
       const local: Buffer[] = [];
       const central: Buffer[] = [];
       let size = zip.size;
@@ -45,18 +63,21 @@ export function createAppendingZips(): AppendingZips {
       const centralBytes = Buffer.concat(central);
       // Checked before writing, so a zip too large for the format fails here, not when it is closed.
       zipEndRecord(zip.count + entries.length, zip.centralSize + centralBytes.length, size);
-      await fs.promises.appendFile(file, Buffer.concat(local, size - zip.size));
-      await fs.promises.appendFile(centralFile(file), centralBytes);
+      fs.writevSync(fdOf(file, created), local);
+      fs.writeSync(fdOf(centralFile(file), created), centralBytes);
       zip.size = size;
       zip.count += entries.length;
       zip.centralSize += centralBytes.length;
+      zips.set(file, zip);
     },
-    async close() {
+    close() {
+      for (const fd of open.values()) fs.closeSync(fd);
+      open.clear();
       const done: Array<{ file: string; entries: number; bytes: number }> = [];
       for (const [file, zip] of zips) {
-        const central = await fs.promises.readFile(centralFile(file));
-        await fs.promises.appendFile(file, Buffer.concat([central, zipEndRecord(zip.count, zip.centralSize, zip.size)]));
-        await fs.promises.rm(centralFile(file));
+        const central = fs.readFileSync(centralFile(file));
+        fs.appendFileSync(file, Buffer.concat([central, zipEndRecord(zip.count, zip.centralSize, zip.size)]));
+        fs.rmSync(centralFile(file));
         done.push({ file, entries: zip.count, bytes: zip.size + zip.centralSize + 22 });
       }
       zips.clear();
