@@ -12,6 +12,7 @@
 import zlib from 'node:zlib';
 import fs from 'node:fs';
 import fontkit from '@pdf-lib/fontkit';
+import { PdfWriter } from '../../formats/pdf/pdf-writer';
 
 const FONT_FILE = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
 const VIETNAMESE_LETTERS = 'aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvwxyỳýỷỹỵz';
@@ -42,34 +43,6 @@ interface FontkitSubset {
 }
 
 let pageFont: Promise<PageFont> | undefined;
-
-/** Objects numbered from 1 in the order given, each at its offset. */
-class PdfBytes {
-  readonly parts: Buffer[] = [];
-  readonly offsets: number[] = [];
-  length = 0;
-
-  constructor(readonly firstObject: number, start: number) {
-    this.length = start;
-  }
-
-  add(b: Buffer | string): void {
-    const buf = typeof b === 'string' ? Buffer.from(b, 'latin1') : b;
-    this.parts.push(buf);
-    this.length += buf.length;
-  }
-
-  object(body: string, stream?: Buffer): void {
-    this.offsets.push(this.length);
-    this.add(`${this.firstObject + this.offsets.length - 1} 0 obj\n${body}\n`);
-    if (stream) {
-      this.add('stream\n');
-      this.add(stream);
-      this.add('\nendstream\n');
-    }
-    this.add('endobj\n');
-  }
-}
 
 function buildFont(): Promise<PageFont> {
   const font = fontkit.create(fs.readFileSync(FONT_FILE));
@@ -113,7 +86,7 @@ function buildFont(): Promise<PageFont> {
         const cmap = zlib.deflateSync(Buffer.from(toUnicode, 'latin1'));
         const { minX, minY, maxX, maxY } = font.bbox;
         const bbox = [minX, minY, maxX, maxY].map((v) => Math.round(v * scale));
-        const pdf = new PdfBytes(1, 0);
+        const pdf = new PdfWriter(1, 0);
         // The binary comment tells transfer tools the file is binary, as PDF writers do.
         pdf.add('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n');
         pdf.object(`<< /Filter /FlateDecode /Length ${deflated.length} /Length1 ${program.length} >>`, deflated);
@@ -128,7 +101,7 @@ function buildFont(): Promise<PageFont> {
         pdf.object(`<< /Filter /FlateDecode /Length ${cmap.length} >>`, cmap);
         pdf.object(`<< /Type /Font /Subtype /Type0 /BaseFont /${FONT_NAME} /Encoding /Identity-H /DescendantFonts [3 0 R] /ToUnicode 4 0 R >>`);
         pdf.object(`<< /Producer (hotich-flow) /CreationDate (${FIXED_DATE}) /ModDate (${FIXED_DATE}) >>`);
-        if (pdf.offsets.length !== INFO_OBJECT || INFO_OBJECT - 1 !== FONT_OBJECT) throw new Error('register page prefix: objects out of order');
+        if (pdf.offsets.length !== INFO_OBJECT) throw new Error(`register page prefix: ${pdf.offsets.length} objects, not ${INFO_OBJECT}`);
         resolve({ hexOf, widthOf, prefix: Buffer.concat(pdf.parts), prefixOffsets: pdf.offsets });
       });
   });
@@ -212,16 +185,13 @@ function contentOf(font: PageFont, page: RegisterPage): string {
 export async function registerPagePdf(page: RegisterPage): Promise<Buffer> {
   const font = await (pageFont ??= buildFont());
   const content = zlib.deflateSync(Buffer.from(contentOf(font, page), 'latin1'), { level: 1 });
-  const pdf = new PdfBytes(CATALOG_OBJECT, font.prefix.length);
+  const pdf = new PdfWriter(CATALOG_OBJECT, font.prefix.length);
   pdf.object(`<< /Type /Catalog /Pages ${CATALOG_OBJECT + 1} 0 R >>`);
   pdf.object(`<< /Type /Pages /Kids [${CATALOG_OBJECT + 2} 0 R] /Count 1 >>`);
   pdf.object(
     `<< /Type /Page /Parent ${CATALOG_OBJECT + 1} 0 R /MediaBox [0 0 ${PAGE[0]} ${PAGE[1]}] /Resources << /Font << /F1 ${FONT_OBJECT} 0 R >> >> /Contents ${CATALOG_OBJECT + 3} 0 R >>`,
   );
   pdf.object(`<< /Filter /FlateDecode /Length ${content.length} >>`, content);
-  const offsets = [...font.prefixOffsets, ...pdf.offsets];
-  const xref = pdf.length;
-  pdf.add(`xref\n0 ${offsets.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`);
-  pdf.add(`trailer\n<< /Size ${offsets.length + 1} /Root ${CATALOG_OBJECT} 0 R /Info ${INFO_OBJECT} 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
+  pdf.end(`/Root ${CATALOG_OBJECT} 0 R /Info ${INFO_OBJECT} 0 R`, [...font.prefixOffsets, ...pdf.offsets]);
   return Buffer.concat([font.prefix, ...pdf.parts], pdf.length);
 }
