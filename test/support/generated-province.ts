@@ -140,7 +140,7 @@ export async function reuseOrWriteProvince(dir: string, opts: ProvinceOptions): 
     m.provinceCode !== opts.provinceCode && `province ${m.provinceCode}, not ${opts.provinceCode}`,
     m.records !== opts.records && `${m.records} records, not ${opts.records}`,
     m.seed !== opts.seed && `seed ${m.seed}, not ${opts.seed}`,
-    m.generator !== generator && `generator ${m.generator.slice(0, 12)}, not ${generator.slice(0, 12)} (its sources changed since)`,
+    m.generator !== generator && `generator ${m.generator.slice(0, 12)}, its sources changed since: now ${generator.slice(0, 12)}`,
   ].filter((d): d is string => typeof d === 'string');
   if (differs.length > 0) throw new Error(`${dir} holds another generated province (${differs.join('; ')}): give another folder, or empty this one to generate it again`);
   const changed = [
