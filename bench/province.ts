@@ -122,10 +122,23 @@ export async function run(args: string[]): Promise<void> {
   // Before the system starts, so that this process's peak RSS so far is the generator's.
   let t = process.hrtime.bigint();
   const opts = { provinceCode: PROVINCE, records, seed };
-  const gen = await (generated ? reuseOrWriteProvince(path.resolve(generated), opts) : writeProvince(path.join(work, `gen-${PROVINCE}-${seed}`), opts).then((files) => ({ files, reused: false }))).catch((e: unknown) => {
+  // Stopped while generating: a temporary province (some 20 GB at a million) is not left behind; a kept one is generated again next time.
+  const generationStopped = (signal: NodeJS.Signals) => {
+    process.stderr.write(`${signal}: generation stopped\n`);
     fs.rmSync(work, { recursive: true, force: true });
-    throw e;
-  });
+    process.exit(130);
+  };
+  process.once('SIGINT', generationStopped);
+  process.once('SIGTERM', generationStopped);
+  const gen = await (generated ? reuseOrWriteProvince(path.resolve(generated), opts) : writeProvince(path.join(work, `gen-${PROVINCE}-${seed}`), opts).then((files) => ({ files, reused: false })))
+    .catch((e: unknown) => {
+      fs.rmSync(work, { recursive: true, force: true });
+      throw e;
+    })
+    .finally(() => {
+      process.off('SIGINT', generationStopped);
+      process.off('SIGTERM', generationStopped);
+    });
   const genSeconds = seconds(t);
   const genPeakRssMb = process.resourceUsage().maxRSS / 1024;
   const env = {
