@@ -9,12 +9,18 @@
  * - custodians: every former unit (divided communes, abolished districts) given its custodian,
  *   its first candidate, in one table, as a coordinator decides them;
  * - import: released with every agency importing its own split files, until all have;
- * - scans: every unit's zip (the books `hotich gen` scans, packed per unit as a commune's scanning
- *   contractor hands them over) imported by an official of its custodian, two at a time;
+ * - scans: every unit's zip (the books `hotich gen` scans, in one zip per unit as a commune's
+ *   scanning contractor hands them over) imported by an official of its custodian, two at a time;
  * - approvals: an official per agency, through the HTTP API, listing the next page of records
  *   waiting (50) and approving it, back to back until none is left (capacity, not latency);
  * - transfer: every agency asked to send now, until every record is in CSDLHTĐT (the runs'
  *   completion after it is shown apart).
+ *
+ * The province is generated into a temporary folder removed at the end, or, with `--generated
+ * <dir>`, into that folder and kept: a later run of the same records and seed finds it there (its
+ * manifest, test/support/generated-province.ts, names records, seed, the generator's version, the
+ * files' sizes and the package's SHA-256) and uses it again, and a folder holding anything else is
+ * refused. Its zips are then kept, not deleted as they are imported.
  *
  * The coordinator's and officials' calls other than the approvals go to the services the API's
  * routes call (services/), in this process. Each stage is held against its floor, measured on the
@@ -23,7 +29,7 @@
  * apart. Targets on our 2-core machine for 1,000,000 records: the machine's work (receive, split,
  * import, scans, transfer) under 5 minutes; approvals at ≥ 500 decisions/s.
  *
- *   npm run bench -- province [--records 200000] [--seed 1]
+ *   npm run bench -- province [--records 200000] [--seed 1] [--generated <dir>]
  *
  * Prints one table and writes it to bench/results/<date>-province-<records>.json.
  */
@@ -46,7 +52,8 @@ import { startSystem } from '../platform/supervisor';
 import { createAgencyImports } from '../services/agency-imports';
 import { createAgencyReview } from '../services/agency-review';
 import { createProvinceRuns } from '../services/province-runs';
-import { generateProvince, waitUntil, wholeProvince, type ProvinceSystem } from '../test/support/whole-province';
+import { reuseOrWriteProvince, writeProvince } from '../test/support/generated-province';
+import { deliverPackage, waitUntil, wholeProvince, type ProvinceSystem } from '../test/support/whole-province';
 import { copyFloor, insertSelectFloor, readFloor, sha256Floor, type Floor } from './support/floors';
 import { fmt, seconds } from './support/measure';
 import { pgWaitSampler } from './support/pg-waits';
@@ -107,9 +114,33 @@ export async function run(args: string[]): Promise<void> {
   const records = Number(option(args, 'records', '200000'));
   const seed = Number(option(args, 'seed', '1'));
   if (!Number.isInteger(records) || records < 1000) throw new Error(`--records must be a whole number ≥ 1000, not ${option(args, 'records', '')}`);
+  const generated = option(args, 'generated', '');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-province-'));
   // As root the embedded PostgreSQL runs as a user of its own, who must reach its folder through this one.
   fs.chmodSync(work, 0o755);
+
+  // Before the system starts, so that this process's peak RSS so far is the generator's.
+  let t = process.hrtime.bigint();
+  const opts = { provinceCode: PROVINCE, records, seed };
+  // Stopped while generating: a temporary province (some 20 GB at a million) is not left behind; a kept one is generated again next time.
+  const generationStopped = (signal: NodeJS.Signals) => {
+    process.stderr.write(`${signal}: generation stopped\n`);
+    fs.rmSync(work, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once('SIGINT', generationStopped);
+  process.once('SIGTERM', generationStopped);
+  const gen = await (generated ? reuseOrWriteProvince(path.resolve(generated), opts) : writeProvince(path.join(work, `gen-${PROVINCE}-${seed}`), opts).then((files) => ({ files, reused: false })))
+    .catch((e: unknown) => {
+      fs.rmSync(work, { recursive: true, force: true });
+      throw e;
+    })
+    .finally(() => {
+      process.off('SIGINT', generationStopped);
+      process.off('SIGTERM', generationStopped);
+    });
+  const genSeconds = seconds(t);
+  const genPeakRssMb = process.resourceUsage().maxRSS / 1024;
   const env = {
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
@@ -125,7 +156,7 @@ export async function run(args: string[]): Promise<void> {
   };
   const config = loadConfig(env);
   const logger = createLogger(config, {}, pino.destination({ dest: path.join(work, 'hotich.log'), sync: false, mkdir: true }));
-  let t = process.hrtime.bigint();
+  t = process.hrtime.bigint();
   const started = await startSystem(config, logger, { worker: true, api: true });
   // Stopped by hand (Ctrl-C, a kill) in an unattended run: the servers go with it, not left running on the machine.
   const interrupted = (signal: NodeJS.Signals) => {
@@ -165,18 +196,18 @@ export async function run(args: string[]): Promise<void> {
     };
     process.stdout.write(`system: embedded PostgreSQL, Temporal dev server, worker process and API (${started.apiUrl}) started in ${fmt(seconds(t), 1)} s\n`);
 
-    t = process.hrtime.bigint();
-    const gen = await generateProvince(system, { provinceCode: PROVINCE, records, seed });
-    const packageFile = path.join(paths.inbox, gen.packageName);
+    deliverPackage(system, gen.files);
+    const packageFile = path.join(paths.inbox, gen.files.packageName);
     const packageMb = fs.statSync(packageFile).size / (1024 * 1024);
-    const scanFiles = gen.scans.map((s) => s.file);
+    const scanFiles = gen.files.scans.map((s) => s.file);
     const scansMb = scanFiles.reduce((n, f) => n + fs.statSync(f).size, 0) / (1024 * 1024);
     process.stdout.write(
-      `generated (not timed): ${records} records of province ${PROVINCE} in a ${fmt(packageMb, 1)} MB workbook, ${gen.pages} scanned pages in ${gen.scans.length} zips, one per unit, (${fmt(scansMb, 1)} MB), in ${fmt(seconds(t), 1)} s\n`,
+      `generated (not timed): ${records} records of province ${PROVINCE} in a ${fmt(packageMb, 1)} MB workbook, ${gen.files.pages} scanned pages in ${gen.files.scans.length} zips, one per unit, (${fmt(scansMb, 1)} MB), ` +
+        `${gen.reused ? `found in ${generated} and checked` : `generated${generated ? ` into ${generated}` : ''}`} in ${fmt(genSeconds, 1)} s, peak RSS ${fmt(genPeakRssMb, 0)} MB\n`,
     );
 
     const stages: Stage[] = [];
-    const province = wholeProvince(system, gen);
+    const province = wholeProvince(system, gen.files);
     sampler.take();
     const timed = async <T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; peakRssMb: Record<string, number>; pgWaits: Array<{ what: string; share: number }> }> => {
       sampler.take();
@@ -217,10 +248,10 @@ export async function run(args: string[]): Promise<void> {
     stages.push({ stage: 'import', input: `${recordsNow} rows in ${province.manifest().agencies.reduce((n, a) => n + a.files.length, 0)} files`, seconds: imported.seconds, rate: recordsNow / imported.seconds, unit: 'rows/s', peakRssMb: imported.peakRssMb, pgWaits: imported.pgWaits, floor: against(recordsNow / imported.seconds, importFloor), machineWork: true });
     say(stages.at(-1)!);
 
-    // Scans, two zips at a time; each zip deleted once imported, so the pages are on disk about twice at most (zips and store).
+    // Scans, two zips at a time; each zip deleted once imported, so the pages are on disk about twice at most (zips and store), unless kept for another run.
     const scanFloor = await sha256Floor(scanFiles);
     const scanned = await timed(async () => {
-      const queue = [...gen.scans];
+      const queue = [...gen.files.scans];
       let failed: unknown;
       // A lane that fails stops both, and both end before the error leaves (nothing left calling a closed connection).
       await Promise.all(
@@ -232,13 +263,13 @@ export async function run(args: string[]): Promise<void> {
               failed ??= e;
               return;
             }
-            fs.rmSync(s.file);
+            if (!generated) fs.rmSync(s.file);
           }
         }),
       );
       if (failed !== undefined) throw failed;
     });
-    stages.push({ stage: 'scans', input: `${gen.pages} pages in ${gen.scans.length} zips, ${fmt(scansMb, 0)} MB`, seconds: scanned.seconds, rate: scansMb / scanned.seconds, unit: 'MB/s', peakRssMb: scanned.peakRssMb, pgWaits: scanned.pgWaits, floor: against(scansMb / scanned.seconds, scanFloor), machineWork: true });
+    stages.push({ stage: 'scans', input: `${gen.files.pages} pages in ${gen.files.scans.length} zips, ${fmt(scansMb, 0)} MB`, seconds: scanned.seconds, rate: scansMb / scanned.seconds, unit: 'MB/s', peakRssMb: scanned.peakRssMb, pgWaits: scanned.pgWaits, floor: against(scansMb / scanned.seconds, scanFloor), machineWork: true });
     say(stages.at(-1)!);
 
     // Approvals through the API, an official per agency, back to back.

@@ -13,7 +13,7 @@ import { generateProvinceExport, rowsPerType, type GeneratedRow } from '../../do
 import { createRandom } from '../../domain/synthetic/random';
 import { unitCatalog } from '../../domain/units/catalog';
 import { createExportWriter, type ExportCell } from './export-writers';
-import { createScanWriter } from './scan-writer';
+import { createScanWriter, type ScanZips, type UnitScanZip } from './scan-writer';
 
 export interface GenerateOptions {
   provinceCode: string;
@@ -22,6 +22,8 @@ export interface GenerateOptions {
   out: string;
   format: string;
   scannedRatio?: number;
+  /** Scans in one zip per book (default) or one per registering unit. */
+  scanZips?: ScanZips;
   defects?: readonly Defect[];
   onProgress?: (done: number, total: number) => void;
 }
@@ -37,7 +39,7 @@ export interface GenerateSummary {
   exceptions: Record<string, number>;
   /** Defects asked for, and how many rows carry each row defect. */
   defects: { requested: Defect[]; rows: Record<string, number>; sheets: Defect[] };
-  scans: { books: number; pages: number };
+  scans: { books: number; pages: number; units?: UnitScanZip[] };
 }
 
 function cellsOf(row: GeneratedRow, extras: boolean): ExportCell[] {
@@ -59,7 +61,7 @@ export async function generateExport(opts: GenerateOptions): Promise<GenerateSum
   const exportDir = path.join(opts.out, 'export');
   fs.mkdirSync(opts.out, { recursive: true });
   const writer = createExportWriter(opts.format, exportDir, `${opts.provinceCode}-c06`);
-  const scans = createScanWriter(opts.out, defects.filter((d): d is ScanDefect => (SCAN_DEFECTS as readonly string[]).includes(d)), createRandom(opts.seed).fork('scan-defects'));
+  const scans = createScanWriter(opts.out, defects.filter((d): d is ScanDefect => (SCAN_DEFECTS as readonly string[]).includes(d)), createRandom(opts.seed).fork('scan-defects'), opts.scanZips);
   const rowsOut = fs.createWriteStream(path.join(opts.out, 'expected-rows.ndjson'));
   const province = unitCatalog().province('legacy', opts.provinceCode)!;
   const summary: GenerateSummary = {

@@ -1,8 +1,10 @@
 /**
  * Scan zips of a synthetic export: for every book of a unit that scanned its registers, one
  * .zip named by the naming rule holding one PDF page per entry, and, when asked, the scan
- * defects, each labelled in expected-scans.ndjson. Rows arrive book after book, so one book's
- * pages are held at a time.
+ * defects, each labelled in expected-scans.ndjson. Or, zips per unit: one zip for all of a
+ * unit's books, each book a folder named as its zip would be, as a commune's scanning
+ * contractor hands them over (the province bench imports them so). Rows arrive book after
+ * book, so one book's pages are held at a time.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +16,7 @@ import type { ScanDefect } from '../../domain/synthetic/defects';
 import type { GeneratedRow } from '../../domain/synthetic/province-export';
 import type { Random } from '../../domain/synthetic/random';
 import { agencyFolderName, agencyOf } from '../../domain/units/routing';
+import { createAppendingZips } from '../../formats/zip/appending-zips';
 import { writeZip, type ZipEntryInput } from '../../formats/zip/zip-writer';
 import { registerPagePdf } from './register-page-pdf';
 
@@ -30,7 +33,11 @@ export interface ScanDefectLabel {
   entry?: string;
 }
 
+/** One zip per book, or one per registering unit with a folder per book. */
+export type ScanZips = 'book' | 'unit';
+
 export interface ScanBook {
+  /** The zip holding the book's pages (per unit: the unit's zip, the pages in a folder named as the book's zip). */
   zip: string;
   unit: string;
   type: string;
@@ -41,13 +48,25 @@ export interface ScanBook {
   defects: ScanDefectLabel[];
 }
 
-export interface ScanWriter {
-  add(row: GeneratedRow): Promise<void>;
-  close(): Promise<{ books: number; pages: number }>;
+export interface UnitScanZip {
+  unitCode: string;
+  zip: string;
+  pages: number;
+  bytes: number;
 }
 
-export function createScanWriter(outDir: string, defects: readonly ScanDefect[], random: Random): ScanWriter {
+export interface ScanWriter {
+  add(row: GeneratedRow): Promise<void>;
+  /** Per unit: every unit's zip, in the order of their first book. */
+  close(): Promise<{ books: number; pages: number; units?: UnitScanZip[] }>;
+}
+
+export function createScanWriter(outDir: string, defects: readonly ScanDefect[], random: Random, zips: ScanZips = 'book'): ScanWriter {
+  // Defects are labelled by the entry names of a book's own zip; per unit those names change.
+  if (zips === 'unit' && defects.length > 0) throw new Error('scan defects are made in zips per book, not per unit');
   const rule = DEFAULT_NAMING_RULE;
+  const unitZips = createAppendingZips();
+  const unitCodeOf = new Map<string, string>();
   const index = fs.createWriteStream(path.join(outDir, 'expected-scans.ndjson'));
   let rows: GeneratedRow[] = [];
   let currentKey = '';
@@ -73,9 +92,19 @@ export function createScanWriter(outDir: string, defects: readonly ScanDefect[],
       const kinds = entries.length > 1 ? defects : defects.filter((d) => d !== 'scan-missing' && d !== 'scan-misnamed');
       if (kinds.length > 0) labels.push(await applyScanDefect(random.pick(kinds), entries, numbers, { type, year, book }, random));
     }
-    fs.mkdirSync(path.join(outDir, folder), { recursive: true });
-    await fs.promises.writeFile(path.join(outDir, folder, zipName), writeZip(entries));
-    const summary: ScanBook = { zip: path.join(folder, zipName), unit: `${unit.level}:${unit.code}`, type, year, book, numbers, defects: labels };
+    let zip: string;
+    if (zips === 'unit') {
+      zip = path.join('scans', `scans-${unit.code}.zip`);
+      if (!unitCodeOf.has(zip)) fs.mkdirSync(path.join(outDir, 'scans'), { recursive: true });
+      unitCodeOf.set(zip, unit.code);
+      const bookFolder = path.basename(zipName, '.zip');
+      unitZips.append(path.join(outDir, zip), entries.map((e) => ({ ...e, name: `${bookFolder}/${e.name as string}` })));
+    } else {
+      zip = path.join(folder, zipName);
+      fs.mkdirSync(path.join(outDir, folder), { recursive: true });
+      await fs.promises.writeFile(path.join(outDir, zip), writeZip(entries));
+    }
+    const summary: ScanBook = { zip, unit: `${unit.level}:${unit.code}`, type, year, book, numbers, defects: labels };
     if (!index.write(`${JSON.stringify(summary)}\n`)) await new Promise<void>((resolve) => index.once('drain', () => resolve()));
     books++;
     pages += entries.length;
@@ -95,7 +124,12 @@ export function createScanWriter(outDir: string, defects: readonly ScanDefect[],
     async close() {
       await flush();
       await new Promise<void>((resolve, reject) => index.end((e?: Error | null) => (e ? reject(e) : resolve())));
-      return { books, pages };
+      if (zips === 'book') return { books, pages };
+      const units = unitZips.close().map((z) => {
+        const zip = path.relative(outDir, z.file);
+        return { unitCode: unitCodeOf.get(zip)!, zip, pages: z.entries, bytes: z.bytes };
+      });
+      return { books, pages, units };
     },
   };
 }

@@ -10,23 +10,19 @@
  * server away, a connection lost): a lost answer is no reason to stop, and whatever was done
  * twice must show up in the final counts (final-counts.ts), which is the point.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MANIFEST_FILE, type SplitManifest } from '../../activities/split/split-export';
 import { runFolders } from '../../activities/split/split-package';
-import { generateExport } from '../../cli/gen/generate';
-import type { ScanBook } from '../../cli/gen/scan-writer';
 import { isAppError } from '../../domain/errors';
 import type { ExcelImportResult } from '../../domain/imports/import-types';
 import type { RegisterTypeCode } from '../../domain/registers/register-types';
 import type { ScanImportReport } from '../../domain/scans/scan-import';
 import type { ReviewActor } from '../../domain/review/review-types';
 import { agencyWorkflowId } from '../../domain/runs/province-run';
-import { readZipEntries } from '../../formats/zip/safe-zip-reader';
-import { StreamingZipWriter } from '../../formats/zip/streaming-zip-writer';
 import { agencyRunProgress } from '../../workflows/definitions';
 import type { FaultSystem } from './fault-system';
+import { writeProvince, type ProvinceFiles, type ProvinceOptions, type UnitScans } from './generated-province';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -66,61 +62,19 @@ export async function asAPersonWould<T>(what: string, work: () => Promise<T>, ti
   }
 }
 
-/** A zip of every scanned page of one unit's books, as an official of its custodian uploads them. */
-export interface UnitScans {
-  unitCode: string;
-  file: string;
-  pages: number;
-}
+export type GeneratedProvince = ProvinceFiles;
 
-export interface GeneratedProvince {
-  provinceCode: string;
-  records: number;
-  packageName: string;
-  sha256: string;
-  /** Every record scanned: one zip per registering unit. */
-  scans: UnitScans[];
-  pages: number;
-}
-
-/**
- * `hotich gen` of the province with every book scanned, delivered to the inbox; the generator's
- * one zip per book is packed again into one per unit, as a commune's scanning contractor hands
- * them over, so that an import is a zip of many books; each book's zip is deleted once packed, the
- * pages being on disk once (a million are some 20 GB).
- */
-export async function generateProvince(system: ProvinceSystem, opts: { provinceCode: string; records: number; seed: number }): Promise<GeneratedProvince> {
-  const out = path.join(system.dir, `gen-${opts.provinceCode}-${opts.seed}`);
-  const summary = await generateExport({ ...opts, out, format: 'xlsx', scannedRatio: 1 });
-  const packageName = `${opts.provinceCode}-c06-${opts.seed}.xlsx`;
-  const bytes = fs.readFileSync(path.join(out, summary.files[0]!));
+/** The package C06 delivered put in the inbox, where the coordinator registers it from. */
+export function deliverPackage(system: ProvinceSystem, files: ProvinceFiles): void {
   fs.mkdirSync(system.paths.inbox, { recursive: true });
-  fs.writeFileSync(path.join(system.paths.inbox, packageName), bytes);
-  const books = fs.readFileSync(path.join(out, 'expected-scans.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ScanBook);
-  const byUnit = new Map<string, ScanBook[]>();
-  for (const b of books) byUnit.set(b.unit.split(':')[1]!, [...(byUnit.get(b.unit.split(':')[1]!) ?? []), b]);
-  const scans: UnitScans[] = [];
-  const limits = { maxZipBytes: 2 ** 31, maxExpandedBytes: 2 ** 32, maxEntryRatio: 100 };
-  for (const [unitCode, unitBooks] of byUnit) {
-    const file = path.join(out, `scans-${unitCode}.zip`);
-    const writer = new StreamingZipWriter(file);
-    let pages = 0;
-    for (const b of unitBooks) {
-      for await (const item of readZipEntries(path.join(out, b.zip), b.zip, limits)) {
-        if (item.kind !== 'file') throw new Error(`generated zip ${b.zip}: ${item.entry.name} ${item.reason}`);
-        writer.beginEntry(`${path.basename(b.zip, '.zip')}/${path.posix.basename(item.entry.name)}`, { mtime: new Date(Date.UTC(2024, 0, 1)), level: 0 });
-        for await (const chunk of item.stream) writer.write(chunk as Buffer);
-        await writer.drain();
-        pages++;
-      }
-      fs.rmSync(path.join(out, b.zip));
-    }
-    await writer.close();
-    scans.push({ unitCode, file, pages });
-  }
-  const pages = scans.reduce((n, s) => n + s.pages, 0);
-  if (pages !== opts.records) throw new Error(`generated ${pages} pages for ${opts.records} records`);
-  return { provinceCode: opts.provinceCode, records: opts.records, packageName, sha256: createHash('sha256').update(bytes).digest('hex'), scans, pages };
+  fs.copyFileSync(files.packageFile, path.join(system.paths.inbox, files.packageName));
+}
+
+/** `hotich gen` of the province with every book scanned (generated-province.ts), delivered to the inbox. */
+export async function generateProvince(system: ProvinceSystem, opts: ProvinceOptions): Promise<GeneratedProvince> {
+  const files = await writeProvince(path.join(system.dir, `gen-${opts.provinceCode}-${opts.seed}`), opts);
+  deliverPackage(system, files);
+  return files;
 }
 
 /** What the test asked of the system, to hold the final counts against. */
