@@ -15,7 +15,7 @@ import { ReviewApprovalWithoutScan, ReviewPagesChanged, ReviewRecordNotFound } f
 import { applyCorrection, decisionRefusal } from '../../domain/review/review-rules';
 import { EMPTY_COUNTS, type DecisionItem, type DecisionOutcome, type DecisionRequest, type DecisionResult } from '../../domain/review/review-types';
 import type { AuditEntry } from '../../domain/audit/audit-entry';
-import { endAction } from '../audit/record-action';
+import { commitAction } from '../audit/record-action';
 import { bookClaimAudit } from './book-claims';
 import { countBooks } from './book-counts';
 
@@ -161,9 +161,9 @@ async function applyBatch(c: PoolClient, input: DecideInput): Promise<DecisionRe
   if (row.fresh === 0) throw new BatchDecidedBefore();
   const counts = await bookCounts(c, input);
   const decisionOf = new Map(row.recorded.map((r) => [Number(r.record), Number(r.id)]));
-  // Each decision names its record, its states and the decision row (reason, comment, the values corrected); last, so the province's chain is held only to the commit.
+  // Each decision names its record, its states and the decision row (reason, comment, the values corrected); last, with the commit, so the province's chain is held for the insert and the commit's flush only.
   const claim = input.claimed && bookClaimAudit({ action: 'book.claim', agencyCode: input.agencyCode, workflowId: input.workflowId, by, book: { ...book, bookNumber: input.claimed.bookNumber }, details: { since: input.claimed.since, ...(input.claimed.lapsedClaimOf ? { lapsedClaimOf: input.claimed.lapsedClaimOf } : {}) } });
-  await endAction(c, {
+  await commitAction(c, {
     audit: [...(claim ? [claim] : []), ...decisions.map((m): AuditEntry => ({
       agencyCode: input.agencyCode,
       actor: by.username,
