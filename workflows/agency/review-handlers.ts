@@ -8,9 +8,9 @@ import { condition, patched, setHandler } from '@temporalio/workflow';
 import type { BookClaimActivities, BookClaimEntry } from '../../activities/review/book-claims';
 import type { ReviewActivities } from '../../activities/review/decide-records';
 import { mayAct } from '../../domain/records/life-cycle';
-import { AgencyCloseReasonMissing, ReviewBatchEmpty, ReviewBookClaimed, ReviewClaimNotHeld, ReviewNotCoordinator } from '../../domain/review/review-errors';
+import { AgencyCloseReasonMissing, ReviewBatchEmpty, ReviewBatchTooLarge, ReviewBookClaimed, ReviewClaimNotHeld, ReviewNotCoordinator } from '../../domain/review/review-errors';
 import { batchProblem, decisionsProblem, standingClaim } from '../../domain/review/review-rules';
-import type { BookClaim, BookRef, DecisionItem, DecisionResult, ReviewActor, ReviewBook } from '../../domain/review/review-types';
+import { MAX_DECISIONS_PER_BATCH, type BookClaim, type BookRef, type DecisionItem, type DecisionResult, type ReviewActor, type ReviewBook } from '../../domain/review/review-types';
 import { RunActorMissing } from '../../domain/runs/run-errors';
 import { claimBook, closeAgency, decidePage, decideRecords, releaseBook, transferNow } from '../definitions';
 import { appFailure } from '../failures';
@@ -140,6 +140,9 @@ export function setReviewHandlers(run: AgencyContext, transfers: TransferSchedul
       validator: ({ by, books }) => {
         validateOfficial(run, by);
         if (!Array.isArray(books) || books.length === 0) throw appFailure(ReviewBatchEmpty({}));
+        // A page, whatever books it spans, is as large as a batch of one book may be.
+        const count = books.reduce((n, b) => n + (Array.isArray(b?.items) ? b.items.length : 0), 0);
+        if (count > MAX_DECISIONS_PER_BATCH) throw appFailure(ReviewBatchTooLarge({ count }));
         for (const { book, items } of books) validateDecisions(by, book, items);
       },
     },
