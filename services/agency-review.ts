@@ -16,7 +16,7 @@ import { ReviewRecordNotFound } from '../domain/review/review-errors';
 import { batchProblem } from '../domain/review/review-rules';
 import type { BookClaim, BookRef, DecisionItem, DecisionResult, ReviewActor, TransferProgress } from '../domain/review/review-types';
 import type { AgencyRunState } from '../domain/runs/province-run';
-import { claimBook, closeAgency, decideRecords, releaseBook, transferNow } from '../workflows/definitions';
+import { claimBook, closeAgency, decidePage, releaseBook, transferNow } from '../workflows/definitions';
 import { agencyUpdate, type AgencyImports } from './agency-imports';
 
 export interface RecordFilter {
@@ -194,7 +194,7 @@ export function createAgencyReview({ temporal, pool, imports }: { temporal: Clie
     state: (agencyCode: string): Promise<AgencyRunState> => imports.state(agencyCode),
 
     /**
-     * Decisions on records of the agency, one update per book. An approval carries the pages
+     * Decisions on records of the agency, one update for the books they are in. An approval carries the pages
      * attached now when the caller names none (the CLI shows them); a record without a page
      * then carries none, and the workflow refuses it.
      */
@@ -219,9 +219,10 @@ export function createAgencyReview({ temporal, pool, imports }: { temporal: Clie
         if (problem) throw problem;
       }
       const handle = await run;
-      const results: DecisionResult[] = [];
-      for (const { book, items: batch } of byBook.values()) results.push(await agencyUpdate(handle, agencyCode, handle.executeUpdate(decideRecords, { args: [{ by, book, items: batch }] })));
-      return results;
+      // One update and one transaction for the page, whatever books it spans: one a book, one after
+      // another, was 13.5 updates a page in the province bench, each with its workflow task, its
+      // transaction and its turn at the province's audit chain.
+      return agencyUpdate(handle, agencyCode, handle.executeUpdate(decidePage, { args: [{ by, books: [...byBook.values()] }] }));
     },
 
     async claim(agencyCode: string, by: ReviewActor, book: BookRef): Promise<BookClaim> {

@@ -66,7 +66,7 @@ const { registerWorkflows, recordRunEvent } = proxyActivities<RunEventActivities
 const { agencyBooks } = proxyActivities<ReviewActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 } });
 // A page of decisions is one short transaction an official waits for: run in the workflow task that accepted the
 // update, it costs no activity task and no second workflow task (its batch key makes a retried one return the first result).
-const { decideRecords } = proxyLocalActivities<ReviewActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 } });
+const { decideRecords, decidePage } = proxyLocalActivities<ReviewActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 } });
 // A claim or release is audited in the workflow task that accepted it, as decisions are.
 const { recordBookAction } = proxyLocalActivities<BookClaimActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 } });
 const { notifyIdleBook } = proxyActivities<NotificationActivities>({ startToCloseTimeout: '1 minute' });
@@ -89,7 +89,7 @@ export async function agencyRun(input: AgencyRunInput): Promise<AgencyRunState> 
 
   setHandler(agencyRunProgress, () => state);
   const imports = setImportHandlers(run, { importExcel, importScans, agencySplitFiles, agencySplitSources });
-  setReviewHandlers(run, transfers, { decideRecords, recordBookAction });
+  setReviewHandlers(run, transfers, { decideRecords, decidePage, recordBookAction });
 
   const historyLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? HISTORY_LIMIT);
   /** When the loop has something to do next: a notice or a transfer falling due; -Infinity when a notice is due now. */

@@ -6,7 +6,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ExcelImportResult, ImportActor, StoredSource } from '../domain/imports/import-types';
 import type { RegisterTypeCode } from '../domain/registers/register-types';
 import type { SplitFilesProgress } from '../domain/review/agency-end';
-import type { BookClaim, BookRef, DecisionRequest, DecisionResult, ReviewActor, TransferProgress } from '../domain/review/review-types';
+import type { BookClaim, BookRef, DecisionRequest, DecisionResult, PageDecisionRequest, ReviewActor, TransferProgress } from '../domain/review/review-types';
 import type { ScanImportReport } from '../domain/scans/scan-import';
 import type { AgencyPhase, AgencyRunState, AgencySchedule, DecisionBatchResult, ProvinceRunProgress } from '../domain/runs/province-run';
 import type { CustodianDecisionInput } from '../domain/runs/custodians';
@@ -35,6 +35,8 @@ export const importExcel = defineUpdate<ExcelImportResult, [{ by: ImportActor; r
 export const importScans = defineUpdate<ScanImportReport, [{ by: ImportActor; zip: StoredSource; unitCode?: string }]>('importScans');
 /** Step 4: an official's decisions on records of one book (a page of them at most), each decided on its own. */
 export const decideRecords = defineUpdate<DecisionResult, [DecisionRequest]>('decideRecords');
+/** Decisions on a page over several books: one update, one transaction; the results book by book, in the request's order. */
+export const decidePage = defineUpdate<DecisionResult[], [PageDecisionRequest]>('decidePage');
 /** Step 4: an official takes a book to review; nobody else decides on it until released or idle too long. */
 export const claimBook = defineUpdate<BookClaim, [{ by: ReviewActor; book: BookRef }]>('claimBook');
 /** The holder gives the book back, or a coordinator frees it. */

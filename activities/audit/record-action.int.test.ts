@@ -4,6 +4,7 @@
  * action is retried; a rolled-back action leaves nothing; writers of one province at once never
  * fork its chain; the database, not the writer, places, dates and hashes an entry.
  */
+import fc from 'fast-check';
 import { GENESIS_HASH } from '../../domain/audit/audit-chain';
 import type { AuditEntry } from '../../domain/audit/audit-entry';
 import { verifyAuditLog } from '../../services/audit-verification';
@@ -106,6 +107,33 @@ test('writers of one province at once never fork its chain', async () => {
   expect(rows.length).toBe(before + 200);
   expect(rows.map((r) => r.chain_pos)).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));
   rows.forEach((r, i) => expect(r.prev_hash).toBe(i === 0 ? GENESIS_HASH : rows[i - 1]!.hash));
+  expect((await verifyAuditLog(db.pool, { provinceCode: '79' }))[0]!.breakCount).toBe(0);
+});
+
+test('an action ending with its commit (entries in the commit\'s own message) keeps every text exactly, and its writers at once never fork the chain', async () => {
+  const before = (await chain('79')).length;
+  // Texts the literal that carries the entries must keep: quotes, backslashes, dollar quotes, line ends, Vietnamese in NFC and NFD.
+  const texts = fc.sample(fc.string({ unit: 'grapheme', maxLength: 40 }).filter((t) => !t.includes('\u0000')), { numRuns: 40, seed: 20261207 });
+  const fixed = ["O'Brien \\ \\' $$ $1 ''", 'Nguyễn Thị Ánh Tuyết\r\n\t"Lê"', 'Nguyễn'.normalize('NFD'), '\\u0041 \\x41 E\'\'', '); COMMIT; --'];
+  const all = [...fixed, ...texts];
+  const written = await Promise.all(
+    Array.from({ length: 5 }, (_, w) =>
+      recordAction(db.pool, async () => ({
+        result: w,
+        audit: all.slice(w * 9, w * 9 + 9).map((t, i) => entry({ provinceCode: '79', actor: `canbo.${w}`, subject: { kind: 'record', id: t || '-' }, recordId: 1000 + w * 100 + i, details: { ghiChú: t, [t]: [t] } })),
+      })),
+    ),
+  );
+  expect(written.flatMap((x) => x.entries).every((e) => e.fresh)).toBe(true);
+  const stored = await db.pool.query<{ record_id: string; subject_id: string; details: Record<string, unknown> }>(
+    `SELECT record_id, subject_id, details FROM audit_log WHERE seq = ANY($1::bigint[]) ORDER BY record_id`,
+    [written.flatMap((x) => x.entries.map((e) => e.seq))],
+  );
+  const expected = Array.from({ length: 5 }, (_, w) => all.slice(w * 9, w * 9 + 9).map((t, i) => ({ record_id: String(1000 + w * 100 + i), subject_id: t || '-', details: { ghiChú: t, [t]: [t] } }))).flat();
+  expect(stored.rows).toEqual(expected);
+  const rows = await chain('79');
+  expect(rows.length).toBe(before + all.slice(0, 45).length);
+  expect(rows.map((r) => r.chain_pos)).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));
   expect((await verifyAuditLog(db.pool, { provinceCode: '79' }))[0]!.breakCount).toBe(0);
 });
 

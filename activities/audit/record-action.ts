@@ -7,7 +7,7 @@
  */
 import { asyncLocalStorage } from '@temporalio/activity';
 import type { Pool, PoolClient } from 'pg';
-import { inTransaction } from '../../db/transaction';
+import { commitWith, inTransaction } from '../../db/transaction';
 import type { AuditEntry } from '../../domain/audit/audit-entry';
 import type { BookRef } from '../../domain/review/review-types';
 
@@ -58,13 +58,8 @@ export interface Appended {
   fresh: boolean;
 }
 
-/**
- * Writes the entries (those whose key is already in the log are left out) and returns where
- * each stands, in order. Call it last before the commit: the province's chain stays locked
- * from here to the end of the transaction.
- */
-export async function appendAudit(c: PoolClient, entries: readonly AuditEntry[]): Promise<Appended[]> {
-  if (entries.length === 0) return [];
+/** The entries of one append: each in its chain, those an earlier committed attempt wrote found by their keys. */
+async function prepare(c: PoolClient, entries: readonly AuditEntry[]) {
   const all = await inProvinces(c, entries.map(withRun));
   const keys = all.flatMap((e) => (e.key === undefined ? [] : [e.key]));
   const found = new Map<string, number>();
@@ -75,39 +70,68 @@ export async function appendAudit(c: PoolClient, entries: readonly AuditEntry[])
     for (const row of r.rows) found.set(row.entry_key, Number(row.seq));
   }
   const fresh = all.filter((e) => e.key === undefined || !found.has(e.key));
-  const col = <T>(f: (e: (typeof fresh)[number]) => T) => fresh.map(f);
-  const written =
-    fresh.length === 0
-      ? []
-      : (
-          await c.query<{ seq: string }>(
-            `INSERT INTO audit_log (province_code, agency_code, actor, actor_role, action, subject_kind, subject_id, record_id, workflow_id, run_id, state_before, state_after, details, entry_key)
-             SELECT x.province_code, x.agency_code, x.actor, x.actor_role, x.action,
-                    x.subject_kind, x.subject_id, x.record_id, x.workflow_id, x.run_id, x.state_before, x.state_after, x.details::jsonb, x.entry_key
-               FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
-                    WITH ORDINALITY AS x(province_code, agency_code, actor, actor_role, action, subject_kind, subject_id, record_id, workflow_id, run_id, state_before, state_after, details, entry_key, n)
-              ORDER BY x.n
-             RETURNING seq`,
-            [
-              col((e) => e.provinceCode),
-              col((e) => e.agencyCode ?? null),
-              col((e) => e.actor),
-              col((e) => e.actorRole),
-              col((e) => e.action),
-              col((e) => e.subject.kind),
-              col((e) => e.subject.id),
-              col((e) => e.recordId ?? null),
-              col((e) => e.workflowId ?? null),
-              col((e) => e.runId ?? null),
-              col((e) => e.stateBefore ?? null),
-              col((e) => e.stateAfter ?? null),
-              col((e) => JSON.stringify(e.details ?? {})),
-              col((e) => e.key ?? null),
-            ],
-          )
-        ).rows.map((r) => Number(r.seq));
-  let next = 0;
-  return all.map((e) => (e.key !== undefined && found.has(e.key) ? { seq: found.get(e.key)!, fresh: false } : { seq: written[next++]!, fresh: true }));
+  // One JSON array for the INSERT to read: a parameter, or a literal where the INSERT goes in one message with the commit.
+  const rows = JSON.stringify(
+    fresh.map((e) => ({
+      province_code: e.provinceCode,
+      agency_code: e.agencyCode ?? null,
+      actor: e.actor,
+      actor_role: e.actorRole,
+      action: e.action,
+      subject_kind: e.subject.kind,
+      subject_id: e.subject.id,
+      record_id: e.recordId ?? null,
+      workflow_id: e.workflowId ?? null,
+      run_id: e.runId ?? null,
+      state_before: e.stateBefore ?? null,
+      state_after: e.stateAfter ?? null,
+      details: e.details ?? {},
+      entry_key: e.key ?? null,
+    })),
+  );
+  /** Where each entry stands, in order, given the sequence numbers of those written now. */
+  const placed = (written: number[]): Appended[] => {
+    let next = 0;
+    return all.map((e) => (e.key !== undefined && found.has(e.key) ? { seq: found.get(e.key)!, fresh: false } : { seq: written[next++]!, fresh: true }));
+  };
+  return { fresh: fresh.length, rows, placed };
+}
+
+/** The INSERT of the entries in `rows` (SQL giving the JSON array), in order: the trigger chains them one by one. */
+const insertSql = (rows: string) =>
+  `INSERT INTO audit_log (province_code, agency_code, actor, actor_role, action, subject_kind, subject_id, record_id, workflow_id, run_id, state_before, state_after, details, entry_key)
+   SELECT x.province_code, x.agency_code, x.actor, x.actor_role, x.action, x.subject_kind, x.subject_id, x.record_id, x.workflow_id, x.run_id, x.state_before, x.state_after, x.details, x.entry_key
+     FROM ROWS FROM (jsonb_to_recordset(${rows}::jsonb) AS (province_code text, agency_code text, actor text, actor_role text, action text, subject_kind text, subject_id text,
+                     record_id bigint, workflow_id text, run_id text, state_before text, state_after text, details jsonb, entry_key text)) WITH ORDINALITY AS x
+    ORDER BY x.ordinality
+   RETURNING seq`;
+
+/**
+ * Writes the entries (those whose key is already in the log are left out) and returns where
+ * each stands, in order. Call it last before the commit: the province's chain stays locked
+ * from here to the end of the transaction.
+ */
+export async function appendAudit(c: PoolClient, entries: readonly AuditEntry[]): Promise<Appended[]> {
+  if (entries.length === 0) return [];
+  const { fresh, rows, placed } = await prepare(c, entries);
+  if (fresh === 0) return placed([]);
+  return placed((await c.query<{ seq: string }>(insertSql('$1'), [rows])).rows.map((r) => Number(r.seq)));
+}
+
+/**
+ * Writes the entries as `appendAudit` does and commits the transaction in the same message
+ * (`commitWith`): the province's chain, locked by the INSERT, is held for the insert and the
+ * commit's flush only, not for a round trip to this process besides. In the province bench
+ * that round trip was the largest part of the chain's held time when the worker was busy.
+ */
+async function appendAndCommit(c: PoolClient, entries: readonly AuditEntry[]): Promise<Appended[]> {
+  if (entries.length === 0) {
+    await commitWith(c, undefined);
+    return [];
+  }
+  const { fresh, rows, placed } = await prepare(c, entries);
+  const [inserted] = await commitWith(c, fresh === 0 ? undefined : insertSql(c.escapeLiteral(rows)));
+  return placed((inserted?.rows ?? []).map((r: { seq: string }) => Number(r.seq)));
 }
 
 /**
@@ -115,7 +139,21 @@ export async function appendAudit(c: PoolClient, entries: readonly AuditEntry[])
  * sent before, then the audit entries.
  */
 export async function endAction(c: PoolClient, end: ActionEnd): Promise<Appended[]> {
-  const n = end.notification;
+  await notify(c, end.notification);
+  return appendAudit(c, end.audit);
+}
+
+/**
+ * Ends an action and commits it, in a transaction `inTransaction` runs: the notification, then
+ * the audit entries in one message with the commit. Nothing may follow it in the transaction.
+ */
+export async function commitAction(c: PoolClient, end: ActionEnd): Promise<Appended[]> {
+  await notify(c, end.notification);
+  return appendAndCommit(c, end.audit);
+}
+
+/** The notification of an action, if one is due and not sent before. */
+async function notify(c: PoolClient, n: Notification | undefined): Promise<void> {
   if (n) {
     await c.query(
       `INSERT INTO notifications (notification_key, kind, province_code, agency_code, workflow_id, book, idle_since, message_vi)
@@ -123,13 +161,12 @@ export async function endAction(c: PoolClient, end: ActionEnd): Promise<Appended
       [n.key, n.kind, n.provinceCode, n.agencyCode, n.workflowId, JSON.stringify(n.book), n.idleSince, n.messageVi],
     );
   }
-  return appendAudit(c, end.audit);
 }
 
 /** Runs an action in a transaction of its own: its change, then the way every action ends. Returns its result and its entries. */
 export async function recordAction<T>(pool: Pool, act: (c: PoolClient) => Promise<ActionEnd & { result: T }>): Promise<{ result: T; entries: Appended[] }> {
   return inTransaction(pool, async (c) => {
     const end = await act(c);
-    return { result: end.result, entries: await endAction(c, end) };
+    return { result: end.result, entries: await commitAction(c, end) };
   });
 }

@@ -163,3 +163,63 @@ test('a page of approvals writes the new row versions on the records’ own page
   const stayed = after.filter((r) => pageOf(r.ctid) === pagesBefore.get(r.id)).length;
   expect(stayed).toBeGreaterThanOrEqual(25);
 });
+
+test('a page over several books is one batch and one transaction: its entries follow each other in the chain, and a retry decides nothing twice', async () => {
+  const books = ['03', '04'].map((n) => ({ ...BOOK, bookKey: bookKey(n), number: n }));
+  const births = [...generateProvinceExport({ provinceCode: '01', records: 60, seed: 7 })].filter((r) => r.type === 'KS');
+  const idsOf = new Map<string, number[]>();
+  for (const [b, n] of [[books[0]!, 2], [books[1]!, 1]] as const) {
+    const data = births.splice(0, n).map((r, i) => JSON.stringify({ ...r.values, agencyCode: AGENCY, registerType: 'KS', bookYear: 2020, bookNumber: b.number, registrationNumber: String(i + 1) }));
+    const numbers = data.map((_, i) => String(i + 1));
+    const inserted = await db.pool.query<{ id: string }>(
+      `INSERT INTO records (agency_code, unit_code, register_type, book_year, book_number, registration_number, book_key, number_key, data, data_sha256)
+       SELECT $1, $1, 'KS', 2020, $6, x.number, $2, x.number_key, x.data, encode(sha256(convert_to(x.data::text, 'UTF8')), 'hex')
+         FROM unnest($3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS x(number, number_key, data, n) ORDER BY x.n RETURNING id`,
+      [AGENCY, b.bookKey, numbers, numbers.map(numberKey), data, b.number],
+    );
+    idsOf.set(b.number, inserted.rows.map((r) => Number(r.id)));
+  }
+  const all = [...idsOf.values()].flat();
+  await db.pool.query(`INSERT INTO files (sha256, size_bytes, media_type) SELECT encode(sha256(id::text::bytea), 'hex'), 1, 'application/pdf' FROM unnest($1::bigint[]) AS id`, [all]);
+  await db.pool.query(`INSERT INTO attachments (record_id, sha256) SELECT id, encode(sha256(id::text::bytea), 'hex') FROM unnest($1::bigint[]) AS id`, [all]);
+  const [a1, a2] = idsOf.get('03')! as [number, number];
+  const [r1] = idsOf.get('04')! as [number];
+  const ref = ({ number: _n, ...b }: (typeof books)[number]): BookRef => b;
+
+  const { decidePage } = createReviewActivities({ pool: db.pool });
+  const page = {
+    batchKey: 'agency/00004/update/page',
+    agencyCode: AGENCY,
+    workflowId: 'agency/00004',
+    by: { username: 'congchuc02', role: 'official' as const, agencyCode: AGENCY },
+    books: [
+      { book: ref(books[0]!), items: [a1, a2].map((id) => ({ recordId: id, kind: 'approve' as const, pages: [sha(String(id))] })), claimed: { bookNumber: '03', since: '2026-12-07T06:00:00.000Z' } },
+      { book: ref(books[1]!), items: [{ recordId: r1, kind: 'reject' as const, reasonCode: 'PAGE_UNREADABLE' as const }] },
+    ],
+  };
+  const first = await decidePage(page);
+  expect(first.map((r) => [r.batchKey, r.decided, r.refused, r.outcomes.map((o) => [o.recordId, o.outcome, o.state]), r.counts.records])).toEqual([
+    [page.batchKey, 2, 0, [[a1, 'decided', 'approved'], [a2, 'decided', 'approved']], 2],
+    [page.batchKey, 1, 0, [[r1, 'decided', 'rejected']], 1],
+  ]);
+  expect(await decidePage(page)).toEqual(first);
+  expect((await db.pool.query(`SELECT count(*)::int AS n FROM decisions WHERE batch_key = $1`, [page.batchKey])).rows[0].n).toBe(3);
+  expect((await db.pool.query(`SELECT result->>'decided' AS decided FROM review_batches WHERE batch_key = $1`, [page.batchKey])).rows).toEqual([{ decided: '3' }]);
+
+  // The claim and the three decisions, written together: consecutive in the province's chain, each naming the one before.
+  const entries = (
+    await db.pool.query<{ action: string; record_id: string | null; chain_pos: string; prev_hash: string; hash: string }>(
+      `SELECT action, record_id, chain_pos, prev_hash, hash FROM audit_log WHERE province_code = '01' AND (details->>'batchKey' = $1 OR (action = 'book.claim' AND actor = 'congchuc02')) ORDER BY chain_pos`,
+      [page.batchKey],
+    )
+  ).rows;
+  expect(entries.map((e) => [e.action, e.record_id === null ? null : Number(e.record_id)])).toEqual([['book.claim', null], ['record.approve', a1], ['record.approve', a2], ['record.reject', r1]]);
+  entries.slice(1).forEach((e, n) => expect([Number(e.chain_pos), e.prev_hash]).toEqual([Number(entries[n]!.chain_pos) + 1, entries[n]!.hash]));
+  // One transaction wrote the batch, the decisions and the entries: they carry one transaction id.
+  const writers = await db.pool.query(
+    `SELECT DISTINCT x FROM (SELECT xmin::text AS x FROM review_batches WHERE batch_key = $1 UNION ALL SELECT xmin::text FROM decisions WHERE batch_key = $1
+                             UNION ALL SELECT xmin::text FROM audit_log WHERE details->>'batchKey' = $1 OR (action = 'book.claim' AND actor = 'congchuc02')) w`,
+    [page.batchKey],
+  );
+  expect(writers.rows).toHaveLength(1);
+});

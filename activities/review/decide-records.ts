@@ -1,8 +1,9 @@
 /**
- * Step 4: one batch of an official's decisions on records of one book, applied in one
- * transaction, each record decided and recorded on its own (who, when, why, the pages compared).
- * The batch key (the workflow update's id) makes a retried activity return what the first
- * attempt decided. The database refuses an approval without a page whatever this code does.
+ * Step 4: one batch of an official's decisions, a page of the agency's list over one book or
+ * several, applied in one transaction, each record decided and recorded on its own (who, when,
+ * why, the pages compared). The batch key (the workflow update's id) makes a retried activity
+ * return what the first attempt decided. The database refuses an approval without a page
+ * whatever this code does.
  */
 import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '../../db/transaction';
@@ -13,18 +14,33 @@ import type { RecordValues } from '../../domain/registers/validate-record';
 import { RECORD_ACTIONS, stateAfter, type DecisionAction, type RecordState } from '../../domain/records/life-cycle';
 import { ReviewApprovalWithoutScan, ReviewPagesChanged, ReviewRecordNotFound } from '../../domain/review/review-errors';
 import { applyCorrection, decisionRefusal } from '../../domain/review/review-rules';
-import { EMPTY_COUNTS, type DecisionItem, type DecisionOutcome, type DecisionRequest, type DecisionResult } from '../../domain/review/review-types';
+import { EMPTY_COUNTS, type BookRef, type DecisionItem, type DecisionOutcome, type DecisionRequest, type DecisionResult, type ReviewActor } from '../../domain/review/review-types';
 import type { AuditEntry } from '../../domain/audit/audit-entry';
-import { endAction } from '../audit/record-action';
+import { commitAction } from '../audit/record-action';
 import { bookClaimAudit } from './book-claims';
 import { countBooks } from './book-counts';
+
+/** The batch claimed the book for its official (nobody held it, or a claim had lapsed): on the audit log with the decisions. */
+export interface BookClaimed {
+  bookNumber: string;
+  since: string;
+  lapsedClaimOf?: string;
+}
 
 export interface DecideInput extends DecisionRequest {
   batchKey: string;
   agencyCode: string;
   workflowId: string;
-  /** The batch claimed the book for its official (nobody held it, or a claim had lapsed): on the audit log with the decisions. */
-  claimed?: { bookNumber: string; since: string; lapsedClaimOf?: string };
+  claimed?: BookClaimed;
+}
+
+/** A page of decisions over several books of the agency, under one batch key. */
+export interface DecidePageInput {
+  batchKey: string;
+  agencyCode: string;
+  workflowId: string;
+  by: ReviewActor;
+  books: Array<{ book: BookRef; items: DecisionItem[]; claimed?: BookClaimed }>;
 }
 
 interface RecordRow {
@@ -34,8 +50,11 @@ interface RecordRow {
   pages: string[];
 }
 
-/** What a batch decided, kept under its key; the counts are read afresh whenever it is returned. */
+/** What a batch decided on one book; the counts are read afresh whenever it is returned. */
 type StoredBatch = Omit<DecisionResult, 'counts'>;
+/** What a batch decided, kept under its key: on each of its books, and in all (`decided`, `refused`). Batches of one book written before pages were one batch are a StoredBatch alone. */
+type StoredPage = { decided: number; refused: number; books: Array<StoredBatch & { book: BookRef }> };
+const storedBooks = (r: StoredPage | (StoredBatch & { book?: undefined })) => ('books' in r ? r.books : [r]);
 
 /** The batch key is already recorded: an earlier attempt of this activity committed the batch, and this one rolls back. */
 class BatchDecidedBefore extends Error {}
@@ -68,15 +87,17 @@ interface Decided {
   details: Record<string, unknown>;
 }
 
-async function applyBatch(c: PoolClient, input: DecideInput): Promise<DecisionResult> {
-  const { book, items, by } = input;
+/** One book's decisions, in the page's transaction: the records moved and the decisions recorded; returns what it decided and the audit entries. */
+async function decideBook(c: PoolClient, page: DecidePageInput, input: DecidePageInput['books'][number]): Promise<{ stored: StoredBatch; audit: AuditEntry[] }> {
+  const { book, items } = input;
+  const { by } = page;
   const found = await c.query<RecordRow>(
     `SELECT r.id, r.state, r.version,
             coalesce((SELECT array_agg(a.sha256 ORDER BY a.page) FROM attachments a WHERE a.record_id = r.id), '{}') AS pages
        FROM records r
       WHERE r.id = ANY($1::bigint[]) AND r.agency_code = $2 AND r.register_type = $3 AND r.unit_code = $4 AND r.book_year = $5 AND r.book_key = $6
       ORDER BY r.id FOR UPDATE`,
-    [items.map((i) => i.recordId), input.agencyCode, book.registerType, book.unitCode, book.bookYear, book.bookKey],
+    [items.map((i) => i.recordId), page.agencyCode, book.registerType, book.unitCode, book.bookYear, book.bookKey],
   );
   const records = new Map(found.rows.map((r) => [Number(r.id), r]));
   const outcomes: DecisionOutcome[] = [];
@@ -131,18 +152,15 @@ async function applyBatch(c: PoolClient, input: DecideInput): Promise<DecisionRe
   const order = new Map(items.map((i, n) => [i.recordId, n]));
   outcomes.sort((a, b) => order.get(a.recordId)! - order.get(b.recordId)!);
   const decided = outcomes.filter((o) => o.outcome === 'decided').length;
-  const stored: StoredBatch = { batchKey: input.batchKey, decided, refused: outcomes.length - decided, outcomes };
+  const stored: StoredBatch = { batchKey: page.batchKey, decided, refused: outcomes.length - decided, outcomes };
 
-  // One statement: the batch is recorded under its key, and only if the key is new are the
-  // decisions recorded with it and the approved and rejected records moved.
-  const written = await c.query<{ fresh: number; recorded: Array<{ id: number; record: number }> }>(
-    `WITH batch AS (INSERT INTO review_batches (batch_key, agency_code, actor, result) VALUES ($9, $10, $8, $11) ON CONFLICT (batch_key) DO NOTHING RETURNING batch_key),
-          m AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS m(id, version, kind, state, reason, comment, details)
-                 WHERE EXISTS (SELECT 1 FROM batch)),
+  // One statement: the approved and rejected records moved, the decisions recorded under the batch's key.
+  const written = await c.query<{ recorded: Array<{ id: number; record: number }> }>(
+    `WITH m AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS m(id, version, kind, state, reason, comment, details)),
           moved AS (UPDATE records r SET state = m.state, updated_at = now() FROM m WHERE r.id = m.id AND m.kind <> 'correct'),
           recorded AS (INSERT INTO decisions (record_id, record_version, kind, reason_code, comment, details, actor, batch_key)
                        SELECT m.id, m.version, m.kind, m.reason, m.comment, m.details::jsonb, $8, $9 FROM m RETURNING id, record_id)
-     SELECT (SELECT count(*) FROM batch)::int AS fresh, (SELECT coalesce(json_agg(json_build_object('id', id, 'record', record_id)), '[]') FROM recorded) AS recorded`,
+     SELECT (SELECT coalesce(json_agg(json_build_object('id', id, 'record', record_id)), '[]') FROM recorded) AS recorded`,
     [
       decisions.map((m) => m.id),
       decisions.map((m) => m.version),
@@ -152,55 +170,90 @@ async function applyBatch(c: PoolClient, input: DecideInput): Promise<DecisionRe
       decisions.map((m) => m.comment),
       decisions.map((m) => JSON.stringify(m.details)),
       by.username,
-      input.batchKey,
-      input.agencyCode,
-      JSON.stringify(stored),
+      page.batchKey,
     ],
   );
   const row = written.rows[0]!;
-  if (row.fresh === 0) throw new BatchDecidedBefore();
-  const counts = await bookCounts(c, input);
   const decisionOf = new Map(row.recorded.map((r) => [Number(r.record), Number(r.id)]));
-  // Each decision names its record, its states and the decision row (reason, comment, the values corrected); last, so the province's chain is held only to the commit.
-  const claim = input.claimed && bookClaimAudit({ action: 'book.claim', agencyCode: input.agencyCode, workflowId: input.workflowId, by, book: { ...book, bookNumber: input.claimed.bookNumber }, details: { since: input.claimed.since, ...(input.claimed.lapsedClaimOf ? { lapsedClaimOf: input.claimed.lapsedClaimOf } : {}) } });
-  await endAction(c, {
-    audit: [...(claim ? [claim] : []), ...decisions.map((m): AuditEntry => ({
-      agencyCode: input.agencyCode,
+  // Each decision names its record, its states and the decision row (reason, comment, the values corrected).
+  const claim = input.claimed && bookClaimAudit({ action: 'book.claim', agencyCode: page.agencyCode, workflowId: page.workflowId, by, book: { ...book, bookNumber: input.claimed.bookNumber }, details: { since: input.claimed.since, ...(input.claimed.lapsedClaimOf ? { lapsedClaimOf: input.claimed.lapsedClaimOf } : {}) } });
+  const audit = [...(claim ? [claim] : []), ...decisions.map((m): AuditEntry => ({
+      agencyCode: page.agencyCode,
       actor: by.username,
       actorRole: by.role,
       action: RECORD_ACTIONS[m.kind].audit,
       subject: { kind: 'record', id: String(m.id) },
       recordId: m.id,
-      workflowId: input.workflowId,
+      workflowId: page.workflowId,
       stateBefore: m.before,
       stateAfter: m.state,
       details: {
         decisionId: decisionOf.get(m.id),
-        batchKey: input.batchKey,
+        batchKey: page.batchKey,
         version: m.version,
         ...(m.kind === 'approve' ? { pages: m.details.pages } : {}),
         ...(m.reason ? { reasonCode: m.reason } : {}),
         ...(m.kind === 'correct' ? { fields: Object.keys(m.details.changes as object) } : {}),
       },
-    }))],
-  });
-  return { ...stored, counts };
+    }))];
+  return { stored, audit };
 }
 
-const bookCounts = async (db: Pool | PoolClient, input: DecideInput) => (await countBooks(db, input.agencyCode, [input.book]))[0]?.counts ?? EMPTY_COUNTS;
+const bookId = (b: BookRef) => `${b.registerType}/${b.unitCode}/${b.bookYear}/${b.bookKey}`;
+
+/** The books' counts as they are now, in the order of `books`. */
+async function countsOf(db: Pool | PoolClient, agencyCode: string, books: readonly BookRef[]) {
+  const counted = new Map((await countBooks(db, agencyCode, books)).map((b) => [bookId(b), b.counts]));
+  return books.map((b) => counted.get(bookId(b)) ?? EMPTY_COUNTS);
+}
+
+/**
+ * The page: recorded under its key first (an attempt that finds the key taken rolls back), then
+ * each book decided, then the audit entries of all of them with the commit, so the province's
+ * chain is taken once a page and held for the insert and the commit's flush only.
+ */
+async function applyPage(c: PoolClient, page: DecidePageInput): Promise<DecisionResult[]> {
+  const batch = await c.query('INSERT INTO review_batches (batch_key, agency_code, actor, result) VALUES ($1, $2, $3, $4) ON CONFLICT (batch_key) DO NOTHING', [
+    page.batchKey,
+    page.agencyCode,
+    page.by.username,
+    '{}',
+  ]);
+  if (batch.rowCount === 0) throw new BatchDecidedBefore();
+  const books: StoredPage['books'] = [];
+  const audit: AuditEntry[] = [];
+  for (const b of page.books) {
+    const decided = await decideBook(c, page, b);
+    books.push({ ...decided.stored, book: b.book });
+    audit.push(...decided.audit);
+  }
+  const stored: StoredPage = { decided: books.reduce((n, b) => n + b.decided, 0), refused: books.reduce((n, b) => n + b.refused, 0), books };
+  await c.query('UPDATE review_batches SET result = $2 WHERE batch_key = $1', [page.batchKey, JSON.stringify(stored)]);
+  const counts = await countsOf(c, page.agencyCode, page.books.map((b) => b.book));
+  await commitAction(c, { audit });
+  return books.map(({ book: _book, ...b }, n) => ({ ...b, counts: counts[n]! }));
+}
 
 export function createReviewActivities({ pool }: { pool: Pool }) {
+  const decidePage = async (page: DecidePageInput): Promise<DecisionResult[]> => {
+    try {
+      return await inTransaction(pool, (c) => applyPage(c, page));
+    } catch (e) {
+      if (!(e instanceof BatchDecidedBefore)) throw e;
+      // An earlier attempt decided this batch: what it decided stands, with the books' counts as they are now.
+      const done = await pool.query<{ result: StoredPage | StoredBatch }>('SELECT result FROM review_batches WHERE batch_key = $1', [page.batchKey]);
+      const books = storedBooks(done.rows[0]!.result);
+      const counts = await countsOf(pool, page.agencyCode, page.books.map((b) => b.book));
+      return books.map(({ book: _book, ...b }, n) => ({ ...b, counts: counts[n]! }));
+    }
+  };
   return {
-    async decideRecords(input: DecideInput): Promise<DecisionResult> {
-      try {
-        return await inTransaction(pool, (c) => applyBatch(c, input));
-      } catch (e) {
-        if (!(e instanceof BatchDecidedBefore)) throw e;
-        // An earlier attempt decided this batch: what it decided stands, with the book's counts as they are now.
-        const done = await pool.query<{ result: StoredBatch }>('SELECT result FROM review_batches WHERE batch_key = $1', [input.batchKey]);
-        return { ...done.rows[0]!.result, counts: await bookCounts(pool, input) };
-      }
+    /** A page of decisions on one book. */
+    async decideRecords({ book, items, claimed, ...page }: DecideInput): Promise<DecisionResult> {
+      return (await decidePage({ ...page, books: [{ book, items, ...(claimed ? { claimed } : {}) }] }))[0]!;
     },
+
+    decidePage,
 
     /** The agency's books with their counts, after imports changed them. */
     async agencyBooks(input: { agencyCode: string }) {

@@ -89,6 +89,12 @@ export interface DecisionRequest {
   items: DecisionItem[];
 }
 
+/** A page of the agency's list decided at once: its records grouped by book. */
+export interface PageDecisionRequest {
+  by: ReviewActor;
+  books: Array<{ book: BookRef; items: DecisionItem[] }>;
+}
+
 export interface DecisionOutcome {
   recordId: number;
   kind: DecisionKind;

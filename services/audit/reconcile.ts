@@ -23,10 +23,10 @@ import {
 } from '../../domain/audit/reconciliation';
 import { RECORD_ACTIONS, type RecordState } from '../../domain/records/life-cycle';
 import type { RegisterTypeCode } from '../../domain/registers/register-types';
-import type { DecisionRequest, DecisionResult } from '../../domain/review/review-types';
+import type { DecisionRequest, DecisionResult, PageDecisionRequest } from '../../domain/review/review-types';
 import { bookId } from '../../domain/review/review-types';
 import type { AgencyRunState } from '../../domain/runs/province-run';
-import { agencyRunProgress, decideRecords } from '../../workflows/definitions';
+import { agencyRunProgress, decidePage, decideRecords } from '../../workflows/definitions';
 import { requireProvince } from './audit-scope';
 import { indexHistories, workflowOfKey, type HistoryIndex, type LoadedWorkflow } from './history-index';
 import type { WorkflowHistories } from './workflow-histories';
@@ -123,11 +123,14 @@ async function agencyHistories(histories: WorkflowHistories, workflowIds: readon
 /** What the history says of one record's approval: the update its decision's batch key names. */
 function historyApproval(index: HistoryIndex, batchKey: string, recordId: number): NonNullable<TransferredRecordEvidence['history']>['approval'] {
   const u = index.updates.get(batchKey);
-  if (!u || u.fact.name !== decideRecords.name) return undefined;
-  const [req] = u.fact.args as [DecisionRequest];
-  const result = u.fact.outcome?.ok ? (u.fact.outcome.result as DecisionResult) : undefined;
-  const asked = req.items.some((i) => i.recordId === recordId && i.kind === 'approve');
-  const decided = result?.outcomes.some((o) => o.recordId === recordId && o.kind === 'approve' && o.outcome === 'decided') ?? false;
+  if (!u || (u.fact.name !== decideRecords.name && u.fact.name !== decidePage.name)) return undefined;
+  // A page over several books asks and answers book by book; a batch of one book, once.
+  const [req] = u.fact.args as [DecisionRequest | PageDecisionRequest];
+  const items = 'books' in req ? req.books.flatMap((b) => b.items) : req.items;
+  const ok = u.fact.outcome?.ok ? (u.fact.outcome.result as DecisionResult | DecisionResult[]) : undefined;
+  const outcomes = ok === undefined ? [] : (Array.isArray(ok) ? ok : [ok]).flatMap((r) => r.outcomes);
+  const asked = items.some((i) => i.recordId === recordId && i.kind === 'approve');
+  const decided = outcomes.some((o) => o.recordId === recordId && o.kind === 'approve' && o.outcome === 'decided');
   return { workflowId: u.link.workflowId, eventId: u.link.eventId, actor: req.by.username, role: req.by.role, agencyCode: req.by.agencyCode, approved: asked && decided };
 }
 

@@ -58,3 +58,34 @@ test('an import an update asked for is told once, by the update; a batch that se
     [40, 'phase', 'Giai đoạn: Đang nhập và kiểm tra, phê duyệt'],
   ]);
 });
+
+test('a page of decisions over several books is told as one update: each book named, the decisions asked and done in all', () => {
+  const book = (bookKey: string) => ({ registerType: 'KS', unitCode: '00004', bookYear: 2020, bookKey });
+  const result = (decided: number, refused: number) => ({ batchKey: 'agency/00004/u1', decided, refused, outcomes: [], counts: {} });
+  const facts: HistoryFact[] = [
+    {
+      ...at(10),
+      kind: 'update',
+      name: 'decidePage',
+      updateId: 'u1',
+      args: [
+        {
+          by: { username: 'canbo01', role: 'official', agencyCode: '00004' },
+          books: [
+            { book: book('1'), items: [{ recordId: 1, kind: 'approve', pages: [] }, { recordId: 2, kind: 'approve', pages: [] }] },
+            { book: book('2'), items: [{ recordId: 3, kind: 'reject', reasonCode: 'PAGE_UNREADABLE' }] },
+          ],
+        },
+      ],
+      outcome: ok(12, [result(2, 0), result(0, 1)]),
+    },
+  ];
+  expect(tellHistory(run, facts).map((e) => [e.action, e.actor, e.textVi, e.refs])).toEqual([
+    [
+      'update.decidePage',
+      'canbo01',
+      'canbo01 quyết định trên Sổ đăng ký khai sinh, quyển 1 năm 2020 (đơn vị 00004); Sổ đăng ký khai sinh, quyển 2 năm 2020 (đơn vị 00004) (phê duyệt 2, từ chối 1 hồ sơ): thực hiện 2, không thực hiện được 1',
+      { recordIds: [1, 2, 3], batchKey: 'agency/00004/u1', updateId: 'u1' },
+    ],
+  ]);
+});

@@ -8,7 +8,7 @@
 import type { Activities } from '../../activities';
 import type { StoredSource } from '../../domain/imports/import-types';
 import { isRegisterTypeCode, registerType } from '../../domain/registers/register-types';
-import type { BookRef, DecisionKind } from '../../domain/review/review-types';
+import type { BookRef, DecisionItem, DecisionKind } from '../../domain/review/review-types';
 import { phaseLabelVi, SEARCH_ATTRIBUTES, type WorkflowKind } from '../../domain/audit/run-search';
 import { agencyRun, type AgencyRunInput } from '../../workflows/agency-run';
 import { provinceRun } from '../../workflows/province-run';
@@ -19,6 +19,7 @@ import {
   closeAgency,
   confirmHandover,
   decideCustodians,
+  decidePage,
   decideRecords,
   importExcel,
   importScans,
@@ -116,14 +117,25 @@ typed(importScans, ([{ by, zip, unitCode }], r) => ({
   }`,
   refs: { sha256: zip.sha256, ...(r ? { importKey: r.importKey } : {}) },
 }));
-typed(decideRecords, ([{ by, book, items }], r) => {
+/** The decisions asked, by kind ("phê duyệt 3, từ chối 1"), and what was done of them. */
+const decisionsVi = (items: readonly DecisionItem[], r: { decided: number; refused: number } | undefined) => {
   const asked = (Object.keys(DECISION_VI) as DecisionKind[])
     .map((k) => [k, items.filter((i) => i.kind === k).length] as const)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${DECISION_VI[k]} ${n}`)
     .join(', ');
-  const done = r ? `: thực hiện ${r.decided}${r.refused ? `, không thực hiện được ${r.refused}` : ''}` : '';
-  return { actor: by.username, textVi: `${by.username} quyết định trên ${bookVi(book)} (${asked} hồ sơ)${done}`, refs: { recordIds: items.map((i) => i.recordId), ...(r ? { batchKey: r.batchKey } : {}) } };
+  return `(${asked} hồ sơ)${r ? `: thực hiện ${r.decided}${r.refused ? `, không thực hiện được ${r.refused}` : ''}` : ''}`;
+};
+typed(decideRecords, ([{ by, book, items }], r) => ({
+  actor: by.username,
+  textVi: `${by.username} quyết định trên ${bookVi(book)} ${decisionsVi(items, r)}`,
+  refs: { recordIds: items.map((i) => i.recordId), ...(r ? { batchKey: r.batchKey } : {}) },
+}));
+typed(decidePage, ([{ by, books }], r) => {
+  const items = books.flatMap((b) => b.items);
+  const total = r && { decided: r.reduce((n, b) => n + b.decided, 0), refused: r.reduce((n, b) => n + b.refused, 0) };
+  const where = books.map((b) => bookVi(b.book)).join('; ');
+  return { actor: by.username, textVi: `${by.username} quyết định trên ${where} ${decisionsVi(items, total)}`, refs: { recordIds: items.map((i) => i.recordId), ...(r?.[0] ? { batchKey: r[0].batchKey } : {}) } };
 });
 typed(claimBook, ([{ by, book }]) => ({ actor: by.username, textVi: `${by.username} nhận ${bookVi(book)} để kiểm tra` }));
 typed(releaseBook, ([{ by, book }]) => ({

@@ -180,7 +180,7 @@ test('a run exported as JSON replays against the current workflow code; its time
   expect(of('activity.importExcel').every((e) => e.actor === 'dieuphoi01' && /^Tự nhập tệp đã tách sổ [A-Z]+ «.+\.xls» \(SHA-256 [0-9a-f]{12}…\) \(do dieuphoi01 chọn khi giao dữ liệu\): đọc \d+ dòng: thêm \d+/.test(e.textVi))).toBe(true);
   expect(of('update.importScans').length).toBeGreaterThan(0);
   expect(of('update.importScans')[0]).toMatchObject({ actor: 'canbo01', outcome: 'ok', textVi: expect.stringMatching(/^canbo01 nhập tệp bản quét «.+\.zip» \(SHA-256 [0-9a-f]{12}…\) của đơn vị \d+: gắn \d+ trang/) });
-  const decisions = of('update.decideRecords');
+  const decisions = of('update.decidePage');
   const total = (re: RegExp) => decisions.reduce((n, e) => n + Number(re.exec(e.textVi)?.[1] ?? 0), 0);
   expect([total(/phê duyệt (\d+)/), total(/từ chối (\d+)/), total(/sửa (\d+)/), total(/: thực hiện (\d+)$/)]).toEqual([4, 2, 1, 7]);
   expect(decisions.flatMap((e) => e.refs?.recordIds ?? [])).toHaveLength(7);
@@ -248,7 +248,7 @@ test('the API answers an auditor of the province, 404 outside it and 403 to othe
     expect(history.headers['content-disposition']).toBe(`attachment; filename="${workflowId.replaceAll('/', '_')}_${runs.json().runs[0].runId}.json"`);
     expect(historyFromJSON(history.json()).events!.length).toBeGreaterThan(100);
     const timeline = await hanoi(`/api/audit/workflows/${wf}/timeline`);
-    expect(timeline.json().entries.find((e: { action: string }) => e.action === 'update.decideRecords')).toMatchObject({ actor: 'canbo01', outcome: 'ok', refs: { recordIds: expect.any(Array) } });
+    expect(timeline.json().entries.find((e: { action: string }) => e.action === 'update.decidePage')).toMatchObject({ actor: 'canbo01', outcome: 'ok', refs: { recordIds: expect.any(Array) } });
     const trail = await hanoi(`/api/audit/records/${recordId}/trail`);
     expect(trail.json().steps.map((x: { kind: string }) => x.kind)).toEqual((await audit.trail(hanoiAuditor, recordId)).steps.map((x) => x.kind));
     expect(trail.json().steps.find((x: { kind: string }) => x.kind === 'approve').log[0]).toMatchObject({ action: 'record.approve', actionVi: 'Phê duyệt', actorRole: 'official' });

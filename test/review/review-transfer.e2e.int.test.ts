@@ -83,14 +83,14 @@ test('review, approve, correct and transfer one agency: only approved records wi
   const conflicting: RecordRow = scanned[14]!;
   const unscanned = bare[0]!;
 
-  const batches: DecisionResult[] = [];
+  const batches: DecisionResult[][] = [];
   const decide = async (...args: Parameters<AgencyReview['decide']>) => {
     const results = await review.decide(...args);
-    batches.push(...results);
+    batches.push(results);
     return results.flatMap((r) => r.outcomes);
   };
 
-  // Approvals name the pages compared; a batch spanning books goes as one update per book.
+  // Approvals name the pages compared; a batch spanning books goes as one update, a result for each book.
   const approvals = await decide(agency, official, approved.map((r) => ({ recordId: r.id, kind: 'approve' as const, pages: r.pages })));
   expect(approvals).toEqual(approved.map((r) => expect.objectContaining({ recordId: r.id, outcome: 'decided', state: 'approved' })));
   // Nobody asks for the transfer: it leaves after the batching delay.
@@ -237,12 +237,14 @@ test('review, approve, correct and transfer one agency: only approved records wi
 
   // Every decision batch that was accepted is one accepted update in the history; refused ones left none.
   const history = await handle.fetchHistory();
-  const accepted = history.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'decideRecords');
+  const accepted = history.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'decidePage');
   expect(accepted).toHaveLength(batches.length);
   expect(new Set(accepted.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes!.protocolInstanceId)).size).toBe(batches.length);
   expect((await review.state(agency)).decisionBatches).toBe(batches.length);
+  // One key a batch, whatever books it spans: every book's result names it.
+  expect(batches.every((b) => b.every((r) => r.batchKey === b[0]!.batchKey))).toBe(true);
   const keys = await pool.query<{ batch_key: string }>('SELECT batch_key FROM review_batches WHERE agency_code = $1', [agency]);
-  expect(keys.rows.map((k) => k.batch_key).sort()).toEqual(batches.map((b) => b.batchKey).sort());
+  expect(keys.rows.map((k) => k.batch_key).sort()).toEqual(batches.map((b) => b[0]!.batchKey).sort());
 
   // Records without a scan can never be transferred: a coordinator closes the agency early, with a reason.
   expect(await codeOfAny(review.close(agency, official, 'hết hạn'))).toBe('REVIEW_NOT_COORDINATOR');

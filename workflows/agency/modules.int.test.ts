@@ -10,7 +10,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { BookClaimEntry } from '../../activities/review/book-claims';
-import type { DecideInput } from '../../activities/review/decide-records';
+import type { DecideInput, DecidePageInput } from '../../activities/review/decide-records';
 import type { IdleBookNotice } from '../../activities/review/notify-idle-book';
 import type { RunEvent } from '../../activities/runs/run-events';
 import type { TransferInput } from '../../activities/transfer/transfer-approved';
@@ -22,7 +22,7 @@ import { resolveTool } from '../../platform/temporal-cli';
 import { appErrorOf } from '../failures';
 import type { ExcelImportInput, ExcelImportResult } from '../../domain/imports/import-types';
 import type { ScanImportInput, ScanImportReport } from '../../domain/scans/scan-import';
-import { agencyRunProgress, claimBook, closeAgency, decideRecords, importExcel, importScans, releaseBook, transferNow } from '../definitions';
+import { agencyRunProgress, claimBook, closeAgency, decidePage, decideRecords, importExcel, importScans, releaseBook, transferNow } from '../definitions';
 import type { AgencyRunInput } from './agency-context';
 import { closeSignal, countsSignal, heardQuery, importLandedSignal, importStartedSignal, requestTransferSignal, splitFilesSignal, stopSignal, touchSignal } from './modules.test-workflows';
 import { ensureSearchAttributes } from '../../platform/temporal-namespace';
@@ -380,9 +380,11 @@ describe('review handlers', () => {
   function office() {
     const audit: BookClaimEntry[] = [];
     const decided: DecideInput[] = [];
+    const pages: DecidePageInput[] = [];
     return {
       audit,
       decided,
+      pages,
       activities: {
         async recordBookAction(e: BookClaimEntry) {
           // The log cannot be written for this one: the claim must not stand.
@@ -394,12 +396,48 @@ describe('review handlers', () => {
           const outcomes = input.items.map((i) => ({ recordId: i.recordId, kind: i.kind, outcome: 'decided' as const, state: stateAfter(i.kind, 'imported'), version: 1 }));
           return { batchKey: input.batchKey, decided: outcomes.length, refused: 0, outcomes, counts: { ...EMPTY_COUNTS, records: 10, imported: 10 - outcomes.length, rejected: outcomes.length } };
         },
+        async decidePage(input: DecidePageInput): Promise<DecisionResult[]> {
+          pages.push(input);
+          return input.books.map((b) => {
+            const outcomes = b.items.map((i) => ({ recordId: i.recordId, kind: i.kind, outcome: 'decided' as const, state: stateAfter(i.kind, 'imported'), version: 1 }));
+            return { batchKey: input.batchKey, decided: outcomes.length, refused: 0, outcomes, counts: { ...EMPTY_COUNTS, records: 10, imported: 10 - outcomes.length, rejected: outcomes.length } };
+          });
+        },
         async agencyBooks() {
           return [];
         },
       },
     };
   }
+
+  test('a page over several books is one update and one activity: every book checked before the history, claimed, and given its counts', async () => {
+    const o = office();
+    await withWorker(o.activities, async (start) => {
+      const since = new Date(await now()).toISOString();
+      const [one, two, three] = ['1', '2', '3'].map((n) => book(n, { records: 10, imported: 10 }, since)) as [ReviewBook, ReviewBook, ReviewBook];
+      const h = await start('reviewHandlersUnderTest', inputOf([one, two, three]));
+      const [a, b] = [official('canbo01'), official('canbo02')];
+      const reject = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ recordId: from + i, kind: 'reject' as const, reasonCode: 'DATA_DIFFERS' as const }));
+      await h.executeUpdate(claimBook, { args: [{ by: b, book: refOf(three) }] });
+
+      // Refused before the history, the activity never asked: no book, more than a page in all, a book another official holds.
+      expect(await codeOf(h.executeUpdate(decidePage, { args: [{ by: a, books: [] }] }))).toBe('REVIEW_BATCH_EMPTY');
+      expect(await codeOf(h.executeUpdate(decidePage, { args: [{ by: a, books: [{ book: refOf(one), items: reject(1, 150) }, { book: refOf(two), items: reject(1001, 150) }] }] }))).toBe('REVIEW_BATCH_TOO_LARGE');
+      expect(await codeOf(h.executeUpdate(decidePage, { args: [{ by: a, books: [{ book: refOf(one), items: reject(1, 2) }, { book: refOf(three), items: reject(301, 1) }] }] }))).toBe('REVIEW_BOOK_CLAIMED');
+      expect(o.pages).toEqual([]);
+
+      const results = await h.executeUpdate(decidePage, { args: [{ by: a, books: [{ book: refOf(one), items: reject(1, 2) }, { book: refOf(two), items: reject(101, 3) }] }] });
+      expect(results.map((r) => r.decided)).toEqual([2, 3]);
+      expect(o.pages.map((p) => [p.by.username, p.books.map((x) => [x.book.bookKey, x.items.length, x.claimed?.bookNumber])])).toEqual([['canbo01', [['1', 2, '01'], ['2', 3, '02']]]]);
+      expect(new Set([o.pages[0]!.batchKey, ...results.map((r) => r.batchKey)]).size).toBe(1);
+      const state = await stateOf(h);
+      expect(state.decisionBatches).toBe(1);
+      expect(state.books.map((x) => [x.bookKey, x.claim?.by, x.counts.rejected])).toEqual([['1', 'canbo01', 2], ['2', 'canbo01', 3], ['3', 'canbo02', 0]]);
+      expect(await codeOf(h.executeUpdate(decidePage, { args: [{ by: b, books: [{ book: refOf(one), items: reject(3, 1) }] }] }))).toBe('REVIEW_BOOK_CLAIMED');
+      await h.executeUpdate(closeAgency, { args: [{ by: coordinator, reason: 'hết hạn' }] });
+      await h.result();
+    });
+  });
 
   test('one official at a time holds a book; claims, lapses and releases are audited; decisions and close are whose the life cycle says', async () => {
     const o = office();

@@ -24,7 +24,7 @@ import { setReviewHandlers } from './review-handlers';
 import { createRunEnd } from './run-end';
 import { createTransferScheduler } from './transfer-scheduler';
 
-const { agencyBooks, decideRecords: decide } = proxyActivities<ReviewActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 1 } });
+const { agencyBooks, decideRecords: decide, decidePage } = proxyActivities<ReviewActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 1 } });
 const { transferApproved } = proxyActivities<TransferActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 1 } });
 const { notifyIdleBook } = proxyActivities<NotificationActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 1 } });
 const { importExcel } = proxyActivities<ExcelImportActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 1 } });
@@ -104,7 +104,7 @@ export async function reviewHandlersUnderTest(input: AgencyRunInput): Promise<Ag
   const run = createAgencyContext(input, agencyBooks);
   const transfers = createTransferScheduler(run, transferApproved);
   setHandler(agencyRunProgress, () => run.state);
-  setReviewHandlers(run, transfers, { decideRecords: decide, recordBookAction });
+  setReviewHandlers(run, transfers, { decideRecords: decide, decidePage, recordBookAction });
   await condition(() => run.closing !== undefined);
   // The close returns once the run has completed.
   await run.enter('completed');

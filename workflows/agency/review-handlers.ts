@@ -8,11 +8,11 @@ import { condition, patched, setHandler } from '@temporalio/workflow';
 import type { BookClaimActivities, BookClaimEntry } from '../../activities/review/book-claims';
 import type { ReviewActivities } from '../../activities/review/decide-records';
 import { mayAct } from '../../domain/records/life-cycle';
-import { AgencyCloseReasonMissing, ReviewBookClaimed, ReviewClaimNotHeld, ReviewNotCoordinator } from '../../domain/review/review-errors';
+import { AgencyCloseReasonMissing, ReviewBatchEmpty, ReviewBatchTooLarge, ReviewBookClaimed, ReviewClaimNotHeld, ReviewNotCoordinator } from '../../domain/review/review-errors';
 import { batchProblem, decisionsProblem, standingClaim } from '../../domain/review/review-rules';
-import type { BookClaim, ReviewBook } from '../../domain/review/review-types';
+import { MAX_DECISIONS_PER_BATCH, type BookClaim, type BookRef, type DecisionItem, type DecisionResult, type ReviewActor, type ReviewBook } from '../../domain/review/review-types';
 import { RunActorMissing } from '../../domain/runs/run-errors';
-import { claimBook, closeAgency, decideRecords, releaseBook, transferNow } from '../definitions';
+import { claimBook, closeAgency, decidePage, decideRecords, releaseBook, transferNow } from '../definitions';
 import { appFailure } from '../failures';
 import type { AgencyContext } from './agency-context';
 import { bookFor, describeBook, notEnded, openBook, updateKey, validateOfficial } from './guards';
@@ -23,6 +23,7 @@ const AUDITED_CLAIMS = 'audit-book-claims';
 
 export interface ReviewHandlerActivities {
   decideRecords: ReviewActivities['decideRecords'];
+  decidePage: ReviewActivities['decidePage'];
   recordBookAction: BookClaimActivities['recordBookAction'];
 }
 
@@ -81,28 +82,68 @@ export function setReviewHandlers(run: AgencyContext, transfers: TransferSchedul
     },
   );
 
+  /** The book, claimed for the official who decides on it now; a batch that takes it puts the claim on the audit log with its decisions. */
+  const claimToDecide = (req: { by: ReviewActor; book: BookRef }, by: string) => {
+    // Checked again here: another official may have claimed the book since this update was validated.
+    const b = bookFor(run, req.by, req.book);
+    const { claim: claimed, fresh, lapsedClaimOf } = claim(b, by);
+    return { b, claimed: fresh ? { bookNumber: b.bookNumber, since: claimed.since, ...(lapsedClaimOf ? { lapsedClaimOf } : {}) } : undefined };
+  };
+  const decided = (b: ReviewBook, result: DecisionResult) => {
+    b.counts = result.counts;
+    run.touch(b);
+    if (result.outcomes.some((o) => o.kind === 'approve' && o.outcome === 'decided')) transfers.approved();
+  };
+  const validateDecisions = (by: ReviewActor, book: BookRef, items: DecisionItem[]) => {
+    const b = bookFor(run, by, book);
+    const problem = batchProblem(book.registerType, items) ?? decisionsProblem(by, state.code, b, items);
+    if (problem) throw appFailure(problem);
+  };
+
   setHandler(
     decideRecords,
     async (req) => {
       const by = req.by.username.trim();
-      // Checked again here: another official may have claimed the book since this update was validated.
-      const b = bookFor(run, req.by, req.book);
-      const { claim: claimed, fresh, lapsedClaimOf } = claim(b, by);
-      // A batch that takes the book for its official puts the claim on the audit log with its decisions.
-      const claimedNow = fresh ? { bookNumber: b.bookNumber, since: claimed.since, ...(lapsedClaimOf ? { lapsedClaimOf } : {}) } : undefined;
-      const result = await activities.decideRecords({ ...req, by: { ...req.by, username: by }, batchKey: updateKey(run), agencyCode: state.code, workflowId, claimed: claimedNow });
+      const { b, claimed } = claimToDecide(req, by);
+      const result = await activities.decideRecords({ ...req, by: { ...req.by, username: by }, batchKey: updateKey(run), agencyCode: state.code, workflowId, claimed });
       state.decisionBatches++;
-      b.counts = result.counts;
-      run.touch(b);
-      if (result.outcomes.some((o) => o.kind === 'approve' && o.outcome === 'decided')) transfers.approved();
+      decided(b, result);
       return result;
     },
     {
       validator: ({ by, book, items }) => {
         validateOfficial(run, by);
-        const b = bookFor(run, by, book);
-        const problem = batchProblem(book.registerType, items) ?? decisionsProblem(by, state.code, b, items);
-        if (problem) throw appFailure(problem);
+        validateDecisions(by, book, items);
+      },
+    },
+  );
+
+  // A page of the agency's list spans books (a small commune's year book holds a few records): one
+  // update and one transaction for all of them, not one after another for each book.
+  setHandler(
+    decidePage,
+    async (req) => {
+      const by = req.by.username.trim();
+      const books = req.books.map((p) => ({ ...p, ...claimToDecide({ by: req.by, book: p.book }, by) }));
+      const results = await activities.decidePage({
+        by: { ...req.by, username: by },
+        batchKey: updateKey(run),
+        agencyCode: state.code,
+        workflowId,
+        books: books.map(({ book, items, claimed }) => ({ book, items, ...(claimed ? { claimed } : {}) })),
+      });
+      state.decisionBatches++;
+      results.forEach((r, n) => decided(books[n]!.b, r));
+      return results;
+    },
+    {
+      validator: ({ by, books }) => {
+        validateOfficial(run, by);
+        if (!Array.isArray(books) || books.length === 0) throw appFailure(ReviewBatchEmpty({}));
+        // A page, whatever books it spans, is as large as a batch of one book may be.
+        const count = books.reduce((n, b) => n + (Array.isArray(b?.items) ? b.items.length : 0), 0);
+        if (count > MAX_DECISIONS_PER_BATCH) throw appFailure(ReviewBatchTooLarge({ count }));
+        for (const { book, items } of books) validateDecisions(by, book, items);
       },
     },
   );

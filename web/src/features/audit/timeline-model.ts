@@ -20,7 +20,7 @@ const KIND_TEST: Record<TimelineKind, (e: TimelineEntry) => boolean> = {
   all: () => true,
   people: (e) => !!e.actor,
   imports: (e) => IMPORTS.has(e.action),
-  decisions: (e) => e.action === 'update.decideRecords' || e.action === 'update.decideCustodians',
+  decisions: (e) => e.action === 'update.decideRecords' || e.action === 'update.decidePage' || e.action === 'update.decideCustodians',
   transfers: (e) => TRANSFERS.has(e.action),
   phases: (e) => e.action === 'phase' || e.action.startsWith('run.') || e.action.startsWith('signal.') || e.action === 'child.started',
   problems: (e) => e.outcome !== 'ok',
