@@ -163,10 +163,15 @@ async function notify(c: PoolClient, n: Notification | undefined): Promise<void>
   }
 }
 
-/** Runs an action in a transaction of its own: its change, then the way every action ends. Returns its result and its entries. */
+/**
+ * Runs an action in a transaction of its own: its change, then the way every action ends. Returns
+ * its result and its entries. It commits apart from the entries, so a worker that dies before
+ * its COMMIT leaves nothing (a transfer batch's bookkeeping after CSDLHTĐT's commit must be
+ * recoverable as lost); the decisions, many at once on one chain, commit with theirs.
+ */
 export async function recordAction<T>(pool: Pool, act: (c: PoolClient) => Promise<ActionEnd & { result: T }>): Promise<{ result: T; entries: Appended[] }> {
   return inTransaction(pool, async (c) => {
     const end = await act(c);
-    return { result: end.result, entries: await commitAction(c, end) };
+    return { result: end.result, entries: await endAction(c, end) };
   });
 }
