@@ -21,11 +21,18 @@ import { releasedRun, type ProvinceRunHarness } from '../support/province-runs';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls until `probe` gives a value other than undefined; the test fails with `what` if it never does. */
+/**
+ * Polls until `probe` gives a value other than undefined; the test fails with `what` if it never
+ * does. A progress the system says it cannot read now (kind `unavailable`: no worker answering
+ * yet, as after a restart) is asked again, as its message tells users to.
+ */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = await probe();
+    const v = await probe().catch((e: unknown) => {
+      if (isAppError(e) && e.kind === 'unavailable') return undefined;
+      throw e;
+    });
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(everyMs);
