@@ -397,6 +397,7 @@ describe('review handlers', () => {
           return { batchKey: input.batchKey, decided: outcomes.length, refused: 0, outcomes, counts: { ...EMPTY_COUNTS, records: 10, imported: 10 - outcomes.length, rejected: outcomes.length } };
         },
         async decidePage(input: DecidePageInput): Promise<DecisionResult[]> {
+          if (input.by.username === 'khong-ghi-duoc') throw new Error('database unreachable');
           pages.push(input);
           return input.books.map((b) => {
             const outcomes = b.items.map((i) => ({ recordId: i.recordId, kind: i.kind, outcome: 'decided' as const, state: stateAfter(i.kind, 'imported'), version: 1 }));
@@ -410,7 +411,7 @@ describe('review handlers', () => {
     };
   }
 
-  test('a page over several books is one update and one activity: every book checked before the history, claimed, and given its counts', async () => {
+  test('a page over several books is one update and one activity: every book checked before the history, claimed (given back if the page fails), and given its counts', async () => {
     const o = office();
     await withWorker(o.activities, async (start) => {
       const since = new Date(await now()).toISOString();
@@ -424,6 +425,12 @@ describe('review handlers', () => {
       expect(await codeOf(h.executeUpdate(decidePage, { args: [{ by: a, books: [] }] }))).toBe('REVIEW_BATCH_EMPTY');
       expect(await codeOf(h.executeUpdate(decidePage, { args: [{ by: a, books: [{ book: refOf(one), items: reject(1, 150) }, { book: refOf(two), items: reject(1001, 150) }] }] }))).toBe('REVIEW_BATCH_TOO_LARGE');
       expect(await codeOf(h.executeUpdate(decidePage, { args: [{ by: a, books: [{ book: refOf(one), items: reject(1, 2) }, { book: refOf(three), items: reject(301, 1) }] }] }))).toBe('REVIEW_BOOK_CLAIMED');
+      expect(o.pages).toEqual([]);
+
+      // The page cannot be written: the books it claimed for it are given back as they were, and nobody's claim is on the log.
+      const c = official('khong-ghi-duoc');
+      expect(await codeOf(h.executeUpdate(decidePage, { args: [{ by: c, books: [{ book: refOf(one), items: reject(1, 1) }, { book: refOf(two), items: reject(101, 1) }] }] }))).toBe('UPDATE_FAILED');
+      expect((await stateOf(h)).books.map((x) => [x.bookKey, x.claim?.by])).toEqual([['1', undefined], ['2', undefined], ['3', 'canbo02']]);
       expect(o.pages).toEqual([]);
 
       const results = await h.executeUpdate(decidePage, { args: [{ by: a, books: [{ book: refOf(one), items: reject(1, 2) }, { book: refOf(two), items: reject(101, 3) }] }] });

@@ -6,7 +6,7 @@
  */
 import { condition, patched, setHandler } from '@temporalio/workflow';
 import type { BookClaimActivities, BookClaimEntry } from '../../activities/review/book-claims';
-import type { ReviewActivities } from '../../activities/review/decide-records';
+import type { BookClaimed, ReviewActivities } from '../../activities/review/decide-records';
 import { mayAct } from '../../domain/records/life-cycle';
 import { AgencyCloseReasonMissing, ReviewBatchEmpty, ReviewBatchTooLarge, ReviewBookClaimed, ReviewClaimNotHeld, ReviewNotCoordinator } from '../../domain/review/review-errors';
 import { batchProblem, decisionsProblem, standingClaim } from '../../domain/review/review-rules';
@@ -82,12 +82,25 @@ export function setReviewHandlers(run: AgencyContext, transfers: TransferSchedul
     },
   );
 
-  /** The book, claimed for the official who decides on it now; a batch that takes it puts the claim on the audit log with its decisions. */
-  const claimToDecide = (req: { by: ReviewActor; book: BookRef }, by: string) => {
-    // Checked again here: another official may have claimed the book since this update was validated.
-    const b = bookFor(run, req.by, req.book);
-    const { claim: claimed, fresh, lapsedClaimOf } = claim(b, by);
-    return { b, claimed: fresh ? { bookNumber: b.bookNumber, since: claimed.since, ...(lapsedClaimOf ? { lapsedClaimOf } : {}) } : undefined };
+  /**
+   * The books, claimed for the official who decides on them now; the batch that takes them puts the
+   * claims on the audit log with its decisions, so if it fails, the books are given back as they were.
+   */
+  const claimToDecide = async <T>(actor: ReviewActor, refs: BookRef[], decide: (claims: Array<BookClaimed | undefined>) => Promise<T>) => {
+    // Checked again here, every book before any is claimed: another official may have claimed one since this update was validated.
+    const books = refs.map((ref) => bookFor(run, actor, ref));
+    const before = books.map((b) => b.claim);
+    const by = actor.username.trim();
+    const claims = books.map((b) => {
+      const { claim: claimed, fresh, lapsedClaimOf } = claim(b, by);
+      return fresh ? { bookNumber: b.bookNumber, since: claimed.since, ...(lapsedClaimOf ? { lapsedClaimOf } : {}) } : undefined;
+    });
+    try {
+      return { books, result: await decide(claims) };
+    } catch (e) {
+      books.forEach((b, n) => (b.claim = before[n]));
+      throw e;
+    }
   };
   const decided = (b: ReviewBook, result: DecisionResult) => {
     b.counts = result.counts;
@@ -103,11 +116,13 @@ export function setReviewHandlers(run: AgencyContext, transfers: TransferSchedul
   setHandler(
     decideRecords,
     async (req) => {
-      const by = req.by.username.trim();
-      const { b, claimed } = claimToDecide(req, by);
-      const result = await activities.decideRecords({ ...req, by: { ...req.by, username: by }, batchKey: updateKey(run), agencyCode: state.code, workflowId, claimed });
+      const by = { ...req.by, username: req.by.username.trim() };
+      const batchKey = updateKey(run);
+      const { books, result } = await claimToDecide(req.by, [req.book], ([claimed]) =>
+        activities.decideRecords({ ...req, by, batchKey, agencyCode: state.code, workflowId, ...(claimed ? { claimed } : {}) }),
+      );
       state.decisionBatches++;
-      decided(b, result);
+      decided(books[0]!, result);
       return result;
     },
     {
@@ -123,17 +138,22 @@ export function setReviewHandlers(run: AgencyContext, transfers: TransferSchedul
   setHandler(
     decidePage,
     async (req) => {
-      const by = req.by.username.trim();
-      const books = req.books.map((p) => ({ ...p, ...claimToDecide({ by: req.by, book: p.book }, by) }));
-      const results = await activities.decidePage({
-        by: { ...req.by, username: by },
-        batchKey: updateKey(run),
-        agencyCode: state.code,
-        workflowId,
-        books: books.map(({ book, items, claimed }) => ({ book, items, ...(claimed ? { claimed } : {}) })),
-      });
+      const by = { ...req.by, username: req.by.username.trim() };
+      const batchKey = updateKey(run);
+      const { books, result: results } = await claimToDecide(
+        req.by,
+        req.books.map((p) => p.book),
+        (claims) =>
+          activities.decidePage({
+            by,
+            batchKey,
+            agencyCode: state.code,
+            workflowId,
+            books: req.books.map(({ book, items }, n) => ({ book, items, ...(claims[n] ? { claimed: claims[n] } : {}) })),
+          }),
+      );
       state.decisionBatches++;
-      results.forEach((r, n) => decided(books[n]!.b, r));
+      results.forEach((r, n) => decided(books[n]!, r));
       return results;
     },
     {
