@@ -27,7 +27,7 @@ test('the corpus holds every workflow type, and the agency run through imports, 
   const facts = corpus.flatMap((c) => historyFacts(c.history));
   const updates = new Set(facts.flatMap((f) => (f.kind === 'update' ? [f.name] : [])));
   const activities = new Set(facts.flatMap((f) => (f.kind === 'activity' ? [f.activityType] : [])));
-  for (const u of ['confirmHandover', 'decideCustodians', 'releaseSplit', 'importExcel', 'importScans', 'claimBook', 'releaseBook', 'decideRecords', 'transferNow', 'closeAgency', 'splitFilesChanged', 'acknowledgePlatformCheck']) expect([u, updates.has(u)]).toEqual([u, true]);
+  for (const u of ['confirmHandover', 'decideCustodians', 'releaseSplit', 'importExcel', 'importScans', 'claimBook', 'releaseBook', 'decideRecords', 'decidePage', 'transferNow', 'closeAgency', 'splitFilesChanged', 'acknowledgePlatformCheck']) expect([u, updates.has(u)]).toEqual([u, true]);
   for (const a of ['receivePackage', 'splitPackage', 'importExcel', 'importScans', 'transferApproved', 'notifyIdleBook', 'recordPlatformCheck']) expect([a, activities.has(a)]).toEqual([a, true]);
   expect(facts.some((f) => f.kind === 'ended' && f.how === 'continued-as-new')).toBe(true);
   expect(historyFacts(byFile('agency-run-review-2.json').history)[0]).toMatchObject({ kind: 'started', continuedFromRunId: expect.any(String) });
