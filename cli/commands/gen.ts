@@ -3,7 +3,8 @@ import { defineError } from '../../domain/errors';
 import { unitCatalog } from '../../domain/units/catalog';
 import { generateExport } from '../gen/generate';
 import { EXPORT_FORMATS } from '../gen/export-writers';
-import { ALL_DEFECTS, parseDefectList, unknownDefects } from '../../domain/synthetic/defects';
+import { ALL_DEFECTS, parseDefectList, SCAN_DEFECTS, unknownDefects } from '../../domain/synthetic/defects';
+import type { ScanZips } from '../gen/scan-writer';
 import { createProgress } from '../progress';
 
 export const GenProvinceUnknown = defineError<{ code: string }>(
@@ -34,6 +35,22 @@ export const GenDefectUnknown = defineError<{ names: string[] }>(
   (p) => `Không có loại lỗi: ${p.names.join(', ')}. Dùng "all" hoặc một danh sách trong: ${ALL_DEFECTS.join(', ')}.`,
 );
 
+export const GenScanZipsInvalid = defineError<{ value: string }>(
+  'GEN_SCAN_ZIPS_INVALID',
+  'validation',
+  (p) => `--scan-zips must be book or unit, got ${p.value}`,
+  (p) => `--scan-zips phải là book (mỗi sổ một tệp zip) hoặc unit (mỗi đơn vị một tệp zip), nhận được "${p.value}".`,
+);
+
+export const GenScanDefectsPerUnit = defineError<{ names: string[] }>(
+  'GEN_SCAN_DEFECTS_PER_UNIT',
+  'validation',
+  (p) => `scan defects (${p.names.join(', ')}) are made in zips per book, not with --scan-zips unit`,
+  (p) => `Lỗi bản quét (${p.names.join(', ')}) chỉ sinh được khi mỗi sổ một tệp zip, không dùng cùng --scan-zips unit.`,
+);
+
+const SCAN_ZIPS: readonly ScanZips[] = ['book', 'unit'];
+
 export function register(program: Command): void {
   program
     .command('gen')
@@ -44,8 +61,9 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'thư mục ghi kết quả')
     .option('--format <format>', EXPORT_FORMATS.join(' | '), 'xlsx')
     .option('--scanned-ratio <r>', 'tỉ lệ đơn vị đăng ký đã số hóa (quét) sổ, từ 0 đến 1', '0')
+    .option('--scan-zips <layout>', 'bản quét: book (mỗi sổ một tệp zip) hoặc unit (mỗi đơn vị một tệp zip, mỗi sổ một thư mục, như đơn vị quét bàn giao)', 'book')
     .option('--defects <list>', `lỗi cần sinh, "all" hoặc danh sách cách nhau bởi dấu phẩy: ${ALL_DEFECTS.join(', ')}`)
-    .action(async (o: { province: string; records: string; seed: string; out: string; format: string; scannedRatio: string; defects?: string }) => {
+    .action(async (o: { province: string; records: string; seed: string; out: string; format: string; scannedRatio: string; scanZips: string; defects?: string }) => {
       const provinceCode = o.province.padStart(2, '0');
       if (!unitCatalog().province('legacy', provinceCode)) throw GenProvinceUnknown({ code: o.province });
       if (!/^\d+$/.test(o.records) || Number(o.records) < 1) throw GenRecordsInvalid({ value: o.records });
@@ -54,16 +72,22 @@ export function register(program: Command): void {
       const defects = o.defects ? parseDefectList(o.defects) : [];
       const unknown = unknownDefects(defects);
       if (unknown.length) throw GenDefectUnknown({ names: unknown });
+      const scanZips = SCAN_ZIPS.find((z) => z === o.scanZips);
+      if (!scanZips) throw GenScanZipsInvalid({ value: o.scanZips });
+      const scanDefects = defects.filter((d) => (SCAN_DEFECTS as readonly string[]).includes(d));
+      if (scanZips === 'unit' && scanDefects.length) throw GenScanDefectsPerUnit({ names: scanDefects });
       const progress = createProgress('Sinh dữ liệu');
       const summary = await generateExport({
-        provinceCode, records: Number(o.records), seed: /^\d+$/.test(o.seed) ? Number(o.seed) : o.seed, out: o.out, format: o.format, scannedRatio, defects, onProgress: progress.update,
+        provinceCode, records: Number(o.records), seed: /^\d+$/.test(o.seed) ? Number(o.seed) : o.seed, out: o.out, format: o.format, scannedRatio, scanZips, defects, onProgress: progress.update,
       });
       progress.stop();
       const exceptions = Object.values(summary.exceptions).reduce((a, b) => a + b, 0);
       const defectRows = Object.values(summary.defects.rows).reduce((a, b) => a + b, 0);
+      const { books, pages, units } = summary.scans;
+      const scans = units ? `${units.length} tệp zip bản quét theo đơn vị (${books} sổ, ${pages} trang)` : `${books} tệp zip bản quét (${pages} trang)`;
       process.stdout.write(
         `Đã sinh ${summary.records} bản ghi cho ${Object.keys(summary.agencies).length} cơ quan đăng ký (${exceptions} dòng ngoại lệ, ${defectRows} dòng có lỗi được gắn nhãn); ` +
-          `${summary.scans.books} tệp zip bản quét (${summary.scans.pages} trang); tệp: ${summary.files.join(', ')}\n`,
+          `${scans}; tệp: ${summary.files.join(', ')}\n`,
       );
     });
 }
