@@ -205,7 +205,8 @@ export async function provinceRun(input: ProvinceRunInput, carried?: ProvinceRun
     const agency = state.agencies.find((a) => a.code === code);
     if (!agency) return;
     agency.phase = phase;
-    agency.overdueBooks = overdueBooks || undefined;
+    // An agency's part that has ended (closed with books left) has nothing overdue for the coordinator to chase.
+    agency.overdueBooks = phase === 'completed' || phase === 'cancelled' ? undefined : overdueBooks || undefined;
   });
   setHandler(
     confirmHandover,

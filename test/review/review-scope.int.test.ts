@@ -157,7 +157,7 @@ test('a claimed book is closed to other officials until a coordinator frees it o
   ]);
 });
 
-test('an idle book reminds the agency, then escalates to the coordinator, and the province run counts it overdue', async () => {
+test('an idle book reminds the agency, then escalates to the coordinator, and the province run counts it overdue until its agency\'s part is closed', async () => {
   // B's books have seen no decision since the import: each reminds after 3 s and escalates after 6 s.
   const notices = await waitFor(
     "B's reminders and escalations",
@@ -229,4 +229,12 @@ test('an idle book reminds the agency, then escalates to the coordinator, and th
   await waitFor('the touched book overdue again', async () =>
     (await h.runs.status(province.runId)).progress.agencies.find((x) => x.code === B)?.overdueBooks === booksB.length ? true : undefined,
   );
+
+  // Closed by a coordinator with its books left: its part has ended, and nothing of it is counted overdue any more.
+  await review.close(B, { username: 'dieuphoi01', role: 'coordinator' }, 'Kết thúc theo quyết định của Sở Tư pháp');
+  const closed = await waitFor('the province run to hear B has ended', async () => {
+    const a = (await h.runs.status(province.runId)).progress.agencies.find((x) => x.code === B);
+    return a?.phase === 'completed' ? a : undefined;
+  });
+  expect(closed.overdueBooks).toBeUndefined();
 });
