@@ -3,7 +3,7 @@ import { defineError } from '../../domain/errors';
 import { unitCatalog } from '../../domain/units/catalog';
 import { generateExport } from '../gen/generate';
 import { EXPORT_FORMATS } from '../gen/export-writers';
-import { ALL_DEFECTS, parseDefectList, SCAN_DEFECTS, unknownDefects } from '../../domain/synthetic/defects';
+import { ALL_DEFECTS, parseDefectList, scanDefectsIn, unknownDefects } from '../../domain/synthetic/defects';
 import type { ScanZips } from '../gen/scan-writer';
 import { createProgress } from '../progress';
 
@@ -74,7 +74,7 @@ export function register(program: Command): void {
       if (unknown.length) throw GenDefectUnknown({ names: unknown });
       const scanZips = SCAN_ZIPS.find((z) => z === o.scanZips);
       if (!scanZips) throw GenScanZipsInvalid({ value: o.scanZips });
-      const scanDefects = defects.filter((d) => (SCAN_DEFECTS as readonly string[]).includes(d));
+      const scanDefects = scanDefectsIn(defects);
       if (scanZips === 'unit' && scanDefects.length) throw GenScanDefectsPerUnit({ names: scanDefects });
       const progress = createProgress('Sinh dữ liệu');
       const summary = await generateExport({

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fieldsOf, registerType, type RegisterTypeCode } from '../../domain/registers/register-types';
 import { displayValue } from '../../domain/profiles/cell-values';
-import { EXTRA_COLUMNS, SCAN_DEFECTS, titleRows, type Defect, type ScanDefect } from '../../domain/synthetic/defects';
+import { EXTRA_COLUMNS, scanDefectsIn, titleRows, type Defect } from '../../domain/synthetic/defects';
 import { generateProvinceExport, rowsPerType, type GeneratedRow } from '../../domain/synthetic/province-export';
 import { createRandom } from '../../domain/synthetic/random';
 import { unitCatalog } from '../../domain/units/catalog';
@@ -61,7 +61,7 @@ export async function generateExport(opts: GenerateOptions): Promise<GenerateSum
   const exportDir = path.join(opts.out, 'export');
   fs.mkdirSync(opts.out, { recursive: true });
   const writer = createExportWriter(opts.format, exportDir, `${opts.provinceCode}-c06`);
-  const scans = createScanWriter(opts.out, defects.filter((d): d is ScanDefect => (SCAN_DEFECTS as readonly string[]).includes(d)), createRandom(opts.seed).fork('scan-defects'), opts.scanZips);
+  const scans = createScanWriter(opts.out, scanDefectsIn(defects), createRandom(opts.seed).fork('scan-defects'), opts.scanZips);
   const rowsOut = fs.createWriteStream(path.join(opts.out, 'expected-rows.ndjson'));
   const province = unitCatalog().province('legacy', opts.provinceCode)!;
   const summary: GenerateSummary = {

@@ -34,6 +34,9 @@ export type SheetDefect = (typeof SHEET_DEFECTS)[number];
 export type ScanDefect = (typeof SCAN_DEFECTS)[number];
 export type Defect = (typeof ALL_DEFECTS)[number];
 
+/** The defects of a list that are made in scan zips. */
+export const scanDefectsIn = (defects: readonly string[]): ScanDefect[] => defects.filter((d): d is ScanDefect => (SCAN_DEFECTS as readonly string[]).includes(d));
+
 /** What one defect did to a row and what a reader must find. */
 export interface RowDefectLabel {
   kind: RowDefect;
