@@ -50,3 +50,7 @@ test('Vietnamese names written by Vietnamese Windows (Windows-1258, tones as com
     }),
   );
 });
+
+test('a UTF-8 name that holds U+FFFD itself (a name some tool already mangled) stays as written', () => {
+  expect(decodeZipEntryName(Buffer.from('KS.2009.01.\ufffd.pdf', 'utf8'), false)).toEqual({ name: 'KS.2009.01.\ufffd.pdf', encoding: 'utf8' });
+});

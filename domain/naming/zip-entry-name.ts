@@ -19,6 +19,18 @@ function isVietnameseLetter(ch: string): boolean {
   return /^[a-zA-Z]/.test(d) && d.length > 1 && VIETNAMESE_MARKS.test(d.slice(1));
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Validity judged by a strict decoder, not by U+FFFD in a lenient one: a name may hold U+FFFD itself. */
+function isValidUtf8(bytes: Uint8Array): boolean {
+  try {
+    strictUtf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Decodes a zip entry name. UTF-8 when flagged, and also when the bytes are valid UTF-8 (many
  * tools write UTF-8 without the flag); otherwise Windows-1258 when that reading gives
@@ -27,8 +39,7 @@ function isVietnameseLetter(ch: string): boolean {
  */
 export function decodeZipEntryName(raw: Uint8Array, utf8Flag: boolean): { name: string; encoding: ZipNameEncoding } {
   const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  const utf8 = bytes.toString('utf8');
-  if (utf8Flag || !utf8.includes('\ufffd')) return { name: nfc(utf8), encoding: 'utf8' };
+  if (utf8Flag || isValidUtf8(bytes)) return { name: nfc(bytes.toString('utf8')), encoding: 'utf8' };
   const cp1258 = nfc(iconv.decode(bytes, 'windows1258'));
   const beyondAscii = [...cp1258].filter((c) => c.charCodeAt(0) >= 0x80);
   if (beyondAscii.length > 0 && beyondAscii.every(isVietnameseLetter)) return { name: cp1258, encoding: 'windows1258' };
