@@ -32,10 +32,10 @@ const PASSWORD = 'mat-khau-thu-nghiem-1';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-function multipart(fields: Record<string, string>, file: { name: string; bytes: Buffer }): { payload: Buffer; headers: Record<string, string> } {
+function multipart(fields: Record<string, string> | Array<[string, string]>, file: { name: string; bytes: Buffer }): { payload: Buffer; headers: Record<string, string> } {
   const boundary = `----hotich${Date.now()}`;
   const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const [k, v] of Array.isArray(fields) ? fields : Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), file.bytes, Buffer.from(`\r\n--${boundary}--\r\n`));
   return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
@@ -67,6 +67,31 @@ afterAll(async () => {
   await running;
   await h?.close();
   fs.rmSync(gen, { recursive: true, force: true });
+});
+
+test("an upload's fields are held to the schema of a start from the inbox: a misspelt field, one sent twice or one missing is refused, nothing staged", async () => {
+  const bytes = fs.readFileSync(exportFile);
+  const fields = { provinceCode: '01', sha256: sha256(bytes), deliveredBy: 'Phòng PC06, Công an tỉnh', channel: 'Mạng truyền số liệu chuyên dùng' };
+  const receipts = async () => (await h.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM package_receipts')).rows[0]!.n;
+  const receivedBefore = await receipts();
+  const send = async (sent: Record<string, string> | Array<[string, string]>) => {
+    const body = multipart(sent, { name: '01-c06.xlsx', bytes });
+    const r = await app.inject({ method: 'POST', url: '/api/runs/upload', headers: { ...auth('dieuphoi01'), ...body.headers }, payload: body.payload });
+    expect(r.statusCode).toBe(400);
+    return r.json() as { code: string; message: string };
+  };
+  // Dropped before: the run would have started without the register type its package needs.
+  expect(await send({ ...fields, registertype: 'KS' })).toMatchObject({ code: 'VALIDATION_FAILED', message: 'Dữ liệu gửi lên không hợp lệ: dữ liệu gửi lên có trường không được nhận "registertype".' });
+  expect(await send([...Object.entries(fields), ['channel', 'Thư điện tử']])).toMatchObject({ code: 'UPLOAD_FIELD_REPEATED', message: 'Yêu cầu tải lên gửi trường "channel" nhiều lần; mỗi trường chỉ gửi một lần.' });
+  const { channel: _channel, ...withoutChannel } = fields;
+  expect(await send({ ...withoutChannel, channel: '  ' })).toMatchObject({
+    code: 'RUN_UPLOAD_INCOMPLETE',
+    message: 'Yêu cầu tải lên thiếu channel (gửi các trường provinceCode, sha256, deliveredBy, channel, registerType trước tệp; trường gửi sau tệp không được đọc).',
+  });
+  expect(await send({ ...fields, registerType: 'XX' })).toMatchObject({ code: 'IMPORT_REGISTER_TYPE_INVALID' });
+  expect(await send({ ...fields, sha256: 'abc' })).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('"sha256" phải có ít nhất 64 ký tự') });
+  expect(fs.existsSync(h.paths.staging) ? fs.readdirSync(h.paths.staging) : []).toEqual([]);
+  expect(await receipts()).toBe(receivedBefore);
 });
 
 test('API: streamed upload, scope, confirm, release, downloads', async () => {

@@ -246,6 +246,9 @@ function multipartRequests(base: BaseFiles): BadRequest[] {
     r('urlencoded-instead', 'multipart', new URLSearchParams(route.fields).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
     r('boundary-too-long', 'multipart', Buffer.concat([part('file', content, route.fileName, 'b'.repeat(300)), end('b'.repeat(300))]), multipartType('b'.repeat(300)));
     if (fields.length) r('file-before-fields', 'multipart', Buffer.concat([part('file', content, route.fileName), ...fields, end()]));
+    // Said, not dropped: a field the route does not take, and one sent twice.
+    r('unknown-field', 'multipart', withFile(route.fileName, part('ghiChu', 'x')));
+    r('field-twice', 'multipart', withFile(route.fileName, ...(fields.length ? [fields[0]!] : [part('ghiChu', 'x'), part('ghiChu', 'y')])));
   }
   const upload = (id: string, category: Category, fields: Record<string, string>) =>
     out.push({
@@ -267,6 +270,7 @@ function multipartRequests(base: BaseFiles): BadRequest[] {
   upload('register-type-unknown', 'impossible-id', { ...handover, registerType: 'XX' });
   upload('register-type-sql', 'sql-looking', { ...handover, registerType: "KS'; --" });
   upload('delivered-by-missing', 'multipart', { ...handover, deliveredBy: '' });
+  upload('register-type-misspelt', 'multipart', { ...handover, registertype: 'KS' });
   const excel = (id: string, category: Category, registerType: string) =>
     out.push({
       kind: 'request',

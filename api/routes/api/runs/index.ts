@@ -5,14 +5,8 @@ import { canSee } from '../../../../domain/access';
 import { defineError } from '../../../../domain/errors';
 import { REGISTER_TYPE_CODES } from '../../../../domain/registers/register-types';
 import { requireProvinceCode } from '../../../../domain/units/province-code';
+import { fileWithFields } from '../../../multipart-upload';
 import { ProvinceCode, RunStarted, stateErrorResponses } from '../../../schemas';
-
-export const UploadIncomplete = defineError<{ missing: string }>(
-  'RUN_UPLOAD_INCOMPLETE',
-  'validation',
-  (p) => `upload lacks ${p.missing} (send the fields before the file)`,
-  (p) => `Yêu cầu tải lên thiếu ${p.missing} (gửi các trường provinceCode, sha256, deliveredBy, channel và, nếu cần, registerType trước tệp).`,
-);
 
 export const ProvinceOutOfScope = defineError<{ province: string }>(
   'RUN_PROVINCE_OUT_OF_SCOPE',
@@ -32,6 +26,9 @@ const Handover = {
     ),
   ),
 };
+
+// A form's register type may come in lower case; the start checks it as the CLI's is checked.
+const UploadFields = Type.Object({ provinceCode: ProvinceCode, ...Handover, registerType: Type.Optional(Type.String({ maxLength: 20, description: Handover.registerType.description })) });
 
 function provinceInScope(request: FastifyRequest, provinceCode: string): string {
   const code = requireProvinceCode(provinceCode);
@@ -76,22 +73,13 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const part = await request.file();
-      if (!part) throw UploadIncomplete({ missing: 'tệp' });
-      const field = (name: string): string => {
-        const f = part.fields[name];
-        const value = f && !Array.isArray(f) && f.type === 'field' ? String(f.value) : '';
-        if (!value.trim()) throw UploadIncomplete({ missing: name });
-        return value.trim();
-      };
-      const provinceCode = provinceInScope(request, field('provinceCode'));
-      const given = part.fields.registerType;
-      const registerType = given && !Array.isArray(given) && given.type === 'field' && String(given.value).trim() ? String(given.value) : undefined;
-      const declared = { sha256: field('sha256'), deliveredBy: field('deliveredBy'), channel: field('channel'), registerType };
+      const { part, fields } = await fileWithFields(request, UploadFields);
+      const { provinceCode, ...declared } = fields;
+      const province = provinceInScope(request, provinceCode);
       const staged = await app.provinceRuns.stageUpload(part.file);
       const started = await app.provinceRuns.start({
         ...declared,
-        provinceCode,
+        provinceCode: province,
         source: { kind: 'staged', token: staged.token },
         originalName: part.filename,
         startedBy: request.principal!.username,

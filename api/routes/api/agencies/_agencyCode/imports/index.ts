@@ -6,10 +6,14 @@ import { ImportRegisterTypeInvalid } from '../../../../../../domain/runs/run-err
 import { agencyInScope } from '../../../../../agency-scope';
 import { AgencyCode, stateErrorResponses } from '../../../../../schemas';
 import { ZipTooLarge } from '../../../../../../formats/zip/safe-zip-reader';
-import { UploadIncomplete } from '../../../runs';
+import { fileWithFields } from '../../../../../multipart-upload';
 
 /** The agency, when the caller may work on it: its officials, and the coordinators of its province. */
 const agencyOf = (request: FastifyRequest<{ Params: { agencyCode: string } }>) => agencyInScope(request, request.params.agencyCode);
+
+// Checked against the register types and the agency's units by the import, which says what is allowed.
+const ExcelFields = Type.Object({ registerType: Type.String({ maxLength: 20 }) });
+const ScansFields = Type.Object({ unitCode: Type.Optional(Type.String({ maxLength: 20 })) });
 
 const route: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -26,11 +30,8 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const agency = await agencyOf(request);
-      const part = await request.file();
-      if (!part) throw UploadIncomplete({ missing: 'tệp' });
-      const field = part.fields.registerType;
-      const registerType = field && !Array.isArray(field) && field.type === 'field' ? String(field.value).trim().toUpperCase() : '';
-      if (!registerType) throw UploadIncomplete({ missing: 'registerType' });
+      const { part, fields } = await fileWithFields(request, ExcelFields);
+      const registerType = fields.registerType.toUpperCase();
       if (!isRegisterTypeCode(registerType)) throw ImportRegisterTypeInvalid({ value: registerType });
       const source = await app.agencyImports.store(part.file, part.filename);
       const principal = request.principal!;
@@ -53,8 +54,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const agency = await agencyOf(request);
       const max = app.config.imports.scanZipMaxBytes;
-      const part = await request.file({ limits: { fileSize: max } });
-      if (!part) throw UploadIncomplete({ missing: 'tệp' });
+      const { part, fields } = await fileWithFields(request, ScansFields, max);
       let zip;
       try {
         zip = await app.agencyImports.store(part.file, part.filename);
@@ -63,8 +63,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
         if (part.file.truncated) throw ZipTooLarge({ name: part.filename, size: part.file.bytesRead, max });
         throw e;
       }
-      const unit = part.fields.unitCode;
-      const unitCode = unit && !Array.isArray(unit) && unit.type === 'field' ? String(unit.value).trim() || undefined : undefined;
+      const { unitCode } = fields;
       const principal = request.principal!;
       return app.agencyImports.importScans({ agencyCode: agency.code, zip, unitCode, by: { username: principal.username, agencyCode: principal.agencyCode ?? undefined } });
     },

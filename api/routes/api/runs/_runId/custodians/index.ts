@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Role } from '../../../../../../domain/access';
 import { runInScope } from '../../../../../run-scope';
 import { RunId, stateErrorResponses } from '../../../../../schemas';
-import { UploadIncomplete } from '../../index';
+import { fileWithFields, NoFields } from '../../../../../multipart-upload';
 import { CustodianTableResultSchema } from '../../schema';
 
 const Params = Type.Object({ runId: RunId });
@@ -61,8 +61,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const runId = runInScope(request, request.params.runId);
-      const part = await request.file();
-      if (!part) throw UploadIncomplete({ missing: 'tệp' });
+      const { part } = await fileWithFields(request, NoFields);
       return app.provinceRuns.withUpload(part.file, (file) => app.provinceRuns.decideCustodiansFromTable(runId, request.principal!.username, file, part.filename));
     },
   );

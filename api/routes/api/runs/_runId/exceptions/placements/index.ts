@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { runInScope } from '../../../../../../run-scope';
 import { RunId, stateErrorResponses } from '../../../../../../schemas';
-import { UploadIncomplete } from '../../../index';
+import { fileWithFields, NoFields } from '../../../../../../multipart-upload';
 import { PlacementResultSchema } from '../../../schema';
 
 const route: FastifyPluginAsyncTypebox = async (app) => {
@@ -20,8 +20,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const runId = runInScope(request, request.params.runId);
-      const part = await request.file();
-      if (!part) throw UploadIncomplete({ missing: 'tệp' });
+      const { part } = await fileWithFields(request, NoFields);
       return app.provinceRuns.withUpload(part.file, (file) => app.provinceRuns.placeExceptions(runId, request.principal!.username, file, part.filename));
     },
   );
