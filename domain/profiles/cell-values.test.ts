@@ -43,3 +43,15 @@ test('a value read from a cell, written back as the split writes it, reads as th
     }),
   );
 });
+
+test('a number past 2^53 in a code or integer cell is refused, not read as "1e+21" (it no longer holds the digits typed)', () => {
+  const code = fields.find((f) => f.type === 'code')!;
+  const integer = fields.find((f) => f.type === 'integer')!;
+  for (const [field, problemCode] of [[code, 'CODE_INVALID'], [integer, 'INTEGER_INVALID']] as const) {
+    const out = notes();
+    expect(cellValue(field, 1e21, out)).toBeUndefined();
+    expect(out.problems.map((p) => p.code)).toEqual([problemCode]);
+  }
+  expect(cellValue(integer, Number.MAX_SAFE_INTEGER, notes())).toBe(Number.MAX_SAFE_INTEGER);
+  expect(cellValue(code, 376, notes())).toBe('00376');
+});

@@ -31,7 +31,8 @@ function problem(field: FieldDef, code: string, severity: Problem['severity'], d
 
 /** Digits of a cell written as a number or text; numbers lose leading zeros in spreadsheets. */
 function digitsOf(cell: Cell): string | undefined {
-  if (typeof cell === 'number' && Number.isInteger(cell) && cell >= 0) return String(cell);
+  // Past 2^53 a number no longer holds the digits typed, and String() writes 1e+21 for it.
+  if (typeof cell === 'number' && Number.isSafeInteger(cell) && cell >= 0) return String(cell);
   if (typeof cell === 'string' && /^\s*\d+\s*$/.test(cell)) return cell.trim();
   return undefined;
 }
