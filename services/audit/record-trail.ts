@@ -330,7 +330,8 @@ export async function recordTrail(pool: Pool, reader: Principal, recordId: numbe
         kind: 'transfer',
         actor: 'system',
         version: r.version,
-        textVi: `Chuyển vào CSDLHTĐT trong lô ${r.transfer_batch_key}: CSDLHTĐT nhận lúc ${iso(r.target_received_at)}, mã trên CSDLHTĐT ${r.target_id}`,
+        // When CSDLHTĐT received it is the step's time, which every reader shows in its own form.
+        textVi: `Chuyển vào CSDLHTĐT trong lô ${r.transfer_batch_key}: CSDLHTĐT đã nhận, mã trên CSDLHTĐT ${r.target_id}`,
         source: { table: 'transfer_batches', id: r.transfer_batch_key },
         log: logOf((e) => e.subject_kind === 'batch' && e.subject_id === r.transfer_batch_key),
         history: linkOfKey(histories, r.transfer_batch_key),

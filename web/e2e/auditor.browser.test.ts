@@ -10,14 +10,16 @@
  * the same run and record by their addresses finds nothing. axe-core finds no serious or
  * critical violation on these screens.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { AGENCY_PHASE_VI, agencyWorkflowId } from '../../domain/runs/province-run';
 import { createAgencyImports } from '../../services/agency-imports';
 import { scratchDir } from '../../test/support/province-runs';
 import { importedProvince, importZip, recordById, recordsWhere, scannedBooksByAgency, waitFor, type RecordRow } from '../../test/review/review-support';
-import { launchBrowser, screenshot, seriousAccessibilityViolations, type Browser } from './support/browser';
+import { launchBrowser, screenshot, SCREENSHOTS, seriousAccessibilityViolations, type Browser } from './support/browser';
 import { signIn } from './support/coordinator';
 import { startWebSystem, type WebSystem } from './support/system';
 
@@ -196,6 +198,21 @@ test("a record's whole trail opens from the timeline: every step with who, when,
   await expect(page.locator('.trail-record').textContent()).resolves.toContain('Biên nhận CSDLHTĐT');
   await screenshot(page, 'audit-trail');
   await accessible('the trail', page);
+
+  // Printed for a file (the browser's Print): the trail alone, every step with its log entry, without
+  // the menus, the export buttons or the page viewer; read back by poppler, the first sheet kept to look at.
+  const pdf = await page.pdf({ format: 'A4' });
+  fs.writeFileSync(path.join(SCREENSHOTS, 'audit-trail-print.pdf'), pdf);
+  const printed = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString('utf8').normalize('NFC');
+  expect(printed).toContain(`Quá trình của hồ sơ số ${told.id}`);
+  for (const title of new Set(titles)) expect(printed).toContain(title);
+  expect(printed).toContain('Biên nhận CSDLHTĐT');
+  // Each step on one sheet: on every sheet as many step headers as the steps' "read from" lines.
+  const sheets = printed.split('\f').filter((sheet) => sheet.trim());
+  expect(sheets.map((sheet) => sheet.match(/\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}\s+do /g)?.length ?? 0)).toEqual(sheets.map((sheet) => sheet.match(/Đọc từ bảng/g)?.length ?? 0));
+  expect(sheets.join('').match(/Đọc từ bảng/g)).toHaveLength(titles.length);
+  for (const screenOnly of ['Quá trình (JSON)', 'Quá trình (CSV)', 'Đăng xuất']) expect(printed).not.toContain(screenOnly);
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', '-', path.join(SCREENSHOTS, 'audit-trail-print')], { input: pdf });
 
   const json = JSON.parse((await download(page, 'Quá trình (JSON)')).text) as { record: { id: number }; steps: unknown[] };
   expect(json.record.id).toBe(told.id);
