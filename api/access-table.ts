@@ -69,6 +69,9 @@ export const ACCESS_TABLE: Readonly<Record<string, AccessRow>> = {
   'GET /api/me': { roles: ['admin', 'coordinator', 'official', 'auditor'], scope: 'none', ok: 200 },
   'GET /api/users': { roles: ['admin'], scope: 'none', ok: 200 },
   'POST /api/users': { roles: ['admin'], scope: 'none', ok: 201 },
+  'POST /api/users/:username/disable': { roles: ['admin'], scope: 'none', ok: 200 },
+  'POST /api/users/:username/enable': { roles: ['admin'], scope: 'none', ok: 200 },
+  'POST /api/users/:username/password': { roles: ['admin'], scope: 'none', ok: 200 },
 
   // Steps 1–2: a province's runs.
   'GET /api/inbox': { roles: COORDINATOR, scope: 'none', ok: 200 },

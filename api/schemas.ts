@@ -52,6 +52,10 @@ export const UserView = Type.Object({
 });
 export type UserView = Static<typeof UserView>;
 
+/** An account as an administrator sees it. */
+export const AccountView = Type.Object({ ...UserView.properties, disabled: Type.Boolean({ description: 'Tài khoản đã bị khoá: không đăng nhập được' }) });
+export type AccountView = Static<typeof AccountView>;
+
 export const AgencyView = Type.Object({
   code: AgencyCode,
   name: Type.String(),

@@ -14,6 +14,7 @@ import type { AgencyImports } from '../services/agency-imports';
 import type { AgencyReview } from '../services/agency-review';
 import type { ProvinceRuns } from '../services/province-runs';
 import type { Auditing } from '../services/audit/auditing';
+import type { UserAccounts } from '../services/user-accounts';
 
 /** Who may call a route: a list of roles, or 'public'. Every route declares it. */
 export type RouteAccess = readonly Role[] | 'public';
@@ -48,6 +49,7 @@ declare module 'fastify' {
     agencyImports: AgencyImports;
     agencyReview: AgencyReview;
     auditing: Auditing;
+    userAccounts: UserAccounts;
   }
   interface FastifyRequest {
     principal: Principal | null;

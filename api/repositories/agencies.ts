@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 
 export interface Agency {
   code: string;
@@ -7,7 +7,7 @@ export interface Agency {
   provinceCode: string;
 }
 
-export function createAgenciesRepository(pool: Pool) {
+export function createAgenciesRepository(pool: Pool | PoolClient) {
   return {
     async upsert(a: Agency): Promise<void> {
       await pool.query(

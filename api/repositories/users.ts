@@ -1,5 +1,5 @@
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Principal, Role } from '../../domain/access';
 import { defineError } from '../../domain/errors';
 import { createAgenciesRepository } from './agencies';
@@ -39,6 +39,11 @@ export interface UserRow extends Principal {
   displayName: string;
 }
 
+/** An account as an administrator lists it: a disabled one too. */
+export interface AccountRow extends UserRow {
+  disabled: boolean;
+}
+
 interface DbUser {
   username: string;
   role: Role;
@@ -57,7 +62,8 @@ const toUser = (r: DbUser): UserRow => ({
   displayName: r.display_name,
 });
 
-export function createUsersRepository(pool: Pool) {
+/** A pool, or one connection holding a transaction (an account change is saved with its audit entry). */
+export function createUsersRepository(pool: Pool | PoolClient) {
   return {
     async create(u: NewUser): Promise<UserRow> {
       let provinceCode = u.provinceCode ?? null;
@@ -102,9 +108,23 @@ export function createUsersRepository(pool: Pool) {
       return r.rows[0] ? toUser(r.rows[0]) : null;
     },
 
-    async list(): Promise<UserRow[]> {
+    async list(): Promise<AccountRow[]> {
       const r = await pool.query<DbUser>('SELECT * FROM users ORDER BY username');
-      return r.rows.map(toUser);
+      return r.rows.map((row) => ({ ...toUser(row), disabled: row.disabled }));
+    },
+
+    /** The account whatever its state, its row locked for a change in the caller's transaction. */
+    async lockAccount(username: string): Promise<AccountRow | null> {
+      const r = await pool.query<DbUser>('SELECT * FROM users WHERE username = $1 FOR UPDATE', [username]);
+      return r.rows[0] ? { ...toUser(r.rows[0]), disabled: r.rows[0].disabled } : null;
+    },
+
+    async setDisabled(username: string, disabled: boolean): Promise<void> {
+      await pool.query('UPDATE users SET disabled = $2 WHERE username = $1', [username, disabled]);
+    },
+
+    async setPassword(username: string, password: string): Promise<void> {
+      await pool.query('UPDATE users SET password_hash = $2 WHERE username = $1', [username, await argon2Hash(password)]);
     },
   };
 }

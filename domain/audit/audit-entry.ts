@@ -9,7 +9,7 @@
  * record the target refused); one entry per imported file and per transfer batch (naming its
  * records), as those move thousands of records at once; each step of a run (package received,
  * handover, split, release, cancel, an agency's end); claims and releases of books; reminders
- * and escalations.
+ * and escalations; an administrator's changes of accounts.
  */
 import { ROLES } from '../access';
 import { RECORD_ACTIONS, type RecordState } from '../records/life-cycle';
@@ -17,8 +17,8 @@ import { RECORD_ACTIONS, type RecordState } from '../records/life-cycle';
 export const AUDIT_ACTOR_ROLES = [...ROLES, 'system', 'target'] as const;
 export type AuditActorRole = (typeof AUDIT_ACTOR_ROLES)[number];
 
-/** What an entry is about; its id is the record id, the file's SHA-256, the book id, the batch key or the workflow id. */
-export const AUDIT_SUBJECT_KINDS = ['record', 'file', 'book', 'batch', 'workflow'] as const;
+/** What an entry is about; its id is the record id, the file's SHA-256, the book id, the batch key, the workflow id or the account's user name. */
+export const AUDIT_SUBJECT_KINDS = ['record', 'file', 'book', 'batch', 'workflow', 'user'] as const;
 export type AuditSubjectKind = (typeof AUDIT_SUBJECT_KINDS)[number];
 
 /** The run's own events, beside the record actions of the life cycle. */
@@ -39,6 +39,10 @@ const RUN_EVENTS = {
   'book.escalation': 'Báo điều phối viên sổ quá hạn',
   'agency.completed': 'Cơ quan hoàn thành phần việc',
   'agency.started_again': 'Mở lại phần việc của cơ quan cho các tệp mới sau quyết định cơ quan giữ sổ',
+  'user.created': 'Tạo tài khoản',
+  'user.disabled': 'Khoá tài khoản',
+  'user.enabled': 'Mở khoá tài khoản',
+  'user.password_set': 'Đặt lại mật khẩu',
 } as const;
 
 export const AUDIT_ACTION_LABELS_VI: Record<string, string> = {

@@ -39,6 +39,8 @@ const DEFECTS: Defect[] = ['required-missing', 'date-invalid', 'text-tcvn3'];
 /** An agency of another province (Hồ Chí Minh City), with records, files and imports of its own. */
 const OTHER_PROVINCE = { province: '79', agency: '26737' };
 const CORRECTED_NAME = 'Phạm Thị Thu Hương';
+/** The account the account routes disable, enable and give a password. */
+const CHANGED_ACCOUNT = 'kiemtoan-doi';
 const ABSENT = { run: (province: string) => `${province}-ffffffffffffffff`, agency: '99999', id: 2_000_000_000, sha256: 'f'.repeat(64), province: '98' };
 
 let sys: ThroughApi;
@@ -47,6 +49,7 @@ const seen = { searchedName: '', approved: [] as number[], undecided: 0, book: u
 
 beforeAll(async () => {
   sys = await startThroughApi({ name: 'access', seed: SEED, records: RECORDS, defects: DEFECTS });
+  expect(await sys.call('POST', '/api/users', { token: await sys.token('quantri'), json: { username: CHANGED_ACCOUNT, password: PASSWORD, role: 'auditor', provinceCode: '01' } })).toMatchObject({ status: 201 });
   const official = await sys.token('congchuc');
   const as = (method: string, url: string, json?: unknown) => sys.call(method, url, { token: official, json });
   // Step 4: the official searches a name, opens records and their pages, claims a book, decides records in a page, transfers.
@@ -221,6 +224,9 @@ function paramValue(param: string, routeScope: AccessScope, caller: Caller, scop
       return scope === 'own' ? ids.file : scope === 'other' ? others[agencyOther]!.file : ABSENT.sha256;
     case 'importId':
       return String(scope === 'own' ? ids.import : scope === 'other' ? others[agencyOther]!.import : ABSENT.id);
+    case 'username':
+      // An account the requests change, made for them (the table's callers must stay as they are).
+      return CHANGED_ACCOUNT;
     case 'workflowId':
       return encodeURIComponent(
         scope === 'own' ? `agency/${sys.agency}/${sys.runId}` : scope === 'other' ? (official ? `agency/${sys.neighbour}/${sys.runId}` : seen.otherRunWorkflow) : `agency/${ABSENT.agency}/${ABSENT.run('01')}`,
@@ -266,6 +272,9 @@ const secondRun = { runId: '', bytes: Buffer.alloc(0) };
 const REQUESTS: Record<string, (ctx: RequestContext) => Request | Promise<Request>> = {
   'POST /api/auth/login': () => ({ json: { username: 'quantri', password: PASSWORD } }),
   'POST /api/users': () => ({ json: { username: `kiemtoan-moi-${++users}`, password: PASSWORD, role: 'auditor', provinceCode: '01' } }),
+  'POST /api/users/:username/disable': () => ({ json: { reason: 'Kiểm thử quyền truy cập' } }),
+  'POST /api/users/:username/enable': () => ({ json: {} }),
+  'POST /api/users/:username/password': () => ({ json: { password: PASSWORD } }),
   'POST /api/runs': ({ scope }) => ({
     json: { provinceCode: scope === 'own' ? '01' : OTHER_PROVINCE.province, inboxPath: sys.packageName, sha256: sys.sha256, deliveredBy: 'C06', channel: 'Mạng truyền số liệu chuyên dùng' },
   }),
