@@ -67,6 +67,7 @@ export const ACCESS_TABLE: Readonly<Record<string, AccessRow>> = {
 
   // Accounts.
   'GET /api/me': { roles: ['admin', 'coordinator', 'official', 'auditor'], scope: 'none', ok: 200 },
+  'POST /api/me/password': { roles: ['admin', 'coordinator', 'official', 'auditor'], scope: 'none', ok: 200 },
   'GET /api/users': { roles: ['admin'], scope: 'none', ok: 200 },
   'POST /api/users': { roles: ['admin'], scope: 'none', ok: 201 },
   'POST /api/users/:username/disable': { roles: ['admin'], scope: 'none', ok: 200 },

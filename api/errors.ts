@@ -15,6 +15,13 @@ export const Unauthenticated = defineError(
   () => 'Bạn cần đăng nhập để dùng chức năng này.',
 );
 
+export const SessionEndedByPasswordChange = defineError(
+  'AUTH_SESSION_ENDED',
+  'unauthenticated',
+  () => 'the session began before the account password was last set',
+  () => 'Phiên đăng nhập đã kết thúc vì mật khẩu của tài khoản vừa được đổi. Hãy đăng nhập lại bằng mật khẩu mới.',
+);
+
 export const LoginFailed = defineError(
   'AUTH_LOGIN_FAILED',
   'unauthenticated',

@@ -58,7 +58,8 @@ declare module 'fastify' {
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
-    payload: Principal;
-    user: Principal;
+    /** `credentialsVersion`: the account's count of passwords set when the session began (absent: none set since). */
+    payload: Principal & { credentialsVersion: number };
+    user: Principal & { credentialsVersion?: number };
   }
 }

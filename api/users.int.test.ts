@@ -61,8 +61,13 @@ test('an account is created, disabled with a reason (its session ends), enabled,
   expect((await call(admin, 'POST', '/api/users/canbo.nghiviec/disable', { reason: 'Nhắc lại' })).statusCode).toBe(200);
 
   expect((await call(admin, 'POST', '/api/users/canbo.nghiviec/enable', {})).json()).toMatchObject({ disabled: false });
-  expect((await login('canbo.nghiviec', PASSWORD)).statusCode).toBe(200);
+  const before = await tokenOf('canbo.nghiviec', PASSWORD);
   expect((await call(admin, 'POST', '/api/users/canbo.nghiviec/password', { password: NEW_PASSWORD })).statusCode).toBe(200);
+  // A password set because the old one leaked leaves no session of the old one open.
+  expect((await call(before, 'GET', '/api/me')).json()).toMatchObject({
+    code: 'AUTH_SESSION_ENDED',
+    message: 'Phiên đăng nhập đã kết thúc vì mật khẩu của tài khoản vừa được đổi. Hãy đăng nhập lại bằng mật khẩu mới.',
+  });
   expect((await login('canbo.nghiviec', PASSWORD)).json().code).toBe('AUTH_LOGIN_FAILED');
   expect((await login('canbo.nghiviec', NEW_PASSWORD)).statusCode).toBe(200);
 
@@ -92,4 +97,29 @@ test('refused with codes: disabling oneself, a reason left blank, an account tha
   // Nothing of these is in the log, and the administrator still signs in with the same password.
   expect(await accountEntries('quantri')).toEqual([]);
   expect((await login('quantri', ADMIN_PASSWORD)).statusCode).toBe(200);
+});
+
+test('a user changes their own password with the current one: this session goes on with a new token, their other sessions end; audited as done by the user', async () => {
+  const admin = await tokenOf('quantri', ADMIN_PASSWORD);
+  expect((await call(admin, 'POST', '/api/users', { username: 'dieuphoi.tinh', password: PASSWORD, role: 'coordinator', provinceCode: '01' })).statusCode).toBe(201);
+  const here = await tokenOf('dieuphoi.tinh', PASSWORD);
+  const elsewhere = await tokenOf('dieuphoi.tinh', PASSWORD);
+
+  const wrong = await call(here, 'POST', '/api/me/password', { currentPassword: 'khong-phai-mat-khau', newPassword: NEW_PASSWORD });
+  expect([wrong.statusCode, wrong.json().code, wrong.json().message]).toEqual([400, 'USER_CURRENT_PASSWORD_WRONG', 'Mật khẩu hiện tại không đúng.']);
+  const short = await call(here, 'POST', '/api/me/password', { currentPassword: PASSWORD, newPassword: 'ngan' });
+  expect(short.json().code).toBe('VALIDATION_FAILED');
+
+  const changed = await call(here, 'POST', '/api/me/password', { currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+  expect(changed.statusCode).toBe(200);
+  const renewed = changed.json().token as string;
+  expect((await call(renewed, 'GET', '/api/me')).json()).toMatchObject({ username: 'dieuphoi.tinh', role: 'coordinator' });
+  for (const old of [here, elsewhere]) expect((await call(old, 'GET', '/api/me')).json().code).toBe('AUTH_SESSION_ENDED');
+  expect((await login('dieuphoi.tinh', PASSWORD)).json().code).toBe('AUTH_LOGIN_FAILED');
+  expect((await login('dieuphoi.tinh', NEW_PASSWORD)).statusCode).toBe(200);
+
+  expect((await accountEntries('dieuphoi.tinh')).map((e) => [e.action, e.actor, e.actor_role, e.province_code])).toEqual([
+    ['user.created', 'quantri', 'admin', '01'],
+    ['user.password_changed', 'dieuphoi.tinh', 'coordinator', '01'],
+  ]);
 });

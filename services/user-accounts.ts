@@ -8,7 +8,8 @@
  */
 import type { Pool } from 'pg';
 import { recordAction } from '../activities/audit/record-action';
-import type { AuditAction, AuditEntry } from '../domain/audit/audit-entry';
+import type { Principal } from '../domain/access';
+import type { AuditAction, AuditActorRole, AuditEntry } from '../domain/audit/audit-entry';
 import { defineError } from '../domain/errors';
 import { createUsersRepository, type AccountRow, type NewUser, type UserRow } from '../api/repositories/users';
 
@@ -37,7 +38,7 @@ export const DisableReasonMissing = defineError(
 export type AccountActor = { username: string; role: 'admin' } | { username: 'system'; role: 'system' };
 export const SERVER_CONSOLE: AccountActor = { username: 'system', role: 'system' };
 
-function accountEntry(by: AccountActor, account: UserRow, action: AuditAction, details: Record<string, unknown> = {}): AuditEntry {
+function accountEntry(by: { username: string; role: AuditActorRole }, account: UserRow, action: AuditAction, details: Record<string, unknown> = {}): AuditEntry {
   return {
     provinceCode: account.provinceCode ?? null,
     ...(account.agencyCode ? { agencyCode: account.agencyCode } : {}),
@@ -93,11 +94,19 @@ export function createUserAccounts(pool: Pool) {
       });
     },
 
-    /** The password is never in the entry. */
+    /** A password an administrator gives (one forgotten); the sessions opened before end. The password is never in the entry. */
     async setPassword(username: string, password: string, by: AccountActor): Promise<AccountRow> {
       return change(username, async (users, account) => {
         await users.setPassword(username, password);
         return { account, entry: accountEntry(by, account, 'user.password_set') };
+      });
+    },
+
+    /** A user's own new password, the current one checked by the caller; the user's other sessions end. */
+    async changeOwnPassword(user: Principal, password: string): Promise<AccountRow> {
+      return change(user.username, async (users, account) => {
+        await users.setPassword(user.username, password);
+        return { account, entry: accountEntry(user, account, 'user.password_changed') };
       });
     },
   };

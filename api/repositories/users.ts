@@ -52,6 +52,7 @@ interface DbUser {
   display_name: string;
   password_hash: string;
   disabled: boolean;
+  credentials_version: number;
 }
 
 const toUser = (r: DbUser): UserRow => ({
@@ -64,6 +65,12 @@ const toUser = (r: DbUser): UserRow => ({
 
 /** A pool, or one connection holding a transaction (an account change is saved with its audit entry). */
 export function createUsersRepository(pool: Pool | PoolClient) {
+  /** An active account and how many times its password was set: a session begun at another count has ended. */
+  async function findSession(username: string): Promise<{ user: UserRow; credentialsVersion: number } | null> {
+    const r = await pool.query<DbUser>('SELECT * FROM users WHERE username = $1 AND NOT disabled', [username]);
+    return r.rows[0] ? { user: toUser(r.rows[0]), credentialsVersion: r.rows[0].credentials_version } : null;
+  }
+
   return {
     async create(u: NewUser): Promise<UserRow> {
       let provinceCode = u.provinceCode ?? null;
@@ -104,9 +111,10 @@ export function createUsersRepository(pool: Pool | PoolClient) {
     },
 
     async find(username: string): Promise<UserRow | null> {
-      const r = await pool.query<DbUser>('SELECT * FROM users WHERE username = $1 AND NOT disabled', [username]);
-      return r.rows[0] ? toUser(r.rows[0]) : null;
+      return (await findSession(username))?.user ?? null;
     },
+
+    findSession,
 
     async list(): Promise<AccountRow[]> {
       const r = await pool.query<DbUser>('SELECT * FROM users ORDER BY username');
@@ -124,7 +132,7 @@ export function createUsersRepository(pool: Pool | PoolClient) {
     },
 
     async setPassword(username: string, password: string): Promise<void> {
-      await pool.query('UPDATE users SET password_hash = $2 WHERE username = $1', [username, await argon2Hash(password)]);
+      await pool.query('UPDATE users SET password_hash = $2, credentials_version = credentials_version + 1 WHERE username = $1', [username, await argon2Hash(password)]);
     },
   };
 }

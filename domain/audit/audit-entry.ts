@@ -43,6 +43,7 @@ const RUN_EVENTS = {
   'user.disabled': 'Khoá tài khoản',
   'user.enabled': 'Mở khoá tài khoản',
   'user.password_set': 'Đặt lại mật khẩu',
+  'user.password_changed': 'Tự đổi mật khẩu',
 } as const;
 
 export const AUDIT_ACTION_LABELS_VI: Record<string, string> = {

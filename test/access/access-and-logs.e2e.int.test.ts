@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createUsersRepository } from '../../api/repositories/users';
 import { ACCESS_TABLE, type AccessRow, type AccessScope } from '../../api/access-table';
 import { buildApp } from '../../api/app';
 import { catalogAgency } from '../../api/repositories/agency-catalog';
@@ -254,6 +255,8 @@ interface Request {
   query?: string;
   /** Path parameters in the caller's own scope other than paramValue's. */
   own?: Record<string, string>;
+  /** Sent as another account of the caller's role, when the request changes its caller's account. */
+  token?: string;
 }
 interface RequestContext {
   ids: Ids;
@@ -273,6 +276,16 @@ const REQUESTS: Record<string, (ctx: RequestContext) => Request | Promise<Reques
   'POST /api/auth/login': () => ({ json: { username: 'quantri', password: PASSWORD } }),
   'POST /api/users': () => ({ json: { username: `kiemtoan-moi-${++users}`, password: PASSWORD, role: 'auditor', provinceCode: '01' } }),
   'POST /api/users/:username/disable': () => ({ json: { reason: 'Kiểm thử quyền truy cập' } }),
+  // A password change ends its account's other sessions: sent as an account of the caller's role made for it, signed in afresh.
+  'POST /api/me/password': async ({ caller }) => {
+    const json = { currentPassword: PASSWORD, newPassword: PASSWORD };
+    if (caller === 'anonymous') return { json };
+    const username = `doi-mat-khau.${caller}`;
+    const scope = caller === 'official' ? { agencyCode: sys.agency } : caller === 'admin' ? {} : { provinceCode: '01' };
+    if (!(await createUsersRepository(sys.db.pool).find(username))) await createUsersRepository(sys.db.pool).create({ username, password: PASSWORD, role: caller, ...scope });
+    const login = await sys.call('POST', '/api/auth/login', { json: { username, password: PASSWORD } });
+    return { json, token: login.body.token as string };
+  },
   'POST /api/users/:username/enable': () => ({ json: {} }),
   'POST /api/users/:username/password': () => ({ json: { password: PASSWORD } }),
   'POST /api/runs': ({ scope }) => ({
@@ -344,7 +357,7 @@ async function send(key: string, row: AccessRow, caller: Caller, scope: Scope, i
   const value = (p: string) => (scope === 'own' && request.own?.[p]) || paramValue(p, row.scope, caller, scope, ids);
   let url = pattern.endsWith('*') ? wildcardPath(key) : pattern.replace(/:([A-Za-z0-9]+)/g, (_m, p: string) => value(p));
   if (request.query) url += `?${request.query}`;
-  const token = caller === 'anonymous' ? undefined : await sys.token(USER_OF[caller]);
+  const token = caller === 'anonymous' ? undefined : (request.token ?? (await sys.token(USER_OF[caller])));
   return sys.call(method, url, { token, json: request.json, form: request.form });
 }
 

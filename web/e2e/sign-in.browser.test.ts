@@ -7,6 +7,7 @@
  */
 import type { Browser } from './support/browser';
 import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser';
+import { signIn } from './support/coordinator';
 import { startWebSystem, type WebSystem } from './support/system';
 
 let system: WebSystem;
@@ -83,4 +84,42 @@ test('an address of the page that does not exist says so; one of the API answers
   const api = await page.request.get('/api/khong-co');
   expect(api.status()).toBe(404);
   expect(await api.json()).toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
+});
+
+test('an official changes the password: a wrong current one is refused with its code, a repeat that differs is said before sending; the other session ends and says why; the new one signs in', async () => {
+  const { page, context } = browser;
+  // A second session of the same account, in another tab (its own session storage).
+  const other = await context.newPage();
+  await signIn(other, 'congchuc.hongha', password);
+
+  await page.goto('/');
+  await page.getByRole('banner').getByRole('link', { name: 'Đổi mật khẩu' }).click();
+  await page.getByRole('heading', { name: 'Đổi mật khẩu' }).waitFor();
+  const newPassword = 'mot-cau-de-nho-kho-doan-2026';
+  await page.getByLabel('Mật khẩu hiện tại').fill('khong-phai-mat-khau');
+  await page.getByLabel('Mật khẩu mới', { exact: true }).fill(newPassword);
+  await page.getByLabel('Nhập lại mật khẩu mới').fill(`${newPassword}x`);
+  await page.getByText('Hai lần nhập mật khẩu mới không giống nhau.').waitFor();
+  expect(await page.getByRole('button', { name: 'Đổi mật khẩu' }).isDisabled()).toBe(true);
+  await page.getByLabel('Nhập lại mật khẩu mới').fill(newPassword);
+  await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+  await page.getByRole('alert').getByText('Mã lỗi: USER_CURRENT_PASSWORD_WRONG').waitFor();
+
+  await page.getByLabel('Mật khẩu hiện tại').fill(password);
+  await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+  await page.getByRole('status').getByText('Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc.').waitFor();
+  await screenshot(page, 'password-changed');
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  // This session goes on with its new token.
+  await page.getByRole('link', { name: 'Nhập dữ liệu' }).click();
+  expect(await page.getByRole('alert').count()).toBe(0);
+
+  // The other one ends at its next request, and the log-in page says why.
+  await other.getByRole('link', { name: 'Nhập dữ liệu' }).click();
+  await other.waitForURL('**/login');
+  await other.getByText('Phiên đăng nhập đã kết thúc vì mật khẩu của tài khoản vừa được đổi. Hãy đăng nhập lại bằng mật khẩu mới.').waitFor();
+  await signIn(other, 'congchuc.hongha', newPassword);
+  expect(new URL(other.url()).pathname).not.toBe('/login');
+  await other.close();
+  password = newPassword;
 });

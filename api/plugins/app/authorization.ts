@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import { ROLE_LABELS_VI } from '../../../domain/access';
-import { RoleNotAllowed, Unauthenticated } from '../../errors';
+import { RoleNotAllowed, SessionEndedByPasswordChange, Unauthenticated } from '../../errors';
 
 /**
  * Every route declares `config.access` (roles or 'public'; route-access.ts). The check runs
@@ -18,8 +18,10 @@ export default fp(async (app) => {
     } catch {
       throw Unauthenticated({});
     }
-    const user = await app.usersRepository.find(request.user.username);
-    if (!user) throw Unauthenticated({});
+    const session = await app.usersRepository.findSession(request.user.username);
+    if (!session) throw Unauthenticated({});
+    if ((request.user.credentialsVersion ?? 0) !== session.credentialsVersion) throw SessionEndedByPasswordChange({});
+    const { user } = session;
     if (!access.includes(user.role)) {
       throw RoleNotAllowed({ role: user.role, allowed: access.map((r) => ROLE_LABELS_VI[r]).join(', ') });
     }

@@ -1,5 +1,7 @@
 import fp from 'fastify-plugin';
 import jwt from '@fastify/jwt';
+import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../../../domain/access';
 import { defineError } from '../../../domain/errors';
 
 export const JwtSecretMissing = defineError(
@@ -14,3 +16,9 @@ export default fp(async (app) => {
   if (!secret) throw JwtSecretMissing({});
   await app.register(jwt, { secret, sign: { expiresIn: app.config.api.tokenTtl } });
 });
+
+/** A session's token: who the user is, their scope and the account's count of passwords set, as the log-in and a password change give it. */
+export async function sessionToken(app: FastifyInstance, user: Principal): Promise<string> {
+  const session = await app.usersRepository.findSession(user.username);
+  return app.jwt.sign({ username: user.username, role: user.role, provinceCode: user.provinceCode, agencyCode: user.agencyCode, credentialsVersion: session?.credentialsVersion ?? 0 });
+}

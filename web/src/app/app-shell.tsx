@@ -44,6 +44,9 @@ export function AppShell({ session, screens, children }: { session: Session; scr
           <span className="user-role">
             {t(`role.${user.role}`)} · {scope}
           </span>
+          <NavLink to="/account/password" className="user-password">
+            {t('session.password')}
+          </NavLink>
         </div>
         <LanguageSwitch />
         <button type="button" className="link-button" onClick={() => sessionStore.end()}>

@@ -1,5 +1,6 @@
 /** Every screen of the page and the home of each role. */
 import type { ComponentType } from 'react';
+import { PasswordPage } from '../features/auth/password-page';
 import { ImportsPage } from '../features/imports/imports-page';
 import { RecordPage } from '../features/review/record-page';
 import { ReviewPage } from '../features/review/review-page';
@@ -20,6 +21,8 @@ import type { Screen } from './navigation';
 import { RoleHome } from './role-home';
 
 export const SCREENS: readonly Screen[] = [
+  // Everyone's: their own password (linked beside their name, not in the bar).
+  { path: 'account/password', roles: ['admin', 'coordinator', 'official', 'auditor'], element: PasswordPage },
   { path: 'imports', roles: ['official'], nav: 'nav.imports', element: ImportsPage },
   { path: 'transfers', roles: ['official'], nav: 'nav.transfers', element: TransfersPage },
   { path: 'review/:type/:unit/:year/:book', roles: ['official'], element: ReviewPage },

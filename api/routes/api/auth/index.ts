@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorResponse, UserView } from '../../../schemas';
 import { LoginFailed } from '../../../errors';
+import { sessionToken } from '../../../plugins/external/jwt';
 
 const route: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -20,7 +21,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
       const { username, password } = request.body;
       const user = await app.loginThrottle.attempt(username, request.ip, () => app.usersRepository.authenticate(username, password));
       if (!user) throw LoginFailed({});
-      const token = app.jwt.sign({ username: user.username, role: user.role, provinceCode: user.provinceCode, agencyCode: user.agencyCode });
+      const token = await sessionToken(app, user);
       return { token, user: { ...user, provinceCode: user.provinceCode ?? null, agencyCode: user.agencyCode ?? null } };
     },
   );
