@@ -2,8 +2,8 @@
  * Signing in, in a real browser against the real system: Vietnamese by default, the API's
  * refusal shown with its code, the role's frame after signing in (an official whose agency has
  * no data yet is told so calmly, with what comes next, not with an error), the English switch, a
- * reload that keeps the session, signing out; nothing asked of any other server, no serious
- * accessibility finding.
+ * reload that keeps the session, signing out; a user changing their password, an administrator
+ * keeping accounts; nothing asked of any other server, no serious accessibility finding.
  */
 import type { Browser } from './support/browser';
 import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser';
@@ -122,4 +122,51 @@ test('an official changes the password: a wrong current one is refused with its 
   expect(new URL(other.url()).pathname).not.toBe('/login');
   await other.close();
   password = newPassword;
+});
+
+test('the administrator keeps accounts on the page: creates an official, disables it with a reason, enables it, sets its password; each change is in the audit log', async () => {
+  const { page } = browser;
+  const adminPassword = await system.addUser('quantri.tinh', 'admin', { displayName: 'Lê Minh Quân' });
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await signIn(page, 'quantri.tinh', adminPassword);
+  await page.getByRole('heading', { name: 'Tài khoản người dùng' }).waitFor();
+  const table = page.getByRole('table', { name: 'Tài khoản người dùng' });
+  const row = (username: string) => table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: username, exact: true }) });
+  await row('congchuc.hongha').getByText('Đang dùng').waitFor();
+  // No one disables their own account.
+  expect(await page.getByRole('button', { name: 'Khoá tài khoản quantri.tinh' }).count()).toBe(0);
+
+  await page.getByRole('heading', { name: 'Tạo tài khoản mới' }).click();
+  await page.getByLabel('Tên đăng nhập').fill('canbo.moi');
+  await page.getByLabel('Họ tên').fill('Trần Văn Bình');
+  await page.getByLabel('Vai trò').selectOption('official');
+  await page.getByLabel(/^Mã cơ quan đăng ký/).fill('00097');
+  await page.getByLabel('Mật khẩu ban đầu').fill('mat-khau-ban-dau-2026');
+  await page.getByRole('button', { name: 'Tạo tài khoản', exact: true }).click();
+  await page.getByRole('status').getByText('Đã tạo tài khoản canbo.moi.').waitFor();
+  await row('canbo.moi').getByText('Cơ quan 00097').waitFor();
+
+  await page.getByRole('button', { name: 'Khoá tài khoản canbo.moi' }).click();
+  await page.getByLabel('Lý do khoá').fill('Chuyển công tác sang phường Ngọc Hà');
+  await page.getByRole('button', { name: 'Khoá tài khoản', exact: true }).click();
+  await page.getByRole('status').getByText('Đã khoá tài khoản canbo.moi', { exact: false }).waitFor();
+  await row('canbo.moi').getByText('Đã khoá').waitFor();
+  const signInAs = (password: string) => page.request.post('/api/auth/login', { data: { username: 'canbo.moi', password } });
+  expect((await signInAs('mat-khau-ban-dau-2026')).status()).toBe(401);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(page, 'accounts');
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+  await page.getByRole('button', { name: 'Mở khoá tài khoản canbo.moi' }).click();
+  await row('canbo.moi').getByText('Đang dùng').waitFor();
+  await page.getByRole('button', { name: 'Đặt lại mật khẩu của canbo.moi' }).click();
+  await page.getByLabel('Mật khẩu mới').fill('mat-khau-moi-cua-binh-2026');
+  await page.getByRole('button', { name: 'Đặt mật khẩu' }).click();
+  await page.getByRole('status').getByText('Đã đặt lại mật khẩu của canbo.moi', { exact: false }).waitFor();
+  expect((await signInAs('mat-khau-moi-cua-binh-2026')).status()).toBe(200);
+
+  const logged = await system.h.db.pool.query<{ action: string; actor: string }>(`SELECT action, actor FROM audit_log WHERE subject_kind = 'user' AND subject_id = 'canbo.moi' ORDER BY seq`);
+  expect(logged.rows).toEqual(['user.created', 'user.disabled', 'user.enabled', 'user.password_set'].map((action) => ({ action, actor: 'quantri.tinh' })));
+  expect(browser.foreignRequests).toEqual([]);
 });

@@ -1,5 +1,6 @@
 /** Every screen of the page and the home of each role. */
 import type { ComponentType } from 'react';
+import { AccountsPage } from '../features/accounts/accounts-page';
 import { PasswordPage } from '../features/auth/password-page';
 import { ImportsPage } from '../features/imports/imports-page';
 import { RecordPage } from '../features/review/record-page';
@@ -18,7 +19,6 @@ import { RunPage } from '../features/runs/run-page';
 import { RunsHome } from '../features/runs/runs-home';
 import type { Role } from '../lib/api-types';
 import type { Screen } from './navigation';
-import { RoleHome } from './role-home';
 
 export const SCREENS: readonly Screen[] = [
   // Everyone's: their own password (linked beside their name, not in the bar).
@@ -40,7 +40,7 @@ export const SCREENS: readonly Screen[] = [
 ];
 
 export const HOMES: Record<Role, ComponentType> = {
-  admin: RoleHome,
+  admin: AccountsPage,
   coordinator: RunsHome,
   official: WorkQueuesPage,
   auditor: AuditRunsPage,

@@ -4,7 +4,7 @@
  * reaches the bundle.
  */
 import type { Static } from '@sinclair/typebox';
-import type { AgencyView, ErrorResponse, UserView } from '../../../api/schemas';
+import type { AccountView, AgencyView, ErrorResponse, UserView } from '../../../api/schemas';
 import type { RecordDetailSchema, RecordHistorySchema, ReviewListItemSchema } from '../../../api/routes/api/records/schema';
 import type { HealthSchema } from '../../../api/routes/health/schema';
 import type { BookClaim, ReviewBook } from '../../../domain/review/review-types';
@@ -12,6 +12,8 @@ import type { AgencyRunState } from '../../../domain/runs/province-run';
 import type { AgencyReview } from '../../../services/agency-review';
 
 export type User = UserView;
+/** An account as an administrator sees it (GET /api/users). */
+export type Account = AccountView;
 export type Agency = AgencyView;
 export type { Role } from '../../../domain/access';
 export type ErrorBody = Static<typeof ErrorResponse>;
