@@ -35,9 +35,9 @@ export const NoFields = Type.Object({});
 
 /**
  * The upload's file part and its fields. A field left blank counts as not sent; a required one
- * missing is `RUN_UPLOAD_INCOMPLETE`, one sent twice `UPLOAD_FIELD_REPEATED`, any other
- * mismatch `VALIDATION_FAILED`. `fileSize` stops
- * the file's stream at that many bytes (the caller tells the user when it did).
+ * missing is `RUN_UPLOAD_INCOMPLETE`, one sent twice `UPLOAD_FIELD_REPEATED`, any other mismatch
+ * `VALIDATION_FAILED`. `fileSize` stops the file's stream at that many bytes (the caller tells
+ * the user when it did).
  */
 export async function fileWithFields<S extends TObject>(request: FastifyRequest, schema: S, fileSize?: number): Promise<{ part: MultipartFile; fields: Static<S> }> {
   const expected = Object.keys(schema.properties);
