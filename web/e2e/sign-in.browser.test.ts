@@ -154,7 +154,7 @@ test('the administrator keeps accounts on the page: creates an official, disable
   await row('canbo.moi').getByText('Đã khoá').waitFor();
   const signInAs = (password: string) => page.request.post('/api/auth/login', { data: { username: 'canbo.moi', password } });
   expect((await signInAs('mat-khau-ban-dau-2026')).status()).toBe(401);
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate('window.scrollTo(0, 0)');
   await screenshot(page, 'accounts');
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
