@@ -303,6 +303,9 @@ test('CLI: hotich run start --wait, confirm-handover --wait, status --json, rele
   const noType = await runCli(['run', 'start', '--province', '01', '--input', input, '--sha256', hex, '--register-type', 'XX'], env);
   expect(noType.stderr).toContain('Lỗi IMPORT_REGISTER_TYPE_INVALID: "XX" không phải loại sổ hộ tịch');
   expect(noType.code).toBe(2);
+  // A folder given for the package (or a path typed wrong) is said as such, not as an unexpected error.
+  const folder = await runCli(['run', 'start', '--province', '01', '--input', gen, '--sha256', hex], env);
+  expect([folder.code, folder.stderr]).toEqual([2, `Lỗi CLI_INPUT_MISSING: Không tìm thấy tệp "${gen}" (đường dẫn sai, hoặc đó là một thư mục).\n`]);
 
   const start = await runCli(['run', 'start', '--province', '01', '--input', input, '--sha256', hex, '--delivered-by', 'PC06', '--channel', 'USB mã hoá', '--wait'], env);
   expect(start.stderr).toBe('');

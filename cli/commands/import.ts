@@ -17,6 +17,7 @@ import { ImportRegisterTypeInvalid } from '../../domain/runs/run-errors';
 import { createLocalContentStore } from '../../activities/files/content-store';
 import { createAgencyImports, type AgencyImports } from '../../services/agency-imports';
 import { asOption, withSession } from '../session';
+import { inputFile } from '../input-file';
 
 export const CliNotAgencyUser = defineError<{ username: string; agency: string }>(
   'CLI_USER_NOT_OF_AGENCY',
@@ -79,7 +80,7 @@ export function register(program: Command): void {
       const registerType = o.type.toUpperCase();
       if (!isRegisterTypeCode(registerType)) throw ImportRegisterTypeInvalid({ value: o.type });
       await withImports(o.as, o.agency, async (imports, by) => {
-        const source = await imports.store(fs.createReadStream(file), path.basename(file));
+        const source = await imports.store(fs.createReadStream(inputFile(file)), path.basename(file));
         const result = await imports.importExcel({ agencyCode: o.agency, registerType, source, by });
         process.stdout.write(o.json ? `${JSON.stringify(result, null, 2)}\n` : describeExcelImport(result));
         if (result.errorFile) {
@@ -102,7 +103,7 @@ export function register(program: Command): void {
       await withImports(o.as, o.agency, async (imports, by) => {
         const reports: ScanImportReport[] = [];
         for (const file of zips) {
-          const zip = await imports.store(fs.createReadStream(file), path.basename(file));
+          const zip = await imports.store(fs.createReadStream(inputFile(file)), path.basename(file));
           const report = await imports.importScans({ agencyCode: o.agency, zip, by, unitCode: o.unit });
           reports.push(report);
           if (!o.json) process.stdout.write(describeScanImport(report));

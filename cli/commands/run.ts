@@ -23,6 +23,7 @@ import { createProgress } from '../progress';
 import { requireRegisterType } from './split';
 import { asOption, withSession } from '../session';
 import { loadConfig } from '../../platform/config';
+import { inputFile } from '../input-file';
 
 export const CliUserNotAllowed = defineError<{ username: string; province: string }>(
   'CLI_USER_NOT_ALLOWED',
@@ -110,7 +111,7 @@ async function waitThrough(runs: ProvinceRuns, runId: string, phases: Array<Prov
 
 /** A schedule as a coordinator keeps it: CSV "Mã cơ quan, Bắt đầu, Địa điểm" or JSON { code: { startsAt, place } }. */
 export function readScheduleFile(file: string): Record<string, AgencySchedule> {
-  const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  const text = fs.readFileSync(inputFile(file), 'utf8').replace(/^\uFEFF/, '');
   if (file.toLowerCase().endsWith('.json')) {
     try {
       return JSON.parse(text) as Record<string, AgencySchedule>;
@@ -173,7 +174,7 @@ export function register(program: Command): void {
       await withRuns(o.as, async ({ runs, actor }) => {
         const startedBy = await actor(provinceCode);
         const inbox = path.resolve(loadConfig().inboxDir);
-        const file = path.resolve(o.input);
+        const file = path.resolve(inputFile(o.input));
         const inInbox = file.startsWith(inbox + path.sep);
         const source = inInbox
           ? { kind: 'inbox' as const, path: path.relative(inbox, file) }
@@ -272,7 +273,7 @@ export function register(program: Command): void {
         const by = await actor(provinceOf(runId));
         const committeeDecision = o.decisionNumber || o.decisionDate ? { number: o.decisionNumber ?? '', date: o.decisionDate ?? '' } : undefined;
         const result = o.file
-          ? await runs.decideCustodiansFromTable(runId, by, o.file, path.basename(o.file))
+          ? await runs.decideCustodiansFromTable(runId, by, inputFile(o.file), path.basename(o.file))
           : await runs.decideCustodians(runId, by, [{ unitCode: o.unit ?? '', agencyCode: o.agency ?? '', ...(o.basis ? { basis: o.basis } : {}), ...(committeeDecision ? { committeeDecision } : {}) }]);
         process.stdout.write(o.json ? `${JSON.stringify(result, null, 2)}\n` : describeBatch(result));
       });
@@ -286,7 +287,7 @@ export function register(program: Command): void {
     .option(...asOption)
     .action(async (runId: string, o: { file: string; json?: boolean; as?: string }) => {
       await withRuns(o.as, async ({ runs, actor }) => {
-        const result = await runs.placeExceptions(runId, await actor(provinceOf(runId)), o.file, path.basename(o.file));
+        const result = await runs.placeExceptions(runId, await actor(provinceOf(runId)), inputFile(o.file), path.basename(o.file));
         if (o.json) return void process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         process.stdout.write(describeBatch(result));
         for (const r of result.refusedRows) process.stdout.write(`  Dòng ${r.sheet}!${r.row} (${r.agencyCode}) chưa xếp — ${r.code}: ${r.messageVi}\n`);

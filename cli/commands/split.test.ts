@@ -32,7 +32,7 @@ test.each([
 
 test('a file that is not there is named', async () => {
   const r = await split(path.join(dir, 'khong-co.csv'), path.join(dir, 'out-missing'));
-  expect(r.stderr).toContain(`Lỗi SPLIT_INPUT_MISSING: Không tìm thấy tệp đầu vào "${path.join(dir, 'khong-co.csv')}".`);
+  expect(r.stderr).toContain(`Lỗi CLI_INPUT_MISSING: Không tìm thấy tệp "${path.join(dir, 'khong-co.csv')}" (đường dẫn sai, hoặc đó là một thư mục).`);
   expect(r.code).toBe(2);
 }, 60_000);
 

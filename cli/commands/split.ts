@@ -13,13 +13,7 @@ import { isRegisterTypeCode, REGISTER_TYPE_CODES, type RegisterTypeCode } from '
 import { ImportRegisterTypeInvalid } from '../../domain/runs/run-errors';
 import { requireProvinceCode } from '../../domain/units/province-code';
 import { createProgress } from '../progress';
-
-export const SplitInputMissing = defineError<{ file: string }>(
-  'SPLIT_INPUT_MISSING',
-  'validation',
-  (p) => `no input file ${p.file}`,
-  (p) => `Không tìm thấy tệp đầu vào "${p.file}".`,
-);
+import { inputFile } from '../input-file';
 
 /** `--register-type` of `hotich split` and `hotich run start`: a register type code, in any case. */
 export function requireRegisterType(value: string): RegisterTypeCode {
@@ -54,8 +48,7 @@ export function register(program: Command): void {
     .action(async (o: { province: string; input: string; out: string; registerType?: string; custodians?: string; placements?: string; decidedBy?: string; json?: boolean }) => {
       const provinceCode = requireProvinceCode(o.province);
       const registerType = o.registerType === undefined ? undefined : requireRegisterType(o.registerType);
-      if (!fs.statSync(o.input, { throwIfNoEntry: false })?.isFile()) throw SplitInputMissing({ file: o.input });
-      for (const f of [o.custodians, o.placements]) if (f !== undefined && !fs.statSync(f, { throwIfNoEntry: false })?.isFile()) throw SplitInputMissing({ file: f });
+      for (const f of [o.input, o.custodians, o.placements]) if (f !== undefined) inputFile(f);
       // A table with the wrong columns is refused before anything is split.
       const table = o.custodians ? await readCustodianTable(o.custodians) : undefined;
       // The checks a received package goes through (empty, corrupt, password-protected, a CSV not in UTF-8), before any row is split.
